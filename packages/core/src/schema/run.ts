@@ -1,0 +1,45 @@
+/** The run header: one per monitor session; the `runs` table. */
+import type { z } from 'zod';
+import { field, objectSchema } from './field.js';
+
+export const GPU_FIELDS = {
+  index: field.integer({ description: 'Device index within its backend' }),
+  name: field.text({ description: 'Device name as the driver reports it' }),
+  vendor: field.textOrNull({ description: 'nvidia, amd, intel, apple, …' }),
+  memory_total_mb: field.floatOrNull({ unit: 'MB', description: 'Device memory' }),
+} as const;
+
+export const HOST_FIELDS = {
+  hostname: field.text({ description: 'Machine host name' }),
+  platform: field.text({ description: 'Node `process.platform` (linux, darwin, win32)' }),
+  arch: field.text({ description: 'Node `process.arch`' }),
+  cpu_model: field.textOrNull({ description: 'CPU model name' }),
+  cpu_count: field.integer({ description: 'Logical CPUs available to the process' }),
+  total_memory_mb: field.float({ unit: 'MB', description: 'Physical memory of the machine' }),
+  node_version: field.text({ description: 'Node.js version' }),
+  gpus: field.structListOrNull(GPU_FIELDS, { description: 'GPUs the GPU backend found' }),
+} as const;
+
+export const SAMPLER_INFO_FIELDS = {
+  kind: field.enumOrNull(['native', 'js'], { description: 'Which sampler ran' }),
+  interval_ms: field.floatOrNull({ unit: 'ms', description: 'Requested sampling interval' }),
+  gpu_backend: field.enumOrNull(['nvml', 'drm', 'iokit', 'none'], { description: 'GPU counter source' }),
+  reason: field.textOrNull({ description: 'Why the native sampler or a counter is unavailable, if so' }),
+} as const;
+
+export const RUN_FIELDS = {
+  id: field.text({ description: 'Run id (unique)' }),
+  name: field.textOrNull({ description: 'Human name of the run (e.g. the bench config)' }),
+  started_at: field.timestamp({ description: 'When the monitor started (ISO 8601)' }),
+  ended_at: field.timestampOrNull({ description: 'When the file was written / the run closed' }),
+  tags: field.jsonOrNull({ description: 'Free key/value tags' }),
+  host: field.struct(HOST_FIELDS, { description: 'The machine the run measured' }),
+  sampler: field.struct(SAMPLER_INFO_FIELDS, { description: 'How the run was sampled' }),
+} as const;
+
+export const RunSchema = objectSchema(RUN_FIELDS);
+export type RunHeader = z.output<typeof RunSchema>;
+export type RunHeaderInput = z.input<typeof RunSchema>;
+export type HostInfo = RunHeader['host'];
+export type SamplerInfo = RunHeader['sampler'];
+export const RUN_COLUMNS = Object.keys(RUN_FIELDS) as (keyof typeof RUN_FIELDS)[];

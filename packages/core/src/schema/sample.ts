@@ -1,0 +1,19 @@
+/** A timeline sample (downsampled from the sampler's ticks); the `samples` table. */
+import type { z } from 'zod';
+import { field, objectSchema } from './field.js';
+
+export const SAMPLE_FIELDS = {
+  t: field.float({ unit: 'seconds', description: 'Time since the run started' }),
+  cpu_percent: field.float({
+    unit: 'percent',
+    description: 'Process CPU over the interval ending at t (100 = one core)',
+  }),
+  rss_mb: field.float({ unit: 'MB', description: 'Resident set size at t (peak within the interval)' }),
+  system_cpu_percent: field.floatOrNull({ unit: 'percent', description: 'Whole machine CPU at t' }),
+  gpu_util_percent: field.floatOrNull({ unit: 'percent', description: 'GPU utilisation at t' }),
+} as const;
+
+export const SampleSchema = objectSchema(SAMPLE_FIELDS);
+export type Sample = z.output<typeof SampleSchema>;
+export type SampleInput = z.input<typeof SampleSchema>;
+export const SAMPLE_COLUMNS = Object.keys(SAMPLE_FIELDS) as (keyof typeof SAMPLE_FIELDS)[];

@@ -1,0 +1,20 @@
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+/**
+ * Shared per-package Vitest settings. Workspace packages resolve through the `llmmon-source`
+ * export condition, so tests run against TypeScript sources without building dependencies first.
+ */
+export function llmmonProject(name: string, extra: UserWorkspaceConfig['test'] = {}): UserWorkspaceConfig {
+  const conditions = ['llmmon-source', 'node', 'import', 'module', 'default'];
+  return defineProject({
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ['llmmon-source'] } },
+    test: {
+      name,
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...extra,
+    },
+  });
+}
