@@ -1,10 +1,14 @@
 /**
- * `@llmmon/core/schema`: the record schema (single source of truth) and statistics.
- * Browser-safe: no Node imports anywhere below this folder.
+ * `@llmmon/core/schema`: the record schema (single source of truth), metrics-file reading and
+ * statistics. Browser-safe: nothing below this folder imports Node modules.
  */
 export * from './alert.js';
+export * from './api.js';
 export * from './field.js';
+export * from './live.js';
 export * from './metrics-file.js';
+export * from './normalize.js';
 export * from './operation.js';
 export * from './run.js';
 export * from './sample.js';
+export * from './stats.js';

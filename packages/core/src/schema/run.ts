@@ -1,4 +1,7 @@
-/** The run header: one per monitor session; the `runs` table. */
+/**
+ * The run header: one per monitor session; the `runs` table. Host fields are null for files of
+ * the original monitor, which did not record the machine.
+ */
 import type { z } from 'zod';
 import { field, objectSchema } from './field.js';
 
@@ -10,13 +13,13 @@ export const GPU_FIELDS = {
 } as const;
 
 export const HOST_FIELDS = {
-  hostname: field.text({ description: 'Machine host name' }),
-  platform: field.text({ description: 'Node `process.platform` (linux, darwin, win32)' }),
-  arch: field.text({ description: 'Node `process.arch`' }),
+  hostname: field.textOrNull({ description: 'Machine host name' }),
+  platform: field.textOrNull({ description: 'Node `process.platform` (linux, darwin, win32)' }),
+  arch: field.textOrNull({ description: 'Node `process.arch`' }),
   cpu_model: field.textOrNull({ description: 'CPU model name' }),
-  cpu_count: field.integer({ description: 'Logical CPUs available to the process' }),
-  total_memory_mb: field.float({ unit: 'MB', description: 'Physical memory of the machine' }),
-  node_version: field.text({ description: 'Node.js version' }),
+  cpu_count: field.integerOrNull({ description: 'Logical CPUs available to the process' }),
+  total_memory_mb: field.floatOrNull({ unit: 'MB', description: 'Physical memory of the machine' }),
+  node_version: field.textOrNull({ description: 'Node.js version' }),
   gpus: field.structListOrNull(GPU_FIELDS, { description: 'GPUs the GPU backend found' }),
 } as const;
 

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { OperationRecordSchema } from './operation.js';
+import { marginOfError95, modelComparison, modifiedZScores, quantile, stddev, studentT975 } from './stats.js';
+
+describe('statistics', () => {
+  // Reference values from NumPy 1.x: np.percentile (linear), np.std(ddof=1); SciPy t.ppf(0.975, df).
+  const v = [3, 1, 4, 1, 5, 9, 2, 6];
+
+  it('quantiles interpolate linearly like numpy and DuckDB quantile_cont', () => {
+    expect(quantile(v, 0.5)).toBe(3.5);
+    expect(quantile(v, 0.95)).toBeCloseTo(7.95, 12);
+    expect(quantile([], 0.5)).toBeNull();
+    expect(() => quantile(v, 1.5)).toThrow(RangeError);
+  });
+
+  it('standard deviation and Student t match SciPy', () => {
+    expect(stddev(v)).toBeCloseTo(2.748376143938713, 12);
+    expect(studentT975(7)).toBe(2.365);
+    expect(studentT975(40)).toBeCloseTo(2.021075, 3);
+    expect(studentT975(100)).toBeCloseTo(1.983972, 3);
+    expect(marginOfError95(v)).toBeCloseTo((2.365 * 2.748376143938713) / Math.sqrt(8), 9);
+  });
+
+  it('modified z-scores flag the far value only', () => {
+    const z = modifiedZScores([10, 10.2, 9.9, 10.1, 10, 30]);
+    expect(z.filter((s) => Math.abs(s) > 3.5)).toHaveLength(1);
+    expect(Math.abs(z[5]!)).toBeGreaterThan(3.5);
+  });
+
+  it('model comparison leaves out warm-up and load, counts errors', () => {
+    const op = (model: string, operation: string, duration: number, extra = {}) =>
+      OperationRecordSchema.parse({
+        timestamp: '2026-01-01T00:00:00.000Z',
+        model_name: model,
+        operation,
+        text_length: 100,
+        duration_seconds: duration,
+        gpu_available: false,
+        ...extra,
+      });
+    const stats = modelComparison([
+      op('a', 'warmup', 100),
+      op('a', 'load', 50),
+      op('a', 'inference', 1, { peak_memory_mb: 10 }),
+      op('a', 'inference', 3, { peak_memory_mb: 30 }),
+      op('a', 'inference', 7, { status: 'error' }),
+      op('b', 'inference', 2),
+    ]);
+    expect(Object.keys(stats)).toEqual(['a', 'b']);
+    expect(stats.a!.operations).toBe(3);
+    expect(stats.a!.errors).toBe(1);
+    expect(stats.a!.avg_duration_seconds).toBe(2);
+    expect(stats.a!.p50_duration_seconds).toBe(2);
+    expect(stats.a!.avg_memory_mb).toBe(20);
+    expect(stats.a!.peak_memory_mb).toBe(30);
+    expect(stats.a!.throughput_chars_per_sec).toBe(50);
+    expect(stats.a!.avg_tokens_per_sec).toBeNull();
+  });
+});

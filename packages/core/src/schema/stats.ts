@@ -1,0 +1,208 @@
+/**
+ * Statistics shared by core, the server's docs and the dashboard. Browser-safe.
+ *
+ * Quantiles use linear interpolation between closest ranks (Hyndman & Fan type 7), the method of
+ * DuckDB's `quantile_cont`, NumPy's default and Excel's PERCENTILE.INC, so the numbers a user gets
+ * from core, from the dashboard and from SQL on the DuckDB file agree.
+ */
+import type { OperationRecord } from './operation.js';
+
+/** Quantile `q` ∈ [0, 1] of values sorted ascending; null for an empty list. */
+export function quantileSorted(sorted: readonly number[], q: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  if (q < 0 || q > 1 || Number.isNaN(q)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  const a = sorted[lo]!;
+  return a + (sorted[hi]! - a) * (pos - lo);
+}
+
+/** Quantile of unsorted values (copies and sorts). */
+export function quantile(values: readonly number[], q: number): number | null {
+  return quantileSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
+}
+
+export function mean(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+/** Sample standard deviation (n − 1); null below two values. */
+export function stddev(values: readonly number[]): number | null {
+  const n = values.length;
+  if (n < 2) return null;
+  const m = mean(values)!;
+  let ss = 0;
+  for (const v of values) ss += (v - m) ** 2;
+  return Math.sqrt(ss / (n - 1));
+}
+
+// Two-sided 95 % critical values of Student's t for df = 1…30; beyond, the normal limit is
+// approached closely enough by the interpolation below.
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** t such that P(|T| ≤ t) = 0.95 for Student's t with `df` degrees of freedom. */
+export function studentT975(df: number): number {
+  if (!(df >= 1)) throw new RangeError(`studentT975: df must be >= 1, got ${df}`);
+  const d = Math.floor(df);
+  if (d <= 30) return T975[d - 1]!;
+  // Cornish–Fisher expansion around z = 1.959964; error < 1e-3 for df > 30.
+  const z = 1.959964;
+  const g1 = (z ** 3 + z) / 4;
+  const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96;
+  return z + g1 / d + g2 / d ** 2;
+}
+
+/** Half-width of the 95 % confidence interval of the mean (Student t); null below two values. */
+export function marginOfError95(values: readonly number[]): number | null {
+  const s = stddev(values);
+  if (s === null) return null;
+  return (studentT975(values.length - 1) * s) / Math.sqrt(values.length);
+}
+
+/** Descriptive statistics of one measurement series. */
+export interface SeriesStats {
+  n: number;
+  mean: number | null;
+  median: number | null;
+  p95: number | null;
+  min: number | null;
+  max: number | null;
+  stddev: number | null;
+  /** Half-width of the 95 % confidence interval of the mean. */
+  moe95: number | null;
+}
+
+export function summarize(values: readonly number[]): SeriesStats {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    mean: mean(sorted),
+    median: quantileSorted(sorted, 0.5),
+    p95: quantileSorted(sorted, 0.95),
+    min: sorted[0] ?? null,
+    max: sorted[sorted.length - 1] ?? null,
+    stddev: stddev(sorted),
+    moe95: marginOfError95(sorted),
+  };
+}
+
+/**
+ * Modified z-scores (Iglewicz & Hoaglin): 0.6745 (x − median) / MAD. |score| > 3.5 marks an
+ * outlier. When MAD is 0 (over half the values equal) every score is 0 except the values that
+ * differ, which get ±Infinity.
+ */
+export function modifiedZScores(values: readonly number[]): number[] {
+  const med = quantile(values, 0.5);
+  if (med === null) return [];
+  const mad = quantile(
+    values.map((v) => Math.abs(v - med)),
+    0.5,
+  )!;
+  return values.map((v) => {
+    if (mad === 0) return v === med ? 0 : Math.sign(v - med) * Number.POSITIVE_INFINITY;
+    return (0.6745 * (v - med)) / mad;
+  });
+}
+
+export const OUTLIER_Z = 3.5;
+
+/** Per-model statistics, as `getModelComparison()` returns them. */
+export interface ModelStats {
+  /** Operations counted (errors included; warm-up and load excluded by default). */
+  operations: number;
+  avg_duration_seconds: number | null;
+  p50_duration_seconds: number | null;
+  p95_duration_seconds: number | null;
+  /** Mean of the operations' peak RSS (peak_memory_mb). */
+  avg_memory_mb: number | null;
+  /** Highest peak RSS of any operation. */
+  peak_memory_mb: number | null;
+  /** Mean of cpu_delta_percent. */
+  avg_cpu_percent: number | null;
+  /** Highest peak_cpu_percent (10 ms slices) of any operation. */
+  peak_cpu_percent: number | null;
+  /** Total characters ÷ total duration. */
+  throughput_chars_per_sec: number | null;
+  /** Operations per minute between the first start and the last end (concurrency included). */
+  ops_per_minute: number | null;
+  /** Mean of tokens_per_sec over the operations that have it. */
+  avg_tokens_per_sec: number | null;
+  /** Mean of time_to_first_token_seconds over the operations that have it. */
+  avg_time_to_first_token_seconds: number | null;
+  /** Operations with status "error". */
+  errors: number;
+}
+
+/** Operation kinds left out of model statistics unless asked for. */
+export const DEFAULT_STATS_EXCLUDED_OPERATIONS: readonly string[] = ['warmup', 'load'];
+
+export interface ModelStatsOptions {
+  /** Operation kinds to leave out (default: warmup and load). */
+  excludeOperations?: readonly string[];
+}
+
+const nums = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
+const maxOrNull = (xs: readonly number[]) => (xs.length ? Math.max(...xs) : null);
+
+/**
+ * Statistics of one model's operations. Duration, memory, CPU and token figures are over the
+ * operations that succeeded; `operations` and `errors` count every operation.
+ */
+export function modelStats(records: readonly OperationRecord[]): ModelStats {
+  const ok = records.filter((r) => r.status !== 'error');
+  const durations = ok.map((r) => r.duration_seconds).sort((a, b) => a - b);
+  const peaks = nums(ok.map((r) => r.peak_memory_mb));
+  const totalDuration = durations.reduce((a, b) => a + b, 0);
+  const totalChars = ok.reduce((a, r) => a + r.text_length, 0);
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    const start = Date.parse(r.timestamp);
+    if (Number.isNaN(start)) continue;
+    first = Math.min(first, start);
+    last = Math.max(last, start + r.duration_seconds * 1000);
+  }
+  const spanMinutes = (last - first) / 60_000;
+  return {
+    operations: records.length,
+    avg_duration_seconds: mean(durations),
+    p50_duration_seconds: quantileSorted(durations, 0.5),
+    p95_duration_seconds: quantileSorted(durations, 0.95),
+    avg_memory_mb: mean(peaks),
+    peak_memory_mb: maxOrNull(peaks),
+    avg_cpu_percent: mean(nums(ok.map((r) => r.cpu_delta_percent))),
+    peak_cpu_percent: maxOrNull(nums(ok.map((r) => r.peak_cpu_percent))),
+    throughput_chars_per_sec: totalDuration > 0 ? totalChars / totalDuration : null,
+    ops_per_minute: spanMinutes > 0 ? records.length / spanMinutes : null,
+    avg_tokens_per_sec: mean(nums(ok.map((r) => r.tokens_per_sec))),
+    avg_time_to_first_token_seconds: mean(nums(ok.map((r) => r.time_to_first_token_seconds))),
+    errors: records.length - ok.length,
+  };
+}
+
+/** `ModelStats` per model, models in first-seen order. */
+export function modelComparison(
+  records: readonly OperationRecord[],
+  options: ModelStatsOptions = {},
+): Record<string, ModelStats> {
+  const excluded = new Set(options.excludeOperations ?? DEFAULT_STATS_EXCLUDED_OPERATIONS);
+  const byModel = new Map<string, OperationRecord[]>();
+  for (const r of records) {
+    if (excluded.has(r.operation)) continue;
+    let list = byModel.get(r.model_name);
+    if (!list) byModel.set(r.model_name, (list = []));
+    list.push(r);
+  }
+  return Object.fromEntries([...byModel].map(([model, list]) => [model, modelStats(list)]));
+}
