@@ -200,9 +200,9 @@ export function modelComparison(
   const byModel = new Map<string, OperationRecord[]>();
   for (const r of records) {
     if (excluded.has(r.operation)) continue;
-    let list = byModel.get(r.model_name);
-    if (!list) byModel.set(r.model_name, (list = []));
-    list.push(r);
+    const list = byModel.get(r.model_name);
+    if (list) list.push(r);
+    else byModel.set(r.model_name, [r]);
   }
   return Object.fromEntries([...byModel].map(([model, list]) => [model, modelStats(list)]));
 }
