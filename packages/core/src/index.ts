@@ -1,1 +1,22 @@
+/**
+ * `@llmmon/core`: measure what every LLM operation costs. The record schema and statistics are
+ * re-exported from `@llmmon/core/schema` (browser-safe).
+ */
+
+export { alertsFor, formatAlert, type NumericOperationField, type Thresholds } from './alerts.js';
+export {
+  type BenchmarkOptions,
+  type BenchmarkProgress,
+  type BenchmarkResult,
+  ModelBenchmark,
+} from './benchmark.js';
+export { currentOperation } from './context.js';
+export { DEFAULT_OUTPUT_DIR, fileTimestamp, loadMetrics } from './files.js';
+export { getMonitor, monitorOptionsFromEnv } from './global.js';
+export { JOURNAL_FORMAT, type JournalRunFile } from './journal.js';
+export type { PushBacklog } from './live-push.js';
+export { LLMMonitor, type MonitorOptions, type MonitorSummary } from './monitor.js';
+export { Operation, type TokenCounts } from './operation.js';
+export type { SamplerChoice, SamplerKind, WindowStats } from './sampler/types.js';
 export * from './schema/index.js';
+export type { StreamOptions, StreamSource } from './stream.js';

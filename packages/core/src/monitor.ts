@@ -1,0 +1,444 @@
+/**
+ * `LLMMonitor`: one run. It tracks operations (each with its own sampler window), keeps their
+ * records, journals them, raises alerts, pushes them live, keeps the run's timeline, and writes
+ * the metrics file and CSV.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { alertsFor, formatAlert, type Thresholds, validateThresholds } from './alerts.js';
+import { operationStorage } from './context.js';
+import { DEFAULT_OUTPUT_DIR, fileTimestamp } from './files.js';
+import { hostInfo } from './host.js';
+import { JOURNAL_FORMAT, JOURNAL_SUFFIX, Journal, writeFileAtomic } from './journal.js';
+import { LivePusher, type PushBacklog } from './live-push.js';
+import { holdNetworkTracking } from './network/index.js';
+import { Operation, type OperationSink } from './operation.js';
+import { acquireSampler, type SamplerLease } from './sampler/registry.js';
+import type { SamplerChoice } from './sampler/types.js';
+import type { Alert } from './schema/alert.js';
+import { CSV_COLUMNS, toCsvRow } from './schema/csv.js';
+import { METRICS_FORMAT, type MetricsFile, MetricsFileSchema } from './schema/metrics-file.js';
+import { describeZodError } from './schema/normalize.js';
+import type { OperationRecord } from './schema/operation.js';
+import type { HostInfo, RunHeader, SamplerInfo } from './schema/run.js';
+import { type ModelStats, type ModelStatsOptions, modelComparison } from './schema/stats.js';
+import { type StreamOptions, type StreamSource, trackedStream } from './stream.js';
+import { formatModelTable } from './summary.js';
+import { DEFAULT_BUCKET_SECONDS, Timeline } from './timeline.js';
+
+export interface MonitorOptions {
+  /** Where files go (default `data/output/llm_metrics` under the working directory). */
+  outputDir?: string;
+  /** Human name of the run. */
+  runName?: string | null;
+  /** Free key/value tags of the run. */
+  tags?: Record<string, unknown> | null;
+  /** Alert when a record's field is above its threshold, e.g. `{ peak_memory_mb: 4000 }`. */
+  thresholds?: Thresholds;
+  /** Print one stderr line per alert (default true). */
+  logAlerts?: boolean;
+  /** `auto` (default): native when it loads, else JS with a warning; or force one. */
+  sampler?: SamplerChoice;
+  /** Sampler tick (default 1 ms native, 10 ms JS); the first monitor of the process sets it. */
+  sampleIntervalMs?: number;
+  /** Width of a timeline point (default 50 ms). */
+  timelineIntervalMs?: number;
+  /** Append each finished operation to `<outputDir>/<run id>.journal.jsonl` (default true). */
+  journal?: boolean;
+  /** Push operations and samples live to this llmmon server. */
+  serverUrl?: string | null;
+  /** Bearer token for the server. */
+  serverToken?: string | null;
+  /** How often live batches are sent (ms, default 1000). */
+  pushIntervalMs?: number;
+}
+
+export interface MonitorSummary {
+  run_id: string;
+  run_name: string | null;
+  started_at: string;
+  operations: number;
+  errors: number;
+  alerts: number;
+  sampler: SamplerInfo;
+  /** Per model; warm-up and load operations excluded. */
+  models: Record<string, ModelStats>;
+}
+
+type MonitorEvents = { alert: [alert: Alert] };
+
+const SAMPLER_CHOICES: readonly SamplerChoice[] = ['auto', 'native', 'js'];
+
+/** Monitors that may have live data to deliver when the event loop empties. */
+const openMonitors = new Set<LLMMonitor>();
+let beforeExitHooked = false;
+
+function checkPositive(name: string, value: number | undefined): void {
+  if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+    throw new RangeError(`${name} must be a number > 0, got ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * Measures LLM operations: time, CPU (per thread with the native sampler), memory, GPU, tokens
+ * and network; keeps the records of one run.
+ * @example
+ * const monitor = new LLMMonitor({ thresholds: { peak_memory_mb: 4000 } });
+ * const text = await monitor.trackOperation('llama', 'inference', prompt.length, async (op) => {
+ *   const out = await model.complete(prompt);
+ *   op.setTokens({ input: out.promptTokens, output: out.completionTokens });
+ *   return out.text;
+ * });
+ * monitor.printSummary();
+ * await monitor.saveMetrics();
+ * await monitor.close();
+ */
+export class LLMMonitor extends EventEmitter<MonitorEvents> {
+  readonly runId: string;
+  readonly runName: string | null;
+  readonly tags: Record<string, unknown> | null;
+  readonly outputDir: string;
+  readonly startedAt: Date;
+  /** The journal file, or null when journaling is off. */
+  readonly journalPath: string | null;
+
+  #lease: SamplerLease;
+  #host: HostInfo;
+  #thresholds: Thresholds;
+  #logAlerts: boolean;
+  #records: OperationRecord[] = [];
+  #alerts: Alert[] = [];
+  #timeline: Timeline;
+  #journal: Journal | null;
+  #journalBroken = false;
+  #pusher: LivePusher | null;
+  #releaseNetwork: () => void;
+  #sink: OperationSink;
+  #active = 0;
+  #closed = false;
+  #endedAt: Date | null = null;
+  #leaseReleased = false;
+
+  constructor(options: MonitorOptions = {}) {
+    super();
+    if (options.sampler !== undefined && !SAMPLER_CHOICES.includes(options.sampler)) {
+      throw new RangeError(
+        `sampler must be one of ${SAMPLER_CHOICES.join(', ')}, got ${JSON.stringify(options.sampler)}`,
+      );
+    }
+    checkPositive('sampleIntervalMs', options.sampleIntervalMs);
+    checkPositive('timelineIntervalMs', options.timelineIntervalMs);
+    checkPositive('pushIntervalMs', options.pushIntervalMs);
+    this.#thresholds = validateThresholds(options.thresholds ?? {});
+    this.#logAlerts = options.logAlerts ?? true;
+    this.runName = options.runName ?? null;
+    this.tags = options.tags ?? null;
+    this.outputDir = path.resolve(options.outputDir ?? DEFAULT_OUTPUT_DIR);
+
+    this.#lease = acquireSampler({
+      choice: options.sampler ?? 'auto',
+      ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
+    });
+    const originNs = Number(process.hrtime.bigint());
+    this.startedAt = new Date();
+    this.runId = `${fileTimestamp(this.startedAt)}-${randomBytes(4).toString('hex')}`;
+    this.#host = hostInfo(this.#lease.backend.gpus);
+    this.#timeline = new Timeline({
+      originNs,
+      bucketSeconds: (options.timelineIntervalMs ?? DEFAULT_BUCKET_SECONDS * 1000) / 1000,
+    });
+    this.#lease.onTimeline((points) => {
+      const done = this.#timeline.add(points);
+      if (done.length) this.#pusher?.addSamples(done);
+    });
+
+    this.journalPath =
+      options.journal === false ? null : path.join(this.outputDir, `${this.runId}${JOURNAL_SUFFIX}`);
+    this.#journal = this.journalPath
+      ? new Journal(this.journalPath, () => ({
+          format: JOURNAL_FORMAT,
+          run: this.run,
+          thresholds: this.#thresholds,
+        }))
+      : null;
+    const serverUrl = options.serverUrl ?? null;
+    this.#pusher = serverUrl
+      ? new LivePusher({
+          serverUrl,
+          token: options.serverToken ?? null,
+          run: () => this.run,
+          ...(options.pushIntervalMs !== undefined && { intervalMs: options.pushIntervalMs }),
+        })
+      : null;
+    this.#releaseNetwork = holdNetworkTracking();
+    this.#sink = {
+      sampler: this.#lease.backend,
+      finish: (record) => this.#finish(record),
+    };
+    openMonitors.add(this);
+    hookBeforeExit();
+  }
+
+  /** The run header (`ended_at` is set once the monitor is closed). */
+  get run(): RunHeader {
+    return {
+      id: this.runId,
+      name: this.runName,
+      started_at: this.startedAt.toISOString(),
+      ended_at: this.#endedAt?.toISOString() ?? null,
+      tags: this.tags,
+      host: this.#host,
+      sampler: this.#lease.info,
+    };
+  }
+
+  /** Finished operations' records, in the order they ended (`seq`). */
+  get operations(): readonly OperationRecord[] {
+    return this.#records;
+  }
+
+  /** Alerts raised so far. */
+  get alerts(): readonly Alert[] {
+    return this.#alerts;
+  }
+
+  /** Which sampler measures this run, and why, if it is the JS fallback. */
+  get samplerInfo(): SamplerInfo {
+    return this.#lease.info;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Live push backlog (null without a server). */
+  get pushBacklog(): PushBacklog | null {
+    return this.#pusher?.backlog ?? null;
+  }
+
+  #begin(modelName: string, operation: string, textLength: number): Operation {
+    if (this.#closed) throw new Error(`llmmon: monitor of run ${this.runId} is closed`);
+    const op = new Operation(this.#sink, modelName, operation, textLength);
+    this.#active++;
+    return op;
+  }
+
+  #finish(partial: OperationRecord): OperationRecord {
+    this.#active--;
+    const record: OperationRecord = { ...partial, run_id: this.runId, seq: this.#records.length };
+    this.#records.push(record);
+    if (this.#journal && !this.#journalBroken) {
+      try {
+        this.#journal.append(record);
+      } catch (error) {
+        this.#journalBroken = true;
+        process.stderr.write(
+          `llmmon: journal ${this.journalPath}: ${(error as Error).message}; journaling stopped\n`,
+        );
+      }
+    }
+    const alerts = alertsFor(record, this.#thresholds);
+    for (const alert of alerts) {
+      this.#alerts.push(alert);
+      if (this.#logAlerts) process.stderr.write(`${formatAlert(alert)}\n`);
+      try {
+        this.emit('alert', alert);
+      } catch (error) {
+        // A listener's error must not change the operation's outcome; report it as uncaught.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+    this.#pusher?.addOperation(record, alerts);
+    if (this.#closed && this.#active === 0) this.#releaseSampler();
+    return record;
+  }
+
+  /**
+   * Starts an operation and returns its handle, a disposable: it ends when disposed (`using`) or
+   * by `end()`. It becomes the current operation for the rest of the calling async function
+   * (AsyncLocalStorage `enterWith`); for concurrent operations prefer `trackOperation`. A
+   * disposer cannot see an exception: call `op.fail(error)` to record one.
+   * @example
+   * {
+   *   using op = monitor.startOperation('llama', 'inference', prompt.length);
+   *   const out = await model.complete(prompt);
+   *   op.setTokens({ output: out.tokens });
+   * } // recorded here
+   */
+  startOperation(modelName: string, operation: string, textLength: number): Operation {
+    return this.#begin(modelName, operation, textLength).enterContext();
+  }
+
+  /**
+   * Runs `fn` as one operation and returns its result. An error thrown by `fn` is recorded
+   * (`status: "error"`) and rethrown unchanged.
+   * @example
+   * const answer = await monitor.trackOperation('llama', 'inference', q.length, () => model.ask(q));
+   */
+  async trackOperation<T>(
+    modelName: string,
+    operation: string,
+    textLength: number,
+    fn: (op: Operation) => T | Promise<T>,
+  ): Promise<T> {
+    const op = this.#begin(modelName, operation, textLength);
+    try {
+      const result = await operationStorage.run(op, () => fn(op));
+      op.end();
+      return result;
+    } catch (error) {
+      op.fail(error).end();
+      throw error;
+    }
+  }
+
+  /**
+   * Yields the chunks of `source` unchanged, as one operation that starts at the first `next()`
+   * and ends with the stream: TTFT at the first chunk, then ITL and tokens/s (one token per chunk
+   * unless `countTokens` says otherwise, or an adapter sets exact counts). `source` may be a
+   * function returning the stream, called inside the operation.
+   * @example
+   * for await (const chunk of monitor.trackStream('llama', 'generate', prompt.length, model.stream(prompt))) {
+   *   process.stdout.write(chunk);
+   * }
+   */
+  trackStream<T>(
+    modelName: string,
+    operation: string,
+    textLength: number,
+    source: StreamSource<T>,
+    options: StreamOptions<T> = {},
+  ): AsyncGenerator<T, void, undefined> {
+    if (this.#closed) throw new Error(`llmmon: monitor of run ${this.runId} is closed`);
+    return trackedStream(() => this.#begin(modelName, operation, textLength), source, options);
+  }
+
+  /** `ModelStats` per model (warm-up and load operations excluded unless `excludeOperations` says otherwise). */
+  getModelComparison(options?: ModelStatsOptions): Record<string, ModelStats> {
+    return modelComparison(this.#records, options);
+  }
+
+  /** The run in numbers: counts and the per-model statistics. */
+  getSummary(): MonitorSummary {
+    return {
+      run_id: this.runId,
+      run_name: this.runName,
+      started_at: this.startedAt.toISOString(),
+      operations: this.#records.length,
+      errors: this.#records.filter((r) => r.status === 'error').length,
+      alerts: this.#alerts.length,
+      sampler: this.#lease.info,
+      models: this.getModelComparison(),
+    };
+  }
+
+  /** Prints the summary as an aligned table (to stdout unless another stream is given). */
+  printSummary(out: NodeJS.WritableStream = process.stdout): void {
+    const s = this.getSummary();
+    const sampler = `${s.sampler.kind} sampler${s.sampler.reason ? ` (${s.sampler.reason})` : ''}`;
+    const lines = [
+      `llmmon run ${s.run_id}${s.run_name ? ` (${s.run_name})` : ''}: ${s.operations} operations, ` +
+        `${s.errors} errors, ${s.alerts} alerts; ${sampler}`,
+      Object.keys(s.models).length ? formatModelTable(s.models) : '(no operations yet)',
+    ];
+    out.write(`${lines.join('\n')}\n`);
+  }
+
+  /** The metrics file's content as of now. */
+  toMetricsFile(): MetricsFile {
+    this.#lease.pollNow();
+    const run = this.run;
+    run.ended_at ??= new Date().toISOString();
+    return {
+      format: METRICS_FORMAT,
+      run,
+      operations: [...this.#records],
+      samples: this.#timeline.samples(),
+      alerts: [...this.#alerts],
+    };
+  }
+
+  /**
+   * Writes the metrics file (`llmmon.metrics/1`): default
+   * `<outputDir>/metrics_<YYYYMMDD_HHMMSS>.json`. Returns the absolute path written.
+   */
+  async saveMetrics(file?: string): Promise<string> {
+    const target = path.resolve(file ?? path.join(this.outputDir, `metrics_${fileTimestamp()}.json`));
+    const data = this.toMetricsFile();
+    const checked = MetricsFileSchema.safeParse(data);
+    if (!checked.success)
+      throw new Error(`llmmon: metrics file would be invalid: ${describeZodError(checked.error)}`);
+    writeFileAtomic(target, `${JSON.stringify(data, null, 2)}\n`);
+    return target;
+  }
+
+  /**
+   * Writes the operations as CSV (RFC 4180, header = record fields in schema order, null = empty
+   * cell, `threads`/`metadata` as JSON text): default `<outputDir>/metrics_<YYYYMMDD_HHMMSS>.csv`.
+   */
+  async exportCsv(file?: string): Promise<string> {
+    const target = path.resolve(file ?? path.join(this.outputDir, `metrics_${fileTimestamp()}.csv`));
+    const text = stringify([CSV_COLUMNS as string[], ...this.#records.map(toCsvRow)], {
+      record_delimiter: '\r\n',
+    });
+    writeFileAtomic(target, text);
+    return target;
+  }
+
+  /** Drains the timeline and sends all queued live data; resolves with what is still undelivered. */
+  async flush(timeoutMs?: number): Promise<PushBacklog> {
+    this.#lease.pollNow();
+    return this.#pusher ? this.#pusher.flush(timeoutMs) : { operations: 0, samples: 0 };
+  }
+
+  /**
+   * Ends the run: closes the timeline, delivers live data (reporting on stderr what it could
+   * not), closes the journal and releases the sampler. Idempotent.
+   */
+  async close(timeoutMs?: number): Promise<void> {
+    if (this.#closed) return;
+    this.#lease.pollNow();
+    this.#closed = true;
+    this.#endedAt = new Date();
+    const last = this.#timeline.closeOpenBucket();
+    openMonitors.delete(this);
+    this.#journal?.updateHeader();
+    this.#journal?.close();
+    this.#releaseNetwork();
+    if (this.#active === 0) this.#releaseSampler();
+    if (this.#pusher) {
+      this.#pusher.addSamples(last);
+      await this.#pusher.close(timeoutMs);
+    }
+  }
+
+  #releaseSampler(): void {
+    if (this.#leaseReleased) return;
+    this.#leaseReleased = true;
+    this.#lease.release();
+  }
+
+  /** @internal Flush live data when the event loop empties (once per monitor). */
+  async flushBeforeExit(): Promise<void> {
+    if (!this.#pusher) return;
+    const left = this.#pusher.backlog;
+    if (left.operations || left.samples) await this.flush(5000);
+  }
+}
+
+function hookBeforeExit(): void {
+  if (beforeExitHooked) return;
+  beforeExitHooked = true;
+  const tried = new WeakSet<LLMMonitor>();
+  process.on('beforeExit', () => {
+    for (const m of openMonitors) {
+      if (tried.has(m)) continue;
+      tried.add(m);
+      void m.flushBeforeExit();
+    }
+  });
+}

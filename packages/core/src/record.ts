@@ -1,0 +1,103 @@
+/**
+ * Turning one operation's measurements into its record. Pure: every value is either computed
+ * from a measurement or null, and the formulas are the README's.
+ */
+
+import type { SamplerKind, WindowStats } from './sampler/types.js';
+import { BYTES_PER_MB } from './schema/field.js';
+import type { OperationRecord } from './schema/operation.js';
+
+export interface NetworkCounts {
+  requests: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export interface Measurements {
+  modelName: string;
+  operation: string;
+  textLength: number;
+  startedAt: Date;
+  durationSeconds: number;
+  /** Seconds from start to the first token (first chunk), when known. */
+  firstTokenSeconds: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  window: WindowStats;
+  sampler: SamplerKind;
+  gpuAvailable: boolean;
+  network: NetworkCounts | null;
+  /** Set when the operation failed: the thrown value. */
+  failed: { error: unknown } | null;
+  metadata: Record<string, unknown> | null;
+}
+
+/** A finite number, or null (NaN and ±Infinity never reach a record). */
+const finite = (x: number | null | undefined): number | null =>
+  x !== null && x !== undefined && Number.isFinite(x) ? x : null;
+
+const mb = (bytes: number | null | undefined) =>
+  finite(bytes === null || bytes === undefined ? null : bytes / BYTES_PER_MB);
+
+/** One line for a thrown value: `TypeError: message` for errors, the string form otherwise. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
+  } catch {
+    return String(error);
+  }
+}
+
+/** The record of one finished operation; `run_id` and `seq` are set by the monitor. */
+export function buildRecord(m: Measurements): OperationRecord {
+  const w = m.window;
+  const duration = m.durationSeconds;
+  const ttft = finite(m.firstTokenSeconds);
+  // Decode time = end − first chunk; tokens/s and ITL are only defined once a first token is seen.
+  const decode = ttft === null ? null : duration - ttft;
+  const out = m.outputTokens;
+  const tokensPerSec = decode !== null && decode > 0 && out !== null ? out / decode : null;
+  const itl = decode !== null && out !== null && out >= 2 ? decode / (out - 1) : null;
+  const cpuPercent = w.wall_seconds > 0 ? (w.cpu_seconds / w.wall_seconds) * 100 : null;
+  return {
+    timestamp: m.startedAt.toISOString(),
+    model_name: m.modelName,
+    operation: m.operation,
+    text_length: m.textLength,
+    duration_seconds: duration,
+    throughput_chars_per_sec: duration > 0 ? m.textLength / duration : null,
+    cpu_delta_percent: finite(cpuPercent),
+    memory_delta_mb: mb(w.rss_end_bytes - w.rss_start_bytes),
+    peak_memory_mb: mb(w.rss_peak_bytes),
+    peak_cpu_percent: finite(w.peak_cpu_percent),
+    system_cpu_percent: finite(w.system_cpu_percent),
+    system_memory_percent: finite(w.system_memory_percent),
+    gpu_available: m.gpuAvailable,
+    run_id: null,
+    seq: null,
+    status: m.failed ? 'error' : 'ok',
+    error: m.failed ? describeError(m.failed.error) : null,
+    cpu_time_seconds: finite(w.cpu_seconds),
+    avg_cpu_percent: finite(cpuPercent),
+    rss_start_mb: mb(w.rss_start_bytes),
+    rss_end_mb: mb(w.rss_end_bytes),
+    threads: w.threads
+      ? w.threads.map((t) => ({ tid: t.tid, name: t.name, cpu_seconds: t.cpu_seconds }))
+      : null,
+    input_tokens: m.inputTokens,
+    output_tokens: out,
+    time_to_first_token_seconds: ttft,
+    tokens_per_sec: finite(tokensPerSec),
+    inter_token_latency_seconds: finite(itl),
+    gpu_util_avg_percent: finite(w.gpu?.util_avg_percent),
+    gpu_util_peak_percent: finite(w.gpu?.util_peak_percent),
+    gpu_memory_peak_mb: mb(w.gpu?.memory_peak_bytes),
+    net_requests: m.network ? m.network.requests : null,
+    net_bytes_sent: m.network ? m.network.bytesSent : null,
+    net_bytes_received: m.network ? m.network.bytesReceived : null,
+    sample_count: w.sample_count,
+    sampler: m.sampler,
+    metadata: m.metadata,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * One sampler per kind per process, shared by every monitor (reference-counted): the native
+ * sampler is one background thread, and two of them would measure each other. Each monitor opens
+ * its own windows on it; timeline points are drained by one poller and handed to every monitor.
+ */
+import { outsideOperations } from '../context.js';
+import type { SamplerInfo } from '../schema/run.js';
+import { JS_DEFAULT_INTERVAL_MS, JsSampler } from './js.js';
+import { loadNativeSampler, NATIVE_DEFAULT_INTERVAL_MS } from './native.js';
+import type { SamplerBackend, SamplerChoice, SamplerKind, TimelinePoint } from './types.js';
+
+/** How often the timeline is drained from the sampler (ms). */
+const POLL_MS = 200;
+
+type Listener = (points: readonly TimelinePoint[]) => void;
+
+interface Shared {
+  backend: SamplerBackend;
+  refs: number;
+  listeners: Set<Listener>;
+  timer: NodeJS.Timeout;
+}
+
+const shared = new Map<SamplerKind, Shared>();
+let warnedFallback = false;
+
+function poll(entry: Shared): void {
+  const points = entry.backend.drainTimeline();
+  if (points.length === 0) return;
+  for (const listener of entry.listeners) listener(points);
+}
+
+/** A monitor's hold on the shared sampler. */
+export class SamplerLease {
+  #entry: Shared;
+  #listener: Listener | undefined;
+  #released = false;
+  /** Why the native sampler is not used, when `auto` fell back to the JS one. */
+  readonly fallbackReason: string | null;
+
+  constructor(entry: Shared, fallbackReason: string | null) {
+    this.#entry = entry;
+    this.fallbackReason = fallbackReason;
+  }
+
+  get backend(): SamplerBackend {
+    return this.#entry.backend;
+  }
+
+  /** The run header's sampler description. */
+  get info(): SamplerInfo {
+    const info = this.#entry.backend.info;
+    return this.fallbackReason ? { ...info, reason: this.fallbackReason } : info;
+  }
+
+  /** Receive timeline points (every monitor on this sampler receives all of them). */
+  onTimeline(listener: Listener): void {
+    if (this.#listener) this.#entry.listeners.delete(this.#listener);
+    this.#listener = listener;
+    this.#entry.listeners.add(listener);
+  }
+
+  /** Drain the sampler now (instead of waiting for the next poll). */
+  pollNow(): void {
+    poll(this.#entry);
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const entry = this.#entry;
+    if (this.#listener) entry.listeners.delete(this.#listener);
+    if (--entry.refs > 0) return;
+    clearInterval(entry.timer);
+    entry.backend.stop();
+    shared.delete(entry.backend.kind);
+  }
+}
+
+export interface AcquireOptions {
+  choice?: SamplerChoice;
+  /** Tick interval; default 1 ms native, 10 ms JS. Only the first monitor of a kind sets it. */
+  intervalMs?: number;
+  /** Called once per process when `auto` falls back to the JS sampler (default: a stderr line). */
+  onFallback?: (reason: string) => void;
+}
+
+const defaultFallbackWarning = (reason: string) =>
+  process.stderr.write(
+    `llmmon: using the JS sampler (no per-thread CPU, no GPU; peaks only as fine as its timer): ${reason}\n`,
+  );
+
+/**
+ * Takes a reference to the process-wide sampler of the chosen kind, creating it on first use.
+ * `auto` takes the native sampler when it loads, else the JS one (warning once, with the reason).
+ * @throws Error when `native` is forced and cannot load (the loader's message says why)
+ */
+export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
+  const choice = options.choice ?? 'auto';
+  let reason: string | null = null;
+  let entry: Shared | undefined;
+  if (choice !== 'js') {
+    entry = shared.get('native');
+    if (!entry) {
+      const loaded = loadNativeSampler();
+      if (loaded.ok) {
+        entry = register(loaded.create(options.intervalMs ?? NATIVE_DEFAULT_INTERVAL_MS));
+      } else if (choice === 'native') {
+        throw new Error(`llmmon: the native sampler cannot load: ${loaded.reason}`);
+      } else {
+        reason = loaded.reason;
+        if (!warnedFallback) {
+          warnedFallback = true;
+          (options.onFallback ?? defaultFallbackWarning)(loaded.reason);
+        }
+      }
+    }
+  }
+  entry ??= shared.get('js') ?? register(new JsSampler(options.intervalMs ?? JS_DEFAULT_INTERVAL_MS));
+  entry.refs++;
+  return new SamplerLease(entry, reason);
+}
+
+function register(backend: SamplerBackend): Shared {
+  const entry = { backend, refs: 0, listeners: new Set() } as Omit<Shared, 'timer'> as Shared;
+  entry.timer = outsideOperations(() => setInterval(() => poll(entry), POLL_MS));
+  entry.timer.unref();
+  shared.set(backend.kind, entry);
+  return entry;
+}

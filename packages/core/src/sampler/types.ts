@@ -1,0 +1,67 @@
+/**
+ * The sampler seen from core: one small interface with two implementations, the native addon
+ * (`@llmmon/sampler-native`, a background thread) and a pure-JS fallback (a timer on the event
+ * loop). Measurements keep the record's style (snake_case, unit in the name) so that a window's
+ * statistics map onto the operation record field by field.
+ */
+import type { HostInfo, SamplerInfo } from '../schema/run.js';
+
+/** Aggregates of one window (one operation): the shape of `@llmmon/sampler-native`'s `WindowStats`. */
+export interface WindowStats {
+  wall_seconds: number;
+  /** Process CPU time (user + system, all threads, exited ones too). */
+  cpu_seconds: number;
+  /** cpu_seconds ÷ wall_seconds × 100 (100 = one core). */
+  avg_cpu_percent: number;
+  /** Highest process CPU % over the window's 10 ms slices. */
+  peak_cpu_percent: number;
+  rss_start_bytes: number;
+  rss_end_bytes: number;
+  rss_peak_bytes: number;
+  system_cpu_percent: number | null;
+  system_memory_percent: number | null;
+  /** Busiest first; `tid` null for the "(exited threads)" remainder; null when not measured. */
+  threads: { tid: number | null; name: string; cpu_seconds: number }[] | null;
+  gpu: {
+    util_avg_percent: number | null;
+    util_peak_percent: number | null;
+    memory_peak_bytes: number | null;
+  } | null;
+  sample_count: number;
+  effective_interval_ms: number;
+}
+
+/** One timeline point as a sampler hands it over (before core buckets it). */
+export interface TimelinePoint {
+  /** `process.hrtime.bigint()` clock, in nanoseconds (as a number). */
+  t_ns: number;
+  /** Process CPU % over the interval that ends at `t_ns` (100 = one core). */
+  cpu_percent: number;
+  /** Length of that interval in seconds. */
+  interval_seconds: number;
+  rss_bytes: number;
+  system_cpu_percent: number | null;
+  gpu_util_percent: number | null;
+}
+
+export type SamplerKind = 'native' | 'js';
+/** Which sampler to use: the native one when it loads (`auto`), or one of them by force. */
+export type SamplerChoice = 'auto' | SamplerKind;
+
+export interface SamplerBackend {
+  readonly kind: SamplerKind;
+  /** Tick interval in milliseconds. */
+  readonly intervalMs: number;
+  /** How the run header describes this sampler (kind, interval, GPU backend, reason). */
+  readonly info: SamplerInfo;
+  /** GPUs the backend found; null when it cannot look. */
+  readonly gpus: HostInfo['gpus'];
+  /** Whether GPU counters are available (the record's `gpu_available`). */
+  readonly gpuAvailable: boolean;
+  openWindow(): number;
+  closeWindow(id: number): WindowStats;
+  /** Timeline points since the last call (each point is handed out once). */
+  drainTimeline(): TimelinePoint[];
+  /** Stop background work; the backend is not used afterwards. */
+  stop(): void;
+}
