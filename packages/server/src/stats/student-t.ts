@@ -1,0 +1,84 @@
+/**
+ * Student's t distribution: two-sided p-values for t-tests. The CDF goes through the regularized
+ * incomplete beta function, I_x(a, b), evaluated by its continued fraction (modified Lentz),
+ * with ln Γ by the Lanczos approximation (g = 7, n = 9): relative error ≈ 1e-15 over the range
+ * used here, far below what a p-value needs.
+ */
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+/** ln Γ(x) for x > 0. */
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0]!;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction of the incomplete beta function (Numerical Recipes' betacf, modified Lentz). */
+function betaContinuedFraction(x: number, a: number, b: number): number {
+  const TINY = 1e-300;
+  const EPS = 1e-15;
+  const qab = a + b;
+  const qap = a + 1;
+  const qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < TINY) d = TINY;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 10_000; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < EPS) break;
+  }
+  return h;
+}
+
+/** Regularized incomplete beta function I_x(a, b), for 0 ≤ x ≤ 1 and a, b > 0. */
+export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+  if (!(x >= 0 && x <= 1)) throw new RangeError(`incomplete beta: x must be in [0, 1], got ${x}`);
+  if (x === 0 || x === 1) return x;
+  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry
+  // I_x(a, b) = 1 − I_{1−x}(b, a) on the other side.
+  if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (Math.exp(lnFront) * betaContinuedFraction(1 - x, b, a)) / b;
+}
+
+/**
+ * Two-sided p-value of Student's t: P(|T| ≥ |t|) with `df` degrees of freedom (df may be
+ * fractional, as Welch's test gives).
+ * @example studentTTwoSidedP(2.228, 10) // ≈ 0.05
+ */
+export function studentTTwoSidedP(t: number, df: number): number {
+  if (!(df > 0)) throw new RangeError(`student t: df must be > 0, got ${df}`);
+  if (Number.isNaN(t)) return Number.NaN;
+  if (!Number.isFinite(t)) return 0;
+  return regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
+}
+
+/** CDF of Student's t: P(T ≤ t). */
+export function studentTCdf(t: number, df: number): number {
+  const tail = studentTTwoSidedP(t, df) / 2;
+  return t >= 0 ? 1 - tail : tail;
+}
