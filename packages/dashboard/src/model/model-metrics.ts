@@ -1,0 +1,184 @@
+/**
+ * Per-model figures for the bar charts and the summary table. The bar is the `ModelStats` value
+ * (core's `modelComparison`, so it matches `printSummary()` and SQL on the DuckDB file); the
+ * whisker is the p50–p95 range of the same per-operation field over the same operations
+ * (succeeded, warm-up and load left out), from core's `summarize`.
+ */
+import {
+  DEFAULT_STATS_EXCLUDED_OPERATIONS,
+  type ModelStats,
+  modelComparison,
+  OPERATION_FIELDS,
+  type OperationField,
+  type OperationRecord,
+  summarize,
+} from '@llmmon/core/schema';
+
+export interface ModelMetric {
+  id: string;
+  title: string;
+  /** What the bar shows (a `ModelStats` key). */
+  stat: keyof ModelStats;
+  /** What the bar means, for the chart's subtitle. */
+  barMeaning: string;
+  /** Per-operation field the whisker is computed from. */
+  field: OperationField;
+  unit: string;
+}
+
+const metric = (m: Omit<ModelMetric, 'unit'>): ModelMetric => ({
+  ...m,
+  unit: OPERATION_FIELDS[m.field].unit ?? '',
+});
+
+export const MODEL_METRICS = {
+  duration: metric({
+    id: 'duration',
+    title: 'Average duration by model',
+    stat: 'avg_duration_seconds',
+    barMeaning: 'mean wall time per operation',
+    field: 'duration_seconds',
+  }),
+  memory: metric({
+    id: 'memory',
+    title: 'Peak memory by model',
+    stat: 'peak_memory_mb',
+    barMeaning: 'highest RSS of any operation',
+    field: 'peak_memory_mb',
+  }),
+  cpu: metric({
+    id: 'cpu',
+    title: 'Average CPU by model',
+    stat: 'avg_cpu_percent',
+    barMeaning: 'mean process CPU, 100 % = one core',
+    field: 'cpu_delta_percent',
+  }),
+  throughput: metric({
+    id: 'throughput',
+    title: 'Throughput by model',
+    stat: 'throughput_chars_per_sec',
+    barMeaning: 'total characters ÷ total duration',
+    field: 'throughput_chars_per_sec',
+  }),
+  tokens: metric({
+    id: 'tokens',
+    title: 'Tokens per second by model',
+    stat: 'avg_tokens_per_sec',
+    barMeaning: 'mean decode speed',
+    field: 'tokens_per_sec',
+  }),
+  ttft: metric({
+    id: 'ttft',
+    title: 'Time to first token by model',
+    stat: 'avg_time_to_first_token_seconds',
+    barMeaning: 'mean time to the first chunk',
+    field: 'time_to_first_token_seconds',
+  }),
+} as const satisfies Record<string, ModelMetric>;
+
+export type ModelMetricId = keyof typeof MODEL_METRICS;
+
+/** Whether core's statistics count this operation (same rule as `modelStats`). */
+export function countsInStats(r: OperationRecord): boolean {
+  return r.status !== 'error' && !DEFAULT_STATS_EXCLUDED_OPERATIONS.includes(r.operation);
+}
+
+/** Every model of the run in first-seen order, with its statistics (null: nothing counted). */
+export interface ModelSummary {
+  model: string;
+  stats: ModelStats | null;
+  /** All operations of the model, load and warm-up included. */
+  operations: number;
+  /** Why there are no statistics, when there are none. */
+  note: string | null;
+}
+
+export function modelSummaries(records: readonly OperationRecord[]): ModelSummary[] {
+  const comparison = modelComparison(records);
+  const all = new Map<string, OperationRecord[]>();
+  for (const r of records) {
+    const list = all.get(r.model_name);
+    if (list) list.push(r);
+    else all.set(r.model_name, [r]);
+  }
+  return [...all].map(([model, list]) => {
+    const stats = comparison[model] ?? null;
+    let note: string | null = null;
+    if (!stats) note = `only ${[...new Set(list.map((r) => r.operation))].join('/')} operations, which statistics leave out`;
+    else if (stats.errors === stats.operations) note = `all ${stats.operations} operations failed`;
+    return { model, stats, operations: list.length, note };
+  });
+}
+
+export interface ModelBar {
+  model: string;
+  /** The bar; null when the model has no value (no such measurement, or only errors). */
+  value: number | null;
+  p50: number | null;
+  p95: number | null;
+  /** Operations with a value for the field. */
+  n: number;
+  note: string | null;
+}
+
+/** The bars of one metric, one per model that has statistics. */
+export function modelBars(
+  records: readonly OperationRecord[],
+  summaries: readonly ModelSummary[],
+  m: ModelMetric,
+): ModelBar[] {
+  const values = new Map<string, number[]>();
+  for (const r of records) {
+    if (!countsInStats(r)) continue;
+    const v = r[m.field];
+    if (typeof v !== 'number') continue;
+    const list = values.get(r.model_name);
+    if (list) list.push(v);
+    else values.set(r.model_name, [v]);
+  }
+  return summaries
+    .filter((s) => s.stats !== null)
+    .map((s) => {
+      const series = summarize(values.get(s.model) ?? []);
+      const value = s.stats![m.stat];
+      return {
+        model: s.model,
+        value: typeof value === 'number' ? value : null,
+        p50: series.median,
+        p95: series.p95,
+        n: series.n,
+        note: s.note ?? (series.n === 0 ? 'not measured' : null),
+      };
+    });
+}
+
+/** Whether any model has a value for this metric (charts without any are replaced by a note). */
+export const hasValues = (bars: readonly ModelBar[]) => bars.some((b) => b.value !== null);
+
+export interface StatsColumn {
+  key: keyof ModelStats;
+  label: string;
+  unit: string;
+  description: string;
+}
+
+/**
+ * Columns of the summary table: every `ModelStats` key, in its order. The statistics have no
+ * field specs of their own, so their units and one-line meanings are stated here (from the
+ * `ModelStats` documentation).
+ */
+export const STATS_COLUMNS: readonly StatsColumn[] = [
+  { key: 'operations', label: 'ops', unit: '', description: 'Operations counted (errors included; warm-up and load left out)' },
+  { key: 'avg_duration_seconds', label: 'avg duration', unit: 'seconds', description: 'Mean wall time of the operations that succeeded' },
+  { key: 'p50_duration_seconds', label: 'p50 duration', unit: 'seconds', description: 'Median wall time (type-7 quantile, as DuckDB quantile_cont)' },
+  { key: 'p95_duration_seconds', label: 'p95 duration', unit: 'seconds', description: '95th percentile of wall time (type-7 quantile)' },
+  { key: 'avg_memory_mb', label: 'avg peak RSS', unit: 'MB', description: 'Mean of the operations’ peak RSS' },
+  { key: 'peak_memory_mb', label: 'peak RSS', unit: 'MB', description: 'Highest peak RSS of any operation' },
+  { key: 'avg_cpu_percent', label: 'avg CPU', unit: 'percent', description: 'Mean of cpu_delta_percent (100 % = one core)' },
+  { key: 'peak_cpu_percent', label: 'peak CPU', unit: 'percent', description: 'Highest peak_cpu_percent (10 ms slices) of any operation' },
+  { key: 'throughput_chars_per_sec', label: 'throughput', unit: 'chars/s', description: 'Total characters ÷ total duration' },
+  { key: 'ops_per_minute', label: 'ops/min', unit: 'ops/min', description: 'Operations per minute between the first start and the last end' },
+  { key: 'avg_tokens_per_sec', label: 'tokens/s', unit: 'tokens/s', description: 'Mean of tokens_per_sec over the operations that have it' },
+  { key: 'avg_time_to_first_token_seconds', label: 'TTFT', unit: 'seconds', description: 'Mean time to first token over the operations that have it' },
+  { key: 'errors', label: 'errors', unit: '', description: 'Operations with status "error"' },
+];
