@@ -2,8 +2,9 @@
  * The OpenAI-compatible adapter: streams `/v1/chat/completions` through the official `openai`
  * client (imported lazily). Any server that speaks the protocol works: OpenAI, vLLM, llama.cpp's
  * server, Ollama's `/v1`, LM Studio, `llmmon bench --serve-openai`. Token counts come from the
- * server's `usage` (requested with `stream_options.include_usage`); when it sends none they stay
- * null — llmmon does not guess them from the text.
+ * server's `usage` (requested with `stream_options.include_usage`); when it sends none, input
+ * tokens stay null and output tokens are the number of content chunks (one token each on the
+ * common servers), and `metadata.output_tokens_from` says so.
  */
 import type OpenAI from 'openai';
 import {
@@ -127,7 +128,8 @@ export class OpenAICompatibleModel implements LLMModel {
         runtime: 'openai',
         finish_reason: serverReason,
         content_chunks: chunks,
-        usage_reported: usage.output !== null,
+        // Without usage the monitor counts one token per content chunk; say which it is.
+        output_tokens_from: usage.output !== null ? 'server usage' : 'content chunks',
       });
     } finally {
       reportUsage(usage);
