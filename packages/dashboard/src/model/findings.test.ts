@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINDING_THRESHOLDS as T, findings } from './findings.js';
+import { findings, FINDING_THRESHOLDS as T } from './findings.js';
 import { rec, runHeader, series } from './test-support.js';
 
 /** Two similar models, 40 operations each, jitter ±5 %: nothing is out of line. */
@@ -76,9 +76,16 @@ describe('findings', () => {
     const records = series('a', 12, (i) => (i === 0 ? 3.2 : 1));
     const fs = findings(runHeader(), records);
     expect(rules(fs)).toEqual(['cold-start:a']);
-    expect(fs[0]!.figure).toMatch(/^first inference \(seq \d+\) took 3\.20 s, 3\.20× the median 1\.00 s of the other 11/);
+    expect(fs[0]!.figure).toMatch(
+      /^first inference \(seq \d+\) took 3\.20 s, 3\.20× the median 1\.00 s of the other 11/,
+    );
     // Labelled warm-up operations are left out of statistics, so they trigger nothing.
-    const labelled = series('a', 12, (i) => (i === 0 ? 3.2 : 1), (i) => ({ operation: i === 0 ? 'warmup' : 'inference' }));
+    const labelled = series(
+      'a',
+      12,
+      (i) => (i === 0 ? 3.2 : 1),
+      (i) => ({ operation: i === 0 ? 'warmup' : 'inference' }),
+    );
     expect(findings(runHeader(), labelled)).toEqual([]);
   });
 
@@ -86,8 +93,15 @@ describe('findings', () => {
     const records = series('a', 41, (i) => 1 + (i / 40) * 0.8); // 1 s → 1.8 s
     const fs = findings(runHeader(), records);
     expect(rules(fs)).toEqual(['degradation:a']);
-    expect(fs[0]!.figure).toMatch(/^median duration rose from 1\.\d+ s \(first 10 operations\) to 1\.\d+ s \(last 10\)/);
-    expect(findings(runHeader(), series('a', 41, (i) => 1 + (i / 40) * 0.4))).toEqual([]);
+    expect(fs[0]!.figure).toMatch(
+      /^median duration rose from 1\.\d+ s \(first 10 operations\) to 1\.\d+ s \(last 10\)/,
+    );
+    expect(
+      findings(
+        runHeader(),
+        series('a', 41, (i) => 1 + (i / 40) * 0.4),
+      ),
+    ).toEqual([]);
   });
 
   it('memory-growth needs 64 MB and 10 % of the starting RSS', () => {

@@ -67,7 +67,11 @@ export interface Finding {
 
 const T = FINDING_THRESHOLDS;
 const pct = (share: number) => `${formatNumber(share * 100)} %`;
-const median = (xs: readonly number[]) => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: readonly number[]) =>
+  quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 /**
  * The findings of one run, most serious first (warnings, then notices; rule order within).
@@ -134,7 +138,12 @@ function errorsRule(s: ModelSummary, list: readonly OperationRecord[], out: Find
   });
 }
 
-function memoryRule(s: ModelSummary, list: readonly OperationRecord[], hostMb: number | null, out: Finding[]) {
+function memoryRule(
+  s: ModelSummary,
+  list: readonly OperationRecord[],
+  hostMb: number | null,
+  out: Finding[],
+) {
   const advice =
     'Use a lower-bit quantization (e.g. Q4 instead of Q8 or F16), smaller batches or a shorter context.';
   const peak = s.stats?.peak_memory_mb ?? null;
@@ -151,7 +160,8 @@ function memoryRule(s: ModelSummary, list: readonly OperationRecord[], hostMb: n
   }
   let sys: OperationRecord | null = null;
   for (const r of list) {
-    if (r.system_memory_percent !== null && r.system_memory_percent >= (sys?.system_memory_percent ?? -1)) sys = r;
+    if (r.system_memory_percent !== null && r.system_memory_percent >= (sys?.system_memory_percent ?? -1))
+      sys = r;
   }
   if (sys && sys.system_memory_percent! >= T.systemMemoryPercent) {
     out.push({
@@ -200,7 +210,9 @@ function cpuRule(s: ModelSummary, counted: readonly OperationRecord[], cores: nu
 function slowModelRule(models: readonly ModelSummary[], out: Finding[]) {
   const timed = models.filter((s) => s.stats!.p50_duration_seconds !== null);
   if (timed.length < 2) return;
-  const fastest = timed.reduce((a, b) => (b.stats!.p50_duration_seconds! < a.stats!.p50_duration_seconds! ? b : a));
+  const fastest = timed.reduce((a, b) =>
+    b.stats!.p50_duration_seconds! < a.stats!.p50_duration_seconds! ? b : a,
+  );
   const base = fastest.stats!.p50_duration_seconds!;
   if (base <= 0) return;
   for (const s of timed) {
@@ -275,7 +287,8 @@ function coldStartRule(s: ModelSummary, counted: readonly OperationRecord[], out
     severity: 'notice',
     title: `${s.model}'s statistics include a cold start`,
     figure: `first ${first.operation} (seq ${first.seq ?? '?'}) took ${withUnit(first.duration_seconds, 'seconds')}, ${formatNumber(ratio)}× the median ${withUnit(med, 'seconds')} of the other ${rest.length} (threshold ${T.coldStartRatio}×)`,
-    advice: 'Run warm-up operations first (ModelBenchmark warmupRuns) or name them "warmup" so statistics leave them out.',
+    advice:
+      'Run warm-up operations first (ModelBenchmark warmupRuns) or name them "warmup" so statistics leave them out.',
   });
 }
 
@@ -310,6 +323,7 @@ function memoryGrowthRule(s: ModelSummary, counted: readonly OperationRecord[], 
     severity: 'notice',
     title: `${s.model}'s memory keeps growing`,
     figure: `RSS grew by ${withUnit(grown, 'MB')} over ${deltas.length} operations (${withUnit(grown / deltas.length, 'MB')} each${start > 0 ? `, ${pct(grown / start)} of the ${withUnit(start, 'MB')} at the start` : ''}; thresholds ${T.memoryGrowthMb} MB and ${pct(T.memoryGrowthShare)})`,
-    advice: 'Memory that is never given back: a leak, or a cache that grows (KV cache, chat history). Dispose contexts between runs.',
+    advice:
+      'Memory that is never given back: a leak, or a cache that grows (KV cache, chat history). Dispose contexts between runs.',
   });
 }

@@ -1,5 +1,5 @@
 /** Record builders for the unit tests: a valid operation record with every field, overridable. */
-import { OperationRecordSchema, type OperationRecord, type RunHeader, RunSchema } from '@llmmon/core/schema';
+import { type OperationRecord, OperationRecordSchema, type RunHeader, RunSchema } from '@llmmon/core/schema';
 
 let nextSeq = 0;
 
@@ -49,5 +49,7 @@ export function series(
   duration: (i: number) => number = () => 1,
   over: (i: number) => Partial<OperationRecord> = () => ({}),
 ): OperationRecord[] {
-  return Array.from({ length: n }, (_, i) => rec({ model_name: model, duration_seconds: duration(i), ...over(i) }));
+  return Array.from({ length: n }, (_, i) =>
+    rec({ model_name: model, duration_seconds: duration(i), ...over(i) }),
+  );
 }

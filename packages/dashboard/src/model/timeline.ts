@@ -18,7 +18,11 @@ export interface Span {
  * One span per operation whose timestamp parses. The zero is `run.started_at`; files of the
  * original monitor have none, and `normalizeMetrics` sets it to their first timestamp.
  */
-export function operationSpans(run: RunHeader, records: readonly OperationRecord[], models: readonly string[]) {
+export function operationSpans(
+  run: RunHeader,
+  records: readonly OperationRecord[],
+  models: readonly string[],
+) {
   const zero = Date.parse(run.started_at);
   const lanes = new Map(models.map((m, i) => [m, i]));
   const spans: Span[] = [];

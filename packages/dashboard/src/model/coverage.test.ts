@@ -1,0 +1,56 @@
+import { normalizeMetrics } from '@llmmon/core/schema';
+import { describe, expect, it } from 'vitest';
+import { syntheticMetrics } from '../lib/synthetic.js';
+import { coverageNotes, isOriginalMonitorFile } from './coverage.js';
+import { modelSummaries } from './model-metrics.js';
+import { rec } from './test-support.js';
+
+const topics = (file: Parameters<typeof coverageNotes>[0]) =>
+  coverageNotes(file, modelSummaries(file.operations)).map((n) => n.topic);
+
+describe('coverage notes', () => {
+  it('say nothing for a complete run', () => {
+    expect(topics(syntheticMetrics({ operations: 30 }))).toEqual([]);
+  });
+
+  it('say that a run has no operations', () => {
+    expect(topics({ ...syntheticMetrics({ operations: 3 }), operations: [] })).toEqual(['no-operations']);
+  });
+
+  it('name the JS fallback sampler and the missing samples and threads', () => {
+    const file = syntheticMetrics({ operations: 30, sampler: 'js', samples: 0 });
+    const notes = coverageNotes(file, modelSummaries(file.operations));
+    expect(notes.map((n) => n.topic)).toEqual(['js-sampler', 'no-samples']);
+    expect(notes[0]!.text).toMatch(/JavaScript fallback sampler \(native sampler not built \(synthetic\)\)/);
+  });
+
+  it('name a model whose operations all failed', () => {
+    const file = syntheticMetrics({ operations: 30 });
+    file.operations.push(rec({ model_name: 'broken', status: 'error', error: 'x', seq: 99 }));
+    expect(topics(file)).toEqual(['only-errors']);
+  });
+
+  it('recognise an original-monitor file and do not list every extension it lacks', () => {
+    const original = [
+      {
+        timestamp: '2024-05-01T12:00:00',
+        model_name: 'llama2',
+        operation: 'inference',
+        text_length: 10,
+        duration_seconds: 0.5,
+        throughput_chars_per_sec: 20,
+        cpu_delta_percent: 50,
+        memory_delta_mb: 1,
+        peak_memory_mb: 100,
+        peak_cpu_percent: 90,
+        system_cpu_percent: 30,
+        system_memory_percent: 40,
+        gpu_available: false,
+      },
+    ];
+    const file = normalizeMetrics(original);
+    expect(isOriginalMonitorFile(file)).toBe(true);
+    expect(topics(file)).toEqual(['original-file']);
+    expect(isOriginalMonitorFile(syntheticMetrics({ operations: 3 }))).toBe(false);
+  });
+});
