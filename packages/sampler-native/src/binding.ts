@@ -1,0 +1,44 @@
+/**
+ * The native addon's interface, exactly as `src/native/addon.cpp` exports it (each function
+ * there carries the same signature as a comment), and the addon itself, loaded at import.
+ */
+import { defaultCandidates, loadNative } from './load.js';
+import type { LatestSample, SamplerDiagnostics, TimelineBatch, WindowStats } from './types.js';
+
+export interface NativeSampler {
+  start(): void;
+  stop(): void;
+  running(): boolean;
+  openWindow(): number;
+  /** null: no open window with that id. */
+  closeWindow(id: number): WindowStats | null;
+  openWindowCount(): number;
+  /** null before the first tick. */
+  latest(): LatestSample | null;
+  timeline(): TimelineBatch;
+  diagnostics(): SamplerDiagnostics;
+}
+
+export interface NativeCapabilities {
+  backend: string;
+  clock: string;
+  gpu_backend: string;
+  counters: Record<string, { available: boolean; source: string; reason: string | null }>;
+}
+
+export interface NativeBinding {
+  Sampler: new (
+    intervalNs: number,
+    threadIntervalNs: number,
+    systemIntervalNs: number,
+    timelineCapacity: number,
+  ) => NativeSampler;
+  threadId(): number;
+  now(): number;
+  nowNs(): bigint;
+  capabilities(): NativeCapabilities;
+  napiVersion: number;
+}
+
+/** Throws one SamplerLoadError (every path tried, with reasons) when the addon cannot load. */
+export const binding: NativeBinding = loadNative<NativeBinding>(defaultCandidates());

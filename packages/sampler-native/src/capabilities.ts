@@ -1,0 +1,43 @@
+import { binding } from './binding.js';
+import type { Capabilities, CounterName } from './types.js';
+
+let cached: Capabilities | undefined;
+
+/**
+ * What this machine's native sampler can measure: the platform backend, the clock of every
+ * timestamp, the GPU backend, and for each counter whether it is available, where it comes from,
+ * and why not. Computed once (it opens the counters' files), then cached.
+ *
+ * @example
+ * const caps = capabilities();
+ * if (!caps.counters.gpu_util.available) console.log('GPU: null because', caps.counters.gpu_util.reason);
+ */
+export function capabilities(): Capabilities {
+  if (!cached) {
+    const native = binding.capabilities();
+    cached = {
+      platform: process.platform,
+      arch: process.arch,
+      backend: native.backend,
+      clock: native.clock,
+      gpu_backend: native.gpu_backend,
+      napi_version: binding.napiVersion,
+      counters: native.counters as Capabilities['counters'],
+    };
+  }
+  return structuredClone(cached);
+}
+
+/** Names of every counter {@link capabilities} reports. */
+export const COUNTER_NAMES: readonly CounterName[] = [
+  'process_cpu',
+  'rss',
+  'rss_high_water',
+  'footprint',
+  'thread_cpu',
+  'thread_names',
+  'system_cpu',
+  'system_memory',
+  'gpu_util',
+  'gpu_memory',
+];

@@ -1,0 +1,316 @@
+// Node-API bindings of the sampler: thin and mechanical, no measurement logic here.
+//
+// Every exported function carries its TypeScript signature; src/binding.ts declares the same
+// interface for the wrapper (keep the two in sync). Argument checks here are a last line of
+// defence with the argument's name; the wrapper validates user input first.
+//
+// Context-aware: the module may load in several environments at once (main thread and
+// worker threads). All per-env state lives in AddonData (napi instance data); nothing mutable
+// is static.
+#include <cmath>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include "napi_setup.h"
+#include "sampler.h"
+
+namespace llmmon {
+namespace {
+
+// The Samplers alive in one env. Touched only on that env's JS thread.
+struct Registry {
+  std::unordered_set<Sampler*> live;
+};
+
+struct AddonData {
+  Napi::FunctionReference sampler_constructor;
+  // Shared with every SamplerWrap, so that neither the cleanup hook nor a late finalizer can
+  // see it freed, whatever order env teardown runs them in.
+  std::shared_ptr<Registry> registry = std::make_shared<Registry>();
+};
+
+// Env teardown (a worker terminating, the main thread ending normally): stop every sampling
+// thread of this env before the env's objects go away. Node runs cleanup hooks on the env's
+// thread, newest first, so this runs before Node-API's own teardown (registered earlier) and
+// before AddonData is finalized. process.exit() skips cleanup hooks: the JS wrapper stops the
+// samplers in process.on('exit') for that case.
+void StopAllOnTeardown(void* arg) {
+  for (Sampler* sampler : static_cast<Registry*>(arg)->live) sampler->stop();
+}
+
+Napi::Value NumberOrNull(Napi::Env env, double v) {
+  if (std::isnan(v)) return env.Null();
+  return Napi::Number::New(env, v);
+}
+
+template <class T>
+Napi::Value OptionalNumber(Napi::Env env, const std::optional<T>& v) {
+  if (!v) return env.Null();
+  return Napi::Number::New(env, double(*v));
+}
+
+double Seconds(int64_t ns) { return double(ns) / 1e9; }
+
+double NumberArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (info.Length() <= i || !info[i].IsNumber())
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a number");
+  const double v = info[i].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(v) || v <= 0)
+    throw Napi::RangeError::New(info.Env(), std::string(name) + " must be a finite number > 0");
+  return v;
+}
+
+Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("wall_seconds", Seconds(s.wall_ns));
+  o.Set("cpu_seconds", Seconds(s.cpu_ns));
+  o.Set("avg_cpu_percent", s.avg_cpu_percent);
+  o.Set("peak_cpu_percent", s.peak_cpu_percent);
+  o.Set("rss_start_bytes", double(s.rss_start));
+  o.Set("rss_end_bytes", double(s.rss_end));
+  o.Set("rss_peak_bytes", double(s.rss_peak));
+  o.Set("system_cpu_percent", OptionalNumber(env, s.system_cpu_percent));
+  o.Set("system_memory_percent", OptionalNumber(env, s.system_memory_percent));
+  Napi::Array threads = Napi::Array::New(env, s.threads.size());
+  for (size_t i = 0; i < s.threads.size(); ++i) {
+    const ThreadShare& t = s.threads[i];
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("tid", OptionalNumber(env, t.tid));
+    entry.Set("name", t.name);
+    entry.Set("cpu_seconds", Seconds(t.cpu_ns));
+    threads.Set(uint32_t(i), entry);
+  }
+  o.Set("threads", threads);
+  if (s.gpu) {
+    Napi::Object g = Napi::Object::New(env);
+    g.Set("util_avg_percent", OptionalNumber(env, s.gpu->util_avg_percent));
+    g.Set("util_peak_percent", OptionalNumber(env, s.gpu->util_peak_percent));
+    g.Set("memory_peak_bytes", OptionalNumber(env, s.gpu->memory_peak_bytes));
+    o.Set("gpu", g);
+  } else {
+    o.Set("gpu", env.Null());
+  }
+  o.Set("sample_count", double(s.sample_count));
+  o.Set("effective_interval_ms", s.effective_interval_ms);
+  return o;
+}
+
+Napi::Float64Array Column(Napi::Env env, const std::vector<TimelineSample>& samples,
+                          double (*get)(const TimelineSample&)) {
+  Napi::Float64Array a = Napi::Float64Array::New(env, samples.size());
+  double* data = a.Data();
+  for (size_t i = 0; i < samples.size(); ++i) data[i] = get(samples[i]);
+  return a;
+}
+
+class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Sampler",
+                       {
+                           InstanceMethod<&SamplerWrap::Start>("start"),
+                           InstanceMethod<&SamplerWrap::Stop>("stop"),
+                           InstanceMethod<&SamplerWrap::Running>("running"),
+                           InstanceMethod<&SamplerWrap::OpenWindow>("openWindow"),
+                           InstanceMethod<&SamplerWrap::CloseWindow>("closeWindow"),
+                           InstanceMethod<&SamplerWrap::OpenWindowCount>("openWindowCount"),
+                           InstanceMethod<&SamplerWrap::Latest>("latest"),
+                           InstanceMethod<&SamplerWrap::Timeline>("timeline"),
+                           InstanceMethod<&SamplerWrap::Diagnostics>("diagnostics"),
+                       });
+  }
+
+  // new Sampler(intervalNs: number, threadIntervalNs: number, systemIntervalNs: number,
+  //             timelineCapacity: number)
+  explicit SamplerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SamplerWrap>(info) {
+    SamplerConfig config;
+    config.interval_ns = int64_t(NumberArg(info, 0, "intervalNs"));
+    config.thread_interval_ns = int64_t(NumberArg(info, 1, "threadIntervalNs"));
+    config.system_interval_ns = int64_t(NumberArg(info, 2, "systemIntervalNs"));
+    config.timeline_capacity = size_t(NumberArg(info, 3, "timelineCapacity"));
+    registry_ = info.Env().GetInstanceData<AddonData>()->registry;
+    sampler_ = std::make_unique<Sampler>(config);
+    registry_->live.insert(sampler_.get());
+  }
+
+  // Finalizer (GC, or env teardown): stops and joins the thread if still running.
+  ~SamplerWrap() override {
+    if (sampler_) {
+      registry_->live.erase(sampler_.get());
+      sampler_->stop();
+    }
+  }
+
+ private:
+  // start(): void
+  void Start(const Napi::CallbackInfo&) { sampler_->start(); }
+  // stop(): void
+  void Stop(const Napi::CallbackInfo&) { sampler_->stop(); }
+  // running(): boolean
+  Napi::Value Running(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), sampler_->running()); }
+  // openWindow(): number
+  Napi::Value OpenWindow(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), double(sampler_->open_window()));
+  }
+  // closeWindow(id: number): NativeWindowStats | null   (null: no open window with that id)
+  Napi::Value CloseWindow(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "id must be a number");
+    const double id = info[0].As<Napi::Number>().DoubleValue();
+    if (!(id >= 1 && id <= 4294967295.0) || std::floor(id) != id) return env.Null();
+    WindowStats stats;
+    if (!sampler_->close_window(uint32_t(id), stats)) return env.Null();
+    return ToJs(env, stats);
+  }
+  // openWindowCount(): number
+  Napi::Value OpenWindowCount(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), double(sampler_->open_window_count()));
+  }
+  // latest(): NativeLatest | null   (null before the first tick)
+  Napi::Value Latest(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    LatestSample s;
+    if (!sampler_->latest(s)) return env.Null();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("t", Seconds(s.t_ns));
+    o.Set("cpu_percent", NumberOrNull(env, s.cpu_percent));
+    o.Set("rss_bytes", NumberOrNull(env, s.rss_bytes));
+    o.Set("footprint_bytes", NumberOrNull(env, s.footprint_bytes));
+    o.Set("system_cpu_percent", NumberOrNull(env, s.system_cpu_percent));
+    o.Set("system_memory_percent", NumberOrNull(env, s.system_memory_percent));
+    o.Set("gpu_util_percent", NumberOrNull(env, s.gpu_util_percent));
+    o.Set("gpu_memory_bytes", NumberOrNull(env, s.gpu_memory_bytes));
+    o.Set("thread_count", NumberOrNull(env, s.thread_count));
+    return o;
+  }
+  // timeline(): NativeTimeline   (drains: each sample is returned once)
+  Napi::Value Timeline(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    TimelineDrain d;
+    sampler_->drain_timeline(d);
+    const auto& s = d.samples;
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("length", double(s.size()));
+    o.Set("t", Column(env, s, [](const TimelineSample& x) { return Seconds(x.t_ns); }));
+    o.Set("cpu_percent", Column(env, s, [](const TimelineSample& x) { return x.cpu_percent; }));
+    o.Set("rss_bytes", Column(env, s, [](const TimelineSample& x) { return x.rss_bytes; }));
+    o.Set("rss_peak_bytes", Column(env, s, [](const TimelineSample& x) { return x.rss_peak_bytes; }));
+    o.Set("footprint_bytes", Column(env, s, [](const TimelineSample& x) { return x.footprint_bytes; }));
+    o.Set("system_cpu_percent", Column(env, s, [](const TimelineSample& x) { return x.system_cpu_percent; }));
+    o.Set("system_memory_percent",
+          Column(env, s, [](const TimelineSample& x) { return x.system_memory_percent; }));
+    o.Set("gpu_util_percent", Column(env, s, [](const TimelineSample& x) { return x.gpu_util_percent; }));
+    o.Set("gpu_memory_bytes", Column(env, s, [](const TimelineSample& x) { return x.gpu_memory_bytes; }));
+    o.Set("thread_count", Column(env, s, [](const TimelineSample& x) { return x.thread_count; }));
+
+    // Thread entries point at their sample by index in this batch. Both lists are in seq order.
+    const size_t n = d.threads.size();
+    Napi::Uint32Array sample = Napi::Uint32Array::New(env, n);
+    Napi::Float64Array tid = Napi::Float64Array::New(env, n);
+    Napi::Float64Array pct = Napi::Float64Array::New(env, n);
+    Napi::Object names = Napi::Object::New(env);
+    std::unordered_set<Tid> named;
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const ThreadSample& t = d.threads[i];
+      while (k < s.size() && s[k].seq < t.seq) ++k;
+      sample[i] = uint32_t(k);
+      tid[i] = double(t.tid);
+      pct[i] = t.cpu_percent;
+      if (named.insert(t.tid).second) names.Set(std::to_string(t.tid), sampler_->probe().thread_name(t.tid));
+    }
+    Napi::Object threads = Napi::Object::New(env);
+    threads.Set("length", double(n));
+    threads.Set("sample", sample);
+    threads.Set("tid", tid);
+    threads.Set("cpu_percent", pct);
+    o.Set("threads", threads);
+    o.Set("thread_names", names);
+    o.Set("dropped_samples", double(d.dropped_samples));
+    o.Set("dropped_thread_samples", double(d.dropped_thread_samples));
+    return o;
+  }
+  // diagnostics(): NativeDiagnostics
+  Napi::Value Diagnostics(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const SamplerDiagnostics d = sampler_->diagnostics();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("running", d.running);
+    o.Set("thread_tid", OptionalNumber(env, d.thread_tid));
+    o.Set("thread_cpu_seconds", Seconds(d.thread_cpu_ns));
+    o.Set("ticks", double(d.ticks));
+    o.Set("missed_ticks", double(d.missed_ticks));
+    o.Set("tick_work_seconds", Seconds(d.tick_work_ns));
+    o.Set("open_windows", double(d.open_windows));
+    o.Set("wakeups", d.wakeups);
+    return o;
+  }
+
+  std::shared_ptr<Registry> registry_;
+  std::unique_ptr<Sampler> sampler_;
+};
+
+// threadId(): number   (the calling thread's OS thread id)
+Napi::Value ThreadId(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), double(platform::current_thread_id()));
+}
+
+// now(): number   (seconds on the samples' clock = process.hrtime)
+Napi::Value Now(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), Seconds(platform::monotonic_ns()));
+}
+
+// nowNs(): bigint   (nanoseconds on the samples' clock = process.hrtime.bigint())
+Napi::Value NowNs(const Napi::CallbackInfo& info) {
+  return Napi::BigInt::New(info.Env(), platform::monotonic_ns());
+}
+
+// capabilities(): NativeCapabilities
+Napi::Value Capabilities(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ProcessProbe probe;
+  std::unique_ptr<GpuBackend> gpu = make_gpu_backend();
+  std::vector<Counter> counters = probe.counters();
+  const std::string util_reason = gpu->util_reason();
+  const std::string memory_reason = gpu->memory_reason();
+  counters.push_back({"gpu_util", util_reason.empty(), gpu->name(), util_reason});
+  counters.push_back({"gpu_memory", memory_reason.empty(), gpu->name(), memory_reason});
+  Napi::Object list = Napi::Object::New(env);
+  for (const Counter& c : counters) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("available", c.available);
+    o.Set("source", c.source);
+    o.Set("reason", c.available ? env.Null() : Napi::String::New(env, c.reason));
+    list.Set(c.name, o);
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("backend", platform::backend_name());
+  o.Set("clock", platform::clock_name());
+  o.Set("gpu_backend", gpu->name());
+  o.Set("counters", list);
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  Napi::Function ctor = SamplerWrap::Define(env);
+  data->sampler_constructor = Napi::Persistent(ctor);
+  env.SetInstanceData<AddonData>(data);
+  NAPI_THROW_IF_FAILED(env, napi_add_env_cleanup_hook(env, StopAllOnTeardown, data->registry.get()), exports);
+
+  exports.Set("Sampler", ctor);
+  exports.Set("threadId", Napi::Function::New<ThreadId>(env, "threadId"));
+  exports.Set("now", Napi::Function::New<Now>(env, "now"));
+  exports.Set("nowNs", Napi::Function::New<NowNs>(env, "nowNs"));
+  exports.Set("capabilities", Napi::Function::New<Capabilities>(env, "capabilities"));
+  exports.Set("napiVersion", NAPI_VERSION);
+  return exports;
+}
+
+}  // namespace
+}  // namespace llmmon
+
+// NODE_API_MODULE pastes the init function's name into an identifier: it must be unqualified.
+static Napi::Object InitSamplerAddon(Napi::Env env, Napi::Object exports) { return llmmon::Init(env, exports); }
+NODE_API_MODULE(llmmon_sampler, InitSamplerAddon)

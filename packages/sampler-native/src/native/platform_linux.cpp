@@ -1,0 +1,370 @@
+// Linux backend: procfs and the kernel's per-thread CPU clocks.
+//
+// Costs measured on a 2-vCPU VM (see NOTES.md): per-thread CPU clock ~1.4 us (a syscall),
+// pread of a kept-open /proc/self/statm ~1.6 us, listing /proc/self/task ~10 us. So files are
+// opened once and re-read with pread (procfs regenerates a file on every read at offset 0),
+// and the thread list is cached and rescanned at about 10 Hz.
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+
+#include "platform.h"
+
+namespace llmmon {
+
+namespace {
+
+constexpr int64_t kNsPerSec = 1000000000LL;
+
+int64_t timespec_ns(const timespec& ts) { return int64_t(ts.tv_sec) * kNsPerSec + ts.tv_nsec; }
+
+// The CPU clock of any thread of this process: what glibc's pthread_getcpuclockid() returns,
+// but from a tid, so threads we did not create (libuv pool, V8 workers, llama.cpp) work too.
+// Layout from the kernel's posix-cpu-timers: ~tid << 3 | CPUCLOCK_PERTHREAD (4) | CPUCLOCK_SCHED (2).
+clockid_t thread_clock(pid_t tid) {
+  return static_cast<clockid_t>((~static_cast<unsigned>(tid) << 3) | 6u);
+}
+
+int open_ro(const char* path) { return ::open(path, O_RDONLY | O_CLOEXEC); }
+
+// Reads up to size-1 bytes from offset 0 and NUL-terminates; returns the length or -1.
+ssize_t pread_text(int fd, char* buf, size_t size) {
+  if (fd < 0) return -1;
+  ssize_t n;
+  do {
+    n = ::pread(fd, buf, size - 1, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return -1;
+  buf[n] = '\0';
+  return n;
+}
+
+// Value in kB of a "Key:   123 kB" line of /proc/meminfo.
+bool meminfo_kb(const char* text, const char* key, uint64_t& out) {
+  const char* p = std::strstr(text, key);
+  if (p == nullptr) return false;
+  p += std::strlen(key);
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(p, &end, 10);
+  if (end == p) return false;
+  out = v;
+  return true;
+}
+
+std::string errno_text(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+struct ProcessProbe::State {
+  long page_size = ::sysconf(_SC_PAGESIZE);
+  int statm_fd = open_ro("/proc/self/statm");
+  int stat_fd = open_ro("/proc/stat");
+  int meminfo_fd = open_ro("/proc/meminfo");
+  // `/proc/self` resolves when opened, so this names our process even when a worker thread
+  // opened it. O_DIRECTORY: re-listed by lseek(0) + getdents64.
+  int task_fd = ::open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  std::string statm_error = statm_fd < 0 ? errno_text("/proc/self/statm") : "";
+
+  // Guards task_fd's file position, the cached list and the name cache. Held for
+  // microseconds; never held while calling into JS.
+  std::mutex mu;
+  std::vector<pid_t> tids;  // sorted
+  std::unordered_map<pid_t, std::string> names;
+  unsigned rescans = 0;
+
+  ~State() {
+    for (int fd : {statm_fd, stat_fd, meminfo_fd, task_fd})
+      if (fd >= 0) ::close(fd);
+  }
+
+  // Lists /proc/self/task into `out` (sorted). Caller holds `mu`.
+  bool list_locked(std::vector<pid_t>& out) {
+    out.clear();
+    if (task_fd < 0 || ::lseek(task_fd, 0, SEEK_SET) < 0) return false;
+    alignas(8) char buf[8192];
+    for (;;) {
+      long n = ::syscall(SYS_getdents64, task_fd, buf, sizeof(buf));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      for (long off = 0; off < n;) {
+        // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+        unsigned short reclen;
+        std::memcpy(&reclen, buf + off + 16, sizeof(reclen));
+        const char* name = buf + off + 19;
+        if (name[0] >= '0' && name[0] <= '9') out.push_back(static_cast<pid_t>(std::atoi(name)));
+        off += reclen;
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return !out.empty();
+  }
+
+  std::string read_comm(pid_t tid) {
+    char path[32];
+    std::snprintf(path, sizeof(path), "%d/comm", static_cast<int>(tid));
+    int fd = ::openat(task_fd, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    char buf[64];
+    ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+    ::close(fd);
+    if (n <= 0) return {};
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0')) --n;
+    return std::string(buf, static_cast<size_t>(n));
+  }
+};
+
+ProcessProbe::ProcessProbe() : state_(std::make_unique<State>()) { rescan_threads(); }
+ProcessProbe::~ProcessProbe() = default;
+
+bool ProcessProbe::process_cpu_ns(int64_t& out) {
+  timespec ts;
+  if (::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return false;
+  out = timespec_ns(ts);
+  return true;
+}
+
+bool ProcessProbe::rss_bytes(uint64_t& out) {
+  // statm: "size resident shared text lib data dt", in pages.
+  char buf[128];
+  if (pread_text(state_->statm_fd, buf, sizeof(buf)) <= 0) return false;
+  char* end = nullptr;
+  std::strtoull(buf, &end, 10);
+  const char* resident = end;
+  unsigned long long pages = std::strtoull(resident, &end, 10);
+  if (end == resident) return false;
+  out = uint64_t(pages) * uint64_t(state_->page_size);
+  return true;
+}
+
+bool ProcessProbe::rss_high_water_bytes(uint64_t& out) {
+  // ru_maxrss = max(the mm's recorded hiwater_rss, current RSS), kB: the same number as
+  // VmHWM in /proc/self/status, for the price of one syscall.
+  rusage ru;
+  if (::getrusage(RUSAGE_SELF, &ru) != 0) return false;
+  out = uint64_t(ru.ru_maxrss) * 1024u;
+  return true;
+}
+
+bool ProcessProbe::footprint_bytes(uint64_t&) { return false; }
+
+bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out, bool fresh_list) {
+  std::vector<pid_t> tids;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (fresh_list) {
+      if (state_->list_locked(tids)) state_->tids = tids;
+    } else {
+      tids = state_->tids;
+    }
+  }
+  out.clear();
+  out.reserve(tids.size());
+  timespec ts;
+  for (pid_t tid : tids) {
+    // EINVAL: the thread has exited since it was listed.
+    if (::clock_gettime(thread_clock(tid), &ts) == 0) out.push_back({tid, timespec_ns(ts)});
+  }
+  return !out.empty();
+}
+
+bool ProcessProbe::one_thread_cpu_ns(Tid tid, int64_t& out) {
+  timespec ts;
+  if (::clock_gettime(thread_clock(static_cast<pid_t>(tid)), &ts) != 0) return false;
+  out = timespec_ns(ts);
+  return true;
+}
+
+void ProcessProbe::rescan_threads() {
+  State& s = *state_;
+  std::vector<pid_t> fresh;
+  std::vector<pid_t> unnamed;
+  bool refresh_all;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (!s.list_locked(fresh)) return;
+    s.tids = fresh;
+    // Threads often name themselves just after they start, so names are re-read for all
+    // threads once a second, and at once for threads not seen before.
+    refresh_all = (s.rescans++ % 10) == 0;
+    for (auto it = s.names.begin(); it != s.names.end();) {
+      it = std::binary_search(fresh.begin(), fresh.end(), it->first) ? std::next(it) : s.names.erase(it);
+    }
+    for (pid_t tid : fresh)
+      if (refresh_all || s.names.find(tid) == s.names.end()) unnamed.push_back(tid);
+  }
+  // File reads outside the lock: the JS thread may be opening a window meanwhile.
+  std::vector<std::pair<pid_t, std::string>> read;
+  read.reserve(unnamed.size());
+  for (pid_t tid : unnamed) read.emplace_back(tid, s.read_comm(tid));
+  std::lock_guard<std::mutex> lock(s.mu);
+  for (auto& [tid, name] : read)
+    if (!name.empty()) s.names[tid] = std::move(name);
+}
+
+size_t ProcessProbe::thread_count() {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->tids.size();
+}
+
+std::string ProcessProbe::thread_name(Tid tid) {
+  State& s = *state_;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    auto it = s.names.find(static_cast<pid_t>(tid));
+    if (it != s.names.end()) return it->second;
+  }
+  std::string name = s.read_comm(static_cast<pid_t>(tid));
+  if (!name.empty()) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.names[static_cast<pid_t>(tid)] = name;
+  }
+  return name;
+}
+
+bool ProcessProbe::system_cpu(CpuCounters& out) {
+  // First line: "cpu  user nice system idle iowait irq softirq steal guest guest_nice" in
+  // USER_HZ ticks (10 ms). guest time is already inside user, so it is not added again.
+  char buf[512];
+  if (pread_text(state_->stat_fd, buf, sizeof(buf)) <= 0) return false;
+  if (std::strncmp(buf, "cpu ", 4) != 0) return false;
+  unsigned long long v[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const char* p = buf + 4;
+  for (int i = 0; i < 8; ++i) {
+    char* end = nullptr;
+    v[i] = std::strtoull(p, &end, 10);
+    if (end == p) {
+      if (i < 4) return false;  // user, nice, system, idle are always there
+      break;
+    }
+    p = end;
+  }
+  const uint64_t idle = v[3] + v[4];  // idle + iowait
+  const uint64_t busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+  out.busy = busy;
+  out.total = busy + idle;
+  return true;
+}
+
+bool ProcessProbe::system_memory_percent(double& out) {
+  char buf[4096];
+  if (pread_text(state_->meminfo_fd, buf, sizeof(buf)) <= 0) return false;
+  uint64_t total = 0;
+  uint64_t available = 0;
+  if (!meminfo_kb(buf, "MemTotal:", total) || !meminfo_kb(buf, "MemAvailable:", available)) return false;
+  if (total == 0) return false;
+  out = 100.0 * double(total - std::min(available, total)) / double(total);
+  return true;
+}
+
+std::vector<Counter> ProcessProbe::counters() {
+  State& s = *state_;
+  auto counter = [](const char* name, bool ok, const char* source, std::string reason) {
+    return Counter{name, ok, source, ok ? std::string() : std::move(reason)};
+  };
+  int64_t ns;
+  uint64_t bytes;
+  CpuCounters cpu;
+  double pct;
+  std::vector<ThreadCpu> threads;
+  const bool threads_ok = thread_cpu(threads, true);
+  const bool names_ok = threads_ok && !thread_name(threads.front().tid).empty();
+  return {
+      counter("process_cpu", process_cpu_ns(ns), "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)",
+              errno_text("clock_gettime(CLOCK_PROCESS_CPUTIME_ID)")),
+      counter("rss", rss_bytes(bytes), "/proc/self/statm (pread, every tick)",
+              s.statm_error.empty() ? "/proc/self/statm: unreadable" : s.statm_error),
+      counter("rss_high_water", rss_high_water_bytes(bytes), "getrusage(RUSAGE_SELF).ru_maxrss (= VmHWM)",
+              errno_text("getrusage")),
+      counter("footprint", false, "",
+              "macOS only (Mach phys_footprint); Linux has no such counter, use rss"),
+      counter("thread_cpu", threads_ok, "clock_gettime(per-thread CPU clock) over /proc/self/task",
+              "/proc/self/task is not readable or no thread CPU clock answered"),
+      counter("thread_names", names_ok, "/proc/self/task/<tid>/comm", "/proc/self/task/<tid>/comm is not readable"),
+      counter("system_cpu", system_cpu(cpu), "/proc/stat (cpu line, 10 ms jiffies)",
+              "/proc/stat is not readable or has no cpu line"),
+      counter("system_memory", system_memory_percent(pct), "/proc/meminfo (MemTotal - MemAvailable)",
+              "/proc/meminfo is not readable or has no MemAvailable (kernel < 3.14)"),
+  };
+}
+
+namespace platform {
+
+int64_t monotonic_ns() {
+  // libuv's uv__hrtime(UV_CLOCK_PRECISE) on Linux reads exactly this clock.
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return timespec_ns(ts);
+}
+
+const char* clock_name() { return "CLOCK_MONOTONIC"; }
+
+const char* backend_name() { return "linux-procfs"; }
+
+void sleep_until(int64_t deadline_ns) {
+  timespec ts;
+  ts.tv_sec = static_cast<time_t>(deadline_ns / kNsPerSec);
+  ts.tv_nsec = static_cast<long>(deadline_ns % kNsPerSec);
+  // Absolute deadline: a late wake-up does not push the next one back (no drift).
+  while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  }
+}
+
+Tid current_thread_id() { return static_cast<Tid>(::syscall(SYS_gettid)); }
+
+void name_current_thread(const char* name) {
+  char buf[16];  // the kernel keeps 15 bytes + NUL
+  std::snprintf(buf, sizeof(buf), "%s", name);
+  ::pthread_setname_np(::pthread_self(), buf);
+}
+
+std::string request_prompt_wakeups() {
+  // Since Linux 6.12 a SCHED_OTHER thread may ask for a shorter time slice
+  // (sched_attr.sched_runtime, clamped to 0.1-100 ms), and EEVDF then lets it preempt
+  // longer-slice threads when it wakes (PREEMPT_SHORT). No privilege is needed: priority
+  // (nice) is unchanged. A 1 kHz sampler runs ~10 us per tick, so a 0.1 ms slice is plenty,
+  // and a busy machine delays its ticks less. Older kernels ignore the field.
+  struct SchedAttr {  // struct sched_attr, SCHED_ATTR_SIZE_VER0 (48 bytes)
+    uint32_t size;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime;
+    uint64_t sched_deadline;
+    uint64_t sched_period;
+  };
+  static_assert(sizeof(SchedAttr) == 48, "sched_attr VER0 is 48 bytes");
+#ifdef SYS_sched_setattr
+  errno = 0;
+  const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+  if (errno != 0) return errno_text("getpriority");
+  SchedAttr attr{};
+  attr.size = sizeof(attr);
+  attr.sched_policy = 0;  // SCHED_OTHER
+  attr.sched_nice = nice;
+  attr.sched_runtime = 100000;  // 0.1 ms
+  if (::syscall(SYS_sched_setattr, 0, &attr, 0u) != 0) return errno_text("sched_setattr(slice 0.1 ms)");
+  return "sched_setattr: SCHED_OTHER slice 0.1 ms (kernel >= 6.12 wakes the sampler promptly)";
+#else
+  return "sched_setattr not available at build time";
+#endif
+}
+
+}  // namespace platform
+
+}  // namespace llmmon

@@ -1,0 +1,346 @@
+#include "sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace llmmon {
+
+namespace {
+
+constexpr double kNaN = kUnknown;
+// Longest single sleep: bounds how long stop() waits for a slow-interval thread.
+constexpr int64_t kMaxSleepNs = 20000000;
+
+double opt(const std::optional<double>& v) { return v ? *v : kNaN; }
+double opt(const std::optional<uint64_t>& v) { return v ? double(*v) : kNaN; }
+
+std::optional<double> system_percent(const SystemMark& prev, const SystemMark& last) {
+  if (prev.seq == 0 || last.seq <= prev.seq || last.cpu.total <= prev.cpu.total) return std::nullopt;
+  return 100.0 * double(last.cpu.busy - prev.cpu.busy) / double(last.cpu.total - prev.cpu.total);
+}
+
+// Next deadline of a slower loop: on its grid, unless the grid fell behind `t`.
+int64_t advance(int64_t deadline, int64_t interval, int64_t t) {
+  deadline += interval;
+  return deadline <= t ? t + interval : deadline;
+}
+
+}  // namespace
+
+Sampler::Sampler(const SamplerConfig& config)
+    : config_(config),
+      gpu_(make_gpu_backend()),
+      timeline_(config.timeline_capacity),
+      // Room for ~16 busy threads per sample before thread entries are dropped.
+      thread_timeline_(config.timeline_capacity * 16) {
+  int64_t cpu;
+  uint64_t rss;
+  if (!probe_.process_cpu_ns(cpu)) throw std::runtime_error("cannot read the process CPU clock");
+  if (!probe_.rss_bytes(rss)) throw std::runtime_error("cannot read the resident set size");
+}
+
+Sampler::~Sampler() { stop(); }
+
+void Sampler::start() {
+  if (thread_.joinable()) return;
+  stop_requested_.store(false);
+  thread_ = std::thread([this] { run(); });
+}
+
+void Sampler::stop() {
+  if (!thread_.joinable()) return;
+  stop_requested_.store(true);
+  thread_.join();
+}
+
+bool Sampler::wait_until(int64_t deadline_ns) {
+  for (;;) {
+    if (stop_requested_.load(std::memory_order_relaxed)) return false;
+    const int64_t now = platform::monotonic_ns();
+    if (now >= deadline_ns) return true;
+    platform::sleep_until(std::min(deadline_ns, now + kMaxSleepNs));
+  }
+}
+
+void Sampler::run() {
+  platform::name_current_thread("llmmon-sampler");
+  thread_tid_.store(platform::current_thread_id());
+  std::string wakeups = platform::request_prompt_wakeups();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wakeups_ = std::move(wakeups);
+  }
+  int64_t next = platform::monotonic_ns();
+  begin(next);
+  for (;;) {
+    next += config_.interval_ns;
+    const int64_t now = platform::monotonic_ns();
+    if (now - next > config_.interval_ns) {
+      // More than a whole tick late (the machine did not run us): skip the missed deadlines
+      // instead of firing them back to back, and count them. Timestamps stay real.
+      missed_ticks_.fetch_add(uint64_t((now - next) / config_.interval_ns), std::memory_order_relaxed);
+      next = now;
+    }
+    if (!wait_until(next)) break;
+    const int64_t woke = platform::monotonic_ns();
+    tick(woke);
+    tick_work_ns_.fetch_add(platform::monotonic_ns() - woke, std::memory_order_relaxed);
+  }
+  int64_t own_cpu;
+  if (probe_.one_thread_cpu_ns(thread_tid_.load(), own_cpu)) finished_cpu_ns_.fetch_add(own_cpu);
+  thread_tid_.store(0);
+}
+
+void Sampler::begin(int64_t t) {
+  int64_t cpu = 0;
+  tl_prev_cpu_ok_ = probe_.process_cpu_ns(cpu);
+  tl_prev_t_ns_ = t;
+  tl_prev_cpu_ns_ = cpu;
+  tl_rss_seen_ = false;
+  slice_start_ns_ = t;
+  slice_start_cpu_ns_ = cpu;
+  last_slice_percent_ = kNaN;
+  probe_.rescan_threads();
+  probe_.thread_cpu(tl_prev_threads_, false);
+  next_thread_ns_ = t + config_.thread_interval_ns;
+  next_rescan_ns_ = t + config_.rescan_interval_ns;
+  // A first whole-machine reading now, so that windows have a baseline from the start.
+  CpuCounters sys;
+  const bool sys_ok = probe_.system_cpu(sys);
+  double mem = 0;
+  const bool mem_ok = probe_.system_memory_percent(mem);
+  const GpuReading g = gpu_->read();
+  next_system_ns_ = t + config_.system_interval_ns;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (sys_ok) {
+    system_prev_ = system_last_;
+    system_last_ = {next_system_seq_++, sys};
+  }
+  if (mem_ok) system_memory_percent_ = mem;
+  gpu_last_ = g;
+}
+
+void Sampler::thread_step(int64_t t, std::vector<ThreadSample>& out, uint64_t seq) {
+  probe_.thread_cpu(tl_threads_, false);
+  const double dt = double(t - tl_prev_t_ns_);
+  auto p = tl_prev_threads_.begin();
+  for (const ThreadCpu& c : tl_threads_) {
+    while (p != tl_prev_threads_.end() && p->tid < c.tid) ++p;
+    // A thread without a previous reading has no interval yet: nothing is recorded for it
+    // (its first interval starts now), rather than a guess.
+    if (p == tl_prev_threads_.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
+    const int64_t delta = c.cpu_ns - p->cpu_ns;
+    if (delta > 0 && dt > 0) out.push_back({seq, c.tid, 100.0 * double(delta) / dt});
+  }
+  tl_prev_threads_.swap(tl_threads_);
+}
+
+void Sampler::tick(int64_t t) {
+  int64_t cpu = 0;
+  uint64_t rss = 0;
+  const bool cpu_ok = probe_.process_cpu_ns(cpu);
+  const bool rss_ok = probe_.rss_bytes(rss);
+
+  if (cpu_ok && t - slice_start_ns_ >= kCpuSliceNs) {
+    last_slice_percent_ = 100.0 * double(cpu - slice_start_cpu_ns_) / double(t - slice_start_ns_);
+    slice_start_ns_ = t;
+    slice_start_cpu_ns_ = cpu;
+  }
+  if (rss_ok && (!tl_rss_seen_ || rss > tl_rss_max_)) {
+    tl_rss_max_ = rss;
+    tl_rss_seen_ = true;
+  }
+
+  // Slower loops: all reads happen here, outside the lock.
+  const bool do_timeline = t >= next_thread_ns_;
+  std::vector<ThreadSample> thread_samples;
+  uint64_t footprint = 0;
+  bool footprint_ok = false;
+  const bool do_system = t >= next_system_ns_;
+  CpuCounters sys;
+  bool sys_ok = false;
+  double mem = 0;
+  bool mem_ok = false;
+  GpuReading g;
+  if (do_system) {
+    sys_ok = probe_.system_cpu(sys);
+    mem_ok = probe_.system_memory_percent(mem);
+    g = gpu_->read();
+    next_system_ns_ = advance(next_system_ns_, config_.system_interval_ns, t);
+  }
+  uint64_t seq = 0;
+  if (do_timeline) {
+    seq = next_seq_++;
+    thread_step(t, thread_samples, seq);
+    footprint_ok = probe_.footprint_bytes(footprint);
+  }
+  const double thread_count = double(probe_.thread_count());
+
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++ticks_;
+    for (WindowAgg& w : windows_) w.on_tick(t, cpu, cpu_ok, rss, rss_ok);
+    if (do_system) {
+      if (sys_ok) {
+        system_prev_ = system_last_;
+        system_last_ = {next_system_seq_++, sys};
+      }
+      system_memory_percent_ = mem_ok ? std::optional<double>(mem) : std::nullopt;
+      gpu_last_ = g;
+      for (WindowAgg& w : windows_) w.on_gpu(g);
+    }
+    const double sys_pct = opt(system_percent(system_prev_, system_last_));
+    latest_.t_ns = t;
+    latest_.cpu_percent = last_slice_percent_;
+    latest_.rss_bytes = rss_ok ? double(rss) : kNaN;
+    if (do_timeline) latest_.footprint_bytes = footprint_ok ? double(footprint) : kNaN;
+    latest_.system_cpu_percent = sys_pct;
+    latest_.system_memory_percent = opt(system_memory_percent_);
+    latest_.gpu_util_percent = opt(gpu_last_.util_percent);
+    latest_.gpu_memory_bytes = opt(gpu_last_.memory_bytes);
+    latest_.thread_count = thread_count;
+    have_latest_ = true;
+    if (do_timeline) {
+      TimelineSample s;
+      s.seq = seq;
+      s.t_ns = t;
+      const double dt = double(t - tl_prev_t_ns_);
+      s.cpu_percent = (cpu_ok && tl_prev_cpu_ok_ && dt > 0) ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
+      s.rss_bytes = latest_.rss_bytes;
+      s.rss_peak_bytes = tl_rss_seen_ ? double(tl_rss_max_) : kNaN;
+      s.footprint_bytes = latest_.footprint_bytes;
+      s.system_cpu_percent = sys_pct;
+      s.system_memory_percent = latest_.system_memory_percent;
+      s.gpu_util_percent = latest_.gpu_util_percent;
+      s.gpu_memory_bytes = latest_.gpu_memory_bytes;
+      s.thread_count = thread_count;
+      timeline_.push(s);
+      for (const ThreadSample& ts : thread_samples) thread_timeline_.push(ts);
+    }
+  }
+
+  if (do_timeline) {
+    tl_prev_t_ns_ = t;
+    tl_prev_cpu_ns_ = cpu;
+    tl_prev_cpu_ok_ = cpu_ok;
+    tl_rss_seen_ = false;
+    next_thread_ns_ = advance(next_thread_ns_, config_.thread_interval_ns, t);
+  }
+  if (t >= next_rescan_ns_) {
+    probe_.rescan_threads();
+    next_rescan_ns_ = advance(next_rescan_ns_, config_.rescan_interval_ns, t);
+  }
+}
+
+uint32_t Sampler::open_window() {
+  WindowOpen o;
+  // Thread clocks first, process clock after (see finish_window: keeps "(exited threads)"
+  // from being inflated by the threads that keep running meanwhile).
+  probe_.thread_cpu(o.threads, true);
+  o.t_ns = platform::monotonic_ns();
+  if (!probe_.process_cpu_ns(o.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
+  if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
+  uint64_t hwm;
+  if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
+  uint32_t id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    do {
+      id = next_id_++;
+    } while (id == 0 || index_.count(id) != 0);  // ids wrap after 2^32 windows
+    windows_.emplace_back(id, o.t_ns, o.cpu_ns, o.rss);
+    index_[id] = windows_.size() - 1;
+    o.system = system_last_;
+  }
+  open_.emplace(id, std::move(o));
+  return id;
+}
+
+bool Sampler::close_window(uint32_t id, WindowStats& out) {
+  auto it = open_.find(id);
+  if (it == open_.end()) return false;
+  WindowClose c;
+  c.t_ns = platform::monotonic_ns();
+  if (!probe_.process_cpu_ns(c.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
+  if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
+  uint64_t hwm;
+  if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
+  probe_.thread_cpu(c.threads, true);
+  c.gpu_backend_present = std::string(gpu_->name()) != "none";
+  c.configured_interval_ns = config_.interval_ns;
+  WindowAgg agg;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto pos = index_.find(id);
+    if (pos == index_.end()) return false;  // unreachable: open_ and index_ change together
+    const size_t i = pos->second;
+    agg = windows_[i];
+    if (i + 1 != windows_.size()) {
+      windows_[i] = windows_.back();
+      index_[windows_[i].id] = i;
+    }
+    windows_.pop_back();
+    index_.erase(pos);
+    c.system_last = system_last_;
+    c.system_prev = system_prev_;
+    c.system_memory_percent = system_memory_percent_;
+  }
+  // The stopped-sampler case: no slow-loop reading yet, so read the machine now.
+  if (!c.system_memory_percent) {
+    double mem;
+    if (probe_.system_memory_percent(mem)) c.system_memory_percent = mem;
+  }
+  out = finish_window(it->second, agg, c);
+  open_.erase(it);
+  for (ThreadShare& t : out.threads)
+    if (t.tid) t.name = probe_.thread_name(*t.tid);
+  return true;
+}
+
+bool Sampler::latest(LatestSample& out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!have_latest_) return false;
+  out = latest_;
+  return true;
+}
+
+void Sampler::drain_timeline(TimelineDrain& out) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    out.dropped_samples = timeline_.drain(out.samples);
+    out.dropped_thread_samples = thread_timeline_.drain(out.threads);
+  }
+  // Thread entries whose sample was overwritten have nothing to belong to.
+  if (!out.samples.empty()) {
+    const uint64_t first = out.samples.front().seq;
+    const auto keep_from = std::find_if(out.threads.begin(), out.threads.end(),
+                                        [first](const ThreadSample& s) { return s.seq >= first; });
+    out.threads.erase(out.threads.begin(), keep_from);
+  } else {
+    out.threads.clear();
+  }
+}
+
+SamplerDiagnostics Sampler::diagnostics() {
+  // start()/stop() run on this same (owner) thread, so the sampling thread cannot exit
+  // between reading its tid and reading its clock.
+  SamplerDiagnostics d;
+  d.running = running();
+  d.thread_cpu_ns = finished_cpu_ns_.load();
+  const int64_t tid = thread_tid_.load();
+  if (tid != 0) {
+    d.thread_tid = tid;
+    int64_t ns;
+    if (probe_.one_thread_cpu_ns(tid, ns)) d.thread_cpu_ns += ns;
+  }
+  d.missed_ticks = missed_ticks_.load();
+  d.tick_work_ns = tick_work_ns_.load();
+  d.open_windows = open_.size();
+  std::lock_guard<std::mutex> lock(mu_);
+  d.ticks = ticks_;
+  d.wakeups = wakeups_;
+  return d;
+}
+
+}  // namespace llmmon

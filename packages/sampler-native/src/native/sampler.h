@@ -1,0 +1,184 @@
+// The portable sampler: one background thread per Sampler, windows, and the timeline.
+//
+// Threads and ownership (each rule below guards a real hazard):
+//  - A Sampler is owned by exactly one JS thread (the env that created its wrapper). Every
+//    public method is called from that thread only, never concurrently with itself.
+//    (The env cleanup hook also runs on that thread.)
+//  - The sampling thread shares with the owner only what `mu_` guards: the hot window
+//    aggregates, the latest sample, the timeline rings, the slow-loop readings, counters.
+//    The cold window data (`open_`) is owner-only and needs no lock.
+//  - Nobody calls into ProcessProbe or GpuBackend while holding `mu_`: the probe takes its own
+//    lock and does file I/O, and a tick must never wait behind it. So the lock order is simply
+//    "mu_ alone".
+//  - stop() joins the thread; the destructor calls stop(). After stop() returns, the sampling
+//    thread touches nothing. The thread only uses this object's members and libc (no static
+//    objects with destructors), so a process that exits without stopping it (process.exit()
+//    skips Node-API cleanup hooks) cannot crash in a destructor; the JS wrapper also stops
+//    every sampler in process.on('exit').
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "gpu.h"
+#include "platform.h"
+#include "ring_buffer.h"
+#include "window.h"
+
+namespace llmmon {
+
+struct SamplerConfig {
+  int64_t interval_ns = 1000000;            // tick: process CPU clock + RSS
+  int64_t thread_interval_ns = 10000000;    // timeline sample incl. per-thread CPU
+  int64_t system_interval_ns = 100000000;   // whole-machine CPU/memory, GPU
+  int64_t rescan_interval_ns = 100000000;   // thread list (~10 Hz)
+  size_t timeline_capacity = 65536;         // timeline samples kept until drained
+};
+
+// Unknown values are NaN in these structs (NaN in typed arrays, null in JS objects): never 0.
+inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
+struct TimelineSample {
+  uint64_t seq = 0;
+  int64_t t_ns = 0;
+  double cpu_percent = kUnknown;            // process CPU over the interval ending at t_ns
+  double rss_bytes = kUnknown;              // at t_ns
+  double rss_peak_bytes = kUnknown;         // highest tick reading in the interval
+  double footprint_bytes = kUnknown;        // macOS phys_footprint
+  double system_cpu_percent = kUnknown;     // over the newest slow-loop interval
+  double system_memory_percent = kUnknown;  // newest slow-loop reading
+  double gpu_util_percent = kUnknown;
+  double gpu_memory_bytes = kUnknown;
+  double thread_count = kUnknown;
+};
+
+struct ThreadSample {
+  uint64_t seq;        // TimelineSample::seq it belongs to
+  Tid tid;
+  double cpu_percent;  // over the same interval; only threads that used CPU are recorded
+};
+
+struct TimelineDrain {
+  std::vector<TimelineSample> samples;
+  std::vector<ThreadSample> threads;
+  uint64_t dropped_samples = 0;
+  uint64_t dropped_thread_samples = 0;
+};
+
+struct LatestSample {
+  int64_t t_ns = 0;
+  double cpu_percent = kUnknown;  // over the newest complete 10 ms slice
+  double rss_bytes = kUnknown;
+  double footprint_bytes = kUnknown;
+  double system_cpu_percent = kUnknown;
+  double system_memory_percent = kUnknown;
+  double gpu_util_percent = kUnknown;
+  double gpu_memory_bytes = kUnknown;
+  double thread_count = kUnknown;
+};
+
+struct SamplerDiagnostics {
+  bool running = false;
+  std::optional<Tid> thread_tid;
+  int64_t thread_cpu_ns = 0;  // CPU time of this Sampler's sampling threads, all runs (its overhead)
+  uint64_t ticks = 0;
+  uint64_t missed_ticks = 0;  // deadlines skipped because the thread ran more than a tick late
+  int64_t tick_work_ns = 0;   // wall time spent inside ticks (not sleeping), summed
+  size_t open_windows = 0;
+  std::string wakeups;        // what request_prompt_wakeups() did
+};
+
+class Sampler {
+ public:
+  // Throws std::runtime_error when the process CPU clock or RSS cannot be read: a sampler
+  // without them would report 0, so it must not exist.
+  explicit Sampler(const SamplerConfig& config);
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Starts the sampling thread; no-op when running. Throws std::system_error if it cannot.
+  void start();
+  // Stops and joins the sampling thread (returns within ~20 ms); no-op when stopped.
+  void stop();
+  bool running() const { return thread_.joinable(); }
+
+  // Reads every clock now and returns the new window's id. Works while stopped too (the
+  // exact begin/end deltas), but only ticks update peaks and sample_count.
+  uint32_t open_window();
+  // Reads every clock now and returns the window's stats (names filled); false: unknown id.
+  bool close_window(uint32_t id, WindowStats& out);
+  size_t open_window_count() const { return open_.size(); }
+
+  bool latest(LatestSample& out);
+  void drain_timeline(TimelineDrain& out);
+  SamplerDiagnostics diagnostics();
+
+  ProcessProbe& probe() { return probe_; }
+  GpuBackend& gpu() { return *gpu_; }
+  const SamplerConfig& config() const { return config_; }
+
+ private:
+  void run();
+  void begin(int64_t t);  // first tick after start(): baselines
+  void tick(int64_t t);
+  bool wait_until(int64_t deadline_ns);
+  void thread_step(int64_t t, std::vector<ThreadSample>& out, uint64_t seq);
+
+  const SamplerConfig config_;
+  ProcessProbe probe_;
+  std::unique_ptr<GpuBackend> gpu_;
+
+  std::thread thread_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<int64_t> thread_tid_{0};
+  std::atomic<uint64_t> missed_ticks_{0};
+  std::atomic<int64_t> tick_work_ns_{0};
+  std::atomic<int64_t> finished_cpu_ns_{0};  // sampling threads of earlier runs
+
+  // --- Sampling-thread only (no lock) ---
+  int64_t next_thread_ns_ = 0;
+  int64_t next_system_ns_ = 0;
+  int64_t next_rescan_ns_ = 0;
+  uint64_t next_seq_ = 1;             // timeline sample numbers
+  int64_t tl_prev_t_ns_ = 0;          // previous timeline sample
+  int64_t tl_prev_cpu_ns_ = 0;
+  bool tl_prev_cpu_ok_ = false;
+  std::vector<ThreadCpu> tl_prev_threads_;  // sorted
+  std::vector<ThreadCpu> tl_threads_;       // scratch
+  uint64_t tl_rss_max_ = 0;
+  bool tl_rss_seen_ = false;
+  int64_t slice_start_ns_ = 0;        // global 10 ms slice, for latest()
+  int64_t slice_start_cpu_ns_ = 0;
+  double last_slice_percent_ = kUnknown;
+
+  // --- Shared, guarded by mu_ ---
+  mutable std::mutex mu_;
+  std::vector<WindowAgg> windows_;                 // dense: the tick walks it
+  std::unordered_map<uint32_t, size_t> index_;     // id -> position in windows_
+  uint32_t next_id_ = 1;
+  bool have_latest_ = false;
+  LatestSample latest_;
+  RingBuffer<TimelineSample> timeline_;
+  RingBuffer<ThreadSample> thread_timeline_;
+  uint64_t next_system_seq_ = 1;
+  uint64_t ticks_ = 0;
+  SystemMark system_last_;
+  SystemMark system_prev_;
+  std::optional<double> system_memory_percent_;
+  GpuReading gpu_last_;
+  std::string wakeups_;
+
+  // --- Owner (JS) thread only ---
+  std::unordered_map<uint32_t, WindowOpen> open_;
+};
+
+}  // namespace llmmon

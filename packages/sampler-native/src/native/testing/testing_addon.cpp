@@ -1,0 +1,208 @@
+// TEST-ONLY addon (llmmon_sampler_testing.node): workloads with a known ground truth for the
+// tests and the benchmark. Not part of the product API; the package never loads it.
+//
+//   burnCpu(cpuMs: number): number                        burn on the calling thread
+//   new BurnerGroup(count: number, cpuMs: number)         native threads that burn, then wait
+//     .wait(): { tid: number; cpu_seconds: number }[]     blocks until all have burned
+//     .release(): void                                    lets them exit; joins them
+//   new ParkedThreads(count: number)                      idle native threads (thread-count load)
+//     .tids(): number[]   .release(): void
+//   spikeRss(bytes: number, holdMs: number): number       map, touch, hold, unmap; blocks
+//
+// "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
+// N ms, so the CPU time is known whatever the machine's load.
+#include <sys/mman.h>
+#include <time.h>
+
+#include <cerrno>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "napi_setup.h"
+#include "platform.h"
+
+namespace llmmon::testing {
+namespace {
+
+int64_t thread_cpu_ns() {
+  timespec ts;
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+// Spins until this thread used `cpu_ns` of CPU; returns what it used (>= cpu_ns).
+int64_t burn(int64_t cpu_ns) {
+  const int64_t start = thread_cpu_ns();
+  volatile uint64_t sink = 0;
+  int64_t used = 0;
+  while ((used = thread_cpu_ns() - start) < cpu_ns) {
+    for (int i = 0; i < 20000; ++i) sink = sink * 6364136223846793005ULL + 1442695040888963407ULL;
+  }
+  return used;
+}
+
+double PositiveArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (info.Length() <= i || !info[i].IsNumber())
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a number");
+  const double v = info[i].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(v) || v < 0) throw Napi::RangeError::New(info.Env(), std::string(name) + " must be >= 0");
+  return v;
+}
+
+// Threads that each burn a known CPU time, report it, then stay alive until released.
+class BurnerGroup : public Napi::ObjectWrap<BurnerGroup> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "BurnerGroup",
+                       {InstanceMethod<&BurnerGroup::Wait>("wait"), InstanceMethod<&BurnerGroup::Release>("release")});
+  }
+
+  explicit BurnerGroup(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BurnerGroup>(info) {
+    const size_t count = size_t(PositiveArg(info, 0, "count"));
+    const int64_t cpu_ns = int64_t(PositiveArg(info, 1, "cpuMs") * 1e6);
+    results_.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      threads_.emplace_back([this, i, cpu_ns] {
+        const Tid tid = platform::current_thread_id();
+        const int64_t used = burn(cpu_ns);
+        std::unique_lock<std::mutex> lock(mu_);
+        results_[i] = {tid, used};
+        ++done_;
+        cv_.notify_all();
+        cv_.wait(lock, [this] { return released_; });
+      });
+    }
+  }
+
+  ~BurnerGroup() override { ReleaseAndJoin(); }
+
+ private:
+  Napi::Value Wait(const Napi::CallbackInfo& info) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return done_ == results_.size(); });
+    }
+    Napi::Env env = info.Env();
+    Napi::Array out = Napi::Array::New(env, results_.size());
+    for (size_t i = 0; i < results_.size(); ++i) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("tid", double(results_[i].first));
+      o.Set("cpu_seconds", double(results_[i].second) / 1e9);
+      out.Set(uint32_t(i), o);
+    }
+    return out;
+  }
+
+  void Release(const Napi::CallbackInfo&) { ReleaseAndJoin(); }
+
+  void ReleaseAndJoin() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::pair<Tid, int64_t>> results_;
+  size_t done_ = 0;
+  bool released_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// Idle threads, to measure the sampler's cost as a function of the process's thread count.
+class ParkedThreads : public Napi::ObjectWrap<ParkedThreads> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "ParkedThreads",
+                       {InstanceMethod<&ParkedThreads::Tids>("tids"),
+                        InstanceMethod<&ParkedThreads::Release>("release")});
+  }
+
+  explicit ParkedThreads(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ParkedThreads>(info) {
+    const size_t count = size_t(PositiveArg(info, 0, "count"));
+    for (size_t i = 0; i < count; ++i) {
+      threads_.emplace_back([this] {
+        std::unique_lock<std::mutex> lock(mu_);
+        tids_.push_back(platform::current_thread_id());
+        cv_.notify_all();
+        cv_.wait(lock, [this] { return released_; });
+      });
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return tids_.size() == threads_.size(); });
+  }
+
+  ~ParkedThreads() override { ReleaseAndJoin(); }
+
+ private:
+  Napi::Value Tids(const Napi::CallbackInfo& info) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Napi::Array out = Napi::Array::New(info.Env(), tids_.size());
+    for (size_t i = 0; i < tids_.size(); ++i) out.Set(uint32_t(i), double(tids_[i]));
+    return out;
+  }
+
+  void Release(const Napi::CallbackInfo&) { ReleaseAndJoin(); }
+
+  void ReleaseAndJoin() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Tid> tids_;
+  bool released_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// burnCpu(cpuMs: number): number   (seconds of CPU this thread used)
+Napi::Value BurnCpu(const Napi::CallbackInfo& info) {
+  const int64_t cpu_ns = int64_t(PositiveArg(info, 0, "cpuMs") * 1e6);
+  return Napi::Number::New(info.Env(), double(burn(cpu_ns)) / 1e9);
+}
+
+// spikeRss(bytes: number, holdMs: number): number   (bytes made resident, then released)
+// Anonymous private memory: each page is written, so it is resident until munmap returns it.
+// The calling (JS) thread sleeps while holding it: the event loop does not run.
+Napi::Value SpikeRss(const Napi::CallbackInfo& info) {
+  const size_t bytes = size_t(PositiveArg(info, 0, "bytes"));
+  const double hold_ms = PositiveArg(info, 1, "holdMs");
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw Napi::Error::New(info.Env(), std::string("mmap: ") + std::strerror(errno));
+  std::memset(p, 1, bytes);
+  const int64_t hold_ns = int64_t(hold_ms * 1e6);
+  platform::sleep_until(platform::monotonic_ns() + hold_ns);
+  ::munmap(p, bytes);
+  return Napi::Number::New(info.Env(), double(bytes));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("BurnerGroup", BurnerGroup::Define(env));
+  exports.Set("ParkedThreads", ParkedThreads::Define(env));
+  exports.Set("burnCpu", Napi::Function::New<BurnCpu>(env, "burnCpu"));
+  exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace llmmon::testing
+
+static Napi::Object InitTestingAddon(Napi::Env env, Napi::Object exports) {
+  return llmmon::testing::Init(env, exports);
+}
+NODE_API_MODULE(llmmon_sampler_testing, InitTestingAddon)

@@ -1,0 +1,83 @@
+#include "window.h"
+
+#include <algorithm>
+
+namespace llmmon {
+
+namespace {
+
+std::optional<double> busy_percent(const CpuCounters& from, const CpuCounters& to) {
+  if (to.total <= from.total || to.busy < from.busy) return std::nullopt;
+  return 100.0 * double(to.busy - from.busy) / double(to.total - from.total);
+}
+
+}  // namespace
+
+WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const WindowClose& close) {
+  WindowStats s;
+  s.wall_ns = std::max<int64_t>(0, close.t_ns - open.t_ns);
+  s.cpu_ns = std::max<int64_t>(0, close.cpu_ns - open.cpu_ns);
+  s.avg_cpu_percent = s.wall_ns > 0 ? 100.0 * double(s.cpu_ns) / double(s.wall_ns) : 0.0;
+  // The whole window is itself a span of >= 10 ms (when it is that long), so the peak is never
+  // below the average; a window shorter than one slice reports its average.
+  s.peak_cpu_percent = std::max(agg.peak_slice_percent, s.avg_cpu_percent);
+
+  s.rss_start = open.rss;
+  s.rss_end = close.rss;
+  s.rss_peak = std::max({open.rss, close.rss, agg.rss_max});
+  // The kernel's high-water mark only grows (nothing here resets it). If it grew while the
+  // window was open, the new all-time peak happened inside the window, so it is this
+  // window's exact peak, however short the spike was. Otherwise it says nothing about the
+  // window and the ticks' maximum stands.
+  if (open.rss_high_water && close.rss_high_water && *close.rss_high_water > *open.rss_high_water)
+    s.rss_peak = std::max(s.rss_peak, *close.rss_high_water);
+
+  // Whole-machine CPU between the slow-loop readings nearest before open and before close;
+  // when no reading arrived while the window was open, the newest interval before close.
+  if (open.system.seq != 0 && close.system_last.seq > open.system.seq)
+    s.system_cpu_percent = busy_percent(open.system.cpu, close.system_last.cpu);
+  else if (close.system_prev.seq != 0 && close.system_last.seq > close.system_prev.seq)
+    s.system_cpu_percent = busy_percent(close.system_prev.cpu, close.system_last.cpu);
+  s.system_memory_percent = close.system_memory_percent;
+
+  // Per-thread CPU: both lists are sorted by tid. A thread absent at open was born inside the
+  // window, so all its CPU time is inside it. A clock that went backwards means the tid was
+  // reused by a new thread: same rule.
+  int64_t live_ns = 0;
+  auto o = open.threads.begin();
+  for (const ThreadCpu& c : close.threads) {
+    while (o != open.threads.end() && o->tid < c.tid) ++o;
+    int64_t delta = c.cpu_ns;
+    if (o != open.threads.end() && o->tid == c.tid && c.cpu_ns >= o->cpu_ns) delta = c.cpu_ns - o->cpu_ns;
+    live_ns += delta;
+    if (delta > 0) s.threads.push_back({c.tid, std::string(), delta});
+  }
+  // Threads that exited inside the window are gone from the close list, but the process clock
+  // kept their time. Readings are ordered (threads then process clock at open, process clock
+  // then threads at close) so the running threads' own drift makes this remainder smaller,
+  // never larger: it does not invent CPU time.
+  const int64_t exited_ns = s.cpu_ns - live_ns;
+  if (exited_ns > 0) s.threads.push_back({std::nullopt, kExitedThreadsName, exited_ns});
+  std::sort(s.threads.begin(), s.threads.end(), [](const ThreadShare& a, const ThreadShare& b) {
+    if (a.cpu_ns != b.cpu_ns) return a.cpu_ns > b.cpu_ns;
+    return a.tid.value_or(-1) < b.tid.value_or(-1);
+  });
+
+  if (close.gpu_backend_present) {
+    GpuWindow g;
+    if (agg.gpu_util_count > 0) {
+      g.util_avg_percent = agg.gpu_util_sum / agg.gpu_util_count;
+      g.util_peak_percent = agg.gpu_util_peak;
+    }
+    if (agg.gpu_memory_seen) g.memory_peak_bytes = agg.gpu_memory_peak;
+    s.gpu = g;
+  }
+
+  s.sample_count = agg.ticks;
+  s.effective_interval_ms = agg.ticks >= 2
+                                ? double(agg.last_tick_ns - agg.first_tick_ns) / double(agg.ticks - 1) / 1e6
+                                : double(close.configured_interval_ns) / 1e6;
+  return s;
+}
+
+}  // namespace llmmon

@@ -1,0 +1,134 @@
+// Measurement windows: what happened between openWindow() and closeWindow().
+//
+// A window is split in two so the sampling thread touches as little as possible:
+//  - WindowAgg  (hot)  running max/sum updated in place at every tick by the sampling thread,
+//                      O(1) memory whatever the window's length; guarded by Sampler::mu_.
+//  - WindowOpen (cold) the exact readings taken at open (clocks, RSS, every thread's CPU);
+//                      read and written only by the thread that owns the Sampler (its JS thread).
+// finish_window() combines both with the readings taken at close into WindowStats.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gpu.h"
+#include "platform.h"
+
+namespace llmmon {
+
+// Peak CPU % is measured over slices of at least this length (DESIGN.md: "10 ms slices").
+constexpr int64_t kCpuSliceNs = 10000000;
+
+// A whole-machine CPU reading of the slow loop, numbered so windows can tell whether a newer
+// one arrived while they were open.
+struct SystemMark {
+  uint64_t seq = 0;  // 0: no reading
+  CpuCounters cpu;
+};
+
+struct WindowAgg {
+  uint32_t id = 0;
+  uint64_t ticks = 0;
+  int64_t first_tick_ns = 0;
+  int64_t last_tick_ns = 0;
+  uint64_t rss_max = 0;
+  // Current CPU slice: starts at open, then at every tick that closes a slice.
+  int64_t slice_start_ns = 0;
+  int64_t slice_start_cpu_ns = 0;
+  double peak_slice_percent = -1;  // < 0: no slice completed yet
+  // GPU (slow loop).
+  double gpu_util_sum = 0;
+  uint32_t gpu_util_count = 0;
+  double gpu_util_peak = -1;
+  uint64_t gpu_memory_peak = 0;
+  bool gpu_memory_seen = false;
+
+  WindowAgg() = default;
+  WindowAgg(uint32_t window_id, int64_t t_ns, int64_t cpu_ns, uint64_t rss)
+      : id(window_id), rss_max(rss), slice_start_ns(t_ns), slice_start_cpu_ns(cpu_ns) {}
+
+  void on_tick(int64_t t_ns, int64_t cpu_ns, bool cpu_ok, uint64_t rss, bool rss_ok) {
+    if (ticks++ == 0) first_tick_ns = t_ns;
+    last_tick_ns = t_ns;
+    if (rss_ok && rss > rss_max) rss_max = rss;
+    if (cpu_ok && t_ns - slice_start_ns >= kCpuSliceNs) {
+      const double pct = 100.0 * double(cpu_ns - slice_start_cpu_ns) / double(t_ns - slice_start_ns);
+      if (pct > peak_slice_percent) peak_slice_percent = pct;
+      slice_start_ns = t_ns;
+      slice_start_cpu_ns = cpu_ns;
+    }
+  }
+
+  void on_gpu(const GpuReading& g) {
+    if (g.util_percent) {
+      gpu_util_sum += *g.util_percent;
+      ++gpu_util_count;
+      if (*g.util_percent > gpu_util_peak) gpu_util_peak = *g.util_percent;
+    }
+    if (g.memory_bytes) {
+      gpu_memory_seen = true;
+      if (*g.memory_bytes > gpu_memory_peak) gpu_memory_peak = *g.memory_bytes;
+    }
+  }
+};
+
+struct WindowOpen {
+  int64_t t_ns = 0;
+  int64_t cpu_ns = 0;
+  uint64_t rss = 0;
+  std::optional<uint64_t> rss_high_water;
+  std::vector<ThreadCpu> threads;  // sorted by tid
+  SystemMark system;
+};
+
+// The readings taken at close, plus what the Sampler knew then.
+struct WindowClose {
+  int64_t t_ns = 0;
+  int64_t cpu_ns = 0;
+  uint64_t rss = 0;
+  std::optional<uint64_t> rss_high_water;
+  std::vector<ThreadCpu> threads;  // sorted by tid
+  SystemMark system_last;          // newest slow-loop reading
+  SystemMark system_prev;          // the one before it
+  std::optional<double> system_memory_percent;
+  bool gpu_backend_present = false;
+  int64_t configured_interval_ns = 0;
+};
+
+struct ThreadShare {
+  std::optional<Tid> tid;  // empty: "(exited threads)"
+  std::string name;
+  int64_t cpu_ns = 0;
+};
+
+struct GpuWindow {
+  std::optional<double> util_avg_percent;
+  std::optional<double> util_peak_percent;
+  std::optional<uint64_t> memory_peak_bytes;
+};
+
+// WindowStats of DESIGN.md, in C++ units.
+struct WindowStats {
+  int64_t wall_ns = 0;
+  int64_t cpu_ns = 0;
+  double avg_cpu_percent = 0;
+  double peak_cpu_percent = 0;
+  uint64_t rss_start = 0;
+  uint64_t rss_end = 0;
+  uint64_t rss_peak = 0;
+  std::optional<double> system_cpu_percent;
+  std::optional<double> system_memory_percent;
+  std::vector<ThreadShare> threads;  // busiest first; names filled by the caller
+  std::optional<GpuWindow> gpu;
+  uint64_t sample_count = 0;
+  double effective_interval_ms = 0;
+};
+
+constexpr const char* kExitedThreadsName = "(exited threads)";
+
+// Pure arithmetic over the readings (no I/O, no locks); names are left empty.
+WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const WindowClose& close);
+
+}  // namespace llmmon

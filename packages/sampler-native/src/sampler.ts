@@ -1,0 +1,143 @@
+import { binding, type NativeSampler } from './binding.js';
+import { capabilities } from './capabilities.js';
+import { trackRunning, untrack } from './exit.js';
+import { resolveOptions } from './options.js';
+import type {
+  Capabilities,
+  LatestSample,
+  SamplerDiagnostics,
+  SamplerOptions,
+  TimelineBatch,
+  WindowStats,
+} from './types.js';
+
+const NS_PER_MS = 1e6;
+
+/**
+ * A background native thread that samples this process: its CPU clock and RSS every tick
+ * (default 1 ms), every thread's CPU clock on the timeline interval (default 10 ms), the whole
+ * machine's CPU and memory on a slower loop (default 100 ms). It keeps sampling while the JS
+ * event loop is blocked.
+ *
+ * Several instances may exist (each has its own thread); `@llmmon/core` shares one per process.
+ * A Sampler belongs to the JS thread (main or worker) that created it.
+ *
+ * @example
+ * const sampler = new Sampler({ intervalMs: 1 }).start();
+ * const id = sampler.openWindow();
+ * await model(text);
+ * const stats = sampler.closeWindow(id);
+ * console.log(stats.cpu_seconds, stats.peak_cpu_percent, stats.rss_peak_bytes, stats.threads);
+ * sampler.stop();
+ */
+export class Sampler {
+  /** Tick interval (process CPU + RSS), ms. */
+  readonly intervalMs: number;
+  /** Timeline interval (per-thread CPU), ms. */
+  readonly threadIntervalMs: number;
+  /** Whole-machine and GPU interval, ms. */
+  readonly systemIntervalMs: number;
+  /** Timeline samples kept until drained. */
+  readonly timelineCapacity: number;
+  readonly #native: NativeSampler;
+
+  /**
+   * @throws TypeError when an option has the wrong type or is unknown; RangeError when it is out
+   * of range (`intervalMs` 0.1–1000 ms). The message names the option.
+   */
+  constructor(options: SamplerOptions = {}) {
+    const o = resolveOptions(options);
+    this.intervalMs = o.intervalMs;
+    this.threadIntervalMs = o.threadIntervalMs;
+    this.systemIntervalMs = o.systemIntervalMs;
+    this.timelineCapacity = o.timelineCapacity;
+    this.#native = new binding.Sampler(
+      Math.round(o.intervalMs * NS_PER_MS),
+      Math.round(o.threadIntervalMs * NS_PER_MS),
+      Math.round(o.systemIntervalMs * NS_PER_MS),
+      o.timelineCapacity,
+    );
+  }
+
+  /** Starts the sampling thread (no-op when running). Returns `this`. */
+  start(): this {
+    this.#native.start();
+    trackRunning(this.#native);
+    return this;
+  }
+
+  /** Stops and joins the sampling thread (no-op when stopped). Open windows stay open. */
+  stop(): this {
+    this.#native.stop();
+    untrack(this.#native);
+    return this;
+  }
+
+  /** Whether the sampling thread runs. */
+  get running(): boolean {
+    return this.#native.running();
+  }
+
+  /**
+   * Reads every clock now (process and per-thread CPU, RSS) and opens a window. Any number may
+   * be open at once; each costs O(1) memory whatever its length. Windows opened while the
+   * sampler is stopped still get exact start/end deltas, but only ticks update their peaks.
+   *
+   * @returns the window's id, for {@link closeWindow}.
+   */
+  openWindow(): number {
+    return this.#native.openWindow();
+  }
+
+  /**
+   * Reads every clock again and returns what happened since `openWindow()`.
+   *
+   * @throws TypeError when `id` is not an integer; RangeError when no window with that id is
+   * open on this Sampler (already closed, or never opened).
+   */
+  closeWindow(id: number): WindowStats {
+    if (typeof id !== 'number' || !Number.isInteger(id)) {
+      throw new TypeError(
+        `id must be an integer window id from openWindow(), got ${typeof id} ${String(id)}`,
+      );
+    }
+    const stats = this.#native.closeWindow(id);
+    if (stats === null)
+      throw new RangeError(`id ${id} is not an open window of this Sampler (closed already?)`);
+    return stats;
+  }
+
+  /** Number of windows open now. */
+  get openWindows(): number {
+    return this.#native.openWindowCount();
+  }
+
+  /** The newest tick's values, or null before the first tick. Cheap: no I/O. */
+  latest(): LatestSample | null {
+    return this.#native.latest();
+  }
+
+  /**
+   * Drains the timeline: every sample taken since the previous call, as typed-array columns
+   * (NaN = unknown). Call it regularly (say every second): beyond `timelineCapacity`
+   * undrained samples, the oldest are dropped and counted in `dropped_samples`.
+   */
+  timeline(): TimelineBatch {
+    return this.#native.timeline();
+  }
+
+  /** What this machine's sampler can measure (see {@link capabilities}). */
+  capabilities(): Capabilities {
+    return capabilities();
+  }
+
+  /** The sampling thread's own cost (CPU seconds, ticks, missed deadlines). */
+  diagnostics(): SamplerDiagnostics {
+    return this.#native.diagnostics();
+  }
+
+  /** `using sampler = new Sampler().start()` stops it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.stop();
+  }
+}

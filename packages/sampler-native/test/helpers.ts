@@ -1,0 +1,81 @@
+/**
+ * Test-only helpers: the native workloads with known ground truth (build/Release/
+ * llmmon_sampler_testing.node, built beside the product addon), and small probes of the test
+ * process that do not go through the sampler.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const MiB = 1024 * 1024;
+
+export interface Burner {
+  tid: number;
+  /** CPU the thread used, by its own CLOCK_THREAD_CPUTIME_ID. */
+  cpu_seconds: number;
+}
+
+export interface Testing {
+  /** Burns `cpuMs` of CPU on the calling thread; returns the CPU seconds it used (>= cpuMs). */
+  burnCpu(cpuMs: number): number;
+  /** `count` native threads, each burning `cpuMs` of CPU at once, then waiting until released. */
+  BurnerGroup: new (
+    count: number,
+    cpuMs: number,
+  ) => { wait(): Burner[]; release(): void };
+  /** `count` idle native threads. */
+  ParkedThreads: new (
+    count: number,
+  ) => { tids(): number[]; release(): void };
+  /** Maps `bytes`, writes every page, holds them `holdMs` (the calling thread blocks), unmaps. */
+  spikeRss(bytes: number, holdMs: number): number;
+}
+
+export const TESTING_ADDON = fileURLToPath(
+  new URL('../build/Release/llmmon_sampler_testing.node', import.meta.url),
+);
+export const testing = createRequire(import.meta.url)(TESTING_ADDON) as Testing;
+
+/** The built wrapper, for plain-node children and workers (run `pnpm build` first). */
+export const DIST_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+export function requireDist(): string {
+  if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} is missing: run \`pnpm build\` first`);
+  return DIST_ENTRY;
+}
+
+/** Names of this process's threads, from /proc (Linux). */
+export function threadNames(): string[] {
+  const names: string[] = [];
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      names.push(readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim());
+    } catch {
+      // the thread exited while we listed
+    }
+  }
+  return names;
+}
+
+/** How many sampling threads this process runs now (they name themselves llmmon-sampler). */
+export function samplingThreads(): number {
+  return threadNames().filter((n) => n === 'llmmon-sampler').length;
+}
+
+/** VmHWM of /proc/self/status, bytes. */
+export function vmHwmBytes(): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!m) throw new Error('no VmHWM in /proc/self/status');
+  return Number(m[1]) * 1024;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `predicate` every 10 ms until it holds or `timeoutMs` passes. */
+export async function until(predicate: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (predicate()) return true;
+    await sleep(10);
+  }
+  return predicate();
+}
