@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { METRICS_FORMAT, type MetricsFile, MetricsFileSchema } from './metrics-file.js';
 import { OperationRecordSchema } from './operation.js';
-import { RunSchema } from './run.js';
+import { type RunHeader, RunSchema } from './run.js';
 
 /** Bad metrics input; `message` is one line that names the problem and where it is. */
 export class MetricsFormatError extends Error {
@@ -73,21 +73,36 @@ function fromOriginalRecords(records: unknown[], key: string, options: Normalize
     return parsed.data;
   });
   const starts = operations.map((o) => o.timestamp).sort();
-  const startedAt = starts[0] ?? new Date(0).toISOString();
-  const id = options.runId ?? `legacy-${startedAt.replace(/[^0-9]/g, '').slice(0, 14) || 'empty'}`;
-  const run = RunSchema.parse({
-    id,
-    name: options.runName ?? null,
-    started_at: startedAt,
-    ended_at: starts[starts.length - 1] ?? null,
-    host: {},
-    sampler: {},
-  });
+  const run = originalRunHeader(starts[0], starts[starts.length - 1], options);
   return {
     format: METRICS_FORMAT,
     run,
-    operations: operations.map((o, seq) => ({ ...o, run_id: id, seq: o.seq ?? seq })),
+    operations: operations.map((o, seq) => ({ ...o, run_id: run.id, seq: o.seq ?? seq })),
     samples: [],
     alerts: [],
   };
+}
+
+/**
+ * The run header given to an original-monitor file, which has none: started at its earliest
+ * operation timestamp, ended at its latest (by string order, as the timestamps are ISO 8601),
+ * id `legacy-<digits of the first timestamp>` unless `options.runId` says otherwise. The server's
+ * bulk reader uses it too, so both name the same file's run alike.
+ * @example originalRunHeader('2024-05-01T12:00:00', '2024-05-01T12:05:00').id // 'legacy-20240501120000'
+ */
+export function originalRunHeader(
+  firstTimestamp: string | undefined,
+  lastTimestamp: string | undefined,
+  options: NormalizeOptions = {},
+): RunHeader {
+  const startedAt = firstTimestamp ?? new Date(0).toISOString();
+  const id = options.runId ?? `legacy-${startedAt.replace(/[^0-9]/g, '').slice(0, 14) || 'empty'}`;
+  return RunSchema.parse({
+    id,
+    name: options.runName ?? null,
+    started_at: startedAt,
+    ended_at: lastTimestamp ?? null,
+    host: {},
+    sampler: {},
+  });
 }
