@@ -36,6 +36,23 @@ const MAX_SAMPLES_PER_BATCH = 5000;
 /** Samples kept while the server is unreachable; the oldest go first beyond this (they are also in the file). */
 const MAX_QUEUED_SAMPLES = 200_000;
 
+/**
+ * The server's base URL without trailing slashes.
+ * @throws TypeError when it is not an http(s) URL
+ */
+export function checkServerUrl(url: string): string {
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new TypeError(`serverUrl: not an http(s) URL: ${JSON.stringify(url)}`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
 export interface PushBacklog {
   operations: number;
   samples: number;
@@ -56,12 +73,7 @@ export class LivePusher {
 
   constructor(options: LivePushOptions) {
     this.#options = options;
-    this.serverUrl = options.serverUrl.replace(/\/+$/, '');
-    try {
-      new URL(this.serverUrl);
-    } catch {
-      throw new TypeError(`serverUrl: not a URL: ${JSON.stringify(options.serverUrl)}`);
-    }
+    this.serverUrl = checkServerUrl(options.serverUrl);
     this.#timer = outsideOperations(() => setInterval(() => void this.#tick(), options.intervalMs ?? 1000));
     this.#timer.unref();
   }
@@ -98,17 +110,27 @@ export class LivePusher {
 
   /** Sends batches until the queue is empty or a send fails; resolves true when all was delivered. */
   #sendAll(): Promise<boolean> {
-    this.#sending ??= outsideOperations(async () => {
-      try {
-        while (this.#operations.length || this.#samples.length) {
-          if (!(await this.#sendOne())) return false;
-        }
-        return true;
-      } finally {
-        this.#sending = null;
-      }
-    });
+    if (!this.#sending) {
+      const sending = outsideOperations(() => this.#drain());
+      this.#sending = sending;
+      const clear = () => {
+        if (this.#sending === sending) this.#sending = null;
+      };
+      sending.then(clear, clear);
+    }
     return this.#sending;
+  }
+
+  async #drain(): Promise<boolean> {
+    try {
+      while (this.#operations.length || this.#samples.length) {
+        if (!(await this.#sendOne())) return false;
+      }
+      return true;
+    } catch (error) {
+      this.#lastError = (error as Error).message;
+      return false;
+    }
   }
 
   async #sendOne(): Promise<boolean> {
@@ -194,7 +216,7 @@ export class LivePusher {
     if (left.operations || left.samples || this.#droppedSamples) {
       (this.#options.warn ?? ((l: string) => process.stderr.write(`${l}\n`)))(
         `llmmon: live push: not delivered to ${this.serverUrl}: ${left.operations} operations, ` +
-          `${left.samples + this.#droppedSamples} samples (${this.#lastError ?? 'samples dropped while the server was down'}); ` +
+          `${left.samples + this.#droppedSamples} samples (${this.#lastError ?? 'not sent in time'}); ` +
           'they are in the journal and the metrics file',
       );
     }

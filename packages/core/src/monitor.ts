@@ -12,7 +12,7 @@ import { operationStorage } from './context.js';
 import { DEFAULT_OUTPUT_DIR, fileTimestamp } from './files.js';
 import { hostInfo } from './host.js';
 import { JOURNAL_FORMAT, JOURNAL_SUFFIX, Journal, writeFileAtomic } from './journal.js';
-import { LivePusher, type PushBacklog } from './live-push.js';
+import { checkServerUrl, LivePusher, type PushBacklog } from './live-push.js';
 import { holdNetworkTracking } from './network/index.js';
 import { Operation, type OperationSink } from './operation.js';
 import { acquireSampler, type SamplerLease } from './sampler/registry.js';
@@ -132,6 +132,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     checkPositive('timelineIntervalMs', options.timelineIntervalMs);
     checkPositive('pushIntervalMs', options.pushIntervalMs);
     this.#thresholds = validateThresholds(options.thresholds ?? {});
+    const serverUrl = options.serverUrl ? checkServerUrl(options.serverUrl) : null;
     this.#logAlerts = options.logAlerts ?? true;
     this.runName = options.runName ?? null;
     this.tags = options.tags ?? null;
@@ -163,7 +164,6 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
           thresholds: this.#thresholds,
         }))
       : null;
-    const serverUrl = options.serverUrl ?? null;
     this.#pusher = serverUrl
       ? new LivePusher({
           serverUrl,
@@ -337,7 +337,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
   }
 
   /** Prints the summary as an aligned table (to stdout unless another stream is given). */
-  printSummary(out: NodeJS.WritableStream = process.stdout): void {
+  printSummary(out: { write(text: string): unknown } = process.stdout): void {
     const s = this.getSummary();
     const sampler = `${s.sampler.kind} sampler${s.sampler.reason ? ` (${s.sampler.reason})` : ''}`;
     const lines = [

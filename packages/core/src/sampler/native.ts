@@ -14,16 +14,18 @@ export type NativeLoad =
   | { ok: true; create(intervalMs: number): SamplerBackend }
   | { ok: false; reason: string };
 
-let cached: NativeLoad | undefined;
+export const NATIVE_MODULE = '@llmmon/sampler-native';
+const loads = new Map<string, NativeLoad>();
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
 
 /** Loads `@llmmon/sampler-native` once per process; never throws. */
-export function loadNativeSampler(): NativeLoad {
+export function loadNativeSampler(specifier = NATIVE_MODULE): NativeLoad {
+  let cached = loads.get(specifier);
   if (cached) return cached;
   try {
     const require = createRequire(import.meta.url);
-    const mod = require('@llmmon/sampler-native') as Record<string, unknown>;
+    const mod = require(specifier) as Record<string, unknown>;
     if (typeof mod.Sampler !== 'function') {
       cached = { ok: false, reason: '@llmmon/sampler-native has no Sampler export (not built?)' };
     } else {
@@ -32,5 +34,6 @@ export function loadNativeSampler(): NativeLoad {
   } catch (error) {
     cached = { ok: false, reason: firstLine(error) };
   }
+  loads.set(specifier, cached);
   return cached;
 }

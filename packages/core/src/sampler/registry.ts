@@ -81,6 +81,8 @@ export interface AcquireOptions {
   choice?: SamplerChoice;
   /** Tick interval; default 1 ms native, 10 ms JS. Only the first monitor of a kind sets it. */
   intervalMs?: number;
+  /** Module to load as the native sampler (tests load a missing one to see the fallback). */
+  nativeModule?: string;
   /** Called once per process when `auto` falls back to the JS sampler (default: a stderr line). */
   onFallback?: (reason: string) => void;
 }
@@ -102,7 +104,7 @@ export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
   if (choice !== 'js') {
     entry = shared.get('native');
     if (!entry) {
-      const loaded = loadNativeSampler();
+      const loaded = loadNativeSampler(options.nativeModule);
       if (loaded.ok) {
         entry = register(loaded.create(options.intervalMs ?? NATIVE_DEFAULT_INTERVAL_MS));
       } else if (choice === 'native') {

@@ -1,0 +1,108 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { sleep, tempDir } from '../test/support/ground-truth.js';
+import { currentOperation } from './context.js';
+import { LLMMonitor } from './monitor.js';
+
+const m = new LLMMonitor({ outputDir: tempDir(), journal: false, sampler: 'js' });
+afterAll(() => m.close());
+
+/** Chunks after known delays: the first after `first` ms, then one every `gap` ms. */
+async function* timed<T>(chunks: T[], first: number, gap: number): AsyncGenerator<T> {
+  for (let i = 0; i < chunks.length; i++) {
+    await sleep(i === 0 ? first : gap);
+    yield chunks[i]!;
+  }
+}
+
+const last = () => m.operations.at(-1)!;
+
+describe('trackStream', () => {
+  it('passes chunks through and records TTFT, ITL and tokens/s', async () => {
+    const out: string[] = [];
+    for await (const c of m.trackStream('m', 'generate', 4, timed(['a', 'b', 'c', 'd', 'e'], 120, 40)))
+      out.push(c);
+    expect(out).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const r = last();
+    expect(r).toMatchObject({ operation: 'generate', output_tokens: 5, status: 'ok' });
+    // Timers never fire early (within the 1 ms they round to); under load they fire late.
+    expect(r.time_to_first_token_seconds!).toBeGreaterThanOrEqual(0.119);
+    expect(r.time_to_first_token_seconds!).toBeLessThan(0.12 + 0.15);
+    const decode = r.duration_seconds - r.time_to_first_token_seconds!;
+    expect(decode).toBeGreaterThanOrEqual(4 * 0.04 - 0.004);
+    expect(r.inter_token_latency_seconds!).toBeGreaterThanOrEqual(0.039);
+    expect(r.inter_token_latency_seconds!).toBeLessThan(0.04 + 0.04);
+    expect(r.inter_token_latency_seconds).toBeCloseTo(decode / 4, 9);
+    expect(r.tokens_per_sec).toBeCloseTo(5 / decode, 9);
+  });
+
+  it('counts tokens with countTokens; a chunk with none is not the first token', async () => {
+    const chunks = [{ n: 0 }, { n: 2 }, { n: 3 }];
+    for await (const _ of m.trackStream('m', 'generate', 0, timed(chunks, 100, 50), {
+      countTokens: (c) => c.n,
+    })) {
+      // consume
+    }
+    const r = last();
+    expect(r.output_tokens).toBe(5);
+    // the 0-token chunk came at 100 ms; the first token at 150 ms
+    expect(r.time_to_first_token_seconds!).toBeGreaterThanOrEqual(0.149);
+  });
+
+  it('runs the stream body inside the operation, so exact counts from inside win', async () => {
+    async function* engine() {
+      const op = currentOperation();
+      op?.setMetadata({ engine: 'test' });
+      for (let i = 0; i < 3; i++) {
+        await sleep(10);
+        yield `tok${i}`;
+        expect(currentOperation()).toBe(op);
+      }
+      op?.setTokens({ input: 11, output: 30 }); // the engine's own count (3 chunks of 10 tokens)
+    }
+    for await (const _ of m.trackStream('m', 'generate', 0, engine)) {
+      expect(currentOperation()).toBeUndefined(); // the consumer's code is not inside it
+    }
+    expect(last()).toMatchObject({ input_tokens: 11, output_tokens: 30, metadata: { engine: 'test' } });
+  });
+
+  it('records an error from the source and rethrows it unchanged', async () => {
+    const error = new Error('stream broke');
+    async function* broken() {
+      yield 'x';
+      throw error;
+    }
+    const seen: string[] = [];
+    await expect(async () => {
+      for await (const c of m.trackStream('m', 'generate', 0, broken())) seen.push(c);
+    }).rejects.toBe(error);
+    expect(seen).toEqual(['x']);
+    expect(last()).toMatchObject({ status: 'error', error: 'Error: stream broke', output_tokens: 1 });
+  });
+
+  it('closes the source when the consumer stops early, and records what was read', async () => {
+    let closed = false;
+    async function* endless() {
+      try {
+        for (let i = 0; ; i++) {
+          await sleep(5);
+          yield i;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const i of m.trackStream('m', 'generate', 0, endless())) if (i === 2) break;
+    expect(closed).toBe(true);
+    expect(last()).toMatchObject({ status: 'ok', output_tokens: 3 });
+  });
+
+  it('starts the operation at the first next(), not when trackStream is called', async () => {
+    const stream = m.trackStream('m', 'lazy', 0, timed(['a'], 10, 0));
+    await sleep(150);
+    for await (const _ of stream) {
+      // consume
+    }
+    expect(last().operation).toBe('lazy');
+    expect(last().duration_seconds).toBeLessThan(0.12);
+  });
+});

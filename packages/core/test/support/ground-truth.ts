@@ -1,0 +1,37 @@
+/**
+ * Ground truths for measurement tests, from sources independent of the samplers under test.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A fresh temporary directory for a test's files. */
+export const tempDir = (prefix = 'llmmon-core-') => mkdtempSync(path.join(os.tmpdir(), prefix));
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+
+/**
+ * The calling thread's scheduler statistics (Linux): nanoseconds on a CPU and nanoseconds
+ * runnable but waiting for one. Kept by the scheduler, not by the CPU-time clocks the samplers
+ * read, so it tells how much CPU a busy thread could get on a loaded machine.
+ */
+export function schedstat(): { runNs: number; waitNs: number } | null {
+  if (!existsSync(SCHEDSTAT)) return null;
+  const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').trim().split(/\s+/).map(Number);
+  return { runNs: run!, waitNs: wait! };
+}
+
+/** Spins this thread until the process has used `ms` more milliseconds of user CPU time. */
+export function burnCpu(ms: number): void {
+  const start = process.cpuUsage().user;
+  let x = 0;
+  while (process.cpuUsage().user - start < ms * 1000) {
+    for (let i = 0; i < 10_000; i++) x += Math.sqrt(i);
+  }
+  if (x < 0) throw new Error('unreachable');
+}
+
+/** Node's `http` and `fetch` with their keep-alive pools are shared: tests use distinct agents. */
+export const MiB = 1024 * 1024;
