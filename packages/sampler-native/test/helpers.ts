@@ -61,11 +61,9 @@ export function samplingThreads(): number {
   return threadNames().filter((n) => n === 'llmmon-sampler').length;
 }
 
-/** VmHWM of /proc/self/status, bytes. */
-export function vmHwmBytes(): number {
-  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  if (!m) throw new Error('no VmHWM in /proc/self/status');
-  return Number(m[1]) * 1024;
+/** The process's peak RSS so far as the kernel records it (VmHWM; libuv reports kB everywhere). */
+export function highWaterBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
