@@ -18,6 +18,7 @@ import {
 } from './tracking.js';
 import type { FinishReason, GenerateOptions, LLMModel } from './types.js';
 
+export { type ProbeResult, probeGgufFile } from './llama-cpp-probe.js';
 export { defaultLlamaThreads } from './threads.js';
 export type { OperationTracker } from './tracking.js';
 export type { AdapterKind, FinishReason, GenerateOptions, LLMModel, TokenUsage } from './types.js';

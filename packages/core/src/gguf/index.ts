@@ -20,6 +20,7 @@ export { encodeGgufHeader, type GgufValue, type TensorInfo } from './header.js';
 export {
   describeModel,
   GGUF_WRITER_VERSION,
+  LLAMA_MODEL_SPEC_FIELDS,
   type LlamaModelSpec,
   type LlamaModelSpecInput,
   LlamaModelSpecSchema,

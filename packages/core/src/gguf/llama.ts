@@ -15,59 +15,60 @@ export const GGUF_WRITER_VERSION = 1;
 const Dim = z.number().int().positive();
 
 /**
- * Parameters of a generated llama-architecture model. Sizes follow the GGUF keys
- * (`llama.embedding_length`, …).
+ * Parameters of a generated llama-architecture model, each checked on its own (for embedding in
+ * other schemas). Sizes follow the GGUF keys (`llama.embedding_length`, …).
  */
-export const LlamaModelSpecSchema = z
-  .strictObject({
-    /** `general.name`; default `llama-d<embedding>-l<blocks>-<type>`. */
-    name: z.string().min(1).max(200).optional(),
-    /** Type of the weight matrices (norm vectors are always f32). */
-    type: z.enum(['f32', 'f16', 'q8_0']),
-    /** Width of the hidden state (n_embd). */
-    embeddingLength: Dim.max(16_384),
-    /** Transformer blocks (layers). */
-    blockCount: Dim.max(512),
-    /** Attention heads; embeddingLength / headCount is the head size (even, for RoPE). */
-    headCount: Dim,
-    /** Key/value heads (grouped-query attention); must divide headCount. Default: headCount. */
-    headCountKv: Dim.optional(),
-    /** Hidden width of the SwiGLU feed-forward block (n_ff). */
-    feedForwardLength: Dim.max(131_072),
-    /** Tokens in the vocabulary, including the 3 special and 256 byte tokens. */
-    vocabSize: z.number().int().min(MIN_VOCAB_SIZE).max(262_144),
-    /** `llama.context_length`: the longest context the model claims. Default 2048. */
-    contextLength: z.number().int().min(16).max(1_048_576).optional(),
-    /** Seed of the weights; same seed and sizes → byte-identical file. Default 1. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .optional(),
-  })
-  .superRefine((s, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (s.embeddingLength % s.headCount !== 0) {
-      issue('headCount', `must divide embeddingLength (${s.embeddingLength})`);
-    } else if ((s.embeddingLength / s.headCount) % 2 !== 0) {
-      issue('headCount', `head size embeddingLength/headCount must be even for RoPE`);
+export const LLAMA_MODEL_SPEC_FIELDS = {
+  /** `general.name`; default `llama-d<embedding>-l<blocks>-<type>`. */
+  name: z.string().min(1).max(200).optional(),
+  /** Type of the weight matrices (norm vectors are always f32). */
+  type: z.enum(['f32', 'f16', 'q8_0']),
+  /** Width of the hidden state (n_embd). */
+  embeddingLength: Dim.max(16_384),
+  /** Transformer blocks (layers). */
+  blockCount: Dim.max(512),
+  /** Attention heads; embeddingLength / headCount is the head size (even, for RoPE). */
+  headCount: Dim,
+  /** Key/value heads (grouped-query attention); must divide headCount. Default: headCount. */
+  headCountKv: Dim.optional(),
+  /** Hidden width of the SwiGLU feed-forward block (n_ff). */
+  feedForwardLength: Dim.max(131_072),
+  /** Tokens in the vocabulary, including the 3 special and 256 byte tokens. */
+  vocabSize: z.number().int().min(MIN_VOCAB_SIZE).max(262_144),
+  /** `llama.context_length`: the longest context the model claims. Default 2048. */
+  contextLength: z.number().int().min(16).max(1_048_576).optional(),
+  /** Seed of the weights; same seed and sizes → byte-identical file. Default 1. */
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
+};
+
+/** A whole model spec, with the checks that relate fields (heads divide the width, q8_0 rows). */
+export const LlamaModelSpecSchema = z.strictObject(LLAMA_MODEL_SPEC_FIELDS).superRefine((s, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (s.embeddingLength % s.headCount !== 0) {
+    issue('headCount', `must divide embeddingLength (${s.embeddingLength})`);
+  } else if ((s.embeddingLength / s.headCount) % 2 !== 0) {
+    issue('headCount', `head size embeddingLength/headCount must be even for RoPE`);
+  }
+  const kv = s.headCountKv ?? s.headCount;
+  if (s.headCount % kv !== 0) issue('headCountKv', `must divide headCount (${s.headCount})`);
+  if (s.type === 'q8_0') {
+    const hd = s.embeddingLength / s.headCount;
+    for (const [key, value] of [
+      ['embeddingLength', s.embeddingLength],
+      ['feedForwardLength', s.feedForwardLength],
+    ] as const) {
+      if (value % 32 !== 0) issue(key, `must be a multiple of 32 for q8_0 (rows are 32-value blocks)`);
     }
-    const kv = s.headCountKv ?? s.headCount;
-    if (s.headCount % kv !== 0) issue('headCountKv', `must divide headCount (${s.headCount})`);
-    if (s.type === 'q8_0') {
-      const hd = s.embeddingLength / s.headCount;
-      for (const [key, value] of [
-        ['embeddingLength', s.embeddingLength],
-        ['feedForwardLength', s.feedForwardLength],
-      ] as const) {
-        if (value % 32 !== 0) issue(key, `must be a multiple of 32 for q8_0 (rows are 32-value blocks)`);
-      }
-      if (Number.isInteger(hd) && (hd * kv) % 32 !== 0) {
-        issue('headCountKv', `headCountKv × head size must be a multiple of 32 for q8_0`);
-      }
+    if (Number.isInteger(hd) && (hd * kv) % 32 !== 0) {
+      issue('headCountKv', `headCountKv × head size must be a multiple of 32 for q8_0`);
     }
-  });
+  }
+});
 
 export type LlamaModelSpecInput = z.input<typeof LlamaModelSpecSchema>;
 /** A spec with every default filled in. */

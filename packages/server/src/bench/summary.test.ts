@@ -1,0 +1,81 @@
+import { type OperationRecord, OperationRecordSchema } from '@llmmon/core';
+import { describe, expect, it } from 'vitest';
+import { formatBenchTable, summarizeBench } from './summary.js';
+
+function record(fields: Partial<OperationRecord>): OperationRecord {
+  return OperationRecordSchema.parse({
+    timestamp: '2024-05-01T12:00:00.000Z',
+    model_name: 'm',
+    operation: 'generate',
+    text_length: 10,
+    duration_seconds: 1,
+    throughput_chars_per_sec: 10,
+    cpu_delta_percent: 100,
+    memory_delta_mb: 0,
+    peak_memory_mb: 100,
+    peak_cpu_percent: 100,
+    system_cpu_percent: 50,
+    system_memory_percent: 50,
+    gpu_available: false,
+    status: 'ok',
+    ...fields,
+  });
+}
+
+describe('summarizeBench', () => {
+  it('summarizes measured runs per model, leaving warm-ups out and showing load apart', () => {
+    const rows = summarizeBench([
+      record({ operation: 'load', duration_seconds: 0.5, peak_memory_mb: 300 }),
+      record({ operation: 'warmup', duration_seconds: 9, tokens_per_sec: 1 }),
+      record({
+        duration_seconds: 1,
+        tokens_per_sec: 10,
+        time_to_first_token_seconds: 0.1,
+        output_tokens: 4,
+        cpu_delta_percent: 80,
+      }),
+      record({
+        duration_seconds: 2,
+        tokens_per_sec: 20,
+        time_to_first_token_seconds: 0.3,
+        output_tokens: 4,
+        cpu_delta_percent: 100,
+      }),
+      record({
+        duration_seconds: 3,
+        tokens_per_sec: 30,
+        time_to_first_token_seconds: 0.2,
+        output_tokens: 4,
+        cpu_delta_percent: 120,
+      }),
+      record({ status: 'error', duration_seconds: 0.1 }),
+      record({ model_name: 'other', duration_seconds: 4 }),
+    ]);
+    expect(rows.map((r) => r.model)).toEqual(['m', 'other']);
+    const m = rows[0]!;
+    expect(m).toMatchObject({
+      runs: 4,
+      errors: 1,
+      load_seconds: 0.5,
+      ttft_p50_seconds: 0.2,
+      tokens_per_sec_mean: 20,
+      duration_p50_seconds: 2,
+      output_tokens: 12,
+      peak_rss_mb: 300, // the load's peak counts: it is the process's high-water mark
+      avg_cpu_percent: 100,
+    });
+    // Student t, 2 degrees of freedom: t(0.975) = 4.3027 × s/√n with s = 10, n = 3 (core approximates t).
+    expect(m.tokens_per_sec_moe95).toBeCloseTo((4.302652729911275 * 10) / Math.sqrt(3), 2);
+    // type-7 p95 of [1, 2, 3] = 1 + 0.95 × 2 = 2.9
+    expect(m.duration_p95_seconds).toBeCloseTo(2.9, 12);
+    expect(rows[1]).toMatchObject({ runs: 1, tokens_per_sec_mean: null, load_seconds: null });
+  });
+
+  it('formats an aligned table with a dash where a value is unknown', () => {
+    const text = formatBenchTable(summarizeBench([record({ model_name: 'a-model' })]));
+    const [head, rule, row] = text.split('\n');
+    expect(head).toMatch(/^model\s+runs\s+err\s+load s/);
+    expect(rule!.length).toBe(head!.length);
+    expect(row).toMatch(/^a-model\s+1\s+0\s+—/);
+  });
+});

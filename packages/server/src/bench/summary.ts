@@ -1,0 +1,109 @@
+/**
+ * The per-model table `llmmon bench` prints, computed from the run's operation records with
+ * core's statistics (type-7 quantiles, Student-t margin of error): what a person compares first.
+ */
+import { type OperationRecord, summarize } from '@llmmon/core';
+
+/** One model's bench numbers (measured runs only; warm-ups and load left out, load shown apart). */
+export interface BenchModelSummary {
+  model: string;
+  /** Measured runs (errors included). */
+  runs: number;
+  errors: number;
+  load_seconds: number | null;
+  ttft_p50_seconds: number | null;
+  tokens_per_sec_mean: number | null;
+  /** Half-width of the 95 % confidence interval of tokens_per_sec_mean. */
+  tokens_per_sec_moe95: number | null;
+  itl_p50_seconds: number | null;
+  duration_p50_seconds: number | null;
+  duration_p95_seconds: number | null;
+  output_tokens: number;
+  peak_rss_mb: number | null;
+  avg_cpu_percent: number | null;
+}
+
+const nums = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null && Number.isFinite(x));
+const maxOrNull = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+
+/**
+ * Per-model summaries, in the order the models first appear in `records`.
+ *
+ * @example
+ * const rows = summarizeBench(monitor.operations);
+ */
+export function summarizeBench(records: readonly OperationRecord[]): BenchModelSummary[] {
+  const byModel = new Map<string, OperationRecord[]>();
+  for (const r of records) {
+    const list = byModel.get(r.model_name) ?? [];
+    list.push(r);
+    byModel.set(r.model_name, list);
+  }
+  return [...byModel].map(([model, rs]) => {
+    const measured = rs.filter((r) => r.operation !== 'warmup' && r.operation !== 'load');
+    const ok = measured.filter((r) => r.status !== 'error');
+    const tps = summarize(nums(ok.map((r) => r.tokens_per_sec)));
+    const durations = summarize(ok.map((r) => r.duration_seconds));
+    const load = rs.find((r) => r.operation === 'load' && r.status !== 'error');
+    return {
+      model,
+      runs: measured.length,
+      errors: measured.length - ok.length,
+      load_seconds: load?.duration_seconds ?? null,
+      ttft_p50_seconds: summarize(nums(ok.map((r) => r.time_to_first_token_seconds))).median,
+      tokens_per_sec_mean: tps.mean,
+      tokens_per_sec_moe95: tps.moe95,
+      itl_p50_seconds: summarize(nums(ok.map((r) => r.inter_token_latency_seconds))).median,
+      duration_p50_seconds: durations.median,
+      duration_p95_seconds: durations.p95,
+      output_tokens: ok.reduce((sum, r) => sum + (r.output_tokens ?? 0), 0),
+      peak_rss_mb: maxOrNull(nums(rs.map((r) => r.peak_memory_mb))),
+      avg_cpu_percent: summarize(nums(ok.map((r) => r.cpu_delta_percent))).mean,
+    };
+  });
+}
+
+const f = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
+
+/** The summaries as an aligned text table ("—" where a value is unknown). */
+export function formatBenchTable(rows: readonly BenchModelSummary[]): string {
+  const table = [
+    [
+      'model',
+      'runs',
+      'err',
+      'load s',
+      'TTFT p50 s',
+      'tok/s',
+      '± 95%',
+      'ITL p50 ms',
+      'p50 s',
+      'p95 s',
+      'peak RSS MB',
+      'CPU %',
+    ],
+    ...rows.map((r) => [
+      r.model,
+      String(r.runs),
+      String(r.errors),
+      f(r.load_seconds, 3),
+      f(r.ttft_p50_seconds, 4),
+      f(r.tokens_per_sec_mean, 1),
+      f(r.tokens_per_sec_moe95, 1),
+      f(r.itl_p50_seconds === null ? null : r.itl_p50_seconds * 1000, 2),
+      f(r.duration_p50_seconds, 3),
+      f(r.duration_p95_seconds, 3),
+      f(r.peak_rss_mb, 1),
+      f(r.avg_cpu_percent, 0),
+    ]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(table[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...table.slice(1).map(line)].join(
+    '\n',
+  );
+}
