@@ -24,7 +24,7 @@ describe('findings', () => {
     expect(findings(runHeader(), at(8192 * T.memoryShareOfHost - 1))).toEqual([]);
     const [f] = findings(runHeader(), at(7000));
     expect(f).toMatchObject({ rule: 'memory-high', model: 'a' });
-    expect(f!.figure).toBe('peak RSS 7,000 MB of 8,192 MB (threshold 75.0 %)');
+    expect(f!.figure).toBe('peak RSS 7,000 MB of 8,192 MB (threshold 75 %)');
     expect(f!.advice).toMatch(/quantization/);
   });
 
@@ -32,7 +32,7 @@ describe('findings', () => {
     const run = runHeader({ host: { ...runHeader().host, total_memory_mb: null } });
     const records = series('a', 20, jitter, (i) => ({ system_memory_percent: i === 7 ? 95 : 40 }));
     expect(rules(findings(run, records))).toEqual(['memory-high:a']);
-    expect(findings(run, records)[0]!.figure).toMatch(/^system memory 95.0 % in use after operation \d+/);
+    expect(findings(run, records)[0]!.figure).toMatch(/^system memory 95 % in use after operation \d+/);
   });
 
   it('cpu-high fires when the mean process CPU reaches 90 % of all cores', () => {
@@ -40,7 +40,7 @@ describe('findings', () => {
     expect(findings(runHeader(), at(359))).toEqual([]); // 4 cores: threshold 360 %
     const [f] = findings(runHeader(), at(380));
     expect(f).toMatchObject({ rule: 'cpu-high', model: 'a' });
-    expect(f!.figure).toBe('mean process CPU 380.0 % = 95.0 % of 4 cores (threshold 90.0 %)');
+    expect(f!.figure).toBe('mean process CPU 380 % = 95 % of 4 cores (threshold 90 %)');
   });
 
   it('slow-model names the model 3× slower than the fastest at the median', () => {
@@ -57,7 +57,7 @@ describe('findings', () => {
     const records = series('a', 20, (i) => (i % 10 === 9 ? 5 : 1));
     const fs = findings(runHeader(), records);
     expect(rules(fs)).toEqual(['long-tail:a']);
-    expect(fs[0]!.figure).toBe('p95 duration 5.00 s is 5.00× the median 1.00 s (threshold 3×)');
+    expect(fs[0]!.figure).toBe('p95 duration 5 s is 5× the median 1 s (threshold 3×)');
   });
 
   it('low-throughput needs half the best model’s throughput and memory headroom', () => {
@@ -77,7 +77,7 @@ describe('findings', () => {
     const fs = findings(runHeader(), records);
     expect(rules(fs)).toEqual(['cold-start:a']);
     expect(fs[0]!.figure).toMatch(
-      /^first inference \(seq \d+\) took 3\.20 s, 3\.20× the median 1\.00 s of the other 11/,
+      /^first inference \(seq \d+\) took 3\.20 s, 3\.20× the median 1 s of the other 11/,
     );
     // Labelled warm-up operations are left out of statistics, so they trigger nothing.
     const labelled = series(

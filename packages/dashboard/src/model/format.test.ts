@@ -15,7 +15,8 @@ describe('format', () => {
   });
 
   it('names units, and says "not measured" rather than 0', () => {
-    expect(withUnit(85, 'percent')).toBe('85.0 %');
+    expect(withUnit(85.25, 'percent')).toBe('85.3 %');
+    expect(withUnit(85, 'percent')).toBe('85 %');
     expect(withUnit(1.5, 'seconds')).toBe('1.50 s');
     expect(withUnit(null, 'MB')).toBe('not measured');
     expect(unitLabel('percent')).toBe('%');
@@ -23,7 +24,7 @@ describe('format', () => {
 
   it('prints durations in the unit that reads best', () => {
     expect([0.25, 12.5, 245, 7320].map(formatDuration)).toEqual([
-      '250.0 ms',
+      '250 ms',
       '12.5 s',
       '4 min 05 s',
       '2 h 02 min',

@@ -3,13 +3,13 @@
  * their headers, so values are printed without it; tooltips use `withUnit`.
  */
 
-/** About four significant figures, grouping for large values; "—" for null (not measured). */
+/** About four significant figures (integers as they are), grouping for large values; "—" for null (not measured). */
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs === 0) return '0';
-  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 1000 || Number.isInteger(value)) return Math.round(value).toLocaleString('en-US');
   if (abs >= 10) return value.toFixed(1);
   if (abs >= 1) return value.toFixed(2);
   return value.toPrecision(3);
