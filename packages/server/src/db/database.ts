@@ -1,0 +1,136 @@
+/**
+ * Opening the DuckDB file: one instance per file per process (`DuckDBInstance.fromCache`), set up
+ * once as a sandbox so that user SQL (`/api/query`) can run on it:
+ *
+ * - `allowed_directories` = one private scratch folder (exports and bulk ingest go through it),
+ *   THEN `enable_external_access=false` (order matters: after it, the list cannot grow), no
+ *   extension install/autoload, then `lock_configuration=true` so no statement can undo it.
+ * - `TimeZone` = this process's zone, so naive timestamps mean local time as in `Date.parse`.
+ *
+ * Settings are per instance, so the server's own work runs under the same rules; it never needs
+ * files outside its scratch folder.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { literal } from './tables.js';
+import { localTimeZone } from './timestamps.js';
+
+/** The file is held by another process (DuckDB allows one read-write process per file). */
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError';
+  constructor(
+    readonly path: string,
+    readonly pid: number | null,
+  ) {
+    super(
+      `${path} is in use by another process${pid ? ` (PID ${pid}, probably \`llmmon serve\`)` : ''}: ` +
+        'stop it, or go through it with --server URL (e.g. --server http://127.0.0.1:8737)',
+    );
+  }
+}
+
+export interface Database {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  /** Private folder inside the sandbox's allowed directories; removed on close. */
+  readonly scratchDir: string;
+  connect(): Promise<DuckDBConnection>;
+  close(): void;
+}
+
+interface Shared {
+  instance: DuckDBInstance;
+  scratchDir: string;
+  refs: number;
+}
+
+const open = new Map<string, Promise<Shared>>();
+
+/** Default database file, relative to the working directory. */
+export const DEFAULT_DB_PATH = 'data/llmmon.duckdb';
+
+/**
+ * Opens (creating if needed) the DuckDB file at `path`. Several opens of one file in a process
+ * share one instance; the last `close()` releases it (and the file lock).
+ * @throws DatabaseLockedError when another process holds the file
+ */
+export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Database> {
+  const abs = resolve(path);
+  let shared = open.get(abs);
+  if (!shared) {
+    shared = createShared(abs);
+    open.set(abs, shared);
+    shared.catch(() => open.delete(abs));
+  }
+  const s = await shared;
+  s.refs++;
+  const connections = new Set<DuckDBConnection>();
+  let closed = false;
+  return {
+    path: abs,
+    instance: s.instance,
+    scratchDir: s.scratchDir,
+    async connect() {
+      if (closed) throw new Error('database is closed');
+      const c = await s.instance.connect();
+      connections.add(c);
+      return c;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const c of connections) c.closeSync();
+      connections.clear();
+      if (--s.refs === 0) {
+        open.delete(abs);
+        s.instance.closeSync();
+        rmSync(s.scratchDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+async function createShared(abs: string): Promise<Shared> {
+  mkdirSync(dirname(abs), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.fromCache(abs);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/Conflicting lock|Could not set lock/i.test(message)) {
+      const pid = /PID (\d+)/.exec(message)?.[1];
+      throw new DatabaseLockedError(abs, pid ? Number(pid) : null);
+    }
+    throw new Error(`cannot open ${abs}: ${message.split('\n')[0]}`);
+  }
+  let scratchDir = mkdtempSync(join(tmpdir(), 'llmmon-db-'));
+  const c = await instance.connect();
+  try {
+    for (const sql of [
+      `SET GLOBAL TimeZone = ${literal(localTimeZone())}`,
+      `SET allowed_directories = [${literal(`${scratchDir}/`)}]`,
+      'SET enable_external_access = false',
+      'SET autoinstall_known_extensions = false',
+      'SET autoload_known_extensions = false',
+      'SET lock_configuration = true',
+    ]) {
+      await c.run(sql);
+    }
+  } catch (error) {
+    // Already configured: DuckDB's cache still holds the instance from an earlier open in this
+    // process; keep using the scratch folder it allows.
+    if (!/configuration has been locked/.test(String(error))) throw error;
+    rmSync(scratchDir, { recursive: true, force: true });
+    const reader = await c.runAndReadAll("SELECT current_setting('allowed_directories')::VARCHAR[]");
+    const dirs = (reader.getRowsJS()[0]?.[0] ?? []) as string[];
+    const previous = dirs.find((d) => d.includes('llmmon-db-'));
+    if (!previous) throw error;
+    scratchDir = previous.replace(/\/$/, '');
+    mkdirSync(scratchDir, { recursive: true });
+  } finally {
+    c.closeSync();
+  }
+  return { instance, scratchDir, refs: 0 };
+}

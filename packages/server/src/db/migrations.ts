@@ -1,0 +1,93 @@
+/**
+ * Schema versions. `llmmon_schema_version` records each migration applied; a database newer than
+ * this code is refused (it may hold columns this version would misread). Columns that core's
+ * schema gained since a table was created (new nullable fields: the only change the schema allows
+ * without a numbered migration) are added by `addMissingColumns` on every open.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  type Column,
+  columnDefinition,
+  createTableSql,
+  ident,
+  literal,
+  TABLES,
+  type Table,
+} from './tables.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  up(connection: DuckDBConnection): Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'tables runs, operations, samples, alerts from the record schema',
+    async up(c) {
+      for (const table of TABLES) await c.run(createTableSql(table));
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+const VERSION_TABLE = 'llmmon_schema_version';
+
+/** Applies pending migrations, each in its own transaction; returns the schema version. */
+export async function migrate(c: DuckDBConnection): Promise<number> {
+  await c.run(
+    `CREATE TABLE IF NOT EXISTS ${VERSION_TABLE} (version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`,
+  );
+  const current = await currentVersion(c);
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${current} is newer than this llmmon (${SCHEMA_VERSION}); upgrade llmmon`,
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      await m.up(c);
+      await c.run(
+        `INSERT INTO ${VERSION_TABLE} (version, description) VALUES (${m.version}, ${literal(m.description)})`,
+      );
+      await c.run('COMMIT');
+    } catch (error) {
+      await c.run('ROLLBACK');
+      throw error;
+    }
+  }
+  for (const table of TABLES) await addMissingColumns(c, table);
+  return SCHEMA_VERSION;
+}
+
+export async function currentVersion(c: DuckDBConnection): Promise<number> {
+  const r = await c.runAndReadAll(`SELECT coalesce(max(version), 0) FROM ${VERSION_TABLE}`);
+  return Number(r.getRowsJS()[0]?.[0] ?? 0);
+}
+
+/** Column names of a stored table, in storage order. */
+export async function storedColumns(c: DuckDBConnection, table: string): Promise<string[]> {
+  const r = await c.runAndReadAll(
+    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ${literal(table)} ORDER BY column_index`,
+  );
+  return r.getRowsJS().map((row) => String(row[0]));
+}
+
+/**
+ * Adds the schema's columns a stored table lacks. A new NOT NULL column cannot be added to rows
+ * that exist, so it is added nullable there (ingest still validates every new row).
+ */
+export async function addMissingColumns(c: DuckDBConnection, table: Table): Promise<Column[]> {
+  const have = new Set(await storedColumns(c, table.name));
+  const missing = table.columns.filter((col) => !have.has(col.name));
+  for (const col of missing) {
+    await c.run(
+      `ALTER TABLE ${ident(table.name)} ADD COLUMN ${columnDefinition({ ...col, notNull: false })}`,
+    );
+  }
+  return missing;
+}

@@ -1,0 +1,235 @@
+/**
+ * Bulk ingest of a large metrics file from disk: the records array goes to DuckDB's JSON reader
+ * (parallel, native) through a copy in the sandbox's scratch folder; only the rest of the file
+ * (run header, samples, alerts: small) is parsed and validated in JS with core's schema. The
+ * records are checked in SQL with rules derived from the same field specs (bulk-sql.ts), then
+ * inserted in the same single transaction as the run, samples and alerts.
+ */
+import { createWriteStream } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  type Alert,
+  describeZodError,
+  METRICS_FORMAT,
+  MetricsFileSchema,
+  type NormalizeOptions,
+  OPERATION_FIELDS,
+  originalRunHeader,
+  type RunHeader,
+  type Sample,
+} from '@llmmon/core/schema';
+import { ident, literal, OPERATIONS } from '../db/tables.js';
+import {
+  type ByteSource,
+  fileSource,
+  JsonSyntaxError,
+  locateRecords,
+  parseRest,
+  type RecordsLocation,
+} from '../json/locate.js';
+import { castSql, insertColumns, problemSql, readJsonColumns } from './bulk-sql.js';
+import { duckdbMessage, InputError } from './errors.js';
+import type { IngestResult, Store } from './store.js';
+
+const STAGING = 'llmmon_bulk_staging';
+
+/** What the rest of the file says: an llmmon header, or an original-monitor file. */
+type Rest = { kind: 'llmmon'; run: RunHeader; samples: Sample[]; alerts: Alert[] } | { kind: 'original' };
+
+function readRest(src: ByteSource, loc: RecordsLocation, key: string): Rest {
+  let rest: unknown;
+  try {
+    rest = parseRest(src, loc);
+  } catch (error) {
+    throw new InputError(`not JSON outside the "${key}" array (${(error as Error).message})`);
+  }
+  if (Array.isArray(rest) || typeof rest !== 'object' || rest === null || !('format' in rest)) {
+    return { kind: 'original' };
+  }
+  if (loc.key !== 'operations')
+    throw new InputError(`format: an llmmon file keeps its records in "operations"`);
+  if ((rest as { format: unknown }).format !== METRICS_FORMAT) {
+    throw new InputError(
+      `format: unsupported metrics format ${JSON.stringify((rest as { format: unknown }).format)} (expected "${METRICS_FORMAT}")`,
+    );
+  }
+  const parsed = MetricsFileSchema.safeParse(rest);
+  if (!parsed.success) throw new InputError(describeZodError(parsed.error));
+  return { kind: 'llmmon', run: parsed.data.run, samples: parsed.data.samples, alerts: parsed.data.alerts };
+}
+
+async function copyRange(src: ByteSource, start: number, end: number, path: string): Promise<void> {
+  const out = createWriteStream(path);
+  const STEP = 16 << 20;
+  for (let pos = start; pos <= end; pos += STEP) {
+    const piece = src.read(pos, Math.min(STEP, end + 1 - pos));
+    if (!out.write(piece)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+}
+
+/** Loads the array at `path` into the staging table; false when DuckDB finds it malformed. */
+async function stage(c: DuckDBConnection, path: string, key: string): Promise<true | string> {
+  await c.run(`DROP TABLE IF EXISTS ${STAGING}`);
+  try {
+    await c.run(
+      `CREATE TEMP TABLE ${STAGING} AS SELECT * FROM read_json(${literal(path)}, format = 'array', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`,
+    );
+    return true;
+  } catch (error) {
+    const message = duckdbMessage(error).replace(/ in file "[^"]*"/, '');
+    if (/Malformed JSON|unexpected/i.test(message)) return message;
+    const record = /record\/value (\d+)/.exec(message)?.[1];
+    throw new InputError(`${key}${record ? `[${Number(record) - 1}]` : ''}: ${message}`);
+  }
+}
+
+/** The first record that breaks a rule, as `operations[i].field: problem`; null when none. */
+async function firstProblem(c: DuckDBConnection, key: string): Promise<string | null> {
+  const problems = OPERATIONS.columns.map((col) => problemSql(col.spec, ident(col.name), literal(col.name)));
+  const r = await c.runAndReadAll(
+    `SELECT rowid, problem FROM (SELECT rowid, coalesce(${problems.join(', ')}) AS problem FROM ${STAGING}) WHERE problem IS NOT NULL ORDER BY rowid LIMIT 1`,
+  );
+  const row = r.getRowsJS()[0];
+  return row ? `${key}[${Number(row[0])}].${String(row[1])}` : null;
+}
+
+/**
+ * Stores a large metrics file (see the module comment).
+ * @throws InputError naming the record and field, or the JSON problem (nothing is stored)
+ */
+export async function bulkIngestFile(
+  store: Store,
+  path: string,
+  options: NormalizeOptions = {},
+): Promise<IngestResult> {
+  const src = fileSource(path);
+  const scratch = store.scratchPath('json');
+  try {
+    let loc: RecordsLocation | null;
+    try {
+      loc = locateRecords(src);
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) throw new InputError(`${path}: not JSON (${error.message})`);
+      throw error;
+    }
+    if (!loc) {
+      throw new InputError(
+        `not a metrics file: expected {"format":"${METRICS_FORMAT}",…}, an array of operation records, or an object with an "operations" or "metrics" array`,
+      );
+    }
+    const key = loc.key ?? '';
+    const rest = readRest(src, loc, key || 'records');
+    await copyRange(src, loc.start, loc.end, scratch);
+
+    const outcome = await store.exclusive(async (c) => {
+      // Staged outside the transaction: a table created inside one numbers its rows from a
+      // transaction-local offset, and rowid is the record's index here.
+      try {
+        let staged = await stage(c, scratch, key);
+        if (staged !== true && loc && !loc.exact) {
+          // The backward scan guessed the array's end wrong (a large member after it): find it exactly.
+          loc = locateRecords(src, { exact: true })!;
+          await copyRange(src, loc.start, loc.end, scratch);
+          staged = await stage(c, scratch, key);
+        }
+        if (staged !== true) throw new InputError(`${key || 'records'}: malformed JSON (${staged})`);
+        const problem = await firstProblem(c, key);
+        if (problem) throw new InputError(problem);
+        await c.run('BEGIN TRANSACTION');
+
+        let run: RunHeader;
+        if (rest.kind === 'llmmon') {
+          run = rest.run;
+          const other = await c.runAndReadAll(
+            `SELECT rowid, run_id FROM ${STAGING} WHERE run_id IS NOT NULL AND run_id <> $1 ORDER BY rowid LIMIT 1`,
+            [run.id],
+          );
+          const bad = other.getRowsJS()[0];
+          if (bad) {
+            throw new InputError(
+              `${key}[${Number(bad[0])}].run_id: ${JSON.stringify(bad[1])} is not the run's id ${JSON.stringify(run.id)}`,
+            );
+          }
+        } else {
+          const r = await c.runAndReadAll(`SELECT min("timestamp"), max("timestamp") FROM ${STAGING}`);
+          const [first, last] = r.getRowsJS()[0]!;
+          run = originalRunHeader((first as string) ?? undefined, (last as string) ?? undefined, options);
+        }
+
+        const created = await store.upsertRun(c, run);
+        const seq = 'coalesce(CAST(seq AS BIGINT), rowid)';
+        const select = OPERATIONS.columns
+          .map((col) => {
+            if (col.name === 'run_id') return literal(run.id);
+            if (col.name === 'seq') return seq;
+            return castSql(col.spec, ident(col.name));
+          })
+          .join(', ');
+        const dupes = await c.runAndReadAll(`SELECT count(*) - count(DISTINCT ${seq}) FROM ${STAGING}`);
+        const filters: string[] = [];
+        if (!created) {
+          filters.push(`${seq} NOT IN (SELECT seq FROM operations WHERE run_id = ${literal(run.id)})`);
+        }
+        const qualify =
+          Number(dupes.getRowsJS()[0]![0]) > 0
+            ? `QUALIFY row_number() OVER (PARTITION BY ${seq} ORDER BY rowid) = 1`
+            : '';
+        const received = Number(
+          (await c.runAndReadAll(`SELECT count(*) FROM ${STAGING}`)).getRowsJS()[0]![0],
+        );
+        const inserted = await c.run(
+          `INSERT INTO operations (${insertColumns(OPERATIONS)}) SELECT ${select} FROM ${STAGING} ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''} ${qualify}`,
+        );
+        const tail =
+          rest.kind === 'llmmon'
+            ? await store.addRows(c, run.id, created, [], rest.samples, rest.alerts)
+            : { newSamples: [], newAlerts: [] };
+        await c.run('COMMIT');
+        return { run, created, received, inserted: Number(inserted.rowsChanged), tail };
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        await c.run(`DROP TABLE IF EXISTS ${STAGING}`).catch(() => {});
+      }
+    });
+    const { tail } = outcome;
+    const nSamples = rest.kind === 'llmmon' ? rest.samples.length : 0;
+    const nAlerts = rest.kind === 'llmmon' ? rest.alerts.length : 0;
+    const added = {
+      run_id: outcome.run.id,
+      created: outcome.created,
+      live: false,
+      operations: [],
+      samples: tail.newSamples,
+      alerts: tail.newAlerts,
+    };
+    store.emit('ingest', added);
+    return {
+      run_id: outcome.run.id,
+      created: outcome.created,
+      operations: {
+        received: outcome.received,
+        inserted: outcome.inserted,
+        duplicates: outcome.received - outcome.inserted,
+      },
+      samples: {
+        received: nSamples,
+        inserted: tail.newSamples.length,
+        duplicates: nSamples - tail.newSamples.length,
+      },
+      alerts: {
+        received: nAlerts,
+        inserted: tail.newAlerts.length,
+        duplicates: nAlerts - tail.newAlerts.length,
+      },
+      added,
+    };
+  } finally {
+    src.close();
+    await store.removeScratch(scratch);
+  }
+}

@@ -1,0 +1,27 @@
+/** Errors the store raises for its callers to map onto answers (HTTP status, CLI message). */
+
+/** Bad input: the message names the field (`operations[3].seq: …`); nothing was stored. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** A run (or model) that is not stored. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** User SQL refused by the sandbox (statement type, several statements, syntax). */
+export class QueryRefusedError extends Error {
+  override name = 'QueryRefusedError';
+}
+
+/** User SQL stopped by the time limit. */
+export class QueryTimeoutError extends Error {
+  override name = 'QueryTimeoutError';
+}
+
+/** First line of a DuckDB error, without its `LINE n:` caret diagram. */
+export function duckdbMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim();
+}

@@ -1,0 +1,254 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  MetricsFileSchema,
+  modelComparison,
+  normalizeMetrics,
+  type OperationRecord,
+} from '@llmmon/core/schema';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { metricsFile, originalRecords, tempDir } from '../../test/support.js';
+import { InputError, NotFoundError } from './errors.js';
+import { Store } from './store.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let store: Store;
+
+beforeEach(async () => {
+  tmp = tempDir();
+  store = await Store.open(join(tmp.dir, 'test.duckdb'));
+});
+afterEach(async () => {
+  await store.close();
+  tmp.remove();
+});
+
+const parsed = (id: string, n = 20, op?: Parameters<typeof metricsFile>[2]) =>
+  MetricsFileSchema.parse(metricsFile(id, n, op));
+
+describe('Store.ingest', () => {
+  it('stores a metrics file and reads it back unchanged', async () => {
+    const file = parsed('r1');
+    const result = await store.ingest(file);
+    expect(result).toMatchObject({
+      run_id: 'r1',
+      created: true,
+      operations: { received: 20, inserted: 20, duplicates: 0 },
+      samples: { received: 5, inserted: 5, duplicates: 0 },
+      alerts: { received: 1, inserted: 1, duplicates: 0 },
+    });
+    const back = await store.exportMetricsFile('r1');
+    expect(back).toEqual(file);
+  });
+
+  it('is idempotent: the same file twice stores nothing new', async () => {
+    await store.ingest(parsed('r1'));
+    const again = await store.ingest(parsed('r1'));
+    expect(again.created).toBe(false);
+    expect(again.operations).toEqual({ received: 20, inserted: 0, duplicates: 20 });
+    expect(again.samples.inserted).toBe(0);
+    expect(again.alerts.inserted).toBe(0);
+    expect(await store.counts()).toEqual({ runs: 1, operations: 20 });
+  });
+
+  it('adds only the new operations of an overlapping live batch', async () => {
+    const file = parsed('r1', 10);
+    await store.ingest({ run: file.run, operations: file.operations.slice(0, 6) }, { live: true });
+    const second = await store.ingest(
+      { run: file.run, operations: file.operations.slice(4) },
+      { live: true },
+    );
+    expect(second.operations).toEqual({ received: 6, inserted: 4, duplicates: 2 });
+    expect(second.added.operations.map((o) => o.seq)).toEqual([6, 7, 8, 9]);
+    expect((await store.counts()).operations).toBe(10);
+  });
+
+  it('keeps microseconds and reads naive timestamps as local time', async () => {
+    const file = normalizeMetrics(originalRecords(3), { runId: 'old' });
+    await store.ingest(file);
+    const { operations } = await store.operations('old', { sort: 'seq', order: 'asc', limit: 10, offset: 0 });
+    const expected = new Date(2024, 4, 1, 12, 0, 0, 123).toISOString().replace('Z', '456Z');
+    expect(operations[0]!.timestamp).toBe(expected);
+  });
+
+  it('refuses an operation of another run and stores nothing', async () => {
+    const file = parsed('r1', 5);
+    file.operations[3] = { ...file.operations[3]!, run_id: 'other' };
+    await expect(store.ingest(file)).rejects.toThrow(
+      /^operations\[3\]\.run_id: "other" is not the run's id "r1"/,
+    );
+    expect(await store.counts()).toEqual({ runs: 0, operations: 0 });
+  });
+
+  it('needs seq in live batches', async () => {
+    const file = parsed('r1', 3);
+    file.operations[1] = { ...file.operations[1]!, seq: null };
+    await expect(store.ingest(file, { live: true })).rejects.toBeInstanceOf(InputError);
+    await expect(store.ingest(file, { live: true })).rejects.toThrow(/^operations\[1\]\.seq: required/);
+  });
+
+  it('rolls back the whole batch when a write fails half way', async () => {
+    const file = parsed('r1', 5);
+    // A sample with t NaN passes no schema; force it past validation to make the append fail.
+    const bad = {
+      ...file,
+      samples: [
+        { t: 1, cpu_percent: 1, rss_mb: 1, system_cpu_percent: null, gpu_util_percent: null },
+        {
+          t: Symbol('x') as never,
+          cpu_percent: 1,
+          rss_mb: 1,
+          system_cpu_percent: null,
+          gpu_util_percent: null,
+        },
+      ],
+    };
+    await expect(store.ingest(bad)).rejects.toThrow();
+    expect(await store.counts()).toEqual({ runs: 0, operations: 0 });
+  });
+});
+
+describe('Store reads', () => {
+  it('computes per-model stats in SQL exactly as core computes them', async () => {
+    const file = parsed('r1', 40, (seq) => ({
+      operation: seq < 4 ? 'warmup' : 'inference',
+      status: seq % 9 === 0 ? 'error' : 'ok',
+      duration_seconds: 0.1 + ((seq * 7) % 13) / 17,
+      peak_memory_mb: seq % 6 === 0 ? null : 300 + seq,
+    }));
+    await store.ingest(file);
+    const sql = await store.runModelStats('r1', ['warmup', 'load']);
+    const core = modelComparison(file.operations as OperationRecord[]);
+    expect(Object.keys(sql)).toEqual(Object.keys(core));
+    for (const [model, stats] of Object.entries(core)) {
+      for (const [key, value] of Object.entries(stats)) {
+        const got = sql[model]![key as keyof typeof stats];
+        if (value === null) expect(got, `${model}.${key}`).toBeNull();
+        else expect(got, `${model}.${key}`).toBeCloseTo(value, 9);
+      }
+    }
+    expect(sql['tiny-q8']!.p99_duration_seconds).toBeGreaterThanOrEqual(
+      sql['tiny-q8']!.p95_duration_seconds!,
+    );
+  });
+
+  it('lists runs newest first with summaries', async () => {
+    await store.ingest(parsed('r1', 10));
+    const second = parsed('r2', 4, (seq) => ({ model_name: 'other', status: seq === 0 ? 'error' : 'ok' }));
+    second.run.started_at = '2024-06-01T00:00:00.000Z';
+    await store.ingest(second);
+    const { total, runs } = await store.listRuns();
+    expect(total).toBe(2);
+    expect(runs.map((r) => r.id)).toEqual(['r2', 'r1']);
+    expect(runs[1]).toMatchObject({
+      operations: 10,
+      errors: 0,
+      models: ['tiny-q8', 'tiny-f16'],
+      operation_kinds: ['inference'],
+      samples: 5,
+      alerts: 1,
+      first_operation_at: '2024-05-01T12:00:00.000Z',
+    });
+    expect(runs[0]!.errors).toBe(1);
+    expect((await store.listRuns({ model: 'other' })).runs.map((r) => r.id)).toEqual(['r2']);
+  });
+
+  it('filters, sorts and pages operations', async () => {
+    await store.ingest(parsed('r1', 20));
+    const page = await store.operations('r1', {
+      model: 'tiny-q8',
+      sort: 'duration_seconds',
+      order: 'desc',
+      limit: 3,
+      offset: 1,
+    });
+    expect(page.total).toBe(10);
+    const all = (await store.exportMetricsFile('r1')).operations
+      .filter((o) => o.model_name === 'tiny-q8')
+      .sort((a, b) => b.duration_seconds - a.duration_seconds || b.seq! - a.seq!);
+    expect(page.operations.map((o) => o.seq)).toEqual(all.slice(1, 4).map((o) => o.seq));
+  });
+
+  it('downsamples the timeline', async () => {
+    await store.ingest(parsed('r1', 2));
+    const thin = await store.samples('r1', 2);
+    expect(thin.downsampled).toBe(true);
+    expect(thin.samples).toHaveLength(2);
+    expect(thin.samples[1]!.rss_mb).toBe(284);
+  });
+
+  it('deletes a run and everything stored for it', async () => {
+    await store.ingest(parsed('r1', 7));
+    await store.ingest(parsed('r2', 3));
+    expect(await store.deleteRun('r1')).toEqual({ deleted: 'r1', operations: 7, samples: 5, alerts: 1 });
+    expect(await store.counts()).toEqual({ runs: 1, operations: 3 });
+    await expect(store.deleteRun('r1')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('names unknown runs', async () => {
+    await expect(store.runSummaries(['nope', 'neither'])).rejects.toThrow(
+      'runs not found: "nope", "neither"',
+    );
+  });
+});
+
+describe('Store.ingestFile', () => {
+  it('stores the same rows through the bulk reader as through the JS path', async () => {
+    const file = metricsFile('r1', 30, (seq) => ({ seq: seq === 5 ? null : seq }));
+    const path = join(tmp.dir, 'm.json');
+    writeFileSync(path, JSON.stringify(file, null, 1));
+    const bulk = await store.ingestFile(path, { bulkThresholdBytes: 0 });
+    expect(bulk.operations).toEqual({ received: 30, inserted: 30, duplicates: 0 });
+    const viaBulk = await store.exportMetricsFile('r1');
+    await store.deleteRun('r1');
+    await store.ingestFile(path);
+    expect(await store.exportMetricsFile('r1')).toEqual(viaBulk);
+    const again = await store.ingestFile(path, { bulkThresholdBytes: 0 });
+    expect(again.operations).toEqual({ received: 30, inserted: 0, duplicates: 30 });
+  });
+
+  it('reads original monitor files through the bulk reader as normalizeMetrics does', async () => {
+    const path = join(tmp.dir, 'old.json');
+    writeFileSync(path, JSON.stringify({ metrics: originalRecords(6) }));
+    const r = await store.ingestFile(path, { bulkThresholdBytes: 0, runName: 'old.json' });
+    const expected = normalizeMetrics({ metrics: originalRecords(6) }, { runName: 'old.json' });
+    expect(r.run_id).toBe(expected.run.id);
+    const back = await store.exportMetricsFile(r.run_id);
+    expect(back.run).toEqual({
+      ...expected.run,
+      started_at: back.run.started_at,
+      ended_at: back.run.ended_at,
+    });
+    expect(back.operations.map((o) => o.duration_seconds)).toEqual(
+      expected.operations.map((o) => o.duration_seconds),
+    );
+    expect(Date.parse(back.run.started_at)).toBe(Date.parse(expected.run.started_at));
+  });
+
+  it.each([
+    [{ status: 'fine' }, 'operations[2].status: expected one of "ok" | "error"'],
+    [{ text_length: 1.5 }, 'operations[2].text_length: expected an integer'],
+    [{ timestamp: 'yesterday' }, 'operations[2].timestamp: invalid ISO 8601 datetime'],
+    [{ model_name: null }, 'operations[2].model_name: required (missing or null)'],
+    [{ metadata: [1, 2] }, 'operations[2].metadata: expected an object'],
+    [
+      {
+        threads: [
+          { tid: 1, name: 'a', cpu_seconds: 1 },
+          { tid: 2.5, name: 'b', cpu_seconds: 1 },
+        ],
+      },
+      'operations[2].threads[1].tid: expected an integer',
+    ],
+    [{ duration_seconds: 'fast' }, /^operations\[2\]: .*fast/],
+  ])('refuses a bad record (%j) naming it, and stores nothing', async (bad, message) => {
+    const file = metricsFile('r1', 5, (seq) => (seq === 2 ? (bad as object) : {}));
+    const path = join(tmp.dir, 'bad.json');
+    writeFileSync(path, JSON.stringify(file));
+    const error = await store.ingestFile(path, { bulkThresholdBytes: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    if (typeof message === 'string') expect((error as Error).message).toBe(message);
+    else expect((error as Error).message).toMatch(message);
+    expect(await store.counts()).toEqual({ runs: 0, operations: 0 });
+  });
+});
