@@ -35,7 +35,13 @@ describe('welchTest', () => {
   });
 
   it('treats zero spread on both sides as certain when the means differ', () => {
-    expect(welchTest('x', summary([1, 1]), summary([2, 2]), 0.05)).toMatchObject({ p_value: 0, significant: true });
-    expect(welchTest('x', summary([1, 1]), summary([1, 1]), 0.05)).toMatchObject({ p_value: null, significant: false });
+    expect(welchTest('x', summary([1, 1]), summary([2, 2]), 0.05)).toMatchObject({
+      p_value: 0,
+      significant: true,
+    });
+    expect(welchTest('x', summary([1, 1]), summary([1, 1]), 0.05)).toMatchObject({
+      p_value: null,
+      significant: false,
+    });
   });
 });
