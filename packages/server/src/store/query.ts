@@ -12,6 +12,8 @@
  */
 import {
   type DuckDBConnection,
+  type DuckDBExtractedStatements,
+  type DuckDBPreparedStatement,
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValueConverter,
@@ -85,24 +87,27 @@ const jsonSafe: DuckDBValueConverter<unknown> = (value, type, converter) => {
   }
 };
 
-/** Statement check: one statement, and a SELECT. @throws QueryRefusedError */
-export async function checkReadOnly(c: DuckDBConnection, sql: string) {
-  let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
+/**
+ * Statement check: one statement, and a SELECT. Returns it prepared (an extracted statement can
+ * be prepared only once). @throws QueryRefusedError
+ */
+export async function checkReadOnly(c: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  let extracted: DuckDBExtractedStatements;
   try {
     extracted = await c.extractStatements(sql);
   } catch (error) {
     throw new QueryRefusedError(duckdbMessage(error));
   }
   if (extracted.count === 0) throw new QueryRefusedError('sql: no statement');
-  const types: StatementType[] = [];
+  let first: DuckDBPreparedStatement | undefined;
   for (let i = 0; i < extracted.count; i++) {
-    let prepared: Awaited<ReturnType<typeof extracted.prepare>>;
+    let prepared: DuckDBPreparedStatement;
     try {
       prepared = await extracted.prepare(i);
     } catch (error) {
       throw new QueryRefusedError(duckdbMessage(error));
     }
-    types.push(prepared.statementType);
+    first ??= prepared;
     if (prepared.statementType !== StatementType.SELECT) {
       const name = STATEMENT_NAMES[prepared.statementType] ?? String(prepared.statementType);
       throw new QueryRefusedError(`sql: only SELECT queries are allowed (statement ${i + 1} is ${name})`);
@@ -111,7 +116,7 @@ export async function checkReadOnly(c: DuckDBConnection, sql: string) {
   if (extracted.count > 1) {
     throw new QueryRefusedError(`sql: one statement per query (got ${extracted.count})`);
   }
-  return extracted;
+  return first!;
 }
 
 /** Runs `fn` with `c` interrupted after `timeoutMs`. @throws QueryTimeoutError */
@@ -140,11 +145,10 @@ export async function runUserQuery(
   options: QueryOptions,
 ): Promise<QueryResult> {
   const started = performance.now();
-  const extracted = await checkReadOnly(c, sql);
+  const prepared = await checkReadOnly(c, sql);
   await c.run('BEGIN TRANSACTION READ ONLY');
   try {
     return await withTimeLimit(c, options.timeoutMs, async () => {
-      const prepared = await extracted.prepare(0);
       let reader: Awaited<ReturnType<typeof prepared.streamAndReadUntil>>;
       try {
         reader = await prepared.streamAndReadUntil(options.maxRows + 1);

@@ -389,9 +389,8 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     const byId = new Map(found.map((r) => [r.id, r]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length) {
-      throw new NotFoundError(
-        `run${missing.length > 1 ? 's' : ''} not found: ${missing.map((m) => JSON.stringify(m)).join(', ')}`,
-      );
+      const names = missing.map((m) => JSON.stringify(m)).join(', ');
+      throw new NotFoundError(missing.length > 1 ? `runs not found: ${names}` : `run ${names} not found`);
     }
     return ids.map((id) => byId.get(id)!);
   }

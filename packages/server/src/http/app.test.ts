@@ -1,0 +1,506 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  type CompareResponse,
+  type HealthResponse,
+  type HistoryResponse,
+  type MetricsFile,
+  MetricsFileSchema,
+  modelComparison,
+  normalizeMetrics,
+  OPERATION_COLUMNS,
+  type OperationRecord,
+  type OperationsResponse,
+  type QueryResponse,
+  type RunDetailResponse,
+  type RunsResponse,
+} from '@llmmon/core/schema';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
+import { welchTest } from '../stats/welch.js';
+import { Store } from '../store/store.js';
+import { createApp, type LlmmonApp } from './app.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let store: Store;
+let app: LlmmonApp;
+
+beforeEach(async () => {
+  tmp = tempDir();
+  store = await Store.open(join(tmp.dir, 'api.duckdb'));
+  app = createApp({ store, dashboardDir: null });
+});
+afterEach(async () => {
+  app.shutdown();
+  await store.close();
+  tmp.remove();
+});
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+const getJson = async <T>(path: string, status = 200): Promise<T> => {
+  const res = await app.request(path);
+  const body = await res.json();
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  return body as T;
+};
+/** Everything stored, to check that a refused request changed nothing. */
+const snapshot = async () => {
+  const { runs } = await store.listRuns({ limit: 1000 });
+  return Promise.all(runs.map((r) => store.exportMetricsFile(r.id)));
+};
+
+/** Durations with a known mean and spread; `shift` moves every value. */
+const timedFile = (id: string, shift: number, n = 30) =>
+  metricsFile(id, n, (seq) => ({
+    model_name: 'm',
+    duration_seconds: 0.5 + shift + ((seq * 7) % 11) / 100,
+    started_at: undefined,
+  }));
+
+describe('ingest and read back', () => {
+  it('answers health', async () => {
+    const h = await getJson<HealthResponse>('/api/health');
+    expect(h).toMatchObject({ status: 'ok', runs: 0, operations: 0, auth: false, schema_version: 1 });
+    expect(h.db).toBe(store.path);
+  });
+
+  it('stores a metrics file (201), then again without duplicates (200)', async () => {
+    const file = metricsFile('r1', 12);
+    const first = await post('/api/runs', file);
+    expect(first.status).toBe(201);
+    expect(await first.json()).toEqual({
+      run_id: 'r1',
+      created: true,
+      operations: { received: 12, inserted: 12, duplicates: 0 },
+      samples: { received: 5, inserted: 5, duplicates: 0 },
+      alerts: { received: 1, inserted: 1, duplicates: 0 },
+    });
+    const second = await post('/api/runs', file);
+    expect(second.status).toBe(200);
+    expect((await second.json()).operations).toEqual({ received: 12, inserted: 0, duplicates: 12 });
+    const { runs } = await getJson<RunsResponse>('/api/runs');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.operations).toBe(12);
+  });
+
+  it("reads the original monitor's format with a given run id and name", async () => {
+    const res = await post('/api/runs?run_id=old-1&name=metrics_old.json', { metrics: originalRecords(4) });
+    expect(res.status).toBe(201);
+    const detail = await getJson<RunDetailResponse>('/api/runs/old-1');
+    expect(detail.run.name).toBe('metrics_old.json');
+    expect(Object.keys(detail.models)).toEqual(['distilgpt2', 'gpt2']);
+  });
+
+  it('gives per-model stats equal to core modelStats, plus p99', async () => {
+    const file = metricsFile('r1', 40, (seq) => ({
+      operation: seq < 2 ? 'load' : 'inference',
+      duration_seconds: 0.2 + ((seq * 13) % 17) / 50,
+      status: seq === 9 ? 'error' : 'ok',
+    }));
+    await post('/api/runs', file);
+    const detail = await getJson<RunDetailResponse>('/api/runs/r1');
+    const core = modelComparison(MetricsFileSchema.parse(file).operations as OperationRecord[]);
+    for (const [model, stats] of Object.entries(core)) {
+      for (const [k, v] of Object.entries(stats)) {
+        if (v === null) expect(detail.models[model]![k as keyof typeof stats]).toBeNull();
+        else expect(detail.models[model]![k as keyof typeof stats], `${model}.${k}`).toBeCloseTo(v, 9);
+      }
+    }
+    expect(detail.excluded_operations).toEqual(['warmup', 'load']);
+    expect(detail.alerts).toHaveLength(1);
+    const all = await getJson<RunDetailResponse>('/api/runs/r1?exclude_operations=');
+    expect(all.models['tiny-q8']!.operations).toBe(20);
+    expect(detail.models['tiny-q8']!.operations).toBe(19);
+  });
+
+  it('pages, filters and sorts operations', async () => {
+    await post(
+      '/api/runs',
+      metricsFile('r1', 30, (seq) => ({ status: seq % 10 === 3 ? 'error' : 'ok' })),
+    );
+    const page = await getJson<OperationsResponse>(
+      '/api/runs/r1/operations?status=error&sort=seq&order=desc&limit=2',
+    );
+    expect(page.total).toBe(3);
+    expect(page.operations.map((o) => o.seq)).toEqual([23, 13]);
+    expect(Object.keys(page.operations[0]!)).toEqual(OPERATION_COLUMNS);
+  });
+});
+
+describe('compare and history', () => {
+  it('finds a slower run with Welch’s t-test and says so per metric', async () => {
+    await post('/api/runs', timedFile('base', 0));
+    await post('/api/runs', timedFile('slow', 0.05));
+    await post('/api/runs', timedFile('same', 0));
+    const cmp = await getJson<CompareResponse>('/api/compare?runs=base,slow,same');
+    expect(cmp.baseline).toBe('base');
+    expect(cmp.runs.map((r) => r.id)).toEqual(['base', 'slow', 'same']);
+    const [slow, same] = cmp.models[0]!.against_baseline;
+    expect(slow!.verdict).toBe('slower');
+    expect(slow!.metrics.avg_duration_seconds).toMatchObject({ verdict: 'slower', regression: true });
+    expect(slow!.metrics.avg_duration_seconds.delta).toBeCloseTo(0.05, 12);
+    expect(slow!.metrics.peak_memory_mb.verdict).toBeNull();
+    expect(same!.verdict).toBe('no_significant_change');
+    // The p-value is Welch's on the raw durations.
+    const durations = (f: ReturnType<typeof timedFile>) => f.operations.map((o) => o.duration_seconds);
+    const summary = (xs: number[]) => {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return { n: xs.length, mean, variance: xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1) };
+    };
+    const expected = welchTest(
+      'duration_seconds',
+      summary(durations(timedFile('base', 0))),
+      summary(durations(timedFile('slow', 0.05))),
+      0.05,
+    );
+    expect(slow!.tests.duration_seconds!.p_value).toBeCloseTo(expected.p_value!, 12);
+  });
+
+  it('names unknown runs and bad parameters', async () => {
+    await post('/api/runs', timedFile('base', 0));
+    expect((await getJson<{ error: string }>('/api/compare?runs=base,nope', 404)).error).toBe(
+      'run "nope" not found',
+    );
+    expect((await getJson<{ error: string }>('/api/compare?runs=base', 400)).error).toMatch(/^runs: /);
+    expect((await getJson<{ error: string }>('/api/compare?runs=a,b&alpha=2', 400)).error).toMatch(
+      /^alpha: /,
+    );
+  });
+
+  it("gives a model's history oldest run first", async () => {
+    const a = timedFile('a', 0);
+    const b = { ...timedFile('b', 0.1), run: runHeader('b', { started_at: '2024-06-01T00:00:00.000Z' }) };
+    await post('/api/runs', b);
+    await post('/api/runs', a);
+    const h = await getJson<HistoryResponse>('/api/models/m/history');
+    expect(h.points.map((p) => p.run.id)).toEqual(['a', 'b']);
+    expect(h.points[1]!.stats.avg_duration_seconds! - h.points[0]!.stats.avg_duration_seconds!).toBeCloseTo(
+      0.1,
+      12,
+    );
+    await getJson('/api/models/unknown/history', 404);
+  });
+});
+
+describe('exports', () => {
+  it('CSV parses back to the same numbers', async () => {
+    const file = metricsFile('r1', 15);
+    await post('/api/runs', file);
+    const res = await app.request('/api/runs/r1/export.csv');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = parseCsv(await res.text(), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(OPERATION_COLUMNS);
+    const ops = MetricsFileSchema.parse(file).operations;
+    rows.forEach((row, i) => {
+      const op = ops[i]!;
+      expect(Number(row.duration_seconds)).toBe(op.duration_seconds);
+      expect(Number(row.throughput_chars_per_sec)).toBe(op.throughput_chars_per_sec);
+      expect(Number(row.text_length)).toBe(op.text_length);
+      expect(row.timestamp).toBe(op.timestamp);
+      expect(row.gpu_util_avg_percent).toBe('');
+      expect(JSON.parse(row.threads!)).toEqual(op.threads);
+      expect(JSON.parse(row.metadata!)).toEqual(op.metadata);
+    });
+  });
+
+  it('Parquet reads back with DuckDB', async () => {
+    await post('/api/runs', metricsFile('r1', 15));
+    const res = await app.request('/api/runs/r1/export.parquet');
+    expect(res.status).toBe(200);
+    const path = join(tmp.dir, 'r1.parquet');
+    writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const r = await c.runAndReadAll(
+      `SELECT count(*), sum(duration_seconds), max(seq), typeof(any_value("timestamp")) FROM read_parquet('${path}')`,
+    );
+    const [n, sum, maxSeq, type] = r.getRowsJS()[0]!;
+    const ops = MetricsFileSchema.parse(metricsFile('r1', 15)).operations;
+    expect(Number(n)).toBe(15);
+    expect(sum).toBeCloseTo(
+      ops.reduce((a, o) => a + o.duration_seconds, 0),
+      12,
+    );
+    expect(Number(maxSeq)).toBe(14);
+    expect(type).toBe('TIMESTAMP WITH TIME ZONE');
+    c.closeSync();
+    db.closeSync();
+  });
+
+  it('JSON export is the metrics file again', async () => {
+    const file = metricsFile('r1', 9);
+    await post('/api/runs', file);
+    const res = await app.request('/api/runs/r1/export.json');
+    expect(normalizeMetrics(await res.json())).toEqual(MetricsFileSchema.parse(file) as MetricsFile);
+  });
+});
+
+describe('bad input changes nothing', () => {
+  beforeEach(async () => {
+    await post('/api/runs', metricsFile('r1', 5));
+  });
+
+  it.each([
+    [
+      'malformed JSON',
+      () => post('/api/runs', '{"format": "llmmon.metrics/1", '),
+      400,
+      /^body: malformed JSON/,
+    ],
+    ['an empty body', () => post('/api/runs', ''), 400, /^body: empty/],
+    [
+      'a wrong type',
+      () => {
+        const f = metricsFile('r2', 3);
+        (f.operations[1] as Record<string, unknown>).duration_seconds = 'slow';
+        return post('/api/runs', f);
+      },
+      400,
+      /^operations\[1\]\.duration_seconds: /,
+    ],
+    [
+      'a missing field',
+      () => {
+        const f = metricsFile('r2', 3);
+        delete (f.operations[2] as Record<string, unknown>).model_name;
+        return post('/api/runs', f);
+      },
+      400,
+      /^operations\[2\]\.model_name: /,
+    ],
+    ['not a metrics file', () => post('/api/runs', { hello: 1 }), 400, /^not a metrics file/],
+    ['a wrong format', () => post('/api/runs', { format: 'x/2' }), 400, /^format: unsupported/],
+    [
+      'another content type',
+      () => post('/api/runs', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      /^body: expected Content-Type application\/json/,
+    ],
+    [
+      'a live batch for another run',
+      () => post('/api/runs/r1/operations', { run: runHeader('r9'), operations: [operation('r9', 0)] }),
+      400,
+      /^run\.id: "r9" does not match/,
+    ],
+    [
+      'a live batch without seq',
+      () =>
+        post('/api/runs/r3/operations', {
+          run: runHeader('r3'),
+          operations: [operation('r3', 0, { seq: null })],
+        }),
+      400,
+      /^operations\[0\]\.seq: required/,
+    ],
+    [
+      'a bad sample',
+      () => post('/api/runs/r1/samples', { run: runHeader('r1'), samples: [{ t: 'x' }] }),
+      400,
+      /^samples\[0\]\.t: /,
+    ],
+    ['an unknown run', () => app.request('/api/runs/nope'), 404, /^run "nope" not found/],
+    ['an unknown run (operations)', () => app.request('/api/runs/nope/operations'), 404, /not found/],
+    ['an unknown run (export)', () => app.request('/api/runs/nope/export.csv'), 404, /not found/],
+    ['an unknown run (delete)', () => app.request('/api/runs/nope', { method: 'DELETE' }), 404, /not found/],
+    ['a bad sort column', () => app.request('/api/runs/r1/operations?sort=threads'), 400, /^sort: /],
+    ['a bad limit', () => app.request('/api/runs?limit=0'), 400, /^limit: /],
+    ['an unknown path', () => app.request('/api/nothing'), 404, /^not found: GET \/api\/nothing/],
+  ])('%s → %s', async (_, send, status, message) => {
+    const before = await snapshot();
+    const res = await send();
+    const body = await res.json();
+    expect(res.status).toBe(status);
+    expect(Object.keys(body)).toEqual(['error']);
+    expect(body.error).toMatch(message);
+    expect(body.error).not.toMatch(/\n| {4}at /);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const small = createApp({ store, bodyLimit: 2048, dashboardDir: null });
+    const before = await snapshot();
+    const res = await small.request('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(metricsFile('big', 50)),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatch(/^body: larger than the server's limit/);
+    expect(await snapshot()).toEqual(before);
+    small.shutdown();
+  });
+});
+
+describe('auth', () => {
+  it('needs the bearer token for writes and queries, not for reads', async () => {
+    const secured = createApp({ store, token: 's3cret', dashboardDir: null });
+    const send = (path: string, body: unknown, token?: string) =>
+      secured.request(path, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await send('/api/runs', metricsFile('a', 2))).status).toBe(401);
+    expect((await send('/api/runs', metricsFile('a', 2), 'wrong')).status).toBe(401);
+    expect((await send('/api/query', { sql: 'SELECT 1' })).status).toBe(401);
+    expect((await secured.request('/api/runs/r1', { method: 'DELETE' })).status).toBe(401);
+    const refused = await send('/api/runs', metricsFile('a', 2));
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await secured.request('/api/runs')).status).toBe(200);
+    expect((await send('/api/runs', metricsFile('a', 2), 's3cret')).status).toBe(201);
+    expect((await send('/api/query', { sql: 'SELECT 1' }, 's3cret')).status).toBe(200);
+    secured.shutdown();
+  });
+});
+
+describe('/api/query sandbox', () => {
+  const q = (sql: string, extra: object = {}) => post('/api/query', { sql, ...extra });
+
+  beforeEach(async () => {
+    await post('/api/runs', metricsFile('r1', 10));
+  });
+
+  it('runs a SELECT and answers columns and rows', async () => {
+    const res = await q(
+      'SELECT model_name, count(*) AS n, max("timestamp") AS last FROM operations GROUP BY 1 ORDER BY 1',
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as QueryResponse;
+    expect(body.columns).toEqual([
+      { name: 'model_name', type: 'VARCHAR' },
+      { name: 'n', type: 'BIGINT' },
+      { name: 'last', type: 'TIMESTAMP WITH TIME ZONE' },
+    ]);
+    expect(body.rows).toEqual([
+      ['tiny-f16', 5, '2024-05-01T12:00:09.000Z'],
+      ['tiny-q8', 5, '2024-05-01T12:00:08.000Z'],
+    ]);
+    expect(body.truncated).toBe(false);
+  });
+
+  it('cuts at max_rows and answers CSV', async () => {
+    const body = (await (
+      await q('SELECT seq FROM operations ORDER BY seq', { max_rows: 3 })
+    ).json()) as QueryResponse;
+    expect(body.rows).toEqual([[0], [1], [2]]);
+    expect(body.truncated).toBe(true);
+    const csv = await q('SELECT seq, metadata FROM operations ORDER BY seq LIMIT 2', { format: 'csv' });
+    expect(csv.headers.get('x-llmmon-truncated')).toBe('false');
+    expect(parseCsv(await csv.text(), { columns: true })).toEqual([
+      { seq: '0', metadata: '{"quantization":"q8_0","prompt":0}' },
+      { seq: '1', metadata: '{"quantization":"f16","prompt":1}' },
+    ]);
+  });
+
+  it('answers Parquet', async () => {
+    const res = await q('SELECT seq FROM operations', { format: 'parquet' });
+    expect(res.status).toBe(200);
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('PAR1');
+  });
+
+  it.each([
+    ["SELECT * FROM read_csv('/etc/passwd')", /Permission Error|file system operations are disabled/],
+    ["SELECT * FROM read_text('/etc/hostname')", /Permission Error|disabled/],
+    [
+      "COPY operations TO '/tmp/x.csv'",
+      /only SELECT queries are allowed \(statement 1 is COPY\)|Permission Error/,
+    ],
+    ["ATTACH '/tmp/other.duckdb' AS other", /only SELECT .*ATTACH/],
+    ['INSTALL httpfs', /only SELECT .*(EXTENSION|INSTALL|LOAD)/],
+    ['LOAD httpfs', /only SELECT .*(LOAD|EXTENSION)/],
+    ['SET threads = 1', /only SELECT .*SET/],
+    ['PRAGMA threads = 1', /only SELECT/],
+    ['DROP TABLE runs', /only SELECT .*DROP/],
+    ['DELETE FROM operations', /only SELECT .*DELETE/],
+    ['SELECT 1; DROP TABLE operations', /only SELECT queries are allowed \(statement 2 is DROP\)/],
+    ['SELECT 1; SELECT 2', /one statement per query/],
+    ['SELEC 1', /Parser Error/],
+  ])('refuses %s', async (sql, message) => {
+    const before = await snapshot();
+    const res = await q(sql);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(message);
+    expect(await snapshot()).toEqual(before);
+    expect((await (await q('SELECT count(*) FROM operations')).json()).rows).toEqual([[10]]);
+  });
+
+  it('refuses COPY even into the one folder the sandbox allows (the statement check)', async () => {
+    const inside = join(store.db.scratchDir, 'copy.csv');
+    const res = await q(`COPY operations TO '${inside}'`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('sql: only SELECT queries are allowed (statement 1 is COPY)');
+    expect(existsSync(inside)).toBe(false);
+  });
+
+  it('stops a runaway query at the time limit and stays usable', async () => {
+    const quick = createApp({ store, queryTimeoutMs: 300, dashboardDir: null });
+    const started = performance.now();
+    const res = await quick.request('/api/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT count(*) FROM range(1000000000000) t1' }),
+    });
+    expect(res.status).toBe(408);
+    expect((await res.json()).error).toMatch(/time limit/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    const after = await quick.request('/api/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT 42' }),
+    });
+    expect((await after.json()).rows).toEqual([[42]]);
+    quick.shutdown();
+  });
+});
+
+describe('/metrics', () => {
+  it('is valid Prometheus text (promtool) and counts what was stored', async () => {
+    await post(
+      '/api/runs',
+      metricsFile('r1', 10, (seq) => ({ status: seq === 4 ? 'error' : 'ok' })),
+    );
+    const res = await app.request('/metrics');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    let promtool = '';
+    try {
+      promtool = execFileSync('promtool', ['check', 'metrics'], {
+        input: text,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      const e = error as { code?: string; stdout?: string; stderr?: string };
+      if (e.code === 'ENOENT')
+        throw new Error('promtool missing: run scripts/bootstrap.sh (Debian package prometheus)');
+      throw new Error(`promtool check metrics failed:\n${e.stdout}${e.stderr}`);
+    }
+    expect(promtool).toBe('');
+    const line = (name: string) => text.split('\n').find((l) => l.startsWith(name))!;
+    expect(
+      line(
+        'gen_ai_client_operation_duration_seconds_count{gen_ai_request_model="tiny-q8",gen_ai_operation_name="inference",error_type=""}',
+      ),
+    ).toMatch(/ 4$/);
+    expect(line('llmmon_operation_errors_total{gen_ai_request_model="tiny-q8"')).toMatch(/ 1$/);
+    expect(line('llmmon_stored{table="operations"}')).toMatch(/ 10$/);
+    expect(text).toContain('# TYPE gen_ai_client_token_usage histogram');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * `GET /metrics`: Prometheus text format (prom-client), base units, names from the OpenTelemetry
+ * GenAI semantic conventions where they exist (`gen_ai.client.operation.duration` →
+ * `gen_ai_client_operation_duration_seconds`, with the conventions' bucket boundaries and
+ * attribute names as labels), counting what the server stored since it started.
+ *
+ * Label cardinality is bounded: the first `MAX_SERIES` (model, operation) pairs get their own
+ * series; later pairs are counted under `_OTHER` (the conventions' value for "other").
+ */
+import { BYTES_PER_MB, type OperationRecord, type Sample } from '@llmmon/core/schema';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { IngestEvent, Store } from '../store/store.js';
+
+/** Explicit bucket boundaries of gen_ai.client.operation.duration (seconds). */
+export const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+/** Explicit bucket boundaries of gen_ai.client.token.usage (tokens). */
+export const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+/** Bucket boundaries of the conventions' time-to-first-token metrics (seconds). */
+export const TTFT_BUCKETS = [
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+/** Peak RSS buckets: 16 MB … 64 GB, ×2. */
+const MEMORY_BUCKETS = Array.from({ length: 13 }, (_, i) => 2 ** (24 + i));
+
+export const MAX_SERIES = 50;
+const OTHER = '_OTHER';
+
+const MODEL = 'gen_ai_request_model';
+const OPERATION = 'gen_ai_operation_name';
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly pairs = new Set<string>();
+  private readonly duration = new Histogram({
+    name: 'gen_ai_client_operation_duration_seconds',
+    help: 'GenAI operation duration (duration_seconds of each stored operation).',
+    labelNames: [MODEL, OPERATION, 'error_type'],
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly tokens = new Histogram({
+    name: 'gen_ai_client_token_usage',
+    help: 'Number of input and output tokens used per operation (input_tokens, output_tokens).',
+    labelNames: [MODEL, OPERATION, 'gen_ai_token_type'],
+    buckets: TOKEN_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly ttft = new Histogram({
+    name: 'gen_ai_client_operation_time_to_first_chunk_seconds',
+    help: 'Time to the first chunk of a streamed operation (time_to_first_token_seconds).',
+    labelNames: [MODEL, OPERATION],
+    buckets: TTFT_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly peakMemory = new Histogram({
+    name: 'llmmon_operation_peak_memory_bytes',
+    help: 'Highest resident set size seen during each operation (peak_memory_mb × 2^20).',
+    labelNames: [MODEL, OPERATION],
+    buckets: MEMORY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly cpuSeconds = new Counter({
+    name: 'llmmon_operation_cpu_seconds_total',
+    help: 'Process CPU time used by the stored operations (cpu_time_seconds).',
+    labelNames: [MODEL, OPERATION],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'llmmon_operation_errors_total',
+    help: 'Stored operations whose status is "error".',
+    labelNames: [MODEL, OPERATION],
+    registers: [this.registry],
+  });
+  private readonly ingested = new Counter({
+    name: 'llmmon_ingested_total',
+    help: 'Rows newly stored since the server started, by kind (operations, samples, alerts).',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly lastSample = new Gauge({
+    name: 'llmmon_live_sample',
+    help: 'Latest live timeline sample received from any run: cpu_percent (100 = one core), rss_bytes, system_cpu_percent, gpu_util_percent.',
+    labelNames: ['measurement'],
+    registers: [this.registry],
+  });
+  private readonly onIngest = (e: IngestEvent) => this.record(e);
+
+  constructor(
+    private readonly store: Store,
+    live: { size: number },
+  ) {
+    const self = this;
+    // The process metrics of the Prometheus client conventions, by hand: prom-client's default
+    // set also exports nodejs_*_total gauges that promtool's lint rejects.
+    let cpuSeen = 0;
+    new Counter({
+      name: 'process_cpu_seconds_total',
+      help: 'Total user and system CPU time spent in seconds.',
+      registers: [this.registry],
+      collect() {
+        const { user, system } = process.cpuUsage();
+        const total = (user + system) / 1e6;
+        this.inc(Math.max(0, total - cpuSeen));
+        cpuSeen = total;
+      },
+    });
+    new Gauge({
+      name: 'process_resident_memory_bytes',
+      help: 'Resident memory size in bytes.',
+      registers: [this.registry],
+      collect() {
+        this.set(process.memoryUsage.rss());
+      },
+    });
+    new Gauge({
+      name: 'process_heap_bytes',
+      help: 'Process heap size (V8 heap used) in bytes.',
+      registers: [this.registry],
+      collect() {
+        this.set(process.memoryUsage().heapUsed);
+      },
+    });
+    new Gauge({
+      name: 'process_start_time_seconds',
+      help: 'Start time of the process since unix epoch in seconds.',
+      registers: [this.registry],
+    }).set(Math.round(Date.now() / 1000 - process.uptime()));
+    new Gauge({
+      name: 'llmmon_live_clients',
+      help: 'Connected /api/live clients.',
+      registers: [this.registry],
+      collect() {
+        this.set(live.size);
+      },
+    });
+    new Gauge({
+      name: 'llmmon_stored',
+      help: 'Rows in the DuckDB file, by table (runs, operations).',
+      labelNames: ['table'],
+      registers: [this.registry],
+      async collect() {
+        const n = await self.store.counts();
+        this.set({ table: 'runs' }, n.runs);
+        this.set({ table: 'operations' }, n.operations);
+      },
+    });
+    store.on('ingest', this.onIngest);
+  }
+
+  private labels(op: OperationRecord) {
+    const key = `${op.model_name}\u0000${op.operation}`;
+    if (!this.pairs.has(key) && this.pairs.size >= MAX_SERIES) return { [MODEL]: OTHER, [OPERATION]: OTHER };
+    this.pairs.add(key);
+    return { [MODEL]: op.model_name, [OPERATION]: op.operation };
+  }
+
+  /** Counts the rows an ingest newly stored. */
+  record(e: IngestEvent) {
+    for (const op of e.operations) {
+      const l = this.labels(op);
+      this.duration.observe({ ...l, error_type: op.status === 'error' ? OTHER : '' }, op.duration_seconds);
+      if (op.input_tokens !== null)
+        this.tokens.observe({ ...l, gen_ai_token_type: 'input' }, op.input_tokens);
+      if (op.output_tokens !== null)
+        this.tokens.observe({ ...l, gen_ai_token_type: 'output' }, op.output_tokens);
+      if (op.time_to_first_token_seconds !== null) this.ttft.observe(l, op.time_to_first_token_seconds);
+      if (op.peak_memory_mb !== null) this.peakMemory.observe(l, op.peak_memory_mb * BYTES_PER_MB);
+      if (op.cpu_time_seconds !== null) this.cpuSeconds.inc(l, op.cpu_time_seconds);
+      if (op.status === 'error') this.errors.inc(l);
+    }
+    this.ingested.inc({ kind: 'operations' }, e.operations.length);
+    this.ingested.inc({ kind: 'samples' }, e.samples.length);
+    this.ingested.inc({ kind: 'alerts' }, e.alerts.length);
+    const last: Sample | undefined = e.samples[e.samples.length - 1];
+    if (e.live && last) {
+      this.lastSample.set({ measurement: 'cpu_percent' }, last.cpu_percent);
+      this.lastSample.set({ measurement: 'rss_bytes' }, last.rss_mb * BYTES_PER_MB);
+      if (last.system_cpu_percent !== null)
+        this.lastSample.set({ measurement: 'system_cpu_percent' }, last.system_cpu_percent);
+      if (last.gpu_util_percent !== null)
+        this.lastSample.set({ measurement: 'gpu_util_percent' }, last.gpu_util_percent);
+    }
+  }
+
+  /** The exposition text. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  close() {
+    this.store.off('ingest', this.onIngest);
+  }
+}

@@ -1,0 +1,150 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LiveOperationsEvent, RunsResponse } from '@llmmon/core/schema';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { metricsFile, operation, runHeader, tempDir } from '../../test/support.js';
+import { Store } from '../store/store.js';
+import { type RunningServer, startServer } from './server.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let server: RunningServer;
+
+beforeEach(async () => {
+  tmp = tempDir();
+  server = await startServer({ db: join(tmp.dir, 'live.duckdb'), port: 0, dashboardDir: null });
+});
+afterEach(async () => {
+  await server.close();
+  tmp.remove();
+});
+
+const postJson = (path: string, body: unknown) =>
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** Reads server-sent events until `until` says stop. */
+async function readEvents(
+  res: Response,
+  until: (events: { event: string; data: unknown }[]) => boolean,
+): Promise<{ event: string; data: unknown }[]> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: { event: string; data: unknown }[] = [];
+  let buffer = '';
+  while (!until(events)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) events.push({ event, data: JSON.parse(data) });
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+describe('startServer', () => {
+  it('listens on 127.0.0.1 on a free port', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${server.url}/api/health`);
+    expect((await res.json()).status).toBe('ok');
+  });
+
+  it('refuses to listen beyond loopback without a token', async () => {
+    await expect(startServer({ db: join(tmp.dir, 'x.duckdb'), host: '0.0.0.0' })).rejects.toThrow(
+      /LLMMON_TOKEN/,
+    );
+  });
+
+  it('streams live operations to /api/live as batches arrive', async () => {
+    const live = await fetch(`${server.url}/api/live?run=r1`);
+    expect(live.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = readEvents(live, (evs) => evs.some((e) => e.event === 'operations'));
+    // Something for another run first: the filter must keep it out.
+    await postJson('/api/runs/r2/operations', { run: runHeader('r2'), operations: [operation('r2', 0)] });
+    const batch = { run: runHeader('r1'), operations: [operation('r1', 0), operation('r1', 1)] };
+    expect((await postJson('/api/runs/r1/operations', batch)).status).toBe(201);
+    const got = await events;
+    expect(got.map((e) => e.event)).toEqual(['run', 'operations']);
+    const ops = (got[1]!.data as LiveOperationsEvent).operations;
+    expect(ops.map((o) => [o.run_id, o.seq])).toEqual([
+      ['r1', 0],
+      ['r1', 1],
+    ]);
+  });
+
+  it('loses nothing with 20 clients ingesting at once (with retries)', async () => {
+    const clients = Array.from({ length: 20 }, (_, k) => k);
+    const perClient = 5;
+    const perBatch = 40;
+    await Promise.all(
+      clients.map(async (k) => {
+        const run = runHeader(`run-${k % 4}`);
+        for (let b = 0; b < perClient; b++) {
+          const base = (k * perClient + b) * perBatch;
+          const operations = Array.from({ length: perBatch }, (_, i) => operation(run.id, base + i));
+          const body = { run, operations };
+          // Every batch twice: a client retrying after a lost answer.
+          for (const _ of [0, 1]) {
+            const res = await postJson(`/api/runs/${run.id}/operations`, body);
+            expect([200, 201]).toContain(res.status);
+          }
+        }
+      }),
+    );
+    const health = await (await fetch(`${server.url}/api/health`)).json();
+    expect(health.operations).toBe(20 * perClient * perBatch);
+    const { runs } = (await (await fetch(`${server.url}/api/runs`)).json()) as RunsResponse;
+    expect(runs.map((r) => r.operations).sort()).toEqual([1000, 1000, 1000, 1000]);
+  });
+
+  it('shuts down with a live client connected and releases the DuckDB file', async () => {
+    await postJson('/api/runs', metricsFile('r1', 3));
+    const live = await fetch(`${server.url}/api/live`);
+    const reading = live.body!.getReader().read();
+    await server.close();
+    await reading.catch(() => undefined);
+    // The file can be opened again: the store was closed and its lock released.
+    const again = await Store.open(join(tmp.dir, 'live.duckdb'));
+    expect(await again.counts()).toEqual({ runs: 1, operations: 3 });
+    await again.close();
+  });
+});
+
+describe('the dashboard at /', () => {
+  it('serves the built app from an absolute folder', async () => {
+    const dir = join(tmp.dir, 'app');
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>llmmon</title>');
+    writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+    const s = await startServer({ db: join(tmp.dir, 'd.duckdb'), dashboardDir: dir });
+    try {
+      const index = await fetch(`${s.url}/`);
+      expect(index.status).toBe(200);
+      expect(await index.text()).toContain('<title>llmmon</title>');
+      expect(await (await fetch(`${s.url}/assets/app.js`)).text()).toBe('console.log(1)');
+      expect((await fetch(`${s.url}/api/health`)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('says so in one line when it is not built', async () => {
+    const s = await startServer({ db: join(tmp.dir, 'e.duckdb'), dashboardDir: join(tmp.dir, 'missing') });
+    try {
+      const res = await fetch(`${s.url}/`);
+      expect(res.status).toBe(503);
+      expect((await res.text()).trim().split('\n')).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+});
