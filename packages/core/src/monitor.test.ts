@@ -1,6 +1,7 @@
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { burnCpu, MiB, schedstat, sleep, tempDir } from '../test/support/ground-truth.js';
-import { SAMPLERS } from '../test/support/native.js';
+import { burnCpu, MiB, scheduled, sleep, tempDir } from '../test/support/ground-truth.js';
+import { HAS_NATIVE, SAMPLERS } from '../test/support/native.js';
 import { currentOperation } from './context.js';
 import { LLMMonitor } from './monitor.js';
 
@@ -17,12 +18,9 @@ afterAll(async () => {
 describe.each(SAMPLERS)('measurements with the %s sampler', (sampler) => {
   it('records ~100 % CPU for a thread that burns 300 ms of CPU', async () => {
     const m = monitor({ sampler });
-    let before: ReturnType<typeof schedstat> = null;
-    let after: ReturnType<typeof schedstat> = null;
+    let sched: ReturnType<typeof scheduled> = null;
     await m.trackOperation('m', 'burn', 0, () => {
-      before = schedstat();
-      burnCpu(300);
-      after = schedstat();
+      sched = scheduled(() => burnCpu(300));
     });
     const r = m.operations[0]!;
     expect(r.sampler).toBe(sampler);
@@ -32,18 +30,25 @@ describe.each(SAMPLERS)('measurements with the %s sampler', (sampler) => {
     expect(r.cpu_time_seconds).toBeLessThan(0.45);
     expect(r.cpu_delta_percent).toBeCloseTo((r.cpu_time_seconds! / r.duration_seconds) * 100, -0.5);
     expect(r.avg_cpu_percent).toBe(r.cpu_delta_percent);
-    if (before && after) {
+    const s = sched as ReturnType<typeof scheduled>;
+    if (s) {
       // On an idle machine the thread runs the whole time (100 %); on a loaded one it also waits
       // in the run queue. The scheduler's own accounting says how much of the time it ran.
-      const { runNs: r0, waitNs: w0 } = before;
-      const { runNs: r1, waitNs: w1 } = after;
-      const expected = ((r1 - r0) / (r1 - r0 + (w1 - w0))) * 100;
+      const expected = (s.runSeconds / (s.runSeconds + s.waitSeconds)) * 100;
       expect(r.cpu_delta_percent!).toBeGreaterThan(expected - 5);
       expect(r.cpu_delta_percent!).toBeLessThan(expected + 15);
     } else {
       expect(r.cpu_delta_percent!).toBeGreaterThan(50);
     }
     expect(r.peak_cpu_percent!).toBeGreaterThanOrEqual(r.cpu_delta_percent! * 0.9);
+    // The run's timeline saw the burn too (50 ms points: process CPU averaged over each). The JS
+    // sampler gets no tick while the loop is blocked: its first tick after the burn covers it all.
+    await sleep(60);
+    const samples = m.toMetricsFile().samples;
+    const during = samples.filter((p) => p.t > 0.1 && p.t <= r.duration_seconds);
+    if (sampler === 'native') expect(during.length).toBeGreaterThan(2);
+    const near = samples.filter((p) => p.t <= r.duration_seconds + 0.1);
+    expect(Math.max(...near.map((p) => p.cpu_percent))).toBeGreaterThan(r.cpu_delta_percent! - 20);
     if (sampler === 'native') {
       const busiest = r.threads![0]!;
       expect(busiest.cpu_seconds).toBeGreaterThan(0.29);
@@ -67,6 +72,8 @@ describe.each(SAMPLERS)('measurements with the %s sampler', (sampler) => {
     expect(r.peak_memory_mb! - r.rss_start_mb!).toBeLessThan(260);
     expect(r.peak_memory_mb!).toBeGreaterThanOrEqual(r.rss_end_mb!);
     expect(r.memory_delta_mb).toBeCloseTo(r.rss_end_mb! - r.rss_start_mb!, 6);
+    const timelinePeak = Math.max(...m.toMetricsFile().samples.map((p) => p.rss_mb));
+    expect(timelinePeak).toBeGreaterThan(r.rss_start_mb! + 195);
   });
 
   it('fills machine-wide fields and leaves unmeasured ones null, not 0', async () => {
@@ -84,6 +91,57 @@ describe.each(SAMPLERS)('measurements with the %s sampler', (sampler) => {
       expect(r.gpu_util_avg_percent).toBeNull();
       expect(r.gpu_memory_peak_mb).toBeNull();
     }
+  });
+});
+
+describe.runIf(HAS_NATIVE)('native sampler only', () => {
+  it('keeps sampling while the event loop is blocked, and names the busy thread', async () => {
+    const m = monitor({ sampler: 'native' });
+    let sched: ReturnType<typeof scheduled> = null;
+    await m.trackOperation('m', 'sync', 0, () => {
+      sched = scheduled(() => burnCpu(150));
+    });
+    const r = m.operations[0]!;
+    expect(r.sample_count).toBeGreaterThan(20); // a JS timer gets no tick at all here
+    const total = r.threads!.reduce((a, t) => a + t.cpu_seconds, 0);
+    expect(total).toBeCloseTo(r.cpu_time_seconds!, 2); // the threads add up to the process
+    const busiest = r.threads![0]!;
+    expect(busiest.tid).toEqual(expect.any(Number));
+    const s = sched as ReturnType<typeof scheduled>;
+    if (s) {
+      // The scheduler's on-CPU time of this thread during the burn (the window is a little longer).
+      const ran = s.runSeconds;
+      expect(busiest.cpu_seconds).toBeGreaterThan(ran - 0.002);
+      expect(busiest.cpu_seconds).toBeLessThan(ran + 0.02);
+    } else {
+      expect(busiest.cpu_seconds).toBeGreaterThan(0.1);
+    }
+  });
+
+  it('reports the CPU of a thread that exited inside the operation as "(exited threads)"', async () => {
+    const m = monitor({ sampler: 'native' });
+    let workerRunSeconds = 0;
+    await m.trackOperation('m', 'worker', 0, async () => {
+      // The worker burns ~200 ms and reports its own on-CPU time from the scheduler (schedstat).
+      const code = `
+        const { readFileSync } = require('node:fs');
+        const { parentPort } = require('node:worker_threads');
+        const run = () => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+        const r0 = run();
+        const end = Date.now() + 200;
+        let x = 0;
+        while (Date.now() < end) x += Math.sqrt(x + 1);
+        parentPort.postMessage((run() - r0) / 1e9);
+      `;
+      const worker = new Worker(code, { eval: true });
+      workerRunSeconds = await new Promise<number>((resolve) => worker.once('message', resolve));
+      await new Promise((resolve) => worker.once('exit', resolve));
+    });
+    const exited = m.operations[0]!.threads!.find((t) => t.tid === null);
+    expect(exited?.name).toBe('(exited threads)');
+    expect(workerRunSeconds).toBeGreaterThan(0.02);
+    expect(exited!.cpu_seconds).toBeGreaterThan(workerRunSeconds - 0.01);
+    expect(exited!.cpu_seconds).toBeLessThan(workerRunSeconds + 0.08); // + the worker's start-up and teardown
   });
 });
 

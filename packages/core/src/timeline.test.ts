@@ -26,7 +26,9 @@ describe('Timeline', () => {
     expect(done).toEqual([
       { t: 0.05, cpu_percent: 60, rss_mb: 30, system_cpu_percent: null, gpu_util_percent: null },
     ]);
+    expect(tl.samples().at(-1)).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 }); // in progress
     expect(tl.closeOpenBucket()[0]).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 });
+    expect(tl.samples()).toHaveLength(2);
   });
 
   it('ignores ticks from before the run started', () => {

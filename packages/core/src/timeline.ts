@@ -117,15 +117,19 @@ export class Timeline {
     return [this.#close(b)];
   }
 
-  #close(b: Bucket): Sample {
-    this.#bucket = null;
-    const sample: Sample = {
+  #toSample(b: Bucket): Sample {
+    return {
       t: (b.index + 1) * this.bucketSeconds,
       cpu_percent: b.seconds > 0 ? b.cpuWeighted / b.seconds : 0,
       rss_mb: b.rss / BYTES_PER_MB,
       system_cpu_percent: b.system,
       gpu_util_percent: b.gpu,
     };
+  }
+
+  #close(b: Bucket): Sample {
+    this.#bucket = null;
+    const sample = this.#toSample(b);
     this.#group.push(sample);
     if (this.#group.length >= this.#stride) {
       this.#samples.push(mergeSamples(this.#group));
@@ -148,9 +152,14 @@ export class Timeline {
     return this.#samples.length + (this.#group.length ? 1 : 0);
   }
 
-  /** The timeline, downsampled to at most `max` points. */
+  /**
+   * The timeline, downsampled to at most `max` points. The bucket in progress is included as it
+   * stands (stamped with its end, like every bucket), so a file saved mid-run misses nothing.
+   */
   samples(max = MAX_FILE_SAMPLES): Sample[] {
-    const all = this.#group.length ? [...this.#samples, mergeSamples(this.#group)] : this.#samples;
+    const tail = [...this.#group];
+    if (this.#bucket) tail.push(this.#toSample(this.#bucket));
+    const all = tail.length ? [...this.#samples, mergeSamples(tail)] : this.#samples;
     return downsample(all, max);
   }
 }

@@ -10,7 +10,7 @@ describe('sampler registry', () => {
     expect(a.backend.kind).toBe('js');
     expect(a.info).toMatchObject({
       kind: 'js',
-      reason: expect.stringMatching(/Cannot find (module|package) '@llmmon\/not-a-sampler'/),
+      reason: expect.stringMatching(/Cannot find (module|package) '@llmmon\/not-a-sampler/),
     });
     expect(reasons).toHaveLength(1);
     expect(b.backend).toBe(a.backend); // one sampler per process

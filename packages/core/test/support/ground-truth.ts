@@ -23,6 +23,21 @@ export function schedstat(): { runNs: number; waitNs: number } | null {
   return { runNs: run!, waitNs: wait! };
 }
 
+/**
+ * Runs `fn` and returns how long this thread was on a CPU and how long it waited runnable
+ * meanwhile, from the scheduler (null where /proc/thread-self/schedstat does not exist).
+ */
+export function scheduled(fn: () => void): { runSeconds: number; waitSeconds: number } | null {
+  const before = schedstat();
+  fn();
+  const after = schedstat();
+  if (!before || !after) return null;
+  return {
+    runSeconds: (after.runNs - before.runNs) / 1e9,
+    waitSeconds: (after.waitNs - before.waitNs) / 1e9,
+  };
+}
+
 /** Spins this thread until the process has used `ms` more milliseconds of user CPU time. */
 export function burnCpu(ms: number): void {
   const start = process.cpuUsage().user;

@@ -8,3 +8,4 @@ export const native = loadNativeSampler();
  * sampler must load (a failed build must fail the tests, not skip them).
  */
 export const SAMPLERS: ('js' | 'native')[] = native.ok || process.env.CI ? ['js', 'native'] : ['js'];
+export const HAS_NATIVE = SAMPLERS.includes('native');
