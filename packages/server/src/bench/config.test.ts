@@ -8,6 +8,7 @@ import {
   DEFAULT_MODELS,
   generatedSpec,
   loadBenchConfig,
+  parseModelSpec,
 } from './config.js';
 import { BUILTIN_PROMPTS } from './prompts.js';
 
@@ -108,5 +109,29 @@ describe('loadBenchConfig', () => {
     const c = await loadBenchConfig({ file: null, overrides: { maxTokens: 8 } });
     expect(benchConfigHash(a)).toBe(benchConfigHash(b));
     expect(benchConfigHash(a)).not.toBe(benchConfigHash(c));
+  });
+});
+
+describe('parseModelSpec', () => {
+  it('reads presets, GGUF paths, OpenAI endpoints and Ollama models', () => {
+    expect(parseModelSpec('small')).toEqual({ kind: 'generated', preset: 'small' });
+    expect(parseModelSpec('m/x.gguf')).toEqual({ kind: 'gguf', path: path.resolve('m/x.gguf') });
+    expect(parseModelSpec('openai:gpt-4o-mini@https://api.openai.com/v1')).toEqual({
+      kind: 'openai',
+      model: 'gpt-4o-mini',
+      baseURL: 'https://api.openai.com/v1',
+    });
+    expect(parseModelSpec('ollama:llama3.2:1b')).toEqual({ kind: 'ollama', model: 'llama3.2:1b' });
+    expect(parseModelSpec('ollama:qwen@http://gpu-box:11434')).toEqual({
+      kind: 'ollama',
+      model: 'qwen',
+      host: 'http://gpu-box:11434',
+    });
+  });
+
+  it('says what a bad spec should look like', () => {
+    expect(() => parseModelSpec('huge')).toThrow(/^--model "huge": not a preset \(tiny, small, medium\)/);
+    expect(() => parseModelSpec('openai:gpt')).toThrow(/expected openai:MODEL@BASE_URL/);
+    expect(() => parseModelSpec('openai:gpt@ftp://x')).toThrow(/^--model "openai:gpt@ftp:\/\/x": baseURL: /);
   });
 });

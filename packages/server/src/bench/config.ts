@@ -276,9 +276,48 @@ export async function loadBenchConfig(options: {
 
 /**
  * What makes two bench runs comparable: models, prompts and settings (not the name or file).
- * `--compare-last` looks for the previous run with the same hash.
+ * `--compare-last` looks for the previous run with the same hash. `extra`: other settings that
+ * change what runs (e.g. `--serve-openai`).
  */
-export function benchConfigHash(config: BenchConfig): string {
+export function benchConfigHash(config: BenchConfig, extra: Record<string, unknown> = {}): string {
   const { name: _n, file: _f, promptSource: _p, ...rest } = config;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...rest, ...extra }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * A model given on the command line (`--model`): a preset (`tiny`, `small`, `medium`), a GGUF
+ * file, `openai:MODEL@BASE_URL` or `ollama:MODEL[@HOST]`.
+ * @throws BenchConfigError naming the spec
+ * @example
+ * parseModelSpec('openai:gpt-4o-mini@https://api.openai.com/v1');
+ * // { kind: 'openai', model: 'gpt-4o-mini', baseURL: 'https://api.openai.com/v1' }
+ */
+export function parseModelSpec(spec: string): ModelEntry {
+  const bad = (why: string) => new BenchConfigError(`--model ${JSON.stringify(spec)}: ${why}`);
+  const preset = MODEL_PRESET_NAMES.find((p) => p === spec);
+  let entry: unknown;
+  if (preset) entry = { kind: 'generated', preset };
+  else if (spec.startsWith('openai:')) {
+    const rest = spec.slice('openai:'.length);
+    const at = rest.lastIndexOf('@');
+    if (at <= 0) throw bad('expected openai:MODEL@BASE_URL, e.g. openai:tiny-f32@http://127.0.0.1:8080/v1');
+    entry = { kind: 'openai', model: rest.slice(0, at), baseURL: rest.slice(at + 1) };
+  } else if (spec.startsWith('ollama:')) {
+    const rest = spec.slice('ollama:'.length);
+    const at = rest.lastIndexOf('@');
+    entry =
+      at > 0
+        ? { kind: 'ollama', model: rest.slice(0, at), host: rest.slice(at + 1) }
+        : { kind: 'ollama', model: rest };
+  } else if (/\.gguf$/i.test(spec)) entry = { kind: 'gguf', path: path.resolve(spec) };
+  else
+    throw bad(
+      `not a preset (${MODEL_PRESET_NAMES.join(', ')}), a .gguf file, openai:MODEL@BASE_URL or ollama:MODEL[@HOST]`,
+    );
+  const parsed = ModelEntrySchema.safeParse(entry);
+  if (!parsed.success) throw bad(describeZodError(parsed.error));
+  return parsed.data;
 }

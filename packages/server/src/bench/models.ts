@@ -23,8 +23,6 @@ export interface PreparedModel {
   /** GGUF file (local models). */
   file: string | null;
   fileBytes: number | null;
-  /** Facts recorded in the run's tags (sizes, type, file). */
-  facts: Record<string, unknown>;
   create(monitor: LLMMonitor): LLMModel;
 }
 
@@ -38,6 +36,12 @@ export interface PrepareOptions {
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/** A path as people like to read it: relative when under the working directory. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
 
 /**
  * Prepares every model of `config`, in order.
@@ -89,8 +93,8 @@ async function prepareOne(
       const cached = await ensureLlamaGguf(spec, options.cacheDir ? { cacheDir: options.cacheDir } : {});
       options.onStatus?.(
         cached.cached
-          ? `  cached ${path.relative(process.cwd(), cached.path) || cached.path} (${mb(cached.bytes)})`
-          : `  wrote ${path.relative(process.cwd(), cached.path) || cached.path} (${mb(cached.bytes)}) in ${cached.seconds.toFixed(2)} s`,
+          ? `  cached ${displayPath(cached.path)} (${mb(cached.bytes)})`
+          : `  wrote ${displayPath(cached.path)} (${mb(cached.bytes)}) in ${cached.seconds.toFixed(2)} s`,
       );
       return {
         name: spec.name,
@@ -98,7 +102,6 @@ async function prepareOne(
         description: `generated ${spec.type}, d${spec.embeddingLength} × ${spec.blockCount} blocks, ${(cached.parameters / 1e6).toFixed(1)} M weights, ${mb(cached.bytes)}`,
         file: cached.path,
         fileBytes: cached.bytes,
-        facts: { kind: 'generated', ...spec, parameters: cached.parameters, file_bytes: cached.bytes },
         create: llama(spec.name, cached.path, entry),
       };
     }
@@ -118,7 +121,6 @@ async function prepareOne(
         description: `GGUF ${file}, ${mb(info.size)}`,
         file,
         fileBytes: info.size,
-        facts: { kind: 'gguf', file, file_bytes: info.size },
         create: llama(name, file, entry),
       };
     }
@@ -134,7 +136,6 @@ async function prepareOne(
         description: `OpenAI-compatible ${entry.baseURL} model ${entry.model}`,
         file: null,
         fileBytes: null,
-        facts: { kind: 'openai', base_url: entry.baseURL, model: entry.model },
         create: (monitor) =>
           openAICompatible({
             baseURL: entry.baseURL,
@@ -155,7 +156,6 @@ async function prepareOne(
         description: `Ollama ${entry.host ?? 'default host'} model ${entry.model}`,
         file: null,
         fileBytes: null,
-        facts: { kind: 'ollama', host: entry.host ?? null, model: entry.model },
         create: (monitor) =>
           ollama({
             model: entry.model,

@@ -19,7 +19,13 @@ export interface BenchModelSummary {
   duration_p50_seconds: number | null;
   duration_p95_seconds: number | null;
   output_tokens: number;
+  /** Highest process RSS during the model's operations (absolute: includes what ran before). */
   peak_rss_mb: number | null;
+  /**
+   * How far RSS rose above where it stood when the model started loading: the model's own
+   * footprint (weights paged in, context, buffers), whatever ran before it.
+   */
+  rss_growth_mb: number | null;
   avg_cpu_percent: number | null;
 }
 
@@ -45,6 +51,8 @@ export function summarizeBench(records: readonly OperationRecord[]): BenchModelS
     const tps = summarize(nums(ok.map((r) => r.tokens_per_sec)));
     const durations = summarize(ok.map((r) => r.duration_seconds));
     const load = rs.find((r) => r.operation === 'load' && r.status !== 'error');
+    const peak = maxOrNull(nums(rs.map((r) => r.peak_memory_mb)));
+    const start = load?.rss_start_mb ?? rs[0]?.rss_start_mb ?? null;
     return {
       model,
       runs: measured.length,
@@ -57,7 +65,8 @@ export function summarizeBench(records: readonly OperationRecord[]): BenchModelS
       duration_p50_seconds: durations.median,
       duration_p95_seconds: durations.p95,
       output_tokens: ok.reduce((sum, r) => sum + (r.output_tokens ?? 0), 0),
-      peak_rss_mb: maxOrNull(nums(rs.map((r) => r.peak_memory_mb))),
+      peak_rss_mb: peak,
+      rss_growth_mb: peak !== null && start !== null ? peak - start : null,
       avg_cpu_percent: summarize(nums(ok.map((r) => r.cpu_delta_percent))).mean,
     };
   });
@@ -94,6 +103,7 @@ export function formatBenchTable(rows: readonly BenchModelSummary[]): string {
       f(r.duration_p50_seconds, 3),
       f(r.duration_p95_seconds, 3),
       f(r.peak_rss_mb, 1),
+      f(r.rss_growth_mb, 1),
       f(r.avg_cpu_percent, 0),
     ]),
   ];
