@@ -72,6 +72,20 @@ describe('Sampler windows: CPU', () => {
     );
   });
 
+  it('peak CPU of one busy thread on another CPU stays within one core (10 ms slices from exact per-thread clocks)', () => {
+    // The process CPU clock lags by up to a scheduler tick (4 ms at HZ=250) for a thread running
+    // on another CPU, so 10 ms slices taken from it alone would read up to ~140 % here.
+    for (let i = 0; i < 3; i++) {
+      const id = sampler.openWindow();
+      const group = new testing.BurnerGroup(1, 300);
+      group.wait(); // the JS thread sleeps: one thread burns
+      const stats = sampler.closeWindow(id);
+      group.release();
+      expect(stats.peak_cpu_percent).toBeGreaterThanOrEqual(stats.avg_cpu_percent);
+      expect(stats.peak_cpu_percent).toBeLessThanOrEqual(112); // + the sampler's own few %
+    }
+  });
+
   it('a thread that starts, burns and exits inside the window is reported as (exited threads)', () => {
     const id = sampler.openWindow();
     const group = new testing.BurnerGroup(1, 250);
@@ -135,6 +149,7 @@ describe('Sampler windows: CPU', () => {
       expect(entry(s, threadId())!.cpu_seconds).toBeGreaterThanOrEqual(0.1);
       expect(s.sample_count).toBeGreaterThan(0);
       expect(s.rss_peak_bytes - s.rss_start_bytes).toBeGreaterThanOrEqual(60 * MiB);
+      expect(sumThreads(s)).toBeCloseTo(s.cpu_seconds, 6);
     }
     expect(() => sampler.closeWindow(ids[0]!)).toThrow(RangeError);
   });

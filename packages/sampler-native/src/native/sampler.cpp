@@ -92,17 +92,37 @@ void Sampler::run() {
   thread_tid_.store(0);
 }
 
+
+void Sampler::read_cpu(int64_t& process_ns, std::vector<ThreadCpu>& threads) {
+  // Process clock first: a thread that runs while the list is read only adds to the threads'
+  // side, so (process - threads) can only come out low, never high (see exact_cpu_locked).
+  if (!probe_.process_cpu_ns(process_ns)) throw std::runtime_error("cannot read the process CPU clock");
+  probe_.thread_cpu(threads, true);
+}
+
+// Why not simply the process CPU clock: Linux adds a running thread's time to it only at
+// scheduler ticks and context switches, so while a thread runs on another CPU the clock lags
+// by up to one tick (4 ms at HZ=250). Over a 10 ms slice that is +-40 % per busy thread, and it
+// would make "(exited threads)" appear out of nothing. Per-thread clocks are exact (the kernel
+// brings a running thread up to date before answering). So
+//   exited = max over all readings so far of (process clock - sum of live threads' clocks)
+// is the CPU time of threads that have exited (the process clock keeps it): each difference is
+// that time minus the lag of threads running elsewhere; the lag is never negative and exited
+// time only grows, so the running maximum approaches it from below and never overshoots.
+// The process's CPU time is then exited + the live threads' exact clocks.
+int64_t Sampler::exact_cpu_locked(int64_t process_ns, const std::vector<ThreadCpu>& threads) {
+  int64_t live = 0;
+  for (const ThreadCpu& t : threads) live += t.cpu_ns;
+  exited_cpu_ns_ = std::max(exited_cpu_ns_, process_ns - live);
+  return exited_cpu_ns_ + live;
+}
+
 void Sampler::begin(int64_t t) {
-  int64_t cpu = 0;
-  tl_prev_cpu_ok_ = probe_.process_cpu_ns(cpu);
+  int64_t process = 0;
+  read_cpu(process, tl_prev_threads_);
   tl_prev_t_ns_ = t;
-  tl_prev_cpu_ns_ = cpu;
   tl_rss_seen_ = false;
-  slice_start_ns_ = t;
-  slice_start_cpu_ns_ = cpu;
-  last_slice_percent_ = kNaN;
   probe_.rescan_threads();
-  probe_.thread_cpu(tl_prev_threads_, false);
   next_thread_ns_ = t + config_.thread_interval_ns;
   next_rescan_ns_ = t + config_.rescan_interval_ns;
   // A first whole-machine reading now, so that windows have a baseline from the start.
@@ -113,6 +133,7 @@ void Sampler::begin(int64_t t) {
   const GpuReading g = gpu_->read();
   next_system_ns_ = t + config_.system_interval_ns;
   std::lock_guard<std::mutex> lock(mu_);
+  tl_prev_cpu_ns_ = exact_cpu_locked(process, tl_prev_threads_);
   if (sys_ok) {
     system_prev_ = system_last_;
     system_last_ = {next_system_seq_++, sys};
@@ -121,42 +142,15 @@ void Sampler::begin(int64_t t) {
   gpu_last_ = g;
 }
 
-void Sampler::thread_step(int64_t t, std::vector<ThreadSample>& out, uint64_t seq) {
-  probe_.thread_cpu(tl_threads_, false);
-  const double dt = double(t - tl_prev_t_ns_);
-  auto p = tl_prev_threads_.begin();
-  for (const ThreadCpu& c : tl_threads_) {
-    while (p != tl_prev_threads_.end() && p->tid < c.tid) ++p;
-    // A thread without a previous reading has no interval yet: nothing is recorded for it
-    // (its first interval starts now), rather than a guess.
-    if (p == tl_prev_threads_.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
-    const int64_t delta = c.cpu_ns - p->cpu_ns;
-    if (delta > 0 && dt > 0) out.push_back({seq, c.tid, 100.0 * double(delta) / dt});
-  }
-  tl_prev_threads_.swap(tl_threads_);
-}
-
 void Sampler::tick(int64_t t) {
-  int64_t cpu = 0;
   uint64_t rss = 0;
-  const bool cpu_ok = probe_.process_cpu_ns(cpu);
   const bool rss_ok = probe_.rss_bytes(rss);
-
-  if (cpu_ok && t - slice_start_ns_ >= kCpuSliceNs) {
-    last_slice_percent_ = 100.0 * double(cpu - slice_start_cpu_ns_) / double(t - slice_start_ns_);
-    slice_start_ns_ = t;
-    slice_start_cpu_ns_ = cpu;
-  }
   if (rss_ok && (!tl_rss_seen_ || rss > tl_rss_max_)) {
     tl_rss_max_ = rss;
     tl_rss_seen_ = true;
   }
 
-  // Slower loops: all reads happen here, outside the lock.
-  const bool do_timeline = t >= next_thread_ns_;
-  std::vector<ThreadSample> thread_samples;
-  uint64_t footprint = 0;
-  bool footprint_ok = false;
+  // Slower loops. Every read happens here, outside the lock.
   const bool do_system = t >= next_system_ns_;
   CpuCounters sys;
   bool sys_ok = false;
@@ -169,18 +163,32 @@ void Sampler::tick(int64_t t) {
     g = gpu_->read();
     next_system_ns_ = advance(next_system_ns_, config_.system_interval_ns, t);
   }
-  uint64_t seq = 0;
-  if (do_timeline) {
-    seq = next_seq_++;
-    thread_step(t, thread_samples, seq);
+  const bool do_cpu = t >= next_thread_ns_;
+  const double dt = double(t - tl_prev_t_ns_);
+  int64_t process = 0;
+  std::vector<ThreadSample> thread_samples;
+  uint64_t footprint = 0;
+  bool footprint_ok = false;
+  if (do_cpu) {
+    read_cpu(process, tl_threads_);
+    // Per-thread CPU % since the previous reading (both lists sorted by tid). A thread without
+    // a previous reading has no interval yet: nothing is recorded for it rather than a guess.
+    auto p = tl_prev_threads_.begin();
+    for (const ThreadCpu& c : tl_threads_) {
+      while (p != tl_prev_threads_.end() && p->tid < c.tid) ++p;
+      if (p == tl_prev_threads_.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
+      const int64_t delta = c.cpu_ns - p->cpu_ns;
+      if (delta > 0 && dt > 0) thread_samples.push_back({next_seq_, c.tid, 100.0 * double(delta) / dt});
+    }
     footprint_ok = probe_.footprint_bytes(footprint);
   }
   const double thread_count = double(probe_.thread_count());
 
+  int64_t cpu = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++ticks_;
-    for (WindowAgg& w : windows_) w.on_tick(t, cpu, cpu_ok, rss, rss_ok);
+    for (WindowAgg& w : windows_) w.on_tick(t, rss, rss_ok);
     if (do_system) {
       if (sys_ok) {
         system_prev_ = system_last_;
@@ -190,27 +198,27 @@ void Sampler::tick(int64_t t) {
       gpu_last_ = g;
       for (WindowAgg& w : windows_) w.on_gpu(g);
     }
-    const double sys_pct = opt(system_percent(system_prev_, system_last_));
     latest_.t_ns = t;
-    latest_.cpu_percent = last_slice_percent_;
     latest_.rss_bytes = rss_ok ? double(rss) : kNaN;
-    if (do_timeline) latest_.footprint_bytes = footprint_ok ? double(footprint) : kNaN;
-    latest_.system_cpu_percent = sys_pct;
+    latest_.system_cpu_percent = opt(system_percent(system_prev_, system_last_));
     latest_.system_memory_percent = opt(system_memory_percent_);
     latest_.gpu_util_percent = opt(gpu_last_.util_percent);
     latest_.gpu_memory_bytes = opt(gpu_last_.memory_bytes);
     latest_.thread_count = thread_count;
     have_latest_ = true;
-    if (do_timeline) {
+    if (do_cpu) {
+      cpu = exact_cpu_locked(process, tl_threads_);
+      for (WindowAgg& w : windows_) w.on_cpu(t, cpu);
+      latest_.cpu_percent = dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
+      latest_.footprint_bytes = footprint_ok ? double(footprint) : kNaN;
       TimelineSample s;
-      s.seq = seq;
+      s.seq = next_seq_;
       s.t_ns = t;
-      const double dt = double(t - tl_prev_t_ns_);
-      s.cpu_percent = (cpu_ok && tl_prev_cpu_ok_ && dt > 0) ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
+      s.cpu_percent = latest_.cpu_percent;
       s.rss_bytes = latest_.rss_bytes;
       s.rss_peak_bytes = tl_rss_seen_ ? double(tl_rss_max_) : kNaN;
       s.footprint_bytes = latest_.footprint_bytes;
-      s.system_cpu_percent = sys_pct;
+      s.system_cpu_percent = latest_.system_cpu_percent;
       s.system_memory_percent = latest_.system_memory_percent;
       s.gpu_util_percent = latest_.gpu_util_percent;
       s.gpu_memory_bytes = latest_.gpu_memory_bytes;
@@ -220,10 +228,11 @@ void Sampler::tick(int64_t t) {
     }
   }
 
-  if (do_timeline) {
+  if (do_cpu) {
+    ++next_seq_;
     tl_prev_t_ns_ = t;
     tl_prev_cpu_ns_ = cpu;
-    tl_prev_cpu_ok_ = cpu_ok;
+    tl_prev_threads_.swap(tl_threads_);
     tl_rss_seen_ = false;
     next_thread_ns_ = advance(next_thread_ns_, config_.thread_interval_ns, t);
   }
@@ -235,17 +244,16 @@ void Sampler::tick(int64_t t) {
 
 uint32_t Sampler::open_window() {
   WindowOpen o;
-  // Thread clocks first, process clock after (see finish_window: keeps "(exited threads)"
-  // from being inflated by the threads that keep running meanwhile).
-  probe_.thread_cpu(o.threads, true);
+  int64_t process;
+  read_cpu(process, o.threads);
   o.t_ns = platform::monotonic_ns();
-  if (!probe_.process_cpu_ns(o.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
   uint32_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    o.cpu_ns = exact_cpu_locked(process, o.threads);
     do {
       id = next_id_++;
     } while (id == 0 || index_.count(id) != 0);  // ids wrap after 2^32 windows
@@ -262,11 +270,11 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   if (it == open_.end()) return false;
   WindowClose c;
   c.t_ns = platform::monotonic_ns();
-  if (!probe_.process_cpu_ns(c.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
+  int64_t process;
+  read_cpu(process, c.threads);
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
-  probe_.thread_cpu(c.threads, true);
   c.gpu_backend_present = std::string(gpu_->name()) != "none";
   c.configured_interval_ns = config_.interval_ns;
   WindowAgg agg;
@@ -274,6 +282,7 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
     std::lock_guard<std::mutex> lock(mu_);
     const auto pos = index_.find(id);
     if (pos == index_.end()) return false;  // unreachable: open_ and index_ change together
+    c.cpu_ns = exact_cpu_locked(process, c.threads);
     const size_t i = pos->second;
     agg = windows_[i];
     if (i + 1 != windows_.size()) {

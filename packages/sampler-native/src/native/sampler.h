@@ -36,8 +36,8 @@
 namespace llmmon {
 
 struct SamplerConfig {
-  int64_t interval_ns = 1000000;            // tick: process CPU clock + RSS
-  int64_t thread_interval_ns = 10000000;    // timeline sample incl. per-thread CPU
+  int64_t interval_ns = 1000000;            // tick: RSS
+  int64_t thread_interval_ns = 10000000;    // CPU reading (every thread): timeline sample, CPU slices
   int64_t system_interval_ns = 100000000;   // whole-machine CPU/memory, GPU
   int64_t rescan_interval_ns = 100000000;   // thread list (~10 Hz)
   size_t timeline_capacity = 65536;         // timeline samples kept until drained
@@ -75,7 +75,7 @@ struct TimelineDrain {
 
 struct LatestSample {
   int64_t t_ns = 0;
-  double cpu_percent = kUnknown;  // over the newest complete 10 ms slice
+  double cpu_percent = kUnknown;  // over the newest timeline interval (10 ms)
   double rss_bytes = kUnknown;
   double footprint_bytes = kUnknown;
   double system_cpu_percent = kUnknown;
@@ -131,7 +131,10 @@ class Sampler {
   void begin(int64_t t);  // first tick after start(): baselines
   void tick(int64_t t);
   bool wait_until(int64_t deadline_ns);
-  void thread_step(int64_t t, std::vector<ThreadSample>& out, uint64_t seq);
+  // Reads the process CPU clock, then every thread's CPU clock (fresh thread list).
+  void read_cpu(int64_t& process_ns, std::vector<ThreadCpu>& threads);
+  // The process's CPU time from such a reading, exact for every live thread. Caller holds mu_.
+  int64_t exact_cpu_locked(int64_t process_ns, const std::vector<ThreadCpu>& threads);
 
   const SamplerConfig config_;
   ProcessProbe probe_;
@@ -148,20 +151,19 @@ class Sampler {
   int64_t next_thread_ns_ = 0;
   int64_t next_system_ns_ = 0;
   int64_t next_rescan_ns_ = 0;
-  uint64_t next_seq_ = 1;             // timeline sample numbers
-  int64_t tl_prev_t_ns_ = 0;          // previous timeline sample
+  uint64_t next_seq_ = 1;                   // timeline sample numbers
+  int64_t tl_prev_t_ns_ = 0;                // previous CPU reading
   int64_t tl_prev_cpu_ns_ = 0;
-  bool tl_prev_cpu_ok_ = false;
   std::vector<ThreadCpu> tl_prev_threads_;  // sorted
   std::vector<ThreadCpu> tl_threads_;       // scratch
   uint64_t tl_rss_max_ = 0;
   bool tl_rss_seen_ = false;
-  int64_t slice_start_ns_ = 0;        // global 10 ms slice, for latest()
-  int64_t slice_start_cpu_ns_ = 0;
-  double last_slice_percent_ = kUnknown;
 
   // --- Shared, guarded by mu_ ---
   mutable std::mutex mu_;
+  // Running maximum of (process CPU clock - sum of the live threads' CPU clocks): CPU time of
+  // threads that have exited, as exactly as it can be known (see exact_cpu_locked).
+  int64_t exited_cpu_ns_ = std::numeric_limits<int64_t>::min();
   std::vector<WindowAgg> windows_;                 // dense: the tick walks it
   std::unordered_map<uint32_t, size_t> index_;     // id -> position in windows_
   uint32_t next_id_ = 1;

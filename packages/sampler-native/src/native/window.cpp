@@ -16,11 +16,39 @@ std::optional<double> busy_percent(const CpuCounters& from, const CpuCounters& t
 WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const WindowClose& close) {
   WindowStats s;
   s.wall_ns = std::max<int64_t>(0, close.t_ns - open.t_ns);
-  s.cpu_ns = std::max<int64_t>(0, close.cpu_ns - open.cpu_ns);
+
+  // Per-thread CPU: both lists are sorted by tid. A thread absent at open was born inside the
+  // window, so all its CPU time is inside it. A clock that went backwards means the tid was
+  // reused by a new thread: same rule.
+  int64_t live_ns = 0;
+  auto o = open.threads.begin();
+  for (const ThreadCpu& c : close.threads) {
+    while (o != open.threads.end() && o->tid < c.tid) ++o;
+    int64_t delta = c.cpu_ns;
+    if (o != open.threads.end() && o->tid == c.tid && c.cpu_ns >= o->cpu_ns) delta = c.cpu_ns - o->cpu_ns;
+    live_ns += delta;
+    if (delta > 0) s.threads.push_back({c.tid, std::string(), delta});
+  }
+  // The live threads' exact deltas are a hard lower bound of the process's CPU time; what the
+  // process used beyond them belongs to threads that exited inside the window (gone from the
+  // close list, kept by the process clock): "(exited threads)".
+  s.cpu_ns = std::max<int64_t>(live_ns, close.cpu_ns - open.cpu_ns);
+  const int64_t exited_ns = s.cpu_ns - live_ns;
+  if (exited_ns > 0) s.threads.push_back({std::nullopt, kExitedThreadsName, exited_ns});
+  std::sort(s.threads.begin(), s.threads.end(), [](const ThreadShare& a, const ThreadShare& b) {
+    if (a.cpu_ns != b.cpu_ns) return a.cpu_ns > b.cpu_ns;
+    return a.tid.value_or(-1) < b.tid.value_or(-1);
+  });
+
   s.avg_cpu_percent = s.wall_ns > 0 ? 100.0 * double(s.cpu_ns) / double(s.wall_ns) : 0.0;
-  // The whole window is itself a span of >= 10 ms (when it is that long), so the peak is never
-  // below the average; a window shorter than one slice reports its average.
-  s.peak_cpu_percent = std::max(agg.peak_slice_percent, s.avg_cpu_percent);
+  // Slices end at the sampler's CPU readings; the last one ends at close. The whole window is
+  // itself a span of >= 10 ms (when it is that long), so the peak is never below the average;
+  // a window shorter than one slice reports its average.
+  double peak = agg.peak_slice_percent;
+  const int64_t tail_ns = close.t_ns - agg.slice_start_ns;
+  if (tail_ns >= kMinSliceNs)
+    peak = std::max(peak, 100.0 * double(close.cpu_ns - agg.slice_start_cpu_ns) / double(tail_ns));
+  s.peak_cpu_percent = std::max(peak, s.avg_cpu_percent);
 
   s.rss_start = open.rss;
   s.rss_end = close.rss;
@@ -39,29 +67,6 @@ WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const Wi
   else if (close.system_prev.seq != 0 && close.system_last.seq > close.system_prev.seq)
     s.system_cpu_percent = busy_percent(close.system_prev.cpu, close.system_last.cpu);
   s.system_memory_percent = close.system_memory_percent;
-
-  // Per-thread CPU: both lists are sorted by tid. A thread absent at open was born inside the
-  // window, so all its CPU time is inside it. A clock that went backwards means the tid was
-  // reused by a new thread: same rule.
-  int64_t live_ns = 0;
-  auto o = open.threads.begin();
-  for (const ThreadCpu& c : close.threads) {
-    while (o != open.threads.end() && o->tid < c.tid) ++o;
-    int64_t delta = c.cpu_ns;
-    if (o != open.threads.end() && o->tid == c.tid && c.cpu_ns >= o->cpu_ns) delta = c.cpu_ns - o->cpu_ns;
-    live_ns += delta;
-    if (delta > 0) s.threads.push_back({c.tid, std::string(), delta});
-  }
-  // Threads that exited inside the window are gone from the close list, but the process clock
-  // kept their time. Readings are ordered (threads then process clock at open, process clock
-  // then threads at close) so the running threads' own drift makes this remainder smaller,
-  // never larger: it does not invent CPU time.
-  const int64_t exited_ns = s.cpu_ns - live_ns;
-  if (exited_ns > 0) s.threads.push_back({std::nullopt, kExitedThreadsName, exited_ns});
-  std::sort(s.threads.begin(), s.threads.end(), [](const ThreadShare& a, const ThreadShare& b) {
-    if (a.cpu_ns != b.cpu_ns) return a.cpu_ns > b.cpu_ns;
-    return a.tid.value_or(-1) < b.tid.value_or(-1);
-  });
 
   if (close.gpu_backend_present) {
     GpuWindow g;

@@ -18,8 +18,11 @@
 
 namespace llmmon {
 
-// Peak CPU % is measured over slices of at least this length (DESIGN.md: "10 ms slices").
+// Peak CPU % is measured over slices of about this length (DESIGN.md: "10 ms slices"). Slices
+// end at the sampler's CPU readings (the timeline interval, default 10 ms); a slice counts once it
+// is at least kMinSliceNs long, so a reading that wakes a little early does not merge two slices.
 constexpr int64_t kCpuSliceNs = 10000000;
+constexpr int64_t kMinSliceNs = 9000000;
 
 // A whole-machine CPU reading of the slow loop, numbered so windows can tell whether a newer
 // one arrived while they were open.
@@ -34,7 +37,7 @@ struct WindowAgg {
   int64_t first_tick_ns = 0;
   int64_t last_tick_ns = 0;
   uint64_t rss_max = 0;
-  // Current CPU slice: starts at open, then at every tick that closes a slice.
+  // Current CPU slice: starts at open, then at every CPU reading that closes a slice.
   int64_t slice_start_ns = 0;
   int64_t slice_start_cpu_ns = 0;
   double peak_slice_percent = -1;  // < 0: no slice completed yet
@@ -49,16 +52,20 @@ struct WindowAgg {
   WindowAgg(uint32_t window_id, int64_t t_ns, int64_t cpu_ns, uint64_t rss)
       : id(window_id), rss_max(rss), slice_start_ns(t_ns), slice_start_cpu_ns(cpu_ns) {}
 
-  void on_tick(int64_t t_ns, int64_t cpu_ns, bool cpu_ok, uint64_t rss, bool rss_ok) {
+  // Every tick: RSS.
+  void on_tick(int64_t t_ns, uint64_t rss, bool rss_ok) {
     if (ticks++ == 0) first_tick_ns = t_ns;
     last_tick_ns = t_ns;
     if (rss_ok && rss > rss_max) rss_max = rss;
-    if (cpu_ok && t_ns - slice_start_ns >= kCpuSliceNs) {
-      const double pct = 100.0 * double(cpu_ns - slice_start_cpu_ns) / double(t_ns - slice_start_ns);
-      if (pct > peak_slice_percent) peak_slice_percent = pct;
-      slice_start_ns = t_ns;
-      slice_start_cpu_ns = cpu_ns;
-    }
+  }
+
+  // Every CPU reading (timeline interval): process CPU time, exact (see Sampler::exact_cpu).
+  void on_cpu(int64_t t_ns, int64_t cpu_ns) {
+    if (t_ns - slice_start_ns < kMinSliceNs) return;
+    const double pct = 100.0 * double(cpu_ns - slice_start_cpu_ns) / double(t_ns - slice_start_ns);
+    if (pct > peak_slice_percent) peak_slice_percent = pct;
+    slice_start_ns = t_ns;
+    slice_start_cpu_ns = cpu_ns;
   }
 
   void on_gpu(const GpuReading& g) {
@@ -76,7 +83,7 @@ struct WindowAgg {
 
 struct WindowOpen {
   int64_t t_ns = 0;
-  int64_t cpu_ns = 0;
+  int64_t cpu_ns = 0;  // process CPU, exact estimate (Sampler::exact_cpu)
   uint64_t rss = 0;
   std::optional<uint64_t> rss_high_water;
   std::vector<ThreadCpu> threads;  // sorted by tid
@@ -86,7 +93,7 @@ struct WindowOpen {
 // The readings taken at close, plus what the Sampler knew then.
 struct WindowClose {
   int64_t t_ns = 0;
-  int64_t cpu_ns = 0;
+  int64_t cpu_ns = 0;  // process CPU, exact estimate (Sampler::exact_cpu)
   uint64_t rss = 0;
   std::optional<uint64_t> rss_high_water;
   std::vector<ThreadCpu> threads;  // sorted by tid
