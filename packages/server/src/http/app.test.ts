@@ -19,7 +19,7 @@ import {
 } from '@llmmon/core/schema';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
+import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
 import { welchTest } from '../stats/welch.js';
 import { Store } from '../store/store.js';
 import { createApp, type LlmmonApp } from './app.js';
@@ -47,7 +47,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   });
 const getJson = async <T>(path: string, status = 200): Promise<T> => {
   const res = await app.request(path);
-  const body = await res.json();
+  const body = await json(res);
   expect(res.status, JSON.stringify(body)).toBe(status);
   return body as T;
 };
@@ -76,7 +76,7 @@ describe('ingest and read back', () => {
     const file = metricsFile('r1', 12);
     const first = await post('/api/runs', file);
     expect(first.status).toBe(201);
-    expect(await first.json()).toEqual({
+    expect(await json(first)).toEqual({
       run_id: 'r1',
       created: true,
       operations: { received: 12, inserted: 12, duplicates: 0 },
@@ -85,7 +85,7 @@ describe('ingest and read back', () => {
     });
     const second = await post('/api/runs', file);
     expect(second.status).toBe(200);
-    expect((await second.json()).operations).toEqual({ received: 12, inserted: 0, duplicates: 12 });
+    expect((await json(second)).operations).toEqual({ received: 12, inserted: 0, duplicates: 12 });
     const { runs } = await getJson<RunsResponse>('/api/runs');
     expect(runs).toHaveLength(1);
     expect(runs[0]!.operations).toBe(12);
@@ -240,7 +240,7 @@ describe('exports', () => {
     const file = metricsFile('r1', 9);
     await post('/api/runs', file);
     const res = await app.request('/api/runs/r1/export.json');
-    expect(normalizeMetrics(await res.json())).toEqual(MetricsFileSchema.parse(file) as MetricsFile);
+    expect(normalizeMetrics(await json(res))).toEqual(MetricsFileSchema.parse(file) as MetricsFile);
   });
 });
 
@@ -317,7 +317,7 @@ describe('bad input changes nothing', () => {
   ])('%s → %s', async (_, send, status, message) => {
     const before = await snapshot();
     const res = await send();
-    const body = await res.json();
+    const body = await json(res);
     expect(res.status).toBe(status);
     expect(Object.keys(body)).toEqual(['error']);
     expect(body.error).toMatch(message);
@@ -334,7 +334,7 @@ describe('bad input changes nothing', () => {
       body: JSON.stringify(metricsFile('big', 50)),
     });
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatch(/^body: larger than the server's limit/);
+    expect((await json(res)).error).toMatch(/^body: larger than the server's limit/);
     expect(await snapshot()).toEqual(before);
     small.shutdown();
   });
@@ -377,7 +377,7 @@ describe('/api/query sandbox', () => {
       'SELECT model_name, count(*) AS n, max("timestamp") AS last FROM operations GROUP BY 1 ORDER BY 1',
     );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as QueryResponse;
+    const body = (await json(res)) as QueryResponse;
     expect(body.columns).toEqual([
       { name: 'model_name', type: 'VARCHAR' },
       { name: 'n', type: 'BIGINT' },
@@ -435,16 +435,16 @@ describe('/api/query sandbox', () => {
     const before = await snapshot();
     const res = await q(sql);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(message);
+    expect((await json(res)).error).toMatch(message);
     expect(await snapshot()).toEqual(before);
-    expect((await (await q('SELECT count(*) FROM operations')).json()).rows).toEqual([[10]]);
+    expect((await json(await q('SELECT count(*) FROM operations'))).rows).toEqual([[10]]);
   });
 
   it('refuses COPY even into the one folder the sandbox allows (the statement check)', async () => {
     const inside = join(store.db.scratchDir, 'copy.csv');
     const res = await q(`COPY operations TO '${inside}'`);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('sql: only SELECT queries are allowed (statement 1 is COPY)');
+    expect((await json(res)).error).toBe('sql: only SELECT queries are allowed (statement 1 is COPY)');
     expect(existsSync(inside)).toBe(false);
   });
 
@@ -457,14 +457,14 @@ describe('/api/query sandbox', () => {
       body: JSON.stringify({ sql: 'SELECT count(*) FROM range(1000000000000) t1' }),
     });
     expect(res.status).toBe(408);
-    expect((await res.json()).error).toMatch(/time limit/);
+    expect((await json(res)).error).toMatch(/time limit/);
     expect(performance.now() - started).toBeLessThan(20_000);
     const after = await quick.request('/api/query', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ sql: 'SELECT 42' }),
     });
-    expect((await after.json()).rows).toEqual([[42]]);
+    expect((await json(after)).rows).toEqual([[42]]);
     quick.shutdown();
   });
 });

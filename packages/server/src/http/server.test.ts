@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveOperationsEvent, RunsResponse } from '@llmmon/core/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsFile, operation, runHeader, tempDir } from '../../test/support.js';
+import { json, metricsFile, operation, runHeader, tempDir } from '../../test/support.js';
 import { Store } from '../store/store.js';
 import { type RunningServer, startServer } from './server.js';
 
@@ -55,7 +55,7 @@ describe('startServer', () => {
   it('listens on 127.0.0.1 on a free port', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${server.url}/api/health`);
-    expect((await res.json()).status).toBe('ok');
+    expect((await json(res)).status).toBe('ok');
   });
 
   it('refuses to listen beyond loopback without a token', async () => {
@@ -100,7 +100,7 @@ describe('startServer', () => {
         }
       }),
     );
-    const health = await (await fetch(`${server.url}/api/health`)).json();
+    const health = await json(await fetch(`${server.url}/api/health`));
     expect(health.operations).toBe(20 * perClient * perBatch);
     const { runs } = (await (await fetch(`${server.url}/api/runs`)).json()) as RunsResponse;
     expect(runs.map((r) => r.operations).sort()).toEqual([1000, 1000, 1000, 1000]);
