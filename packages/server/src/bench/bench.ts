@@ -81,14 +81,14 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   const dbPath = path.resolve(cwd, options.db ?? 'data/llmmon.duckdb');
 
   const progress = createProgress(options.stderr ?? process.stderr);
-  progress.log(
-    `llmmon bench "${config.name}": ${config.models.length} model(s) × ${config.prompts.length} prompts (${config.promptSource}), ` +
-      `${config.warmupRuns} warm-up, ${config.repetitions} repetitions, ${config.maxTokens} max tokens, concurrency ${config.concurrency}`,
-  );
   const models = await prepareModels(config, {
     onStatus: (line) => progress.log(line),
     ...(options.cacheDir && { cacheDir: options.cacheDir }),
   });
+  progress.log(
+    `llmmon bench "${config.name}": ${models.length} model(s) × ${config.prompts.length} prompts (${config.promptSource}), ` +
+      `${config.warmupRuns} warm-up, ${config.repetitions} repetitions, ${config.maxTokens} max tokens, concurrency ${config.concurrency}`,
+  );
 
   let served: ServedModelProcess | null = null;
   const monitor = new LLMMonitor({

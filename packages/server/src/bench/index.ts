@@ -2,6 +2,26 @@
  * `@llmmon/server/bench`: what `llmmon bench` is made of, for programs that want to run a bench
  * or serve a local model over HTTP themselves.
  */
+
+export {
+  type BenchCommandOptions,
+  type BenchOutcome,
+  BenchStoreError,
+  runBenchCommand,
+} from './bench.js';
+export {
+  type BenchConfig,
+  BenchConfigError,
+  type BenchConfigInput,
+  BenchConfigSchema,
+  type BenchOverrides,
+  benchConfigHash,
+  DEFAULT_CONFIG_FILE,
+  DEFAULT_MODELS,
+  loadBenchConfig,
+  type ModelEntry,
+  parseModelSpec,
+} from './config.js';
 export {
   chatPrompt,
   type LocalServer,
@@ -10,3 +30,7 @@ export {
   type ServedRequest,
   startLocalServer,
 } from './local-server.js';
+export { type PreparedModel, prepareModels } from './models.js';
+export { BUILTIN_PROMPTS, readPromptsFile } from './prompts.js';
+export { ModelLoadError, planRuns, runBench } from './runner.js';
+export { type BenchModelSummary, formatBenchTable, summarizeBench } from './summary.js';
