@@ -5,6 +5,7 @@
 export * from './alert.js';
 export * from './api.js';
 export * from './csv.js';
+export * from './docs.js';
 export * from './field.js';
 export * from './live.js';
 export * from './metrics-file.js';

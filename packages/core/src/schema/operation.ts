@@ -93,10 +93,15 @@ export const OPERATION_FIELDS = {
     unit: 'requests',
     description: 'HTTP requests made inside the operation (fetch/undici and node:http)',
   }),
-  net_bytes_sent: field.integerOrNull({ unit: 'bytes', description: 'Request bytes sent (headers + body)' }),
+  net_bytes_sent: field.integerOrNull({
+    unit: 'bytes',
+    description:
+      'HTTP request bytes written to the connection: request line, headers, body (plaintext for HTTPS)',
+  }),
   net_bytes_received: field.integerOrNull({
     unit: 'bytes',
-    description: 'Response bytes received (headers + body)',
+    description:
+      'HTTP response bytes read from the connection: status line, headers, body (plaintext for HTTPS)',
   }),
   sample_count: field.integerOrNull({ description: 'Sampler ticks inside the operation' }),
   sampler: field.enumOrNull(['native', 'js'], { description: 'Which sampler measured the operation' }),
