@@ -293,6 +293,42 @@ describe('operations', () => {
   });
 });
 
+describe('alerts', () => {
+  it('emits an alert event for a value above its threshold, and keeps it', async () => {
+    const m = monitor({
+      sampler: 'js',
+      thresholds: { duration_seconds: 0.05, text_length: 100 },
+      logAlerts: false,
+    });
+    const events: unknown[] = [];
+    m.on('alert', (a) => events.push(a));
+    await m.trackOperation('m', 'slow', 10, () => sleep(80));
+    await m.trackOperation('m', 'fast', 10, () => 1);
+    expect(events).toEqual([
+      expect.objectContaining({
+        metric: 'duration_seconds',
+        threshold: 0.05,
+        model_name: 'm',
+        operation: 'slow',
+        seq: 0,
+      }),
+    ]);
+    expect(m.alerts).toEqual(events);
+    expect((events[0] as { value: number }).value).toBe(m.operations[0]!.duration_seconds);
+  });
+
+  it('does not let a throwing alert listener change the operation', async () => {
+    const m = monitor({ sampler: 'js', thresholds: { text_length: 0 }, logAlerts: false });
+    m.on('alert', () => {
+      throw new Error('listener bug');
+    });
+    const uncaught = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve));
+    await expect(m.trackOperation('m', 'x', 1, () => 'result')).resolves.toBe('result');
+    expect(m.operations).toHaveLength(1);
+    expect(((await uncaught) as Error).message).toBe('listener bug');
+  });
+});
+
 describe('summary', () => {
   it('prints an aligned per-model table', async () => {
     const m = monitor({ sampler: 'js', runName: 'table' });
