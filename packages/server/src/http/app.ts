@@ -40,7 +40,6 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { literal } from '../db/tables.js';
-import { compareModels } from '../store/compare.js';
 import { COPY_OPTIONS } from '../store/export-sql.js';
 import { checkReadOnly, runUserQuery, withTimeLimit } from '../store/query.js';
 import type { IngestResult, Store } from '../store/store.js';
@@ -276,35 +275,15 @@ export function createApp(options: AppOptions): LlmmonApp {
   // ── analysis ────────────────────────────────────────────────────────────────────────────────
   app.get('/api/compare', async (c) => {
     const q = query(c, CompareQuerySchema);
-    const exclude = excluded(q);
-    const runs = await store.runSummaries(q.runs);
-    const rows = await store.modelStats(q.runs, exclude);
-    return c.json({
-      runs,
-      baseline: q.runs[0]!,
-      alpha: q.alpha,
-      excluded_operations: exclude,
-      models: compareModels(q.runs, rows, q.alpha),
-    } satisfies CompareResponse);
+    return c.json((await store.compare(q.runs, q.alpha, excluded(q))) satisfies CompareResponse);
   });
 
   app.get('/api/models/:model/history', async (c) => {
     const model = c.req.param('model');
     const q = query(c, HistoryQuerySchema);
-    const exclude = excluded(q);
-    const history = await store.modelHistory(model, q.limit, exclude);
+    const history = await store.history(model, q.limit, excluded(q));
     if (!history) throw new ApiHttpError(404, `model ${JSON.stringify(model)} not found in any run`);
-    const { microsToIso } = await import('../db/timestamps.js');
-    return c.json({
-      model_name: model,
-      excluded_operations: exclude,
-      points: history.refs
-        .filter((r) => history.stats.has(r.id))
-        .map((r) => ({
-          run: { id: r.id, name: r.name, started_at: microsToIso(r.started_at), hostname: r.hostname },
-          stats: history.stats.get(r.id)!,
-        })),
-    } satisfies HistoryResponse);
+    return c.json(history satisfies HistoryResponse);
   });
 
   app.post('/api/query', async (c) => {

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import {
   type Alert,
+  type CompareResponse,
   type DeleteRunResponse,
+  type HistoryResponse,
   type IngestCounts,
   type IngestResponse,
   type MetricsFile,
@@ -26,7 +28,8 @@ import { type Database, DEFAULT_DB_PATH, openDatabase } from '../db/database.js'
 import { migrate, storedColumns } from '../db/migrations.js';
 import { appendRecords, rowReader, selectColumns } from '../db/records.js';
 import { ALERTS, ident, literal, OPERATIONS, RUNS, SAMPLES, type Table } from '../db/tables.js';
-import { isoToMicros } from '../db/timestamps.js';
+import { isoToMicros, microsToIso } from '../db/timestamps.js';
+import { compareModels } from './compare.js';
 import { InputError, NotFoundError } from './errors.js';
 import { runSummariesSql, toRunSummary } from './runs-sql.js';
 import { type ModelStatsRow, modelStats } from './stats-sql.js';
@@ -528,6 +531,38 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         .map(toModelStatsRow);
       return { refs: refs.reverse(), stats: new Map(stats.map((s) => [s.run_id, s.stats])) };
     });
+  }
+
+  /**
+   * Compares runs model by model; `ids[0]` is the baseline (see compare.ts).
+   * @throws NotFoundError naming unknown runs
+   */
+  async compare(ids: readonly string[], alpha: number, exclude: readonly string[]): Promise<CompareResponse> {
+    const runs = await this.runSummaries(ids);
+    const rows = await this.modelStats(ids, exclude);
+    return {
+      runs,
+      baseline: ids[0]!,
+      alpha,
+      excluded_operations: [...exclude],
+      models: compareModels(ids, rows, alpha),
+    };
+  }
+
+  /** A model's statistics per run, oldest run first; null when no run has the model. */
+  async history(model: string, limit: number, exclude: readonly string[]): Promise<HistoryResponse | null> {
+    const history = await this.modelHistory(model, limit, exclude);
+    if (!history) return null;
+    return {
+      model_name: model,
+      excluded_operations: [...exclude],
+      points: history.refs
+        .filter((r) => history.stats.has(r.id))
+        .map((r) => ({
+          run: { id: r.id, name: r.name, started_at: microsToIso(r.started_at), hostname: r.hostname },
+          stats: history.stats.get(r.id)!,
+        })),
+    };
   }
 
   /** Writes a run's operations (by seq) with DuckDB COPY into the scratch folder; returns the path. */
