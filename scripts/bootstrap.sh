@@ -12,7 +12,7 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
 fi
 
 # Debian packages: command that proves it is there -> package that brings it.
-declare -A need=([cmake]=cmake [g++]=g++ [chromium]=chromium)
+declare -A need=([cmake]=cmake [g++]=g++ [chromium]=chromium [promtool]=prometheus)
 missing=()
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done
 if [ ${#missing[@]} -gt 0 ]; then
