@@ -33,26 +33,41 @@ describe('Sampler windows: peak RSS', () => {
     expect(Math.abs(stats.rss_end_bytes - process.memoryUsage.rss())).toBeLessThan(16 * MiB);
   });
 
-  it('catches every 20 ms spike from its 1 ms ticks alone (below the high-water mark), while the event loop is blocked', () => {
-    testing.spikeRss(512 * MiB, 1); // lifts the process high-water mark above every spike below
-    const hwm = highWaterBytes();
-    const spikes = 25;
-    let caught = 0;
-    const misses: string[] = [];
-    for (let i = 0; i < spikes; i++) {
-      const id = sampler.openWindow();
-      testing.spikeRss(128 * MiB, 20);
-      const s = sampler.closeWindow(id);
-      if (s.rss_peak_bytes - s.rss_start_bytes >= 120 * MiB) caught++;
-      else
-        misses.push(
-          `${((s.rss_peak_bytes - s.rss_start_bytes) / MiB).toFixed(1)} MiB in ${s.sample_count} ticks`,
-        );
+  it('every tick during a 20 ms spike lands in the peak, below the high-water mark, with the event loop blocked', () => {
+    // Ticks every 1 ms and a timeline sample at every tick, to see which ticks ran during each hold.
+    const fine = new Sampler({ intervalMs: 1, threadIntervalMs: 1 }).start();
+    try {
+      testing.spikeRss(512 * MiB, 1); // lifts the process high-water mark above every spike below
+      const hwm = highWaterBytes();
+      const spikes = 25;
+      const results = [];
+      for (let i = 0; i < spikes; i++) {
+        const id = fine.openWindow();
+        const spike = testing.spikeRss(128 * MiB, 20);
+        results.push({ spike, stats: fine.closeWindow(id) });
+      }
+      const batch = fine.timeline();
+      // The high-water mark did not move: whatever the windows saw came from their ticks.
+      expect(highWaterBytes()).toBe(hwm);
+      let sampled = 0;
+      const misses: string[] = [];
+      for (const { spike, stats } of results) {
+        // (A tick reads RSS a few µs after its timestamp: leave the hold's last 0.5 ms out.)
+        const during = batch.t.filter((t) => t > spike.hold_from && t < spike.hold_to - 0.0005).length;
+        const seen = stats.rss_peak_bytes - stats.rss_start_bytes;
+        if (during > 0) sampled++;
+        // Whenever the sampler ran while the 128 MiB were resident, the window's peak has them.
+        if (during > 0 && seen < 120 * MiB)
+          misses.push(`${(seen / MiB).toFixed(1)} MiB, ${during} ticks in the hold`);
+      }
+      expect(misses).toEqual([]);
+      // On an idle machine the sampler runs during every hold; a machine loaded many times over
+      // may starve it now and then (the benchmark reports the catch rate with the load average).
+      console.info(`20 ms spikes with ticks inside them: ${sampled}/${spikes}`);
+      expect(sampled).toBeGreaterThanOrEqual(spikes * 0.8);
+    } finally {
+      fine.stop();
     }
-    // The high-water mark did not move, so the peaks above came from the ticks.
-    expect(highWaterBytes()).toBe(hwm);
-    expect(misses).toEqual([]);
-    expect(caught).toBe(spikes);
   });
 
   it('a new all-time peak is exact even when shorter than a tick (kernel high-water mark)', () => {

@@ -27,8 +27,13 @@ export interface Testing {
   ParkedThreads: new (
     count: number,
   ) => { tids(): number[]; release(): void };
-  /** Maps `bytes`, writes every page, holds them `holdMs` (the calling thread blocks), unmaps. */
-  spikeRss(bytes: number, holdMs: number): number;
+  /**
+   * Maps `bytes`, writes every page, holds them `holdMs` (the calling thread blocks), unmaps.
+   * `hold_from`/`hold_to`: when all of them were resident, in seconds on the samples' clock.
+   */
+  spikeRss(bytes: number, holdMs: number): { bytes: number; hold_from: number; hold_to: number };
+  /** CPU seconds the calling thread spends sleeping to `ticks` absolute deadlines (no work). */
+  sleepLoopCpu(ticks: number, intervalMs: number): number;
 }
 
 export const TESTING_ADDON = fileURLToPath(

@@ -153,9 +153,10 @@ bool ProcessProbe::rss_bytes(uint64_t& out) {
 
 bool ProcessProbe::rss_high_water_bytes(uint64_t& out) {
   // ru_maxrss = max(the mm's recorded hiwater_rss, current RSS), kB: the same number as
-  // VmHWM in /proc/self/status, for the price of one syscall.
+  // VmHWM in /proc/self/status, for the price of one syscall. RUSAGE_THREAD reads the same
+  // (process-wide) mm high-water mark without summing every thread's times as RUSAGE_SELF does.
   rusage ru;
-  if (::getrusage(RUSAGE_SELF, &ru) != 0) return false;
+  if (::getrusage(RUSAGE_THREAD, &ru) != 0 && ::getrusage(RUSAGE_SELF, &ru) != 0) return false;
   out = uint64_t(ru.ru_maxrss) * 1024u;
   return true;
 }

@@ -7,7 +7,10 @@
 //     .release(): void                                    lets them exit; joins them
 //   new ParkedThreads(count: number)                      idle native threads (thread-count load)
 //     .tids(): number[]   .release(): void
-//   spikeRss(bytes: number, holdMs: number): number       map, touch, hold, unmap; blocks
+//   spikeRss(bytes: number, holdMs: number): { bytes, hold_from, hold_to }
+//                                                         map, touch, hold, unmap; blocks
+//   sleepLoopCpu(ticks: number, intervalMs: number): number   CPU seconds a bare absolute-deadline
+//                                                         sleep loop costs (the floor of any sampler)
 //
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
@@ -176,19 +179,40 @@ Napi::Value BurnCpu(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(burn(cpu_ns)) / 1e9);
 }
 
-// spikeRss(bytes: number, holdMs: number): number   (bytes made resident, then released)
-// Anonymous private memory: each page is written, so it is resident until munmap returns it.
-// The calling (JS) thread sleeps while holding it: the event loop does not run.
+// spikeRss(bytes: number, holdMs: number): { bytes: number; hold_from: number; hold_to: number }
+// Anonymous private memory: every page is written, so `bytes` are resident from hold_from to
+// hold_to (seconds on the samples' clock), then munmap returns them. The calling (JS) thread
+// sleeps while holding: the event loop does not run.
 Napi::Value SpikeRss(const Napi::CallbackInfo& info) {
   const size_t bytes = size_t(PositiveArg(info, 0, "bytes"));
   const double hold_ms = PositiveArg(info, 1, "holdMs");
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw Napi::Error::New(info.Env(), std::string("mmap: ") + std::strerror(errno));
   std::memset(p, 1, bytes);
-  const int64_t hold_ns = int64_t(hold_ms * 1e6);
-  platform::sleep_until(platform::monotonic_ns() + hold_ns);
+  const int64_t from = platform::monotonic_ns();
+  platform::sleep_until(from + int64_t(hold_ms * 1e6));
+  const int64_t to = platform::monotonic_ns();
   ::munmap(p, bytes);
-  return Napi::Number::New(info.Env(), double(bytes));
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("bytes", double(bytes));
+  out.Set("hold_from", double(from) / 1e9);
+  out.Set("hold_to", double(to) / 1e9);
+  return out;
+}
+
+// sleepLoopCpu(ticks: number, intervalMs: number): number
+// The CPU this thread spends doing nothing but sleeping to `ticks` absolute deadlines, the
+// way the sampler does: what waking up costs on this machine, before any sampling work.
+Napi::Value SleepLoopCpu(const Napi::CallbackInfo& info) {
+  const int64_t ticks = int64_t(PositiveArg(info, 0, "ticks"));
+  const int64_t interval_ns = int64_t(PositiveArg(info, 1, "intervalMs") * 1e6);
+  const int64_t start = thread_cpu_ns();
+  int64_t next = platform::monotonic_ns();
+  for (int64_t i = 0; i < ticks; ++i) {
+    next += interval_ns;
+    platform::sleep_until(next);
+  }
+  return Napi::Number::New(info.Env(), double(thread_cpu_ns() - start) / 1e9);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -196,6 +220,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ParkedThreads", ParkedThreads::Define(env));
   exports.Set("burnCpu", Napi::Function::New<BurnCpu>(env, "burnCpu"));
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
+  exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
   return exports;
 }
 
