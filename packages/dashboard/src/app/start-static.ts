@@ -13,9 +13,12 @@ export async function startStatic(target: HTMLElement): Promise<void> {
         'this page carries no run: it is the dashboard template. Make a dashboard with "llmmon dashboard FILE".',
       );
     }
+    performance.mark('llmmon:start');
     const file = await decodeEnvelope(JSON.parse(text));
+    performance.mark('llmmon:data-decoded');
     document.title = `${file.run.name ?? file.run.id} · llmmon`;
     mount(StaticApp, { target, props: { file } });
+    performance.mark('llmmon:mounted');
   } catch (e) {
     mount(ErrorState, {
       target,

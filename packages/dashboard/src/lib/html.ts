@@ -11,9 +11,11 @@ import {
   DATA_PLACEHOLDER,
   type DataEnvelope,
   EMBED_FORMAT,
+  type Encoding,
   escapeJsonForHtml,
   INLINE_JSON_LIMIT,
 } from '../model/embed.js';
+import { packMetrics } from '../model/packed.js';
 import { staticTemplatePath } from './paths.js';
 
 /**
@@ -47,13 +49,18 @@ function readTemplate(): string {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The data block's JSON: inline for small runs, gzip + base64 above `INLINE_JSON_LIMIT`. */
-export function encodeEnvelope(file: MetricsFile): string {
-  const json = JSON.stringify(file);
-  const envelope: DataEnvelope =
-    json.length <= INLINE_JSON_LIMIT
-      ? { format: EMBED_FORMAT, encoding: 'json', data: file }
-      : { format: EMBED_FORMAT, encoding: 'gzip-base64', data: gzipSync(json).toString('base64') };
+/**
+ * The data block's JSON: the file itself for runs up to `INLINE_JSON_LIMIT` characters of JSON,
+ * else its columns (`packMetrics`), gzipped, in base64. `encoding` forces one (tests, benchmarks).
+ */
+export function encodeEnvelope(file: MetricsFile, encoding?: Encoding): string {
+  const inline = encoding ? encoding === 'json' : JSON.stringify(file).length <= INLINE_JSON_LIMIT;
+  let envelope: DataEnvelope;
+  if (inline) envelope = { format: EMBED_FORMAT, encoding: 'json', data: file };
+  else {
+    const { header, bytes } = packMetrics(file);
+    envelope = { format: EMBED_FORMAT, encoding: 'packed', header, data: gzipSync(bytes).toString('base64') };
+  }
   return escapeJsonForHtml(JSON.stringify(envelope));
 }
 
@@ -80,7 +87,7 @@ export function renderDashboardHtml(metrics: unknown): string {
 }
 
 /** `renderDashboardHtml` for a file `normalizeMetrics` already returned (skips validating twice). */
-export function renderValidated(file: MetricsFile): string {
+export function renderValidated(file: MetricsFile, encoding?: Encoding): string {
   let html = readTemplate();
   const title = `${file.run.name ?? file.run.id} · llmmon`;
   html = splice(html, '<title>llmmon dashboard</title>', `<title>${escapeHtml(title)}</title>`);
@@ -89,6 +96,6 @@ export function renderValidated(file: MetricsFile): string {
     '<meta charset="utf-8" />',
     `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${STATIC_CSP}" />`,
   );
-  const block = `<script id="${DATA_ELEMENT_ID}" type="application/json">${encodeEnvelope(file)}</script>`;
+  const block = `<script id="${DATA_ELEMENT_ID}" type="application/json">${encodeEnvelope(file, encoding)}</script>`;
   return splice(html, DATA_BLOCK, block, true);
 }

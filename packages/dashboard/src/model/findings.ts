@@ -75,11 +75,15 @@ const median = (xs: readonly number[]) =>
 
 /**
  * The findings of one run, most serious first (warnings, then notices; rule order within).
+ * `summaries` saves computing them again where the caller has them.
  * @example
  * for (const f of findings(file.run, file.operations)) console.log(`${f.title}: ${f.figure}`);
  */
-export function findings(run: RunHeader, records: readonly OperationRecord[]): Finding[] {
-  const summaries = modelSummaries(records);
+export function findings(
+  run: RunHeader,
+  records: readonly OperationRecord[],
+  summaries: readonly ModelSummary[] = modelSummaries(records),
+): Finding[] {
   const byModel = new Map<string, OperationRecord[]>();
   for (const r of records) {
     const list = byModel.get(r.model_name);

@@ -1,6 +1,6 @@
 import { modelComparison, summarize } from '@llmmon/core/schema';
 import { describe, expect, it } from 'vitest';
-import { MODEL_METRICS, modelBars, modelSummaries, STATS_COLUMNS } from './model-metrics.js';
+import { countedByModel, MODEL_METRICS, modelBars, modelSummaries, STATS_COLUMNS } from './model-metrics.js';
 import { rec, series } from './test-support.js';
 
 describe('model metrics', () => {
@@ -23,7 +23,7 @@ describe('model metrics', () => {
   });
 
   it('draws the ModelStats value as the bar and p50/p95 of the same operations as the whisker', () => {
-    const bars = modelBars(records, modelSummaries(records), MODEL_METRICS.duration);
+    const bars = modelBars(countedByModel(records), modelSummaries(records), MODEL_METRICS.duration);
     const a = bars.find((b) => b.model === 'a')!;
     const durations = records.filter(
       (r) => r.model_name === 'a' && r.operation === 'inference' && r.status === 'ok',
