@@ -36,6 +36,19 @@ const MAX_SAMPLES_PER_BATCH = 5000;
 /** Samples kept while the server is unreachable; the oldest go first beyond this (they are also in the file). */
 const MAX_QUEUED_SAMPLES = 200_000;
 
+/** `promise`'s value, or false once `deadline` (ms since the epoch) has passed. */
+async function withDeadline(promise: Promise<boolean>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The server's base URL without trailing slashes.
  * @throws TypeError when it is not an http(s) URL
@@ -65,6 +78,8 @@ export class LivePusher {
   #samples: Sample[] = [];
   #timer: NodeJS.Timeout;
   #sending: Promise<boolean> | null = null;
+  /** Aborts the request in flight (at close, once the flush deadline has passed). */
+  #abort = new AbortController();
   #failures = 0;
   #retryAt = 0;
   #lastError: string | null = null;
@@ -150,7 +165,10 @@ export class LivePusher {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.#options.requestTimeoutMs ?? 10_000),
+        signal: AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(this.#options.requestTimeoutMs ?? 10_000),
+        ]),
       });
       const text = await res.text().catch(() => '');
       if (!res.ok) {
@@ -195,13 +213,12 @@ export class LivePusher {
 
   /**
    * Sends everything queued now, retrying until `timeoutMs` has passed (default 10 s).
-   * Resolves with what is left (empty when all was delivered).
+   * Resolves with what is left (empty when all was delivered); never waits past the deadline.
    */
   async flush(timeoutMs = 10_000): Promise<PushBacklog> {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
-      if (this.#sending) await this.#sending;
-      if (await this.#sendAll()) break;
+      if (await withDeadline(this.#sendAll(), deadline)) break;
       const wait = Math.min(250 * 2 ** attempt, 2000, deadline - Date.now());
       if (wait <= 0) break;
       await new Promise((r) => setTimeout(r, wait));
@@ -213,6 +230,7 @@ export class LivePusher {
   async close(timeoutMs = 10_000): Promise<PushBacklog> {
     const left = await this.flush(timeoutMs);
     clearInterval(this.#timer);
+    this.#abort.abort(new Error('live push closed')); // a request still hanging must not keep the process alive
     if (left.operations || left.samples || this.#droppedSamples) {
       (this.#options.warn ?? ((l: string) => process.stderr.write(`${l}\n`)))(
         `llmmon: live push: not delivered to ${this.serverUrl}: ${left.operations} operations, ` +
