@@ -6,6 +6,7 @@
 export { alertsFor, formatAlert, type NumericOperationField, type Thresholds } from './alerts.js';
 export {
   type BenchmarkOptions,
+  type BenchmarkOutlier,
   type BenchmarkProgress,
   type BenchmarkResult,
   ModelBenchmark,
