@@ -185,6 +185,7 @@ describe('Sampler lifecycle', () => {
     expect(d.running).toBe(false);
     expect(d.thread_tid).toBeNull();
     expect(d.thread_cpu_seconds).toBeGreaterThan(0);
+    expect(d.error).toBeNull();
   });
 
   it('a window opened while stopped still has exact begin/end deltas', () => {

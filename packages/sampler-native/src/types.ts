@@ -178,4 +178,6 @@ export interface SamplerDiagnostics {
   open_windows: number;
   /** How the sampling thread asked the scheduler for prompt wake-ups, or why it could not. */
   wakeups: string;
+  /** Why the sampling thread stopped by itself (it never should); null normally. */
+  error: string | null;
 }

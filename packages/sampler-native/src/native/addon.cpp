@@ -244,6 +244,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     o.Set("tick_work_seconds", Seconds(d.tick_work_ns));
     o.Set("open_windows", double(d.open_windows));
     o.Set("wakeups", d.wakeups);
+    o.Set("error", d.error.empty() ? env.Null() : Napi::String::New(env, d.error));
     return o;
   }
 

@@ -71,6 +71,19 @@ void Sampler::run() {
     std::lock_guard<std::mutex> lock(mu_);
     wakeups_ = std::move(wakeups);
   }
+  try {
+    loop();
+  } catch (const std::exception& e) {
+    // Nothing may escape a std::thread (std::terminate). Record why sampling stopped.
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::string("sampling thread stopped: ") + e.what();
+  }
+  int64_t own_cpu;
+  if (probe_.one_thread_cpu_ns(thread_tid_.load(), own_cpu)) finished_cpu_ns_.fetch_add(own_cpu);
+  thread_tid_.store(0);
+}
+
+void Sampler::loop() {
   int64_t next = platform::monotonic_ns();
   begin(next);
   for (;;) {
@@ -87,18 +100,8 @@ void Sampler::run() {
     tick(woke);
     tick_work_ns_.fetch_add(platform::monotonic_ns() - woke, std::memory_order_relaxed);
   }
-  int64_t own_cpu;
-  if (probe_.one_thread_cpu_ns(thread_tid_.load(), own_cpu)) finished_cpu_ns_.fetch_add(own_cpu);
-  thread_tid_.store(0);
 }
 
-
-void Sampler::read_cpu(int64_t& process_ns, std::vector<ThreadCpu>& threads) {
-  // Process clock first: a thread that runs while the list is read only adds to the threads'
-  // side, so (process - threads) can only come out low, never high (see exact_cpu_locked).
-  if (!probe_.process_cpu_ns(process_ns)) throw std::runtime_error("cannot read the process CPU clock");
-  probe_.thread_cpu(threads, true);
-}
 
 // Why not simply the process CPU clock: Linux adds a running thread's time to it only at
 // scheduler ticks and context switches, so while a thread runs on another CPU the clock lags
@@ -109,17 +112,24 @@ void Sampler::read_cpu(int64_t& process_ns, std::vector<ThreadCpu>& threads) {
 // is the CPU time of threads that have exited (the process clock keeps it): each difference is
 // that time minus the lag of threads running elsewhere; the lag is never negative and exited
 // time only grows, so the running maximum approaches it from below and never overshoots.
-// The process's CPU time is then exited + the live threads' exact clocks.
-int64_t Sampler::exact_cpu_locked(int64_t process_ns, const std::vector<ThreadCpu>& threads) {
+// The process's CPU time is then exited + the live threads' exact clocks: a lower bound, exact
+// for every live thread, and kept monotone (the true value is).
+int64_t Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
+  std::lock_guard<std::mutex> lock(cpu_mu_);
+  // Process clock first: a thread that runs while the list is read only adds to the threads'
+  // side, so (process - threads) can only come out low, never high.
+  int64_t process = 0;
+  const bool process_ok = probe_.process_cpu_ns(process);  // checked at construction; never fails
+  probe_.thread_cpu(threads, true);
   int64_t live = 0;
   for (const ThreadCpu& t : threads) live += t.cpu_ns;
-  exited_cpu_ns_ = std::max(exited_cpu_ns_, process_ns - live);
-  return exited_cpu_ns_ + live;
+  if (process_ok) exited_cpu_ns_ = std::max(exited_cpu_ns_, process - live);
+  cpu_floor_ns_ = std::max(cpu_floor_ns_, exited_cpu_ns_ + live);
+  return cpu_floor_ns_;
 }
 
 void Sampler::begin(int64_t t) {
-  int64_t process = 0;
-  read_cpu(process, tl_prev_threads_);
+  tl_prev_cpu_ns_ = read_cpu(tl_prev_threads_);
   tl_prev_t_ns_ = t;
   tl_rss_seen_ = false;
   probe_.rescan_threads();
@@ -133,7 +143,6 @@ void Sampler::begin(int64_t t) {
   const GpuReading g = gpu_->read();
   next_system_ns_ = t + config_.system_interval_ns;
   std::lock_guard<std::mutex> lock(mu_);
-  tl_prev_cpu_ns_ = exact_cpu_locked(process, tl_prev_threads_);
   if (sys_ok) {
     system_prev_ = system_last_;
     system_last_ = {next_system_seq_++, sys};
@@ -165,12 +174,12 @@ void Sampler::tick(int64_t t) {
   }
   const bool do_cpu = t >= next_thread_ns_;
   const double dt = double(t - tl_prev_t_ns_);
-  int64_t process = 0;
+  int64_t cpu = 0;
   std::vector<ThreadSample> thread_samples;
   uint64_t footprint = 0;
   bool footprint_ok = false;
   if (do_cpu) {
-    read_cpu(process, tl_threads_);
+    cpu = read_cpu(tl_threads_);
     // Per-thread CPU % since the previous reading (both lists sorted by tid). A thread without
     // a previous reading has no interval yet: nothing is recorded for it rather than a guess.
     auto p = tl_prev_threads_.begin();
@@ -184,7 +193,6 @@ void Sampler::tick(int64_t t) {
   }
   const double thread_count = double(probe_.thread_count());
 
-  int64_t cpu = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++ticks_;
@@ -207,7 +215,6 @@ void Sampler::tick(int64_t t) {
     latest_.thread_count = thread_count;
     have_latest_ = true;
     if (do_cpu) {
-      cpu = exact_cpu_locked(process, tl_threads_);
       for (WindowAgg& w : windows_) w.on_cpu(t, cpu);
       latest_.cpu_percent = dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
       latest_.footprint_bytes = footprint_ok ? double(footprint) : kNaN;
@@ -244,8 +251,7 @@ void Sampler::tick(int64_t t) {
 
 uint32_t Sampler::open_window() {
   WindowOpen o;
-  int64_t process;
-  read_cpu(process, o.threads);
+  o.cpu_ns = read_cpu(o.threads);
   o.t_ns = platform::monotonic_ns();
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
@@ -253,7 +259,6 @@ uint32_t Sampler::open_window() {
   uint32_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    o.cpu_ns = exact_cpu_locked(process, o.threads);
     do {
       id = next_id_++;
     } while (id == 0 || index_.count(id) != 0);  // ids wrap after 2^32 windows
@@ -270,8 +275,7 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   if (it == open_.end()) return false;
   WindowClose c;
   c.t_ns = platform::monotonic_ns();
-  int64_t process;
-  read_cpu(process, c.threads);
+  c.cpu_ns = read_cpu(c.threads);
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
@@ -282,7 +286,6 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
     std::lock_guard<std::mutex> lock(mu_);
     const auto pos = index_.find(id);
     if (pos == index_.end()) return false;  // unreachable: open_ and index_ change together
-    c.cpu_ns = exact_cpu_locked(process, c.threads);
     const size_t i = pos->second;
     agg = windows_[i];
     if (i + 1 != windows_.size()) {
@@ -349,6 +352,7 @@ SamplerDiagnostics Sampler::diagnostics() {
   std::lock_guard<std::mutex> lock(mu_);
   d.ticks = ticks_;
   d.wakeups = wakeups_;
+  d.error = error_;
   return d;
 }
 

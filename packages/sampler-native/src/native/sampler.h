@@ -8,8 +8,9 @@
 //    aggregates, the latest sample, the timeline rings, the slow-loop readings, counters.
 //    The cold window data (`open_`) is owner-only and needs no lock.
 //  - Nobody calls into ProcessProbe or GpuBackend while holding `mu_`: the probe takes its own
-//    lock and does file I/O, and a tick must never wait behind it. So the lock order is simply
-//    "mu_ alone".
+//    lock and does file I/O, and a tick must never wait behind it. CPU readings are serialized
+//    by `cpu_mu_` (held around probe calls, never together with `mu_`). Lock order:
+//    cpu_mu_ -> probe's lock; mu_ alone.
 //  - stop() joins the thread; the destructor calls stop(). After stop() returns, the sampling
 //    thread touches nothing. The thread only uses this object's members and libc (no static
 //    objects with destructors), so a process that exits without stopping it (process.exit()
@@ -94,6 +95,7 @@ struct SamplerDiagnostics {
   int64_t tick_work_ns = 0;   // wall time spent inside ticks (not sleeping), summed
   size_t open_windows = 0;
   std::string wakeups;        // what request_prompt_wakeups() did
+  std::string error;          // why the sampling thread stopped by itself; empty normally
 };
 
 class Sampler {
@@ -127,14 +129,14 @@ class Sampler {
   const SamplerConfig& config() const { return config_; }
 
  private:
-  void run();
+  void run();   // thread entry: loop() and what must happen when it ends
+  void loop();
   void begin(int64_t t);  // first tick after start(): baselines
   void tick(int64_t t);
   bool wait_until(int64_t deadline_ns);
-  // Reads the process CPU clock, then every thread's CPU clock (fresh thread list).
-  void read_cpu(int64_t& process_ns, std::vector<ThreadCpu>& threads);
-  // The process's CPU time from such a reading, exact for every live thread. Caller holds mu_.
-  int64_t exact_cpu_locked(int64_t process_ns, const std::vector<ThreadCpu>& threads);
+  // Reads every thread's CPU clock (fresh thread list) into `threads` and returns the process's
+  // CPU time at that moment, exact for every live thread (see the comment in sampler.cpp).
+  int64_t read_cpu(std::vector<ThreadCpu>& threads);
 
   const SamplerConfig config_;
   ProcessProbe probe_;
@@ -159,11 +161,20 @@ class Sampler {
   uint64_t tl_rss_max_ = 0;
   bool tl_rss_seen_ = false;
 
+  // --- CPU readings, guarded by cpu_mu_ ---
+  // The owner thread (open/close) and the sampling thread (every thread interval) both read
+  // CPU clocks. Readings are serialized so that each estimate is built only from readings
+  // taken before it; a reading holds cpu_mu_ for its I/O (~10 us with 10 threads). cpu_mu_ and
+  // mu_ are never held together.
+  std::mutex cpu_mu_;
+  // Running maximum of (process CPU clock - sum of the live threads' CPU clocks): CPU time of
+  // threads that have exited, approached from below.
+  int64_t exited_cpu_ns_ = 0;  // 0 is a valid lower bound to start from
+  // The previous estimate: process CPU time never decreases, and each estimate is a lower bound.
+  int64_t cpu_floor_ns_ = std::numeric_limits<int64_t>::min();
+
   // --- Shared, guarded by mu_ ---
   mutable std::mutex mu_;
-  // Running maximum of (process CPU clock - sum of the live threads' CPU clocks): CPU time of
-  // threads that have exited, as exactly as it can be known (see exact_cpu_locked).
-  int64_t exited_cpu_ns_ = std::numeric_limits<int64_t>::min();
   std::vector<WindowAgg> windows_;                 // dense: the tick walks it
   std::unordered_map<uint32_t, size_t> index_;     // id -> position in windows_
   uint32_t next_id_ = 1;
@@ -178,6 +189,7 @@ class Sampler {
   std::optional<double> system_memory_percent_;
   GpuReading gpu_last_;
   std::string wakeups_;
+  std::string error_;
 
   // --- Owner (JS) thread only ---
   std::unordered_map<uint32_t, WindowOpen> open_;
