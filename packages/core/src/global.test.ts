@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/support/ground-truth.js';
+import { samplerFromEnv } from './env.js';
 import { getMonitor, monitorOptionsFromEnv } from './global.js';
+import { LLMMonitor } from './monitor.js';
 
 describe('getMonitor', () => {
   it('reads its options from the environment', () => {
@@ -29,6 +31,22 @@ describe('getMonitor', () => {
     expect(() => monitorOptionsFromEnv({ LLMMON_SAMPLER: 'gpu' })).toThrow(
       'LLMMON_SAMPLER must be auto, native or js, got "gpu"',
     );
+  });
+
+  it('takes the sampler of every monitor without a sampler option from LLMMON_SAMPLER', async () => {
+    expect(samplerFromEnv({})).toBeUndefined();
+    const saved = process.env.LLMMON_SAMPLER;
+    process.env.LLMMON_SAMPLER = 'js';
+    try {
+      const m = new LLMMonitor({ outputDir: tempDir(), journal: false });
+      expect(m.samplerInfo.kind).toBe('js');
+      await m.close();
+      process.env.LLMMON_SAMPLER = 'fast';
+      expect(() => new LLMMonitor({ journal: false })).toThrow('LLMMON_SAMPLER must be auto, native or js');
+    } finally {
+      if (saved === undefined) delete process.env.LLMMON_SAMPLER;
+      else process.env.LLMMON_SAMPLER = saved;
+    }
   });
 
   it('returns one process-wide instance until it is closed', async () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { alertsFor, formatAlert, type Thresholds, validateThresholds } from './alerts.js';
 import { operationStorage } from './context.js';
+import { samplerFromEnv } from './env.js';
 import { DEFAULT_OUTPUT_DIR, fileTimestamp } from './files.js';
 import { hostInfo } from './host.js';
 import { JOURNAL_FORMAT, JOURNAL_SUFFIX, Journal, writeFileAtomic } from './journal.js';
@@ -39,7 +40,7 @@ export interface MonitorOptions {
   thresholds?: Thresholds;
   /** Print one stderr line per alert (default true). */
   logAlerts?: boolean;
-  /** `auto` (default): native when it loads, else JS with a warning; or force one. */
+  /** `auto` (default, or `LLMMON_SAMPLER`): native when it loads, else JS with a warning; or force one. */
   sampler?: SamplerChoice;
   /** Sampler tick (default 1 ms native, 10 ms JS); the first monitor of the process sets it. */
   sampleIntervalMs?: number;
@@ -139,7 +140,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     this.outputDir = path.resolve(options.outputDir ?? DEFAULT_OUTPUT_DIR);
 
     this.#lease = acquireSampler({
-      choice: options.sampler ?? 'auto',
+      choice: options.sampler ?? samplerFromEnv() ?? 'auto',
       ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
     });
     const originNs = Number(process.hrtime.bigint());
