@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// page.evaluate() callbacks run in the page, so these files also see the DOM types.
 /**
  * Headless Chromium for the browser tests: Debian's own build (playwright-core never downloads
  * one), a fresh profile per launch, and a record of what each page logs and requests so tests

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// page.evaluate() callbacks run in the page, so these files also see the DOM types.
 /**
  * The static dashboard in a real browser: a file written by createDashboard, opened from
  * file:// in Debian's Chromium. Ground truth is the metrics file the test wrote: every count of

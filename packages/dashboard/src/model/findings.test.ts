@@ -50,6 +50,9 @@ describe('findings', () => {
     expect(fs.find((f) => f.rule === 'slow-model')!.title).toMatch(/^slow is 3\.\d+× slower than fast$/);
     const close = [...series('fast', 20, jitter), ...series('slow', 20, (i) => 2.9 * jitter(i))];
     expect(rules(findings(runHeader(), close))).not.toContain('slow-model:slow');
+    // Too few operations to compare models: no verdict.
+    const few = [...series('fast', 4, jitter), ...series('slow', 4, (i) => 3.5 * jitter(i))];
+    expect(rules(findings(runHeader(), few))).not.toContain('slow-model:slow');
   });
 
   it('long-tail fires when p95 is 3× the median', () => {

@@ -20,6 +20,8 @@ export const FINDING_THRESHOLDS = {
   cpuShareOfHost: 0.9,
   /** cpu-high, when the core count is unknown: mean whole-machine CPU during its operations, %. */
   systemCpuPercent: 90,
+  /** slow-model, low-throughput: counted operations each model needs before models are compared. */
+  compareMinOperations: 5,
   /** slow-model: a model's median duration over the fastest model's. */
   slowerThanFastest: 3,
   /** long-tail: p95 duration over p50 duration of a model. */
@@ -211,8 +213,11 @@ function cpuRule(s: ModelSummary, counted: readonly OperationRecord[], cores: nu
   }
 }
 
+/** Models with enough counted operations (operations less errors) to be compared. */
+const comparable = (s: ModelSummary) => s.stats!.operations - s.stats!.errors >= T.compareMinOperations;
+
 function slowModelRule(models: readonly ModelSummary[], out: Finding[]) {
-  const timed = models.filter((s) => s.stats!.p50_duration_seconds !== null);
+  const timed = models.filter((s) => comparable(s) && s.stats!.p50_duration_seconds !== null);
   if (timed.length < 2) return;
   const fastest = timed.reduce((a, b) =>
     b.stats!.p50_duration_seconds! < a.stats!.p50_duration_seconds! ? b : a,
@@ -252,7 +257,7 @@ function tailRule(s: ModelSummary, counted: readonly OperationRecord[], out: Fin
 }
 
 function throughputRule(models: readonly ModelSummary[], hostMb: number | null, out: Finding[]) {
-  const measured = models.filter((s) => s.stats!.throughput_chars_per_sec !== null);
+  const measured = models.filter((s) => comparable(s) && s.stats!.throughput_chars_per_sec !== null);
   if (measured.length < 2) return;
   const best = measured.reduce((a, b) =>
     b.stats!.throughput_chars_per_sec! > a.stats!.throughput_chars_per_sec! ? b : a,
