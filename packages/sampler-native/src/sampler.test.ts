@@ -102,11 +102,14 @@ describe('Sampler windows: CPU', () => {
     expect(sumThreads(stats)).toBeCloseTo(stats.cpu_seconds, 6);
   });
 
-  it('reports no (exited threads) when no thread exited', () => {
+  it('reports no (exited threads) worth speaking of when no thread exited', () => {
     const id = sampler.openWindow();
     testing.burnCpu(50);
     const stats = sampler.closeWindow(id);
-    expect(entry(stats, null)).toBeUndefined();
+    // The exited-time estimate may still rise by the lag of a thread that was running on another
+    // CPU at an earlier reading (the sampling thread itself: microseconds), never by more than a
+    // scheduler tick per such thread.
+    expect(entry(stats, null)?.cpu_seconds ?? 0).toBeLessThan(0.001);
     expect(entry(stats, threadId())!.cpu_seconds).toBeGreaterThanOrEqual(0.05);
   });
 

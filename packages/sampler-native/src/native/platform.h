@@ -90,8 +90,6 @@ class ProcessProbe {
   bool one_thread_cpu_ns(Tid tid, int64_t& out);
   // Re-reads the thread list and the names of threads not seen before (about 10 Hz).
   void rescan_threads();
-  // Number of threads in the cached list.
-  size_t thread_count();
   // The thread's name (Linux `comm`, macOS pthread name); empty if unknown.
   std::string thread_name(Tid tid);
 

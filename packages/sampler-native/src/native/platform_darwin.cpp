@@ -96,10 +96,9 @@ struct ProcessProbe::State {
   vm_size_t host_page = 0;
   uint64_t memory_total = 0;
 
-  // Guards the name cache and the thread count. Never held during a Mach call.
+  // Guards the name cache. Never held during a Mach call.
   std::mutex mu;
   std::unordered_map<Tid, std::string> names;
-  size_t thread_count = 0;
 
   State() {
     if (host_page_size(host, &host_page) != KERN_SUCCESS) host_page = 0;
@@ -108,13 +107,12 @@ struct ProcessProbe::State {
   }
   ~State() { mach_port_deallocate(mach_task_self(), host); }
 
-  // Names and count of the threads just listed (names of exited threads are dropped).
+  // Names of the threads just listed (names of exited threads are dropped).
   void remember(const std::vector<ThreadRead>& threads) {
     std::unordered_map<Tid, std::string> fresh;
     fresh.reserve(threads.size());
     for (const ThreadRead& t : threads) fresh.emplace(t.tid, t.name);
     std::lock_guard<std::mutex> lock(mu);
-    thread_count = threads.size();
     names.swap(fresh);
   }
 };
@@ -180,11 +178,6 @@ bool ProcessProbe::one_thread_cpu_ns(Tid tid, int64_t& out) {
 void ProcessProbe::rescan_threads() {
   std::vector<ThreadRead> threads;
   if (list_threads(threads)) state_->remember(threads);
-}
-
-size_t ProcessProbe::thread_count() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->thread_count;
 }
 
 std::string ProcessProbe::thread_name(Tid tid) {

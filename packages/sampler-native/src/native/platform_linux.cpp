@@ -217,11 +217,6 @@ void ProcessProbe::rescan_threads() {
     if (!name.empty()) s.names[tid] = std::move(name);
 }
 
-size_t ProcessProbe::thread_count() {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->tids.size();
-}
-
 std::string ProcessProbe::thread_name(Tid tid) {
   State& s = *state_;
   {

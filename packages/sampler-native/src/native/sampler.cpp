@@ -191,7 +191,7 @@ void Sampler::tick(int64_t t) {
     }
     footprint_ok = probe_.footprint_bytes(footprint);
   }
-  const double thread_count = double(probe_.thread_count());
+  const double thread_count = do_cpu ? double(tl_threads_.size()) : kNaN;
 
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -212,12 +212,12 @@ void Sampler::tick(int64_t t) {
     latest_.system_memory_percent = opt(system_memory_percent_);
     latest_.gpu_util_percent = opt(gpu_last_.util_percent);
     latest_.gpu_memory_bytes = opt(gpu_last_.memory_bytes);
-    latest_.thread_count = thread_count;
     have_latest_ = true;
     if (do_cpu) {
       for (WindowAgg& w : windows_) w.on_cpu(t, cpu);
       latest_.cpu_percent = dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
       latest_.footprint_bytes = footprint_ok ? double(footprint) : kNaN;
+      latest_.thread_count = thread_count;
       TimelineSample s;
       s.seq = next_seq_;
       s.t_ns = t;
