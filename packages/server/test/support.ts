@@ -137,3 +137,28 @@ export function originalRecords(n = 6) {
 /** A response's JSON body, loosely typed for assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: answers of every shape are checked by the assertions
 export const json = (res: Response): Promise<any> => res.json();
+
+/**
+ * The README's example data: three nightly runs of two models on one host; in the third, the q8
+ * model is 25 % slower. Peak memory depends on the quantization in `metadata`.
+ */
+export function nightlyRuns(): MetricsFileInput[] {
+  return [1, 1.02, 1.25].map((slowdown, r) => {
+    const id = `nightly-${r + 1}`;
+    const file = metricsFile(id, 120, (seq) => {
+      const q8 = seq % 2 === 0;
+      const duration = (0.2 + (seq % 97) * 0.001) * (q8 ? slowdown : 1);
+      return {
+        model_name: q8 ? 'tiny-q8' : 'tiny-f16',
+        operation: seq % 50 === 0 ? 'warmup' : 'inference',
+        duration_seconds: duration,
+        throughput_chars_per_sec: (100 + seq) / duration,
+        peak_memory_mb: q8 ? 180 + (seq % 7) : 310 + (seq % 5),
+        metadata: { quantization: q8 ? 'q8_0' : 'f16' },
+      };
+    });
+    file.run = runHeader(id, { name: `nightly ${r + 1}`, started_at: `2024-05-0${r + 1}T02:00:00.000Z` });
+    file.run.host = { ...(file.run.host as object), hostname: 'ci-box' };
+    return file;
+  });
+}

@@ -247,8 +247,8 @@ export type CompareMetric = (typeof COMPARE_METRICS)[number];
  * Verdict on one metric between the baseline and another run, from Welch's t-test on the
  * per-operation values behind it (durations for the duration metrics):
  * `faster`/`slower` for time and speed metrics, `higher`/`lower` for memory and CPU,
- * `no_significant_change` when p ≥ alpha, `insufficient_data` when either side has fewer than two
- * values (or both have zero variance and equal means).
+ * `no_significant_change` when p ≥ alpha (or both sides are constant and equal),
+ * `insufficient_data` when either side has fewer than two values.
  */
 export type CompareVerdict =
   | 'faster'

@@ -495,7 +495,7 @@ describe('/metrics', () => {
     const line = (name: string) => text.split('\n').find((l) => l.startsWith(name))!;
     expect(
       line(
-        'gen_ai_client_operation_duration_seconds_count{gen_ai_request_model="tiny-q8",gen_ai_operation_name="inference",error_type=""}',
+        'gen_ai_client_operation_duration_seconds_count{gen_ai_request_model="tiny-q8",gen_ai_operation_name="inference"}',
       ),
     ).toMatch(/ 4$/);
     expect(line('llmmon_operation_errors_total{gen_ai_request_model="tiny-q8"')).toMatch(/ 1$/);

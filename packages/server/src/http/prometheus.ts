@@ -162,7 +162,8 @@ export class Metrics {
   record(e: IngestEvent) {
     for (const op of e.operations) {
       const l = this.labels(op);
-      this.duration.observe({ ...l, error_type: op.status === 'error' ? OTHER : '' }, op.duration_seconds);
+      // error.type only on failures, as the conventions have it (the error's class is not recorded).
+      this.duration.observe(op.status === 'error' ? { ...l, error_type: OTHER } : l, op.duration_seconds);
       if (op.input_tokens !== null)
         this.tokens.observe({ ...l, gen_ai_token_type: 'input' }, op.input_tokens);
       if (op.output_tokens !== null)

@@ -1,0 +1,309 @@
+/**
+ * Storage benchmark (`pnpm bench` in packages/server): ingest rate of a 1,000,000-operation
+ * metrics file, live-batch ingest rate over HTTP, and compare / model-history / run-list latency
+ * over 10 million stored operations. Data is synthetic (seeded), generated here. Results go to
+ * bench/results/store-<time>.json and stdout.
+ *
+ * Options (environment): LLMMON_BENCH_OPS (default 1000000), LLMMON_BENCH_ROWS (default
+ * 10000000), LLMMON_BENCH_DIR (scratch folder; default a temporary one, removed afterwards).
+ */
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { METRICS_FORMAT } from '@llmmon/core/schema';
+import { createApp } from '../http/app.js';
+import { Store } from '../store/store.js';
+
+const OPS = Number(process.env.LLMMON_BENCH_OPS ?? 1_000_000);
+const ROWS = Number(process.env.LLMMON_BENCH_ROWS ?? 10_000_000);
+const RUNS = 10;
+const MODELS = 4;
+const REPEAT = 5;
+
+/** A deterministic pseudo-random generator (mulberry32), so every bench run sees the same data. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One full operation record as core writes it (every field present, most non-null). */
+function record(runId: string, seq: number, rnd: () => number) {
+  const duration = 0.05 + rnd() * 0.5;
+  const chars = 64 + Math.floor(rnd() * 512);
+  const cpu = duration * (0.8 + rnd() * 0.4);
+  return {
+    timestamp: new Date(Date.UTC(2024, 4, 1) + seq * 300).toISOString(),
+    model_name: `model-${seq % MODELS}`,
+    operation: seq % 100 === 0 ? 'warmup' : 'inference',
+    text_length: chars,
+    duration_seconds: duration,
+    throughput_chars_per_sec: chars / duration,
+    cpu_delta_percent: (cpu / duration) * 100,
+    memory_delta_mb: rnd() * 2 - 1,
+    peak_memory_mb: 250 + rnd() * 60,
+    peak_cpu_percent: 100 + rnd() * 100,
+    system_cpu_percent: 40 + rnd() * 20,
+    system_memory_percent: 35 + rnd() * 5,
+    gpu_available: false,
+    run_id: runId,
+    seq,
+    status: seq % 997 === 0 ? 'error' : 'ok',
+    error: seq % 997 === 0 ? 'synthetic failure' : null,
+    cpu_time_seconds: cpu,
+    avg_cpu_percent: (cpu / duration) * 100,
+    rss_start_mb: 250,
+    rss_end_mb: 250.5,
+    threads: [
+      { tid: 4242, name: 'node', cpu_seconds: cpu * 0.7 },
+      { tid: null, name: '(exited threads)', cpu_seconds: cpu * 0.3 },
+    ],
+    input_tokens: 16 + Math.floor(rnd() * 64),
+    output_tokens: 64,
+    time_to_first_token_seconds: 0.01 + rnd() * 0.02,
+    tokens_per_sec: 64 / duration,
+    inter_token_latency_seconds: duration / 63,
+    gpu_util_avg_percent: null,
+    gpu_util_peak_percent: null,
+    gpu_memory_peak_mb: null,
+    net_requests: 0,
+    net_bytes_sent: 0,
+    net_bytes_received: 0,
+    sample_count: Math.round(duration * 1000),
+    sampler: 'native',
+    metadata: { quantization: seq % 2 ? 'q8_0' : 'f16', prompt: seq % 16 },
+  };
+}
+
+/** Streams a metrics file of `n` operations to `path`; returns its size in bytes. */
+async function writeMetricsFile(path: string, runId: string, n: number): Promise<number> {
+  const out = createWriteStream(path);
+  const write = (s: string) =>
+    out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
+  const run = {
+    id: runId,
+    name: 'bench',
+    started_at: '2024-05-01T00:00:00.000Z',
+    ended_at: null,
+    tags: { bench: 'store' },
+    host: {
+      hostname: 'bench',
+      platform: 'linux',
+      arch: 'x64',
+      cpu_model: null,
+      cpu_count: 2,
+      total_memory_mb: null,
+      node_version: process.version,
+      gpus: [],
+    },
+    sampler: { kind: 'native', interval_ms: 1, gpu_backend: 'none', reason: null },
+  };
+  await write(`{"format":"${METRICS_FORMAT}","run":${JSON.stringify(run)},"operations":[`);
+  const rnd = random(1);
+  const batch: string[] = [];
+  for (let i = 0; i < n; i++) {
+    batch.push(JSON.stringify(record(runId, i, rnd)));
+    if (batch.length === 5000 || i === n - 1) {
+      await write((i >= batch.length ? ',' : '') + batch.join(','));
+      batch.length = 0;
+    }
+  }
+  const samples = Array.from({ length: 1000 }, (_, i) => ({
+    t: i * 0.05,
+    cpu_percent: 100,
+    rss_mb: 260,
+    system_cpu_percent: 50,
+    gpu_util_percent: null,
+  }));
+  await write(`],"samples":${JSON.stringify(samples)},"alerts":[]}`);
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+  return statSync(path).size;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [value, (performance.now() - t0) / 1000];
+}
+
+async function repeat(fn: () => Promise<unknown>) {
+  const times: number[] = [];
+  for (let i = 0; i < REPEAT; i++) times.push((await timed(fn))[1] * 1000);
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    median_ms: sorted[Math.floor(sorted.length / 2)]!,
+    min_ms: sorted[0]!,
+    max_ms: sorted[sorted.length - 1]!,
+    runs: REPEAT,
+  };
+}
+
+/** 10M rows in SQL: RUNS runs × MODELS models, durations differing slightly per run. */
+async function fillRows(store: Store, rows: number) {
+  const perRun = Math.floor(rows / RUNS);
+  await store.exclusive(async (c) => {
+    await c.run('SELECT setseed(0.42)');
+    for (let r = 0; r < RUNS; r++) {
+      const id = `hist-${r}`;
+      await c.run(
+        `INSERT INTO runs (id, name, started_at, ended_at, tags, host, sampler, ingested_at, updated_at)
+         VALUES ('${id}', 'history ${r}', TIMESTAMPTZ '2024-01-01 00:00:00+00' + INTERVAL ${r} DAY, NULL, NULL,
+                 {'hostname': 'bench', 'platform': 'linux', 'arch': 'x64', 'cpu_model': NULL, 'cpu_count': 2, 'total_memory_mb': NULL, 'node_version': NULL, 'gpus': NULL},
+                 {'kind': 'native', 'interval_ms': 1, 'gpu_backend': 'none', 'reason': NULL}, now(), now())`,
+      );
+      await c.run(
+        `INSERT INTO operations BY NAME
+         SELECT TIMESTAMPTZ '2024-01-01 00:00:00+00' + INTERVAL ${r} DAY + to_microseconds(i * 300000) AS "timestamp",
+                'model-' || (i % ${MODELS}) AS model_name,
+                CASE WHEN i % 100 = 0 THEN 'warmup' ELSE 'inference' END AS operation,
+                (64 + i % 512)::BIGINT AS text_length,
+                0.05 + random() * 0.5 + ${r} * 0.002 AS duration_seconds,
+                NULL AS throughput_chars_per_sec,
+                80 + random() * 40 AS cpu_delta_percent,
+                0.1 AS memory_delta_mb,
+                250 + random() * 60 AS peak_memory_mb,
+                100 + random() * 100 AS peak_cpu_percent,
+                50.0 AS system_cpu_percent, 40.0 AS system_memory_percent, false AS gpu_available,
+                '${id}' AS run_id, i AS seq,
+                CASE WHEN i % 997 = 0 THEN 'error' ELSE 'ok' END AS status,
+                0.1 AS cpu_time_seconds,
+                64 / (0.05 + random() * 0.5) AS tokens_per_sec,
+                0.01 + random() * 0.02 AS time_to_first_token_seconds,
+                'native' AS sampler
+         FROM range(${perRun}) t(i)`,
+      );
+    }
+    await c.run('CHECKPOINT');
+  });
+  return perRun * RUNS;
+}
+
+async function main() {
+  const keep = Boolean(process.env.LLMMON_BENCH_DIR);
+  const dir = process.env.LLMMON_BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'llmmon-bench-'));
+  mkdirSync(dir, { recursive: true });
+  const results: Record<string, unknown> = {
+    bench: 'store',
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? null,
+      total_memory_mb: Math.round(totalmem() / 2 ** 20),
+      node: process.version,
+    },
+  };
+  try {
+    // 1. Ingest of a 1M-operation metrics file through the bulk reader.
+    const file = join(dir, 'metrics_1M.json');
+    const [bytes, genSeconds] = await timed(() => writeMetricsFile(file, 'bulk-1', OPS));
+    console.log(
+      `generated ${OPS} operations (${(bytes / 2 ** 20).toFixed(0)} MB) in ${genSeconds.toFixed(1)} s`,
+    );
+    rmSync(join(dir, 'ingest.duckdb'), { force: true });
+    const store = await Store.open(join(dir, 'ingest.duckdb'));
+    const [first, ingestSeconds] = await timed(() => store.ingestFile(file));
+    if (first.operations.inserted !== OPS) throw new Error(`stored ${first.operations.inserted} of ${OPS}`);
+    const [again, reSeconds] = await timed(() => store.ingestFile(file));
+    if (again.operations.inserted !== 0) throw new Error('re-ingest stored duplicates');
+    results.ingest_file = {
+      operations: OPS,
+      file_mb: Math.round(bytes / 2 ** 20),
+      seconds: ingestSeconds,
+      operations_per_second: Math.round(OPS / ingestSeconds),
+      reingest_seconds: reSeconds,
+      reingest_operations_per_second: Math.round(OPS / reSeconds),
+      target_operations_per_second: 200_000,
+    };
+    console.log(
+      `ingest file: ${OPS} operations in ${ingestSeconds.toFixed(2)} s = ${Math.round(OPS / ingestSeconds)} ops/s (again, idempotent: ${reSeconds.toFixed(2)} s)`,
+    );
+
+    // 2. Live batches over the HTTP API (JSON parse + zod + appender), 1000 operations each.
+    const app = createApp({ store, dashboardDir: null });
+    const liveOps = Math.min(OPS, 100_000);
+    const rnd = random(2);
+    const run = {
+      id: 'live-1',
+      name: 'live',
+      started_at: '2024-05-01T00:00:00.000Z',
+      ended_at: null,
+      tags: null,
+      host: {},
+      sampler: {},
+    };
+    const bodies: string[] = [];
+    for (let b = 0; b < liveOps / 1000; b++) {
+      const operations = Array.from({ length: 1000 }, (_, i) => record('live-1', b * 1000 + i, rnd));
+      bodies.push(JSON.stringify({ run, operations }));
+    }
+    const [, liveSeconds] = await timed(async () => {
+      for (const body of bodies) {
+        const res = await app.request('/api/runs/live-1/operations', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        if (res.status >= 300) throw new Error(`live batch: ${res.status} ${await res.text()}`);
+      }
+    });
+    app.shutdown();
+    results.ingest_live_http = {
+      operations: liveOps,
+      batch: 1000,
+      seconds: liveSeconds,
+      operations_per_second: Math.round(liveOps / liveSeconds),
+    };
+    console.log(
+      `live batches over HTTP: ${liveOps} operations in ${liveSeconds.toFixed(2)} s = ${Math.round(liveOps / liveSeconds)} ops/s`,
+    );
+    await store.close();
+    rmSync(file, { force: true });
+
+    // 3. Compare / history / list over 10M stored operations.
+    rmSync(join(dir, 'history.duckdb'), { force: true });
+    const hist = await Store.open(join(dir, 'history.duckdb'));
+    const [stored, fillSeconds] = await timed(() => fillRows(hist, ROWS));
+    console.log(`stored ${stored} operations in ${RUNS} runs (SQL) in ${fillSeconds.toFixed(1)} s`);
+    const ids = Array.from({ length: RUNS }, (_, r) => `hist-${r}`);
+    const exclude = ['warmup', 'load'];
+    results.query_latency = {
+      operations_stored: stored,
+      compare_all_runs: {
+        ...(await repeat(() => hist.compare(ids, 0.05, exclude))),
+        operations_scanned: stored,
+      },
+      compare_two_runs: {
+        ...(await repeat(() => hist.compare(ids.slice(0, 2), 0.05, exclude))),
+        operations_scanned: (2 * stored) / RUNS,
+      },
+      model_history: {
+        ...(await repeat(() => hist.history('model-1', 100, exclude))),
+        operations_of_model: stored / MODELS,
+      },
+      list_runs: await repeat(() => hist.listRuns()),
+      target_compare_ms: 1000,
+    };
+    await hist.close();
+    const q = results.query_latency as Record<string, { median_ms: number }>;
+    console.log(
+      `over ${stored} operations: compare ${RUNS} runs ${q.compare_all_runs!.median_ms.toFixed(0)} ms, compare 2 runs ${q.compare_two_runs!.median_ms.toFixed(0)} ms, model history ${q.model_history!.median_ms.toFixed(0)} ms, list runs ${q.list_runs!.median_ms.toFixed(0)} ms (medians of ${REPEAT})`,
+    );
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+  const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `store-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`results: ${out}`);
+}
+
+await main();
