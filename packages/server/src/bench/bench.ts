@@ -30,6 +30,8 @@ export interface BenchCommandOptions {
   out?: string;
   /** DuckDB file; default `data/llmmon.duckdb`. */
   db?: string;
+  /** Store the run through this running llmmon server instead of the file. */
+  server?: string;
   /** Print the comparison with the previous run of the same config. */
   compareLast?: boolean;
   /** Also bench the first local model through the OpenAI client, served from a child process. */
@@ -134,25 +136,37 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   stdout.write(`dashboard: ${dashboard.url}\n`);
 
   // The run is stored only now, whole, in one transaction.
-  let previousRunId: string | null = null;
   const { storeBenchRun } = await import('./store-run.js');
+  let stored: Awaited<ReturnType<typeof storeBenchRun>>;
   try {
-    previousRunId = await storeBenchRun({
+    stored = await storeBenchRun({
       db: dbPath,
+      server: options.server,
       metricsFile,
       runId: monitor.runId,
       configHash,
       compareLast: options.compareLast ?? false,
+      log: (line) => progress.log(line),
       out: stdout,
     });
   } catch (error) {
     throw new BenchStoreError(
-      `${dbPath}: run not stored (${(error as Error).message.split('\n')[0]}); the files are written: store them later with \`llmmon ingest ${metricsFile} --db ${dbPath}\``,
+      `run not stored (${(error as Error).message.split('\n')[0]}); the files are written: store them later with \`llmmon ingest ${metricsFile}\``,
     );
   }
+  const previousRunId = stored.previousRunId;
   const wallSeconds = (performance.now() - started) / 1000;
-  stdout.write(`stored:    run ${monitor.runId} in ${dbPath}\n`);
-  stdout.write(`serve it:  llmmon serve --db ${displayPath(dbPath)}\n`);
+  stdout.write(`stored:    run ${monitor.runId} in ${stored.where}\n`);
+  if (stored.where.startsWith('the server at ')) {
+    stdout.write(
+      `open it:   ${stored.where.slice('the server at '.length)}/#/runs/${encodeURIComponent(monitor.runId)}\n`,
+    );
+  } else {
+    const { DEFAULT_PORT } = await import('../cli/commands/serve.js');
+    stdout.write(
+      `serve it:  llmmon serve --db ${displayPath(dbPath)}   then open http://127.0.0.1:${DEFAULT_PORT}/#/runs/${encodeURIComponent(monitor.runId)}\n`,
+    );
+  }
   stdout.write(`done in ${wallSeconds.toFixed(1)} s\n`);
   return {
     runId: monitor.runId,

@@ -1,63 +1,149 @@
 /**
- * The bench's last step: store the run in DuckDB in one transaction (the store's ingest), check
- * that every operation arrived, and with `--compare-last` compare it with the previous run of the
- * same config (same models, prompts and settings: the `bench_config_hash` tag) using the server's
- * comparison (Welch's t-test per metric, regressions marked).
+ * The bench's last step: store the run, whole, in one transaction — in the DuckDB file, or
+ * through a running `llmmon serve` (`--server`, or automatically when that server holds the
+ * file) — and with `--compare-last` compare it with the previous run of the same config (same
+ * models, prompts and settings: the `bench_config_hash` tag) using the server's comparison
+ * (Welch's t-test per metric, regressions marked).
  */
-import { type CompareModel, DEFAULT_STATS_EXCLUDED_OPERATIONS } from '@llmmon/core';
-import { compareModels } from '../store/compare.js';
+import { readFile } from 'node:fs/promises';
+import {
+  type CompareModel,
+  type CompareResponse,
+  DEFAULT_STATS_EXCLUDED_OPERATIONS,
+  type IngestResponse,
+  type QueryResponse,
+} from '@llmmon/core';
+import { ApiClient, serverNotePath } from '../cli/context.js';
+import { DatabaseLockedError } from '../db/database.js';
+import { literal } from '../db/tables.js';
 import { Store } from '../store/store.js';
 
 /** Significance level of the comparison's t-tests. */
 export const COMPARE_ALPHA = 0.05;
 
+/** Where a run goes: the local file or a server. */
+interface RunSink {
+  /** "the file X" or "the server at URL", for messages. */
+  where: string;
+  ingest(metricsFile: string): Promise<{ run_id: string; operations: number }>;
+  query(sql: string): Promise<unknown[][]>;
+  compare(ids: string[]): Promise<CompareModel[]>;
+  close(): Promise<void>;
+}
+
+const previousRunSql = (configHash: string, runId: string) =>
+  `SELECT id FROM runs WHERE tags->>'$.bench_config_hash' = ${literal(configHash)} AND id <> ${literal(runId)} ` +
+  'ORDER BY started_at DESC LIMIT 1';
+
+async function localSink(db: string): Promise<RunSink> {
+  const store = await Store.open(db);
+  return {
+    where: store.path,
+    async ingest(file) {
+      const r = await store.ingestFile(file);
+      return { run_id: r.run_id, operations: r.operations.received };
+    },
+    query: (sql) => store.read(async (c) => (await c.runAndReadAll(sql)).getRowsJS()),
+    async compare(ids) {
+      return (await store.compare(ids, COMPARE_ALPHA, DEFAULT_STATS_EXCLUDED_OPERATIONS)).models;
+    },
+    close: () => store.close(),
+  };
+}
+
+function remoteSink(url: string): RunSink {
+  const client = new ApiClient(url);
+  return {
+    where: `the server at ${client.base}`,
+    async ingest(file) {
+      const body = await readFile(file, 'utf8');
+      const r = await client.json<IngestResponse>('/api/runs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      return { run_id: r.run_id, operations: r.operations.received };
+    },
+    async query(sql) {
+      return (await client.post<QueryResponse>('/api/query', { sql, format: 'json' })).rows;
+    },
+    async compare(ids) {
+      const r = await client.json<CompareResponse>(
+        `/api/compare?runs=${ids.map(encodeURIComponent).join(',')}&alpha=${COMPARE_ALPHA}`,
+      );
+      return r.models;
+    },
+    close: async () => {},
+  };
+}
+
+/** The URL `llmmon serve` noted beside the file it holds, if that server is the holder. */
+async function servingUrl(error: DatabaseLockedError): Promise<string | null> {
+  try {
+    const note = JSON.parse(await readFile(serverNotePath(error.path), 'utf8')) as {
+      url?: string;
+      pid?: number;
+    };
+    return note.url && (error.pid === null || note.pid === error.pid) ? note.url : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface StoreRunOptions {
   db: string;
+  /** Store through this llmmon server instead of the file. */
+  server?: string | undefined;
   metricsFile: string;
   runId: string;
   configHash: string;
   compareLast: boolean;
+  /** Status lines. */
+  log: (line: string) => void;
+  /** The comparison. */
   out: NodeJS.WritableStream;
 }
 
-/**
- * Stores the run; returns the id of the run it was compared with (or null).
- * @throws Error when the database cannot be opened or the ingest fails (nothing stored)
- */
-export async function storeBenchRun(options: StoreRunOptions): Promise<string | null> {
-  const store = await Store.open(options.db);
-  try {
-    const result = await store.ingestFile(options.metricsFile);
-    if (result.run_id !== options.runId)
-      throw new Error(`stored run ${result.run_id}, expected ${options.runId}`);
-    if (!options.compareLast) return null;
-    const previous = await previousRunOfConfig(store, options.configHash, options.runId);
-    if (!previous) {
-      options.out.write(`compare:   no earlier run of this config in ${store.path}\n`);
-      return null;
-    }
-    const ids = [previous, options.runId];
-    const rows = await store.modelStats(ids, DEFAULT_STATS_EXCLUDED_OPERATIONS);
-    options.out.write(`\n${formatComparison(previous, compareModels(ids, rows, COMPARE_ALPHA))}\n`);
-    return previous;
-  } finally {
-    await store.close();
-  }
+export interface StoredRun {
+  where: string;
+  /** The run `--compare-last` compared with (null when none, or not asked). */
+  previousRunId: string | null;
 }
 
-/** The newest other run with the same bench config hash. */
-export async function previousRunOfConfig(
-  store: Store,
-  configHash: string,
-  runId: string,
-): Promise<string | null> {
-  return store.read(async (c) => {
-    const r = await c.runAndReadAll(
-      `SELECT id FROM runs WHERE tags->>'$.bench_config_hash' = $1 AND id <> $2 ORDER BY started_at DESC LIMIT 1`,
-      [configHash, runId],
-    );
-    return (r.getRowsJS()[0]?.[0] as string | undefined) ?? null;
-  });
+/**
+ * Stores the run; with `compareLast`, prints the comparison.
+ * @throws Error when the run cannot be stored (nothing is: the ingest is one transaction)
+ */
+export async function storeBenchRun(options: StoreRunOptions): Promise<StoredRun> {
+  let sink: RunSink;
+  if (options.server) sink = remoteSink(options.server);
+  else {
+    try {
+      sink = await localSink(options.db);
+    } catch (error) {
+      const url = error instanceof DatabaseLockedError ? await servingUrl(error) : null;
+      if (!url) throw error;
+      options.log(`${options.db} is held by llmmon serve at ${url}: storing the run through it`);
+      sink = remoteSink(url);
+    }
+  }
+  try {
+    const stored = await sink.ingest(options.metricsFile);
+    if (stored.run_id !== options.runId)
+      throw new Error(`stored run ${stored.run_id}, expected ${options.runId}`);
+    if (!options.compareLast) return { where: sink.where, previousRunId: null };
+    const rows = await sink.query(previousRunSql(options.configHash, options.runId));
+    const previous = (rows[0]?.[0] as string | undefined) ?? null;
+    if (!previous) {
+      options.out.write(`compare:   no earlier run of this config in ${sink.where}\n`);
+      return { where: sink.where, previousRunId: null };
+    }
+    const models = await sink.compare([previous, options.runId]);
+    options.out.write(`\n${formatComparison(previous, models)}\n\n`);
+    return { where: sink.where, previousRunId: previous };
+  } finally {
+    await sink.close();
+  }
 }
 
 const METRICS = [
@@ -85,15 +171,14 @@ export function formatComparison(previousRunId: string, models: readonly Compare
       const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(digits));
       const rel =
         d.relative_delta === null
-          ? ''
-          : ` (${d.relative_delta >= 0 ? '+' : ''}${(d.relative_delta * 100).toFixed(1)}%)`;
+          ? 'n/a'
+          : `${d.relative_delta >= 0 ? '+' : ''}${(d.relative_delta * 100).toFixed(1)}%`;
       // Significant changes name their direction; regressions (worse, significant) are flagged.
       const verdict =
         d.verdict && d.verdict !== 'no_significant_change' && d.verdict !== 'insufficient_data'
           ? `, ${d.verdict}`
           : '';
-      const flag = d.regression ? ' REGRESSION' : '';
-      return `${label} ${fmt(d.baseline)} → ${fmt(d.value)} (${rel || 'n/a'}${verdict})${flag}`;
+      return `${label} ${fmt(d.baseline)} → ${fmt(d.value)} (${rel}${verdict})${d.regression ? ' REGRESSION' : ''}`;
     });
     const regressions = METRICS.filter(([, key]) => against.metrics[key].regression).length;
     lines.push(`  ${regressions ? '✗' : '✓'} ${m.model_name}: ${cells.join(' | ')}`);

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerExport } from './commands/export.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  registerBench(program);
   registerServe(program);
   registerIngest(program);
   registerExport(program);

@@ -2,15 +2,8 @@
  * `llmmon bench`: benchmark the configured models (default: three generated GGUF models in
  * llama.cpp) and write the metrics file, the static dashboard and the DuckDB run.
  */
-import { Command, InvalidArgumentError } from 'commander';
-
-const wholeNumber = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError(`${flag} takes a whole number, got ${JSON.stringify(value)}`);
-  }
-  return n;
-};
+import type { Command } from 'commander';
+import { positiveInt, whereOptions } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -18,6 +11,7 @@ interface BenchFlags {
   config?: string;
   out?: string;
   db?: string;
+  server?: string;
   compareLast?: boolean;
   serveOpenai?: boolean;
   model?: string[];
@@ -31,20 +25,15 @@ interface BenchFlags {
   cacheDir?: string;
 }
 
-/**
- * The command (registered by the CLI index).
- * @example
- * program.addCommand(benchCommand());
- */
-export function benchCommand(): Command {
-  return new Command('bench')
+export function registerBench(program: Command): void {
+  // --db FILE (the run is stored there) or --server URL (stored through a running llmmon serve)
+  whereOptions(program.command('bench'))
     .description(
       'benchmark LLMs: default three generated GGUF models (tiny f32, small q8_0, medium f16) in llama.cpp; ' +
         'prints the per-model summary, writes the metrics file and its dashboard, stores the run in DuckDB',
     )
     .option('-c, --config <file>', 'bench config (default: ./llmmon.bench.json when it exists)')
     .option('-o, --out <dir>', 'folder for the metrics file and dashboard (default: data/output/llm_metrics)')
-    .option('--db <file>', 'DuckDB file the run is stored in (default: data/llmmon.duckdb)')
     .option('--compare-last', 'compare with the previous run of the same config (regressions marked)')
     .option(
       '--serve-openai',
@@ -56,18 +45,18 @@ export function benchCommand(): Command {
       collect,
     )
     .option('-p, --prompts <file>', 'prompts: .txt (one per line), .json (array of strings) or .jsonl')
-    .option('--max-tokens <n>', 'most tokens per generation (default 64)', wholeNumber('--max-tokens'))
-    .option('--warmup <n>', 'warm-up runs per model, not measured (default 2)', wholeNumber('--warmup'))
+    .option('--max-tokens <n>', 'most tokens per generation (default 64)', positiveInt('--max-tokens'))
+    .option('--warmup <n>', 'warm-up runs per model, not measured (default 2)', positiveInt('--warmup'))
     .option(
       '--repetitions <n>',
       'passes over the prompts per model (default 5)',
-      wholeNumber('--repetitions'),
+      positiveInt('--repetitions'),
     )
-    .option('--concurrency <n>', 'generations in flight per model (default 1)', wholeNumber('--concurrency'))
+    .option('--concurrency <n>', 'generations in flight per model (default 1)', positiveInt('--concurrency'))
     .option(
       '--threads <n>',
       'llama.cpp threads (default 1 on machines with ≤ 4 CPUs)',
-      wholeNumber('--threads'),
+      positiveInt('--threads'),
     )
     .option('--name <name>', 'name of the bench (the run is "bench: NAME")')
     .option(
@@ -93,6 +82,7 @@ export function benchCommand(): Command {
         ...(flags.config !== undefined && { config: flags.config }),
         ...(flags.out !== undefined && { out: flags.out }),
         ...(flags.db !== undefined && { db: flags.db }),
+        ...(flags.server !== undefined && { server: flags.server }),
         ...(flags.cacheDir !== undefined && { cacheDir: flags.cacheDir }),
         compareLast: flags.compareLast ?? false,
         serveOpenai: flags.serveOpenai ?? false,

@@ -1,0 +1,231 @@
+/**
+ * `llmmon bench` end to end, through the built CLI as a user runs it, in a temporary folder:
+ * a tiny generated model gives a valid metrics file, a dashboard, DuckDB rows whose counts match
+ * the file, llama.cpp's own token counts, TTFT < duration; `--serve-openai` measures a real
+ * socket; `--compare-last` finds the previous run; bad input is one line and stores nothing.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMetrics, type MetricsFile } from '@llmmon/core';
+import { llamaCpp } from '@llmmon/core/adapters/llama-cpp';
+import { Store } from '@llmmon/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'packages/server/dist/cli.js');
+const PROMPTS = ['How fast is this model?', 'Count the tokens of this slightly longer prompt, please.'];
+const MAX_TOKENS = 8;
+
+let dir: string;
+let out: string;
+let db: string;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function llmmon(args: string[], timeoutMs = 120_000): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env: { ...process.env, LLMMON_MODEL_CACHE: path.join(dir, 'cache'), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const bench = (...extra: string[]) =>
+  llmmon(['bench', '--config', 'bench.json', '--out', out, '--db', db, ...extra]);
+
+async function storedCounts(runId?: string) {
+  const store = await Store.open(db);
+  try {
+    return await store.read(async (c) => {
+      const r = await c.runAndReadAll(
+        `SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM operations WHERE run_id = $1)`,
+        [runId ?? ''],
+      );
+      const [runs, ops] = r.getRowsJS()[0]!;
+      return { runs: Number(runs), operations: Number(ops) };
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+const metricsFileOf = (r: Result) => /^metrics: +(.+\.json)$/m.exec(r.stdout)?.[1];
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` before the e2e tests`);
+  dir = await mkdtemp(path.join(tmpdir(), 'llmmon-bench-e2e-'));
+  out = path.join(dir, 'out');
+  db = path.join(dir, 'llmmon.duckdb');
+  await writeFile(
+    path.join(dir, 'bench.json'),
+    JSON.stringify({
+      name: 'e2e',
+      models: [{ kind: 'generated', preset: 'tiny' }],
+      prompts: PROMPTS,
+      maxTokens: MAX_TOKENS,
+      warmupRuns: 1,
+      repetitions: 2,
+    }),
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('llmmon bench', () => {
+  let first: Result;
+  let file: MetricsFile;
+
+  it('runs a tiny model end to end: table, metrics file, dashboard link, DuckDB rows that match', async () => {
+    first = await bench();
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^model\s+runs\s+err\s+load s\s+TTFT p50 s\s+tok\/s/m);
+    expect(first.stdout).toMatch(/^tiny-f32\s+4\s+0\s/m);
+
+    const metricsFile = metricsFileOf(first)!;
+    expect(path.isAbsolute(metricsFile)).toBe(true);
+    file = await loadMetrics(metricsFile); // validates against the schema
+    expect(file.run.name).toBe('bench: e2e');
+    const count = (op: string) => file.operations.filter((r) => r.operation === op).length;
+    expect([count('load'), count('warmup'), count('generate')]).toEqual([1, 1, 2 * PROMPTS.length]);
+
+    const link = /^dashboard: (file:\/\/\S+)$/m.exec(first.stdout)![1]!;
+    const html = await readFile(fileURLToPath(link), 'utf8');
+    expect(fileURLToPath(link)).toBe(metricsFile.replace(/\.json$/, '_dashboard.html'));
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain(file.run.id);
+
+    expect(await storedCounts(file.run.id)).toEqual({ runs: 1, operations: file.operations.length });
+    expect(first.stdout).toContain(`run ${file.run.id}`);
+  });
+
+  it('records the engine’s token counts, and TTFT below the duration', async () => {
+    const cached = (await readdir(path.join(dir, 'cache'))).find((f) => f.startsWith('tiny-f32-'))!;
+    // llama.cpp's tokenizer of the same file is the ground truth for prompt tokens.
+    const model = llamaCpp({ modelPath: path.join(dir, 'cache', cached), monitor: null, contextSize: 64 });
+    await model.load();
+    try {
+      for (const r of file.operations.filter((o) => o.operation === 'generate')) {
+        const prompt = PROMPTS.find((p) => p.length === r.text_length)!;
+        expect(r.input_tokens).toBe(model.llamaModel.tokenize(prompt).length + 1); // + BOS
+        expect(r.output_tokens).toBe(MAX_TOKENS);
+        expect(r.metadata).toMatchObject({ engine_sampled_tokens: MAX_TOKENS });
+        expect(r.time_to_first_token_seconds!).toBeGreaterThan(0);
+        expect(r.time_to_first_token_seconds!).toBeLessThan(r.duration_seconds);
+      }
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('--compare-last compares with the previous run of the same config', async () => {
+    const second = await bench('--compare-last');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`compared with the previous run of this config (${file.run.id})`);
+    expect(second.stdout).toMatch(/tiny-f32: p50 s [\d.]+ → [\d.]+/);
+    expect((await storedCounts()).runs).toBe(2);
+  });
+
+  it('--serve-openai benches the model through the OpenAI client over a real socket', async () => {
+    const served = await bench('--serve-openai', '--repetitions', '1');
+    expect(served.code).toBe(0);
+    const f = await loadMetrics(metricsFileOf(served)!);
+    const http = f.operations.filter((r) => r.model_name === 'tiny-f32@openai' && r.operation === 'generate');
+    expect(http).toHaveLength(PROMPTS.length);
+    for (const r of http) {
+      expect(r.net_requests).toBe(1);
+      expect(r.net_bytes_sent!).toBeGreaterThan(r.text_length); // the prompt is in the request body
+      expect(r.net_bytes_received!).toBeGreaterThan(0);
+      expect(r.output_tokens).toBe(MAX_TOKENS); // from the server's usage
+    }
+    // The in-process model made no requests.
+    expect(f.operations.filter((r) => r.model_name === 'tiny-f32').every((r) => !r.net_requests)).toBe(true);
+  });
+
+  it('stores through a running llmmon serve that holds the DuckDB file', async () => {
+    const held = path.join(dir, 'served.duckdb');
+    const serve = spawn(process.execPath, [CLI, 'serve', '--db', held, '--port', '0'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        serve.stdout.setEncoding('utf8').on('data', (d: string) => {
+          text += d;
+          const m = / at (http:\/\/\S+) /.exec(text);
+          if (m) resolve(m[1]!);
+        });
+        serve.once('exit', (code) => reject(new Error(`llmmon serve exited (${code})`)));
+      });
+      const r = await llmmon([
+        'bench',
+        '--config',
+        'bench.json',
+        '--out',
+        out,
+        '--db',
+        held,
+        '--repetitions',
+        '1',
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`is held by llmmon serve at ${url}: storing the run through it`);
+      const runId = /^stored: +run (\S+) in the server at /m.exec(r.stdout)![1]!;
+      const res = await fetch(`${url}/api/runs/${encodeURIComponent(runId)}/operations`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { operations: unknown[] };
+      const file = await loadMetrics(metricsFileOf(r)!);
+      expect(body.operations).toHaveLength(file.operations.length);
+    } finally {
+      serve.kill('SIGTERM');
+      await new Promise((resolve) => serve.once('close', resolve));
+    }
+  });
+
+  it('a bad config is one line on stderr, a non-zero exit, and nothing stored', async () => {
+    const before = await storedCounts();
+    await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ repetitions: 0 }));
+    const r = await llmmon(['bench', '--config', 'bad.json', '--out', out, '--db', db]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad\.json: repetitions: /);
+    expect(await storedCounts()).toEqual(before);
+  });
+
+  it('a missing model file is one line naming it, and nothing stored or written', async () => {
+    const before = await storedCounts();
+    const files = await readdir(out);
+    const r = await llmmon(['bench', '--model', 'missing.gguf', '--out', out, '--db', db]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`model file not found: ${path.join(dir, 'missing.gguf')}`);
+    expect(await storedCounts()).toEqual(before);
+    expect(await readdir(out)).toEqual(files);
+  });
+});
