@@ -25,7 +25,7 @@ function record(fields: Partial<OperationRecord>): OperationRecord {
 describe('summarizeBench', () => {
   it('summarizes measured runs per model, leaving warm-ups out and showing load apart', () => {
     const rows = summarizeBench([
-      record({ operation: 'load', duration_seconds: 0.5, peak_memory_mb: 300 }),
+      record({ operation: 'load', duration_seconds: 0.5, peak_memory_mb: 300, rss_start_mb: 80 }),
       record({ operation: 'warmup', duration_seconds: 9, tokens_per_sec: 1 }),
       record({
         duration_seconds: 1,
@@ -62,6 +62,7 @@ describe('summarizeBench', () => {
       duration_p50_seconds: 2,
       output_tokens: 12,
       peak_rss_mb: 300, // the load's peak counts: it is the process's high-water mark
+      rss_growth_mb: 300 - 80, // above the RSS at the start of the load
       avg_cpu_percent: 100,
     });
     // Student t, 2 degrees of freedom: t(0.975) = 4.3027 × s/√n with s = 10, n = 3 (core approximates t).
@@ -77,5 +78,7 @@ describe('summarizeBench', () => {
     expect(head).toMatch(/^model\s+runs\s+err\s+load s/);
     expect(rule!.length).toBe(head!.length);
     expect(row).toMatch(/^a-model\s+1\s+0\s+—/);
+    // Every row has a cell under every header.
+    expect(row!.trim().split(/\s{2,}/)).toHaveLength(head!.trim().split(/\s{2,}/).length);
   });
 });

@@ -74,39 +74,26 @@ export function summarizeBench(records: readonly OperationRecord[]): BenchModelS
 
 const f = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
 
+/** The printed columns: header and cell, side by side so they cannot drift apart. */
+const COLUMNS: [header: string, cell: (r: BenchModelSummary) => string][] = [
+  ['model', (r) => r.model],
+  ['runs', (r) => String(r.runs)],
+  ['err', (r) => String(r.errors)],
+  ['load s', (r) => f(r.load_seconds, 3)],
+  ['TTFT p50 s', (r) => f(r.ttft_p50_seconds, 4)],
+  ['tok/s', (r) => f(r.tokens_per_sec_mean, 1)],
+  ['± 95%', (r) => f(r.tokens_per_sec_moe95, 1)],
+  ['ITL p50 ms', (r) => f(r.itl_p50_seconds === null ? null : r.itl_p50_seconds * 1000, 2)],
+  ['p50 s', (r) => f(r.duration_p50_seconds, 3)],
+  ['p95 s', (r) => f(r.duration_p95_seconds, 3)],
+  ['peak RSS MB', (r) => f(r.peak_rss_mb, 1)],
+  ['+RSS MB', (r) => f(r.rss_growth_mb, 1)],
+  ['CPU %', (r) => f(r.avg_cpu_percent, 0)],
+];
+
 /** The summaries as an aligned text table ("—" where a value is unknown). */
 export function formatBenchTable(rows: readonly BenchModelSummary[]): string {
-  const table = [
-    [
-      'model',
-      'runs',
-      'err',
-      'load s',
-      'TTFT p50 s',
-      'tok/s',
-      '± 95%',
-      'ITL p50 ms',
-      'p50 s',
-      'p95 s',
-      'peak RSS MB',
-      'CPU %',
-    ],
-    ...rows.map((r) => [
-      r.model,
-      String(r.runs),
-      String(r.errors),
-      f(r.load_seconds, 3),
-      f(r.ttft_p50_seconds, 4),
-      f(r.tokens_per_sec_mean, 1),
-      f(r.tokens_per_sec_moe95, 1),
-      f(r.itl_p50_seconds === null ? null : r.itl_p50_seconds * 1000, 2),
-      f(r.duration_p50_seconds, 3),
-      f(r.duration_p95_seconds, 3),
-      f(r.peak_rss_mb, 1),
-      f(r.rss_growth_mb, 1),
-      f(r.avg_cpu_percent, 0),
-    ]),
-  ];
+  const table = [COLUMNS.map(([header]) => header), ...rows.map((r) => COLUMNS.map(([, cell]) => cell(r)))];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const line = (row: string[]) =>
     row
