@@ -155,16 +155,21 @@ class Cursor {
     return n % 2 === 1;
   }
 
-  /** Moves back from a closing quote to its opening quote; returns the string's value. */
-  readStringBack(): string {
+  /** Moves back from a closing quote to before its opening quote; returns the opening quote's offset. */
+  skipStringBack(): number {
     const end = this.pos;
     if (this.byte !== QUOTE) throw new JsonSyntaxError("expected '\"'", end);
     this.pos--;
     while (this.pos >= 0 && !(this.byte === QUOTE && !this.escaped(this.pos))) this.pos--;
     if (this.pos < 0) throw new JsonSyntaxError('unterminated string', end);
-    const value = JSON.parse(this.src.read(this.pos, end - this.pos + 1).toString('utf8')) as string;
-    this.pos--;
-    return value;
+    return this.pos--;
+  }
+
+  /** Moves back over a string (see skipStringBack); returns its value. */
+  readStringBack(): string {
+    const end = this.pos;
+    const start = this.skipStringBack();
+    return JSON.parse(this.src.read(start, end - start + 1).toString('utf8')) as string;
   }
 
   /** Skips one value backward from its last byte; leaves pos before the value's first byte. */
@@ -172,7 +177,7 @@ class Cursor {
     const end = this.pos;
     const c = this.byte;
     if (c === QUOTE) {
-      this.readStringBack();
+      this.skipStringBack();
       return this.pos + 1;
     }
     if (c === 0x7d || c === 0x5d) {
@@ -182,7 +187,7 @@ class Cursor {
         const b = this.byte;
         if (b === -1) throw new JsonSyntaxError('unbalanced brackets', end);
         if (b === QUOTE && !this.escaped(this.pos)) {
-          this.readStringBack();
+          this.skipStringBack();
           continue;
         }
         this.pos--;
@@ -229,7 +234,7 @@ export interface LocateOptions {
  */
 export function locateRecords(src: ByteSource, options: LocateOptions = {}): RecordsLocation | null {
   const keys = options.keys ?? ['operations', 'metrics'];
-  const budget = options.backwardBudget ?? 16 << 20;
+  const budget = options.backwardBudget ?? 8 << 20;
   const cur = new Cursor(src, 0);
   // A UTF-8 byte order mark is not JSON, but editors write one.
   if (cur.at(0) === 0xef && cur.at(1) === 0xbb && cur.at(2) === 0xbf) cur.pos = 3;

@@ -8,6 +8,7 @@ import {
 } from '@llmmon/core/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { metricsFile, originalRecords, tempDir } from '../../test/support.js';
+import { singlePass } from './bulk.js';
 import { InputError, NotFoundError } from './errors.js';
 import { Store } from './store.js';
 
@@ -205,6 +206,40 @@ describe('Store.ingestFile', () => {
     expect(await store.exportMetricsFile('r1')).toEqual(viaBulk);
     const again = await store.ingestFile(path, { bulkThresholdBytes: 0 });
     expect(again.operations).toEqual({ received: 30, inserted: 0, duplicates: 30 });
+  });
+
+  it('takes the one-pass path for llmmon files and stores what the JS path stores', async () => {
+    const file = metricsFile('r1', 25);
+    const path = join(tmp.dir, 'fast.json');
+    writeFileSync(path, JSON.stringify(file));
+    const scratch = store.scratchPath('json');
+    // The records array alone, as bulkIngestFile hands it to DuckDB.
+    writeFileSync(scratch, JSON.stringify(file.operations));
+    const parsed = MetricsFileSchema.parse(file);
+    const fast = await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed));
+    expect(fast).toMatchObject({ created: true, received: 25, inserted: 25 });
+    const viaFast = await store.exportMetricsFile('r1');
+    await store.deleteRun('r1');
+    await store.ingest(parsed);
+    expect(await store.exportMetricsFile('r1')).toEqual(viaFast);
+    // A bad value makes it step aside (null) and store nothing.
+    writeFileSync(scratch, JSON.stringify([{ ...file.operations[0], status: 'fine' }]));
+    await store.deleteRun('r1');
+    expect(await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed))).toBeNull();
+    expect(await store.counts()).toEqual({ runs: 0, operations: 0 });
+  });
+
+  it('keeps the first of two records with the same seq, as the JS path does', async () => {
+    const file = metricsFile('r1', 6, (seq) => (seq === 4 ? { seq: 1, duration_seconds: 9 } : {}));
+    const path = join(tmp.dir, 'dupes.json');
+    writeFileSync(path, JSON.stringify(file));
+    const bulk = await store.ingestFile(path, { bulkThresholdBytes: 0 });
+    expect(bulk.operations).toEqual({ received: 6, inserted: 5, duplicates: 1 });
+    const viaBulk = await store.exportMetricsFile('r1');
+    expect(viaBulk.operations.find((o) => o.seq === 1)!.duration_seconds).not.toBe(9);
+    await store.deleteRun('r1');
+    await store.ingestFile(path);
+    expect(await store.exportMetricsFile('r1')).toEqual(viaBulk);
   });
 
   it('reads original monitor files through the bulk reader as normalizeMetrics does', async () => {
