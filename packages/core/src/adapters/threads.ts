@@ -1,9 +1,9 @@
 /**
  * How many threads llama.cpp should use here. ggml's worker threads spin at a barrier after
  * every matrix product; when there are more of them than idle cores, each barrier waits for a
- * descheduled thread. node-llama-cpp's default (4 threads) on a 2-core VM is 10–100× slower
- * than one thread (measured: 583 tok/s with 1 thread, 63 tok/s with 2, ~3 tok/s with 4, while
- * other work shared the machine).
+ * descheduled thread. node-llama-cpp's default (4 threads) on a busy 2-core VM is hundreds of
+ * times slower than one thread (measured there: 603 tok/s with 1 thread, 7.6 with 2, 0.8 with 4;
+ * docs/bench.md, "Why threads: 1").
  */
 import { availableParallelism } from 'node:os';
 
