@@ -73,6 +73,45 @@ async function copyRange(src: ByteSource, start: number, end: number, path: stri
   }
 }
 
+/**
+ * Copies the records array [start, end] as newline-delimited JSON, which DuckDB reads in
+ * parallel (an array it reads on one thread): compact writers (JSON.stringify, core's file
+ * writer) separate records with `},{"<first key>":`, and such a separator cannot occur inside a
+ * string (its quotes would be escaped); its comma becomes a newline. Where the guess fails (a
+ * pretty-printed file, the same pattern in nested metadata) the lines are not valid JSON
+ * objects, DuckDB refuses them, and the caller takes the array path. Returns false when the array
+ * does not start with an object.
+ */
+function copyAsLines(src: ByteSource, start: number, end: number, path: string): boolean {
+  const head = src.read(start, 4096).toString('utf8');
+  const firstKey = /^\[\s*\{\s*("(?:[^"\\]|\\.)*")\s*:/.exec(head)?.[1];
+  if (!firstKey) return false;
+  const sep = Buffer.from(`},{${firstKey}:`);
+  const fd = openSync(path, 'w');
+  try {
+    const STEP = 16 << 20;
+    let carry: Buffer = Buffer.alloc(0);
+    for (let pos = start; pos <= end; pos += STEP) {
+      // fileSource gives a fresh buffer per read: changing it changes nothing else.
+      const piece = src.read(pos, Math.min(STEP, end + 1 - pos));
+      const last = pos + piece.length > end;
+      if (pos === start) piece[0] = 0x20; // the array's '['
+      if (last) piece[piece.length - 1] = 0x0a; // its ']'
+      const buf = carry.length ? Buffer.concat([carry, piece]) : piece;
+      for (let i = buf.indexOf(sep); i >= 0; i = buf.indexOf(sep, i + 2)) buf[i + 1] = 0x0a;
+      // Keep the tail that could hold the start of a separator split across pieces.
+      const keep = last ? 0 : Math.min(sep.length - 1, buf.length);
+      const body = buf.subarray(0, buf.length - keep);
+      let done = 0;
+      while (done < body.length) done += writeSync(fd, body, done);
+      carry = Buffer.from(buf.subarray(buf.length - keep));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
 /** Loads the array at `path` into the staging table; false when DuckDB finds it malformed. */
 async function stage(c: DuckDBConnection, path: string, key: string): Promise<true | string> {
   await c.run(`DROP TABLE IF EXISTS ${STAGING}`);
@@ -111,6 +150,7 @@ export async function singlePass(
   scratch: string,
   run: RunHeader,
   rest: { samples: Sample[]; alerts: Alert[] },
+  format: 'array' | 'newline_delimited' = 'array',
 ) {
   const checked = OPERATIONS.columns
     .map((col) => {
@@ -127,7 +167,7 @@ export async function singlePass(
   await c.run('BEGIN TRANSACTION');
   try {
     const created = await store.upsertRun(c, run);
-    const source = `read_json(${literal(scratch)}, format = 'array', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`;
+    const source = `read_json(${literal(scratch)}, format = '${format}', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`;
     const existing = created
       ? ''
       : `WHERE seq NOT IN (SELECT seq FROM operations WHERE run_id = ${literal(run.id)})`;
@@ -181,13 +221,13 @@ export async function bulkIngestFile(
     }
     const key = loc.key ?? '';
     const rest = readRest(src, loc, key || 'records');
-    await copyRange(src, loc.start, loc.end, scratch);
 
     const outcome = await store.exclusive(async (c) => {
-      if (rest.kind === 'llmmon') {
-        const fast = await singlePass(store, c, scratch, rest.run, rest);
+      if (rest.kind === 'llmmon' && loc && copyAsLines(src, loc.start, loc.end, scratch)) {
+        const fast = await singlePass(store, c, scratch, rest.run, rest, 'newline_delimited');
         if (fast) return fast;
       }
+      await copyRange(src, loc!.start, loc!.end, scratch);
       // The exact path: staging table, checks naming the first bad record, legacy seq by position.
       // Staged outside the transaction: a table created inside one numbers its rows from a
       // transaction-local offset, and rowid is the record's index here.

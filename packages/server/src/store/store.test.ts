@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   MetricsFileSchema,
@@ -227,6 +227,23 @@ describe('Store.ingestFile', () => {
     await store.deleteRun('r1');
     expect(await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed))).toBeNull();
     expect(await store.counts()).toEqual({ runs: 0, operations: 0 });
+  });
+
+  it('is not fooled by a record separator pattern inside nested metadata', async () => {
+    // `},{"timestamp":` inside metadata: the line split guesses wrong, DuckDB refuses the lines,
+    // and the array path stores the records as they are.
+    const nested = { events: [{ timestamp: 'a' }, { timestamp: 'b' }] };
+    const file = metricsFile('r1', 8, (seq) => (seq === 3 ? { metadata: nested } : {}));
+    const path = join(tmp.dir, 'nested.json');
+    writeFileSync(path, JSON.stringify(file));
+    expect(readFileSync(path, 'utf8')).toContain('},{"timestamp":"b"}');
+    const bulk = await store.ingestFile(path, { bulkThresholdBytes: 0 });
+    expect(bulk.operations.inserted).toBe(8);
+    const viaBulk = await store.exportMetricsFile('r1');
+    expect(viaBulk.operations[3]!.metadata).toEqual(nested);
+    await store.deleteRun('r1');
+    await store.ingestFile(path);
+    expect(await store.exportMetricsFile('r1')).toEqual(viaBulk);
   });
 
   it('keeps the first of two records with the same seq, as the JS path does', async () => {
