@@ -46,12 +46,23 @@ describe('probeGgufFile', () => {
     expect(result.error).not.toContain('\n');
   });
 
-  it('reports a file that is not GGUF at all', async () => {
+  it('reports a file that is not GGUF at all, without starting a child', async () => {
     const file = path.join(dir, 'text.gguf');
     await writeFile(file, 'not a model\n'.repeat(100));
     const result = await probeGgufFile(file);
     expect(result.ok).toBe(false);
-    expect(result.error).toMatch(/text\.gguf: llama\.cpp (cannot load it|aborted)/);
+    expect(result.error).toBe(`${file}: not a GGUF file (it starts with "not ", not "GGUF")`);
     expect(result.error).not.toContain('\n');
+  });
+});
+
+describe('probeGgufFile on a GGUF header with garbage counts', () => {
+  it('answers at once instead of letting a parser spin', async () => {
+    const file = path.join(dir, 'garbage.gguf');
+    await writeFile(file, 'GGUF\x03\x00\x00\x00 but not really a model');
+    const result = await probeGgufFile(file);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/garbage\.gguf: GGUF header claims \d+ tensors/);
+    expect(result.seconds).toBeLessThan(5);
   });
 });

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readGgufPreamble } from '../gguf/preamble.js';
 
 export interface ProbeResult {
   ok: boolean;
@@ -55,9 +56,16 @@ function lastReason(stderr: string): string | undefined {
  * const probe = await probeGgufFile('their-model.gguf');
  * if (!probe.ok) throw new Error(probe.error); // e.g. "…: llama.cpp aborted (SIGABRT): … key not found in model: llama.feed_forward_length"
  */
-export async function probeGgufFile(file: string, { timeoutMs = 120_000 } = {}): Promise<ProbeResult> {
+export async function probeGgufFile(file: string, { timeoutMs = 60_000 } = {}): Promise<ProbeResult> {
   const started = performance.now();
   const absolute = path.resolve(file);
+  // Plainly broken files are caught here: node-llama-cpp's reader can spin on garbage counts.
+  try {
+    await readGgufPreamble(absolute);
+  } catch (error) {
+    const message = (error as Error).message;
+    return { ok: false, error: `${absolute}: ${message}`, seconds: (performance.now() - started) / 1000 };
+  }
   const moduleUrl = pathToFileURL(createRequire(import.meta.url).resolve('node-llama-cpp')).href;
   const scriptDir = await mkdtemp(path.join(tmpdir(), 'llmmon-probe-'));
   const script = path.join(scriptDir, 'probe.mjs');

@@ -30,6 +30,7 @@ export {
   type PlannedTensor,
   planLlamaModel,
 } from './llama.js';
+export { GgufFormatError, type GgufPreamble, readGgufPreamble } from './preamble.js';
 export { MODEL_PRESET_NAMES, MODEL_PRESETS, type ModelPresetName } from './presets.js';
 export { encodeQ8_0 } from './q8_0.js';
 export { buildVocabulary, FIRST_NORMAL_ID, type Vocabulary } from './vocab.js';
