@@ -31,6 +31,9 @@ async function main() {
       'context-size': { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
+      // Given by `llmmon bench`: stop when the parent's end of stdin closes, i.e. when the parent
+      // is gone, even if it was killed without a chance to stop this server.
+      'exit-with-parent': { type: 'boolean', default: false },
     },
   });
   if (!values.model) throw new Error('--model FILE.gguf is required');
@@ -61,6 +64,9 @@ async function main() {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (values['exit-with-parent']) {
+    process.stdin.once('end', stop).once('close', stop).resume();
+  }
 }
 
 main().catch((error: unknown) => {

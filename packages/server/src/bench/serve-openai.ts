@@ -32,11 +32,12 @@ export interface ServeOptions {
 export async function serveModelInChild(options: ServeOptions): Promise<ServedModelProcess> {
   const main = fileURLToPath(new URL('./serve-main.js', import.meta.url));
   if (!existsSync(main)) throw new Error(`${main} is missing: build the server first (pnpm build)`);
-  const args = [main, '--model', options.file, '--name', options.name];
+  const args = [main, '--model', options.file, '--name', options.name, '--exit-with-parent'];
   if (options.threads) args.push('--threads', String(options.threads));
   if (options.sequences) args.push('--sequences', String(options.sequences));
   if (options.contextSize) args.push('--context-size', String(options.contextSize));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe nobody writes to: it closes when this process ends, however it ends.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-4096);
