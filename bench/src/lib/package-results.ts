@@ -1,0 +1,54 @@
+/**
+ * Results of the packages' own benchmarks, reused instead of measuring the same thing twice:
+ * `@llmmon/sampler-native` (sampler cost at 10/50/200 threads), `@llmmon/core` (trackOperation
+ * overhead) and `@llmmon/dashboard` (static render time and size). The root `pnpm bench` runs
+ * those benches before this suite (bench/turbo.json: `dependsOn: ["^bench"]`), so the newest
+ * file is from the same run. When a package has no result yet, its bench is run here.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { latestFile } from './results.js';
+
+const require = createRequire(import.meta.url);
+
+export interface PackageResult<T> {
+  /** Package name, e.g. `@llmmon/sampler-native`. */
+  pkg: string;
+  /** Path of the result file, relative to the repository root. */
+  file: string;
+  /** When the file was written (ISO 8601). */
+  written: string;
+  data: T;
+}
+
+function packageDir(pkg: string): string {
+  return path.dirname(require.resolve(`${pkg}/package.json`));
+}
+
+/**
+ * The newest `bench/results/<prefix>*.json` of a workspace package; runs the package's bench
+ * first when there is none (or when LLMMON_BENCH_RERUN_PACKAGES=1).
+ * @throws Error when the package's bench fails or writes nothing
+ */
+export function packageResult<T>(pkg: string, prefix: string): PackageResult<T> {
+  const dir = packageDir(pkg);
+  const results = path.join(dir, 'bench', 'results');
+  const pattern = new RegExp(`^${prefix}.*\\.json$`);
+  let file = latestFile(results, pattern);
+  if (!file || process.env.LLMMON_BENCH_RERUN_PACKAGES === '1') {
+    console.log(`bench: running ${pkg}'s own bench (its results are reused here)`);
+    const r = spawnSync('pnpm', ['--filter', pkg, 'bench'], { stdio: 'inherit', cwd: dir });
+    if (r.status !== 0) throw new Error(`bench: \`pnpm --filter ${pkg} bench\` failed (${r.status})`);
+    file = latestFile(results, pattern);
+    if (!file) throw new Error(`bench: ${pkg}'s bench wrote no ${prefix}*.json in ${results}`);
+  }
+  const root = path.resolve(dir, '..', '..');
+  return {
+    pkg,
+    file: path.relative(root, file),
+    written: statSync(file).mtime.toISOString(),
+    data: JSON.parse(readFileSync(file, 'utf8')) as T,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The scenarios' names, titles and result types, without their code: what the report needs.
+ * (Importing the scenarios themselves would load the native sampler, OpenTelemetry, DuckDB, …)
+ */
+import type { CostData } from './cost.js';
+import type { CpuData } from './cpu.js';
+import type { DashboardData } from './dashboard.js';
+import type { OverheadData } from './overhead.js';
+import type { PeakData } from './peak.js';
+import type { StoreData } from './store.js';
+
+export interface ScenarioDataMap {
+  peak: PeakData;
+  cpu: CpuData;
+  cost: CostData;
+  overhead: OverheadData;
+  store: StoreData;
+  dashboard: DashboardData;
+}
+
+export type ScenarioName = keyof ScenarioDataMap;
+
+/** In the order `all` runs them: issue 7's numbering. */
+export const CATALOG: readonly { name: ScenarioName; title: string }[] = [
+  { name: 'peak', title: '1. Peak capture' },
+  { name: 'cpu', title: '2. CPU attribution' },
+  { name: 'cost', title: '3. Sampler cost' },
+  { name: 'overhead', title: '4. Per-operation overhead' },
+  { name: 'store', title: '5. Run store' },
+  { name: 'dashboard', title: '6. Dashboard' },
+];

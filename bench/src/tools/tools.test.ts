@@ -1,0 +1,87 @@
+/**
+ * The comparators measure what they claim: each is run against a known workload (a CPU burn of
+ * known length, an RSS spike of known size) and judged by `lib/estimate.ts` against the process's
+ * own exact counters. Tolerances are wide (a loaded 2-core machine); what they catch is a
+ * comparator that reads nothing, the wrong process, or the wrong unit.
+ */
+import { describe, expect, it } from 'vitest';
+import { now, processCpuSeconds, sleep } from '../lib/clock.js';
+import { cpuPercentOverWindow, peakInWindow, threadCpuPercentOverWindow } from '../lib/estimate.js';
+import { rssBytes } from '../lib/truth.js';
+import { workloads } from '../lib/workloads.js';
+import { JsTimerPoller } from './js-timer.js';
+import { PidusagePoller } from './pidusage.js';
+import { PsutilPoller } from './psutil.js';
+import { SystemInformationPoller } from './systeminformation.js';
+
+const MiB = 1024 * 1024;
+
+describe('psutil from outside', () => {
+  it('sees a CPU burn on the main thread (process and per thread) and an RSS spike, while the event loop is blocked', async () => {
+    const addon = workloads();
+    const poller = new PsutilPoller(10, ['rss', 'cpu', 'threads']);
+    await poller.start();
+    await sleep(100);
+    const cpu0 = processCpuSeconds();
+    const a = now();
+    addon.burnCpu(300);
+    const b = now();
+    const truth = (100 * (processCpuSeconds() - cpu0)) / (b - a);
+    await sleep(50);
+    const baseline = rssBytes();
+    const s0 = now();
+    addon.spikeRss(128 * MiB, 200);
+    const s1 = now();
+    await sleep(50);
+    const trace = await poller.stop();
+
+    expect(trace.own_cpu_seconds).toBeGreaterThan(0);
+    expect(trace.samples.length / trace.wall_seconds).toBeGreaterThan(30); // asked 100/s
+    expect(cpuPercentOverWindow(trace.samples, a, b)).toBeGreaterThan(truth - 20);
+    expect(cpuPercentOverWindow(trace.samples, a, b)).toBeLessThan(truth + 20);
+    // The main thread's tid is the pid.
+    const mainThread = threadCpuPercentOverWindow(trace.samples, a, b, [process.pid]);
+    expect(mainThread).toBeGreaterThan(truth - 25);
+    expect(mainThread).toBeLessThan(truth + 20);
+    expect(peakInWindow(trace.samples, s0, s1)).toBeGreaterThan(baseline + 0.9 * 128 * MiB);
+  });
+});
+
+describe('JS timer', () => {
+  it('reads while the event loop is free and is blind while it is blocked', async () => {
+    const addon = workloads();
+    const poller = new JsTimerPoller(10);
+    await poller.start();
+    await sleep(300);
+    const baseline = rssBytes();
+    const a = now();
+    addon.spikeRss(128 * MiB, 100);
+    const b = now();
+    await sleep(50);
+    const trace = await poller.stop();
+    expect(trace.samples.length).toBeGreaterThan(10);
+    const peak = peakInWindow(trace.samples, a, b);
+    // No timer runs inside the blocking call: no reading, or only the last one before it.
+    expect(peak === null || peak < baseline + 0.5 * 128 * MiB).toBe(true);
+  });
+});
+
+describe('pidusage and systeminformation', () => {
+  it('report this process: RSS in bytes near the truth and a CPU percentage', async () => {
+    const pid = new PidusagePoller(50);
+    const si = new SystemInformationPoller(500);
+    await pid.start();
+    await si.start();
+    await sleep(700);
+    const [p, s] = [await pid.stop(), await si.stop()];
+    const rss = rssBytes();
+    for (const trace of [p, s]) {
+      const last = trace.samples.at(-1)!;
+      expect(last.rss_bytes).toBeGreaterThan(0.5 * rss);
+      expect(last.rss_bytes).toBeLessThan(2 * rss);
+      expect(trace.samples.some((x) => x.cpu_percent !== null && x.cpu_percent >= 0)).toBe(true);
+    }
+    expect(p.samples.length).toBeGreaterThan(5);
+    expect(s.samples.length).toBeGreaterThanOrEqual(2);
+  });
+});
