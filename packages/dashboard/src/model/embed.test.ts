@@ -37,7 +37,7 @@ describe('data envelope', () => {
     const env = JSON.parse(text);
     expect(env.encoding).toBe('packed');
     expect(text.length).toBeLessThan(JSON.stringify(file).length / 3);
-    expect(await decodeEnvelope(env)).toEqual(file);
+    expect(JSON.parse(JSON.stringify(await decodeEnvelope(env)))).toEqual(file);
   });
 
   it('names what is wrong with a foreign block', async () => {
