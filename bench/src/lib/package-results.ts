@@ -29,14 +29,15 @@ function packageDir(pkg: string): string {
 
 /**
  * The newest `bench/results/<prefix>*.json` of a workspace package; runs the package's bench
- * first when there is none (or when LLMMON_BENCH_RERUN_PACKAGES=1).
- * @throws Error when the package's bench fails or writes nothing
+ * first when there is none (or when LLMMON_BENCH_RERUN_PACKAGES=1) unless `runIfMissing` is false.
+ * @throws Error when the package's bench fails or writes nothing, or there is none to reuse
  */
-export function packageResult<T>(pkg: string, prefix: string): PackageResult<T> {
+export function packageResult<T>(pkg: string, prefix: string, runIfMissing = true): PackageResult<T> {
   const dir = packageDir(pkg);
   const results = path.join(dir, 'bench', 'results');
   const pattern = new RegExp(`^${prefix}.*\\.json$`);
   let file = latestFile(results, pattern);
+  if (!file && !runIfMissing) throw new Error(`bench: ${pkg} has no ${prefix}*.json in ${results} yet`);
   if (!file || process.env.LLMMON_BENCH_RERUN_PACKAGES === '1') {
     console.log(`bench: running ${pkg}'s own bench (its results are reused here)`);
     const r = spawnSync('pnpm', ['--filter', pkg, 'bench'], { stdio: 'inherit', cwd: dir });

@@ -133,6 +133,7 @@ const store: StoreData = {
     query('sqlite-window', [40, 42]),
     query('sqlite-offset-indexed', [2, 2.2, 2.1]),
   ],
+  server_bench: null,
 };
 
 const results: Results = {

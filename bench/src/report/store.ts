@@ -3,6 +3,24 @@ import type { StoreData } from '../scenarios/store.js';
 import { DUCKDB_P95, SQLITE_P95_OFFSET_GROUP, SQLITE_P95_WINDOW } from '../store/queries.js';
 import { bytes, NA, num, sig, spreadCell, table, times } from './markdown.js';
 
+function serverLine(d: StoreData): string {
+  const s = d.server_bench;
+  if (!s) return "`@llmmon/server`'s own store bench has no result to quote.";
+  const f = s.data.ingest_file;
+  const q = s.data.query_latency;
+  const parts = [
+    f
+      ? `\`llmmon ingest\` of a ${num(f.operations, 0)}-operation metrics file (${num(f.file_mb, 0)} MB, DuckDB's JSON reader): ${num(f.operations_per_second, 0)} operations/s`
+      : null,
+    q?.compare_two_runs
+      ? `compare of two runs over ${num(q.operations_stored, 0)} stored operations: ${num(q.compare_two_runs.median_ms, 0)} ms`
+      : null,
+    q?.compare_all_runs ? `compare of all runs: ${num(q.compare_all_runs.median_ms, 0)} ms` : null,
+    q?.model_history ? `model history: ${num(q.model_history.median_ms, 0)} ms` : null,
+  ].filter(Boolean);
+  return `For reference, \`@llmmon/server\`'s own store bench (\`${s.source}\`, written ${s.written}): ${parts.join('; ')}.`;
+}
+
 export function storeSection(d: StoreData): string {
   const o = d.options;
   const llmmonIngest = d.ingest.find((r) => r.sink === 'duckdb');
@@ -56,6 +74,8 @@ export function storeSection(d: StoreData): string {
       `${num(d.sqlite_index_seconds, 1)} s to build. The slow methods run fewer times (column "runs").`,
     '',
     table(['method', 'seconds', 'runs', '÷ llmmon p95 query time', 'answer vs DuckDB'], queryRows),
+    '',
+    serverLine(d),
     '',
     '<details><summary>The queries</summary>',
     '',

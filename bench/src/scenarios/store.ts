@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store } from '@llmmon/server';
 import { now } from '../lib/clock.js';
+import { packageResult } from '../lib/package-results.js';
 import { type Spread, spread } from '../lib/stats.js';
 import { runId, syntheticRun } from '../store/data.js';
 import { jsonP95, writeRunFile } from '../store/json.js';
@@ -82,6 +83,28 @@ export interface StoreData {
   bytes: Record<string, number>;
   sqlite_index_seconds: number;
   queries: QueryRow[];
+  /** `@llmmon/server`'s own store bench (file ingest, compare latency), for reference; null when it has none. */
+  server_bench: { source: string; written: string; data: ServerBench } | null;
+}
+
+/** The fields of `@llmmon/server`'s store bench result quoted here. */
+export interface ServerBench {
+  ingest_file?: { operations: number; file_mb: number; operations_per_second: number };
+  query_latency?: {
+    operations_stored: number;
+    compare_all_runs?: { median_ms: number };
+    compare_two_runs?: { median_ms: number };
+    model_history?: { median_ms: number };
+  };
+}
+
+function serverBench(): StoreData['server_bench'] {
+  try {
+    const r = packageResult<ServerBench>('@llmmon/server', 'store-', false);
+    return { source: r.file, written: r.written, data: r.data };
+  } catch {
+    return null;
+  }
 }
 
 type P95Row = { run_id: string; model_name: string; p95: number };
@@ -295,6 +318,7 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
       bytes,
       sqlite_index_seconds: indexSeconds,
       queries,
+      server_bench: serverBench(),
     };
   } finally {
     sqlite.close();
