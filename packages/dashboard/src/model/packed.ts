@@ -304,7 +304,11 @@ const ROW = Symbol('row');
  * record's (`row.duration_seconds`); `JSON.stringify(row)` gives the full record (`toJSON`);
  * `Object.keys` and spreading see no fields, so code that needs a plain copy uses `toJSON()`.
  */
-function readRows(columns: readonly PackedColumn[], buffer: ArrayBuffer, count: number): Record<string, unknown>[] {
+function readRows(
+  columns: readonly PackedColumn[],
+  buffer: ArrayBuffer,
+  count: number,
+): Record<string, unknown>[] {
   const proto: Record<string | symbol, unknown> = {};
   for (const c of columns) {
     const read = reader(c, buffer, count);
