@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f16BitsToF32 } from './f16.js';
+import { Xoshiro128 } from './prng.js';
 import { encodeQ8_0, Q8_0_BLOCK_BYTES } from './q8_0.js';
 
 /** Reads block `b` back: ggml's `dequantize_row_q8_0` (x = d × q). */
@@ -25,7 +26,8 @@ describe('encodeQ8_0', () => {
   });
 
   it('reconstructs every value within half a step (plus the f16 rounding of the scale)', () => {
-    const src = new Float32Array(32 * 50).map(() => (Math.random() - 0.5) * 8);
+    const src = new Float32Array(32 * 50);
+    new Xoshiro128(5).fillUniform(src, 4);
     const out = new Uint8Array(50 * Q8_0_BLOCK_BYTES);
     encodeQ8_0(src, out, 0);
     const back = dequantize(out, 50);
