@@ -70,7 +70,11 @@ export async function probeGgufFile(file: string, { timeoutMs = 60_000 } = {}): 
   const scriptDir = await mkdtemp(path.join(tmpdir(), 'llmmon-probe-'));
   const script = path.join(scriptDir, 'probe.mjs');
   await writeFile(script, CHILD);
-  const child = spawn(process.execPath, [script, moduleUrl, absolute], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // cwd: the scratch folder, so that a core dump of an aborting llama.cpp is removed with it.
+  const child = spawn(process.execPath, [script, moduleUrl, absolute], {
+    cwd: scriptDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
