@@ -16,6 +16,9 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launch, rendered, screenshot, type Watched, watchedPage } from './chromium.ts';
 
+/** Waits for a value in the page; generous, because these tests share a loaded 2-core machine. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
+
 let browser: Browser;
 let server: RunningServer;
 let dir: string;
@@ -139,17 +142,15 @@ describe('served dashboard', () => {
 
   it('shows live operations as they are posted', async () => {
     await go('#/live');
-    await expect.poll(() => w.page.locator('[data-view="live"]').getAttribute('data-connected')).toBe('true');
+    await poll(() => w.page.locator('[data-view="live"]').getAttribute('data-connected')).toBe('true');
     const live = syntheticMetrics({ operations: 12, seed: 3, startedAt: new Date().toISOString() });
     const run: RunHeader = { ...live.run, id: 'live-run', name: 'live run', ended_at: null };
     const ops = (from: number, to: number): OperationRecord[] =>
       live.operations.slice(from, to).map((o) => ({ ...o, run_id: run.id }));
 
     await post(`/api/runs/${run.id}/operations`, { run, operations: ops(0, 5), alerts: [] });
-    await expect
-      .poll(() => w.page.locator('.run-header').getAttribute('data-run'), { timeout: 15_000 })
-      .toBe(run.id);
-    await expect.poll(() => w.page.locator('.row-count').getAttribute('data-rows')).toBe('5');
+    await poll(() => w.page.locator('.run-header').getAttribute('data-run')).toBe(run.id);
+    await poll(() => w.page.locator('.row-count').getAttribute('data-rows')).toBe('5');
 
     const alert = {
       ...live.alerts[0],
@@ -162,14 +163,12 @@ describe('served dashboard', () => {
       seq: 5,
     };
     await post(`/api/runs/${run.id}/operations`, { run, operations: ops(5, 12), alerts: [alert] });
-    await expect
-      .poll(() => w.page.locator('.row-count').getAttribute('data-rows'), { timeout: 15_000 })
-      .toBe('12');
-    await expect.poll(() => w.page.locator('[data-chart="chart-over-time"] .mark.point').count()).toBe(12);
-    await expect.poll(() => w.page.locator('[data-alert="peak_memory_mb"]').count()).toBe(1);
+    await poll(() => w.page.locator('.row-count').getAttribute('data-rows')).toBe('12');
+    await poll(() => w.page.locator('[data-chart="chart-over-time"] .mark.point').count()).toBe(12);
+    await poll(() => w.page.locator('[data-alert="peak_memory_mb"]').count()).toBe(1);
 
     await post(`/api/runs/${run.id}/samples`, { run, samples: live.samples.slice(0, 50) });
-    await expect.poll(() => w.page.locator('[data-chart="chart-timeline"] .mark.line').count()).toBe(3);
+    await poll(() => w.page.locator('[data-chart="chart-timeline"] .mark.line').count()).toBe(3);
     await screenshot(w.page, 'served-live');
   });
 
@@ -182,7 +181,7 @@ describe('served dashboard', () => {
           `'${base.run.id}' GROUP BY model_name ORDER BY model_name`,
       );
     await w.page.locator('[data-action="run-sql"]').click();
-    await expect.poll(() => w.page.locator('[data-result-rows]').getAttribute('data-result-rows')).toBe('3');
+    await poll(() => w.page.locator('[data-result-rows]').getAttribute('data-result-rows')).toBe('3');
     const expected = new Map<string, number>();
     for (const o of base.operations) expected.set(o.model_name, (expected.get(o.model_name) ?? 0) + 1);
     const cells = await w.page
@@ -204,7 +203,7 @@ describe('served dashboard', () => {
 
     await w.page.locator('textarea').fill('DROP TABLE runs');
     await w.page.locator('[data-action="run-sql"]').click();
-    await expect.poll(() => w.page.locator('.sql-console [data-state="error"]').count()).toBe(1);
+    await poll(() => w.page.locator('.sql-console [data-state="error"]').count()).toBe(1);
     await screenshot(w.page, 'served-sql');
   });
 

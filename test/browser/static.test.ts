@@ -15,6 +15,9 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launch, rendered, screenshot, type Watched, watchedPage } from './chromium.ts';
 
+/** Waits for a value in the page; generous, because these tests share a loaded 2-core machine. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
+
 let browser: Browser;
 let dir: string;
 
@@ -120,9 +123,9 @@ describe('static dashboard (file://)', () => {
     const longest = withThreads.reduce((a, b) => (b.duration_seconds > a.duration_seconds ? b : a));
     const chart = w.page.locator('[data-chart="chart-threads"]');
     expect(await chart.locator('.mark.bar').count()).toBe(longest.threads!.length);
-    await expect.poll(() => chart.locator('.subtitle').textContent()).toContain(`seq ${longest.seq}`);
+    await poll(() => chart.locator('.subtitle').textContent()).toContain(`seq ${longest.seq}`);
     await w.page.locator('[data-table="operations"] tbody tr[data-seq="10"]').click();
-    await expect.poll(() => chart.locator('.subtitle').textContent()).toContain('seq 10');
+    await poll(() => chart.locator('.subtitle').textContent()).toContain('seq 10');
     const ten = metrics.operations.find((o) => o.seq === 10)!;
     expect(await chart.locator('.mark.bar').count()).toBe(ten.threads!.length);
   });
@@ -142,9 +145,9 @@ describe('static dashboard (file://)', () => {
     const model = metrics.operations.find((o) => o.status === 'error')!.model_name;
     const n = metrics.operations.filter((o) => o.model_name === model && o.status === 'error').length;
     const all = metrics.operations.filter((o) => o.model_name === model).length;
-    await expect
-      .poll(() => w.page.locator('[data-rule="errors"]').allTextContents())
-      .toContainEqual(expect.stringContaining(`${n} of ${all} operations`));
+    await poll(() => w.page.locator('[data-rule="errors"]').allTextContents()).toContainEqual(
+      expect.stringContaining(`${n} of ${all} operations`),
+    );
   });
 
   it('downloads as CSV exactly the rows and columns the table shows (filtered, sorted)', async () => {
@@ -225,13 +228,11 @@ describe('static dashboard with 100,000 operations', () => {
     await scroller.evaluate((el) => {
       el.scrollTop = el.scrollHeight;
     });
-    await expect
-      .poll(() =>
-        w.page.locator('[data-table="operations"] tbody tr[data-seq]').last().getAttribute('data-seq'),
-      )
-      .toBe('99999');
+    await poll(() =>
+      w.page.locator('[data-table="operations"] tbody tr[data-seq]').last().getAttribute('data-seq'),
+    ).toBe('99999');
     await screenshot(w.page, 'static-100k');
-  });
+  }, 240_000); // generating, validating and writing 100,000 operations takes a while on a loaded 2-core machine
 });
 
 describe('static dashboard states', () => {
