@@ -188,6 +188,7 @@ export async function singlePass(
       : Number((await c.runAndReadAll(`SELECT count(*) FROM ${source}`)).getRowsJS()[0]![0]);
     const tail = await store.addRows(c, run.id, created, [], rest.samples, rest.alerts);
     await c.run('COMMIT');
+    store.invalidate(run.id);
     return { run, created, received, inserted, tail };
   } catch {
     await c.run('ROLLBACK').catch(() => {});
@@ -292,6 +293,7 @@ export async function bulkIngestFile(
             ? await store.addRows(c, run.id, created, [], rest.samples, rest.alerts)
             : { newSamples: [], newAlerts: [] };
         await c.run('COMMIT');
+        store.invalidate(run.id);
         return { run, created, received, inserted: Number(inserted.rowsChanged), tail };
       } catch (error) {
         await c.run('ROLLBACK').catch(() => {});

@@ -32,29 +32,47 @@ export interface ModelStatsRow {
 
 const OK = `status IS DISTINCT FROM 'error'`;
 
-/** SQL of the per-(run, model) statistics; `where` selects the operations (without exclusions). */
+/**
+ * SQL of the per-(run, model) statistics; `where` selects the operations (without exclusions).
+ * The inner query nulls out the values of failed operations once per column (aggregates skip
+ * nulls), which costs a fraction of a FILTER clause on each of the thirty aggregates.
+ */
 export function modelStatsSql(where: string, exclude: readonly string[]): string {
   const excluded = exclude.length ? ` AND operation NOT IN (${exclude.map(literal).join(', ')})` : '';
-  const ok = (agg: string) => `${agg} FILTER (WHERE ${OK})`;
-  const tested = TESTED_FIELDS.map(
-    (f) => `${ok(`count(${f})`)}, ${ok(`avg(${f})`)}, ${ok(`var_samp(${f})`)}`,
-  ).join(',\n    ');
+  const okCols = new Set<string>([
+    'duration_seconds',
+    'peak_memory_mb',
+    'cpu_delta_percent',
+    'peak_cpu_percent',
+    'text_length',
+    'tokens_per_sec',
+    'time_to_first_token_seconds',
+    ...TESTED_FIELDS,
+  ]);
+  const inner = [...okCols].map((f) => `CASE WHEN ok THEN ${f} END AS ${f}`).join(', ');
+  const tested = TESTED_FIELDS.map((f) => `count(${f}), avg(${f}), var_samp(${f})`).join(',\n    ');
   return `
 SELECT run_id, model_name,
     count(*),
-    count(*) FILTER (WHERE status = 'error'),
-    ${ok('avg(duration_seconds)')},
-    ${ok('quantile_cont(duration_seconds, [0.5, 0.95, 0.99])')},
-    ${ok('min(duration_seconds)')}, ${ok('max(duration_seconds)')}, ${ok('stddev_samp(duration_seconds)')},
-    ${ok('avg(peak_memory_mb)')}, ${ok('max(peak_memory_mb)')},
-    ${ok('avg(cpu_delta_percent)')}, ${ok('max(peak_cpu_percent)')},
-    ${ok('sum(text_length)')}, ${ok('sum(duration_seconds)')},
-    min(epoch_ms("timestamp")), max(epoch_ms("timestamp") + duration_seconds * 1000),
-    ${ok('avg(tokens_per_sec)')}, ${ok('avg(time_to_first_token_seconds)')},
+    count(*) FILTER (WHERE NOT ok),
+    avg(duration_seconds),
+    quantile_cont(duration_seconds, [0.5, 0.95, 0.99]),
+    min(duration_seconds), max(duration_seconds), stddev_samp(duration_seconds),
+    avg(peak_memory_mb), max(peak_memory_mb),
+    avg(cpu_delta_percent), max(peak_cpu_percent),
+    sum(text_length), sum(duration_seconds),
+    min(start_ms), max(start_ms + all_duration * 1000),
+    avg(tokens_per_sec), avg(time_to_first_token_seconds),
     ${tested},
     min(seq) AS first_seq
-FROM operations
-WHERE (${where})${excluded}
+FROM (
+  SELECT run_id, model_name, seq, ok, epoch_ms("timestamp") AS start_ms, all_duration, ${inner}
+  FROM (
+    SELECT *, ${OK} AS ok, duration_seconds AS all_duration
+    FROM operations
+    WHERE (${where})${excluded}
+  )
+)
 GROUP BY run_id, model_name
 ORDER BY run_id, first_seq, model_name`;
 }

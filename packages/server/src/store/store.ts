@@ -28,9 +28,10 @@ import { type Database, DEFAULT_DB_PATH, openDatabase } from '../db/database.js'
 import { migrate, storedColumns } from '../db/migrations.js';
 import { appendRecords, rowReader, selectColumns } from '../db/records.js';
 import { ALERTS, ident, literal, OPERATIONS, RUNS, SAMPLES, type Table } from '../db/tables.js';
-import { isoToMicros, microsToIso } from '../db/timestamps.js';
+import { isoToMicros } from '../db/timestamps.js';
 import { compareModels } from './compare.js';
 import { InputError, NotFoundError } from './errors.js';
+import { RunCache } from './run-cache.js';
 import { runSummariesSql, toRunSummary } from './runs-sql.js';
 import { type ModelStatsRow, modelStats } from './stats-sql.js';
 
@@ -83,6 +84,8 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   private readonly idle: DuckDBConnection[] = [];
   private closed = false;
   private scratchCounter = 0;
+  private readonly summaries = new RunCache<RunSummary>();
+  private readonly stats = new RunCache<ModelStatsRow[]>();
 
   private constructor(
     readonly db: Database,
@@ -162,6 +165,15 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     return join(this.db.scratchDir, `${process.pid}-${Date.now()}-${++this.scratchCounter}.${extension}`);
   }
 
+  /**
+   * @internal Forgets what is cached about a run; every write calls it right after its commit
+   * (see run-cache.ts).
+   */
+  invalidate(runId: string): void {
+    this.summaries.invalidate(runId);
+    this.stats.invalidate(runId);
+  }
+
   // ── writes ──────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -195,6 +207,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         const created = await this.upsertRun(c, run);
         const added = await this.addRows(c, run.id, created, operations, samples, alerts);
         await c.run('COMMIT');
+        this.invalidate(run.id);
         return { created, ...added };
       } catch (error) {
         await c.run('ROLLBACK').catch(() => {});
@@ -346,6 +359,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         }
         await c.run('DELETE FROM runs WHERE id = $1', [id]);
         await c.run('COMMIT');
+        this.invalidate(id);
         return { deleted: id, operations: n.operations!, samples: n.samples!, alerts: n.alerts! };
       } catch (error) {
         await c.run('ROLLBACK').catch(() => {});
@@ -371,31 +385,48 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   /** Run summaries, newest first; `model` keeps runs with operations of that model. */
   async listRuns(options: { model?: string; limit?: number; offset?: number } = {}) {
     const { model, limit = 100, offset = 0 } = options;
-    const where = model
-      ? `WHERE id IN (SELECT DISTINCT run_id FROM operations WHERE model_name = ${literal(model)})`
-      : '';
-    return this.read(async (c) => {
-      const total = await c.runAndReadAll(`SELECT count(*) FROM runs ${where}`);
-      const selection = `SELECT id FROM runs ${where} ORDER BY started_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
-      const rows = await c.runAndReadAll(runSummariesSql(selection));
-      return { total: Number(total.getRowsJS()[0]![0]), runs: rows.getRowsJS().map(toRunSummary) };
+    const ids = await this.read(async (c) => {
+      const r = await c.runAndReadAll('SELECT id FROM runs ORDER BY started_at DESC, id');
+      return r.getRowsJS().map((row) => String(row[0]));
     });
+    if (!model) {
+      return { total: ids.length, runs: await this.runSummaries(ids.slice(offset, offset + limit), true) };
+    }
+    const all = (await this.runSummaries(ids, true)).filter((r) => r.models.includes(model));
+    return { total: all.length, runs: all.slice(offset, offset + limit) };
   }
 
-  /** Summaries of the given runs, in the order asked. @throws NotFoundError naming the missing ids */
-  async runSummaries(ids: readonly string[]): Promise<RunSummary[]> {
-    const list = ids.map(literal).join(', ');
-    const found = await this.read(async (c) => {
-      const r = await c.runAndReadAll(runSummariesSql(`SELECT id FROM runs WHERE id IN (${list})`));
-      return r.getRowsJS().map(toRunSummary);
-    });
-    const byId = new Map(found.map((r) => [r.id, r]));
+  /**
+   * Summaries of the given runs, in the order asked (cached per run until it changes).
+   * @param skipMissing leave out runs deleted meanwhile instead of failing
+   * @throws NotFoundError naming the missing ids
+   */
+  async runSummaries(ids: readonly string[], skipMissing = false): Promise<RunSummary[]> {
+    const byId = new Map<string, RunSummary>();
+    const todo: string[] = [];
+    for (const id of new Set(ids)) {
+      const hit = this.summaries.get(id);
+      if (hit) byId.set(id, hit);
+      else todo.push(id);
+    }
+    if (todo.length) {
+      const generations = new Map(todo.map((id) => [id, this.summaries.generation(id)]));
+      const found = await this.read(async (c) => {
+        const list = todo.map(literal).join(', ');
+        const r = await c.runAndReadAll(runSummariesSql(`SELECT id FROM runs WHERE id IN (${list})`));
+        return r.getRowsJS().map(toRunSummary);
+      });
+      for (const summary of found) {
+        byId.set(summary.id, summary);
+        this.summaries.set(summary.id, generations.get(summary.id)!, summary);
+      }
+    }
     const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) {
+    if (missing.length && !skipMissing) {
       const names = missing.map((m) => JSON.stringify(m)).join(', ');
       throw new NotFoundError(missing.length > 1 ? `runs not found: ${names}` : `run ${names} not found`);
     }
-    return ids.map((id) => byId.get(id)!);
+    return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
   }
 
   async runSummary(id: string): Promise<RunSummary> {
@@ -413,9 +444,19 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     return run;
   }
 
-  /** Per-(run, model) statistics and the tested fields' summaries. */
+  /** Per-(run, model) statistics and the tested fields' summaries (cached per run until it changes). */
   async modelStats(runIds: readonly string[], exclude: readonly string[]): Promise<ModelStatsRow[]> {
-    return this.read((c) => modelStats(c, runIds, exclude));
+    const key = [...exclude].sort().join('\u0000');
+    const todo = [...new Set(runIds)].filter((id) => !this.stats.get(id, key));
+    const computed = new Map<string, ModelStatsRow[]>();
+    if (todo.length) {
+      const generations = new Map(todo.map((id) => [id, this.stats.generation(id)]));
+      const rows = await this.read((c) => modelStats(c, todo, exclude));
+      for (const id of todo) computed.set(id, []);
+      for (const row of rows) computed.get(row.run_id)?.push(row);
+      for (const [id, list] of computed) this.stats.set(id, generations.get(id)!, list, key);
+    }
+    return runIds.flatMap((id) => computed.get(id) ?? this.stats.get(id, key) ?? []);
   }
 
   /** A run's per-model statistics, models in order of first operation. @throws NotFoundError */
@@ -508,29 +549,18 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
 
   /** Runs (newest `limit`) that have operations of `model`, oldest first, with its statistics there. */
   async modelHistory(model: string, limit: number, exclude: readonly string[]) {
-    return this.read(async (c) => {
-      const runs = await c.runAndReadAll(
-        `SELECT id, name, epoch_us(started_at), host.hostname FROM runs
-         WHERE id IN (SELECT DISTINCT run_id FROM operations WHERE model_name = $1)
-         ORDER BY started_at DESC, id LIMIT ${limit}`,
-        [model],
-      );
-      const refs = runs.getRowsJS().map(([id, name, started, hostname]) => ({
-        id: String(id),
-        name: (name as string | null) ?? null,
-        started_at: started as bigint,
-        hostname: (hostname as string | null) ?? null,
-      }));
-      if (refs.length === 0) return null;
-      const ids = refs.map((r) => literal(r.id)).join(', ');
-      const { modelStatsSql, toModelStatsRow } = await import('./stats-sql.js');
-      const stats = (
-        await c.runAndReadAll(modelStatsSql(`model_name = ${literal(model)} AND run_id IN (${ids})`, exclude))
-      )
-        .getRowsJS()
-        .map(toModelStatsRow);
-      return { refs: refs.reverse(), stats: new Map(stats.map((s) => [s.run_id, s.stats])) };
-    });
+    const { runs } = await this.listRuns({ model, limit });
+    if (runs.length === 0) return null;
+    const ids = runs.map((r) => r.id).reverse();
+    const stats = await this.modelStats(ids, exclude);
+    const byRun = new Map(stats.filter((s) => s.model_name === model).map((s) => [s.run_id, s.stats]));
+    return {
+      refs: runs
+        .slice()
+        .reverse()
+        .map((r) => ({ id: r.id, name: r.name, started_at: r.started_at, hostname: r.host.hostname })),
+      stats: byRun,
+    };
   }
 
   /**
@@ -559,7 +589,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
       points: history.refs
         .filter((r) => history.stats.has(r.id))
         .map((r) => ({
-          run: { id: r.id, name: r.name, started_at: microsToIso(r.started_at), hostname: r.hostname },
+          run: { id: r.id, name: r.name, started_at: r.started_at, hostname: r.hostname },
           stats: history.stats.get(r.id)!,
         })),
     };
