@@ -54,7 +54,12 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * else its columns (`packMetrics`), gzipped, in base64. `encoding` forces one (tests, benchmarks).
  */
 export function encodeEnvelope(file: MetricsFile, encoding?: Encoding): string {
-  const inline = encoding ? encoding === 'json' : JSON.stringify(file).length <= INLINE_JSON_LIMIT;
+  // Serializing 100,000 operations only to learn that they are too many would cost a second:
+  // JSON of a record is over 100 characters, so only short runs are measured.
+  const inline = encoding
+    ? encoding === 'json'
+    : file.operations.length + file.samples.length + file.alerts.length < INLINE_JSON_LIMIT / 100 &&
+      JSON.stringify(file).length <= INLINE_JSON_LIMIT;
   let envelope: DataEnvelope;
   if (inline) envelope = { format: EMBED_FORMAT, encoding: 'json', data: file };
   else {
