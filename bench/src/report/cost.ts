@@ -11,15 +11,26 @@ export function llmmonCostRow(d: CostData, intervalMs: number, threads: number) 
 export function costSection(d: CostData): string {
   const ref = llmmonCostRow(d, 1, d.options.threads);
   const rate = (hz: number | null) => (hz == null ? NA : hz >= 100 ? num(hz, 0) : num(hz, 1));
-  const comparators = d.rows.map((r) => [
-    r.label,
-    r.where,
-    r.role === 'usual' ? 'usual rate' : 'fastest try',
-    spreadCell(r.rate_hz, (x) => rate(x)),
-    spreadCell(r.cpu_per_sample_us, (x) => sig(x)),
-    spreadCell(r.percent_of_core, (x) => num(x, x < 1 ? 3 : 2)),
-    ref ? times((r.cpu_per_sample_us.median ?? Number.NaN) / ref.cpu_per_tick_us) : NA,
-  ]);
+  let derived = false;
+  const comparators = d.rows.map((r) => {
+    // An in-process A/B difference within its own noise (its quartiles straddle 0) says nothing
+    // about one reading: take the per-reading cost of the same tool's fastest run instead.
+    const fastest = d.rows.find((x) => x.role === 'fastest' && x.id.split('-')[0] === r.id.split('-')[0]);
+    const noisy = r.where === 'in-process' && (r.percent_of_core.p25 ?? 1) <= 0 && fastest && fastest !== r;
+    const perReading = noisy ? (fastest.cpu_per_sample_us.median ?? null) : r.cpu_per_sample_us.median;
+    if (noisy) derived = true;
+    return [
+      r.label,
+      r.where,
+      r.role === 'usual' ? 'usual rate' : 'fastest try',
+      spreadCell(r.rate_hz, (x) => rate(x)),
+      noisy ? `≈ ${sig(perReading)} ¹` : spreadCell(r.cpu_per_sample_us, (x) => sig(x)),
+      noisy
+        ? `≈ ${num(((perReading ?? Number.NaN) * (r.rate_hz.median ?? Number.NaN)) / 1e4, 3)} ¹`
+        : spreadCell(r.percent_of_core, (x) => num(x, x < 1 ? 3 : 2)),
+      ref ? times((perReading ?? Number.NaN) / ref.cpu_per_tick_us) : NA,
+    ];
+  });
   const llmmonRows = d.llmmon.rows.map((r) => [
     String(r.threads),
     r.interval_ms === 1 ? '1 kHz' : `${num(1000 / r.interval_ms, 0)} Hz`,
@@ -49,6 +60,13 @@ export function costSection(d: CostData): string {
       ],
       comparators,
     ),
+    ...(derived
+      ? [
+          '',
+          '¹ At this rate the A/B difference is within its noise (quartiles on both sides of 0): the per-reading ' +
+            "cost is the same tool's fastest run's, and the share of a core is that × the readings per second.",
+        ]
+      : []),
     '',
     `llmmon's native sampler, from its own bench (\`${d.llmmon.source}\`, written ${d.llmmon.written}` +
       `${d.llmmon.seconds_per_measurement ? `; ${d.llmmon.seconds_per_measurement} s per measurement, median of ${d.llmmon.rounds}` : ''}): ` +

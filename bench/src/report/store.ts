@@ -1,5 +1,5 @@
 /** Report section of scenario 5 (run store). */
-import type { StoreData } from '../scenarios/store.js';
+import type { LatencyField, StoreData } from '../scenarios/store.js';
 import { DUCKDB_P95, SQLITE_P95_OFFSET_GROUP, SQLITE_P95_WINDOW } from '../store/queries.js';
 import { bytes, NA, num, sig, spreadCell, table, times } from './markdown.js';
 
@@ -8,16 +8,20 @@ function serverLine(d: StoreData): string {
   if (!s) return "`@llmmon/server`'s own store bench has no result to quote.";
   const f = s.data.ingest_file;
   const q = s.data.query_latency;
+  // Its result has carried latencies either directly or as cold/warm pairs: quote the cold one.
+  const ms = (x: LatencyField | undefined) => x?.median_ms ?? x?.cold?.median_ms ?? null;
   const parts = [
     f
       ? `\`llmmon ingest\` of a ${num(f.operations, 0)}-operation metrics file (${num(f.file_mb, 0)} MB, DuckDB's JSON reader): ${num(f.operations_per_second, 0)} operations/s`
       : null,
-    q?.compare_two_runs
-      ? `compare of two runs over ${num(q.operations_stored, 0)} stored operations: ${num(q.compare_two_runs.median_ms, 0)} ms`
+    ms(q?.compare_two_runs) !== null
+      ? `compare of two runs over ${num(q?.operations_stored ?? null, 0)} stored operations: ${num(ms(q?.compare_two_runs), 0)} ms`
       : null,
-    q?.compare_all_runs ? `compare of all runs: ${num(q.compare_all_runs.median_ms, 0)} ms` : null,
-    q?.model_history ? `model history: ${num(q.model_history.median_ms, 0)} ms` : null,
+    ms(q?.compare_all_runs) !== null ? `compare of all runs: ${num(ms(q?.compare_all_runs), 0)} ms` : null,
+    ms(q?.model_history) !== null ? `model history: ${num(ms(q?.model_history), 0)} ms` : null,
   ].filter(Boolean);
+  if (parts.length === 0)
+    return "`@llmmon/server`'s own store bench result has none of the figures quoted here.";
   return `For reference, \`@llmmon/server\`'s own store bench (\`${s.source}\`, written ${s.written}): ${parts.join('; ')}.`;
 }
 
