@@ -82,7 +82,7 @@ async function copyRange(src: ByteSource, start: number, end: number, path: stri
  * objects, DuckDB refuses them, and the caller takes the array path. Returns false when the array
  * does not start with an object.
  */
-function copyAsLines(src: ByteSource, start: number, end: number, path: string): boolean {
+export function copyAsLines(src: ByteSource, start: number, end: number, path: string): boolean {
   const head = src.read(start, 4096).toString('utf8');
   const firstKey = /^\[\s*\{\s*("(?:[^"\\]|\\.)*")\s*:/.exec(head)?.[1];
   if (!firstKey) return false;

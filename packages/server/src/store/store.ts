@@ -318,6 +318,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     }
   }
 
+  /** Rows whose key is neither stored (looked up in the batch's key range only) nor earlier in the batch. */
   private async withoutStored<T>(
     c: DuckDBConnection,
     table: string,
@@ -327,9 +328,17 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     key: (row: T) => number,
   ): Promise<T[]> {
     if (rows.length === 0) return [];
-    const r = await c.runAndReadAll(`SELECT ${ident(column)} FROM ${ident(table)} WHERE run_id = $1`, [
-      runId,
-    ]);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const row of rows) {
+      const k = key(row);
+      if (k < lo) lo = k;
+      if (k > hi) hi = k;
+    }
+    const r = await c.runAndReadAll(
+      `SELECT ${ident(column)} FROM ${ident(table)} WHERE run_id = $1 AND ${ident(column)} BETWEEN $2 AND $3`,
+      [runId, lo, hi],
+    );
     const stored = new Set(r.getRowsJS().map((row) => Number(row[0])));
     return dedupe(rows, key, stored);
   }
