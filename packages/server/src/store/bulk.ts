@@ -79,14 +79,16 @@ async function copyRange(src: ByteSource, start: number, end: number, path: stri
  * writer) separate records with `},{"<first key>":`, and such a separator cannot occur inside a
  * string (its quotes would be escaped); its comma becomes a newline. Where the guess fails (a
  * pretty-printed file, the same pattern in nested metadata) the lines are not valid JSON
- * objects, DuckDB refuses them, and the caller takes the array path. Returns false when the array
- * does not start with an object.
+ * objects, DuckDB refuses them, and the caller takes the array path. Returns the number of lines
+ * written (records, when DuckDB accepts them), or null when the array does not start with an
+ * object.
  */
-export function copyAsLines(src: ByteSource, start: number, end: number, path: string): boolean {
+export function copyAsLines(src: ByteSource, start: number, end: number, path: string): number | null {
   const head = src.read(start, 4096).toString('utf8');
   const firstKey = /^\[\s*\{\s*("(?:[^"\\]|\\.)*")\s*:/.exec(head)?.[1];
-  if (!firstKey) return false;
+  if (!firstKey) return null;
   const sep = Buffer.from(`},{${firstKey}:`);
+  let lines = 1;
   const fd = openSync(path, 'w');
   try {
     const STEP = 16 << 20;
@@ -98,7 +100,10 @@ export function copyAsLines(src: ByteSource, start: number, end: number, path: s
       if (pos === start) piece[0] = 0x20; // the array's '['
       if (last) piece[piece.length - 1] = 0x0a; // its ']'
       const buf = carry.length ? Buffer.concat([carry, piece]) : piece;
-      for (let i = buf.indexOf(sep); i >= 0; i = buf.indexOf(sep, i + 2)) buf[i + 1] = 0x0a;
+      for (let i = buf.indexOf(sep); i >= 0; i = buf.indexOf(sep, i + 2)) {
+        buf[i + 1] = 0x0a;
+        lines++;
+      }
       // Keep the tail that could hold the start of a separator split across pieces.
       const keep = last ? 0 : Math.min(sep.length - 1, buf.length);
       const body = buf.subarray(0, buf.length - keep);
@@ -109,7 +114,7 @@ export function copyAsLines(src: ByteSource, start: number, end: number, path: s
   } finally {
     closeSync(fd);
   }
-  return true;
+  return lines;
 }
 
 /** Loads the array at `path` into the staging table; false when DuckDB finds it malformed. */
@@ -151,6 +156,7 @@ export async function singlePass(
   run: RunHeader,
   rest: { samples: Sample[]; alerts: Alert[] },
   format: 'array' | 'newline_delimited' = 'array',
+  records?: number,
 ) {
   const checked = OPERATIONS.columns
     .map((col) => {
@@ -185,7 +191,7 @@ export async function singlePass(
     if (distinct.getRowsJS()[0]![0] !== true) throw new Error('duplicate seq in file');
     const received = created
       ? inserted
-      : Number((await c.runAndReadAll(`SELECT count(*) FROM ${source}`)).getRowsJS()[0]![0]);
+      : (records ?? Number((await c.runAndReadAll(`SELECT count(*) FROM ${source}`)).getRowsJS()[0]![0]));
     const tail = await store.addRows(c, run.id, created, [], rest.samples, rest.alerts);
     await c.run('COMMIT');
     store.invalidate(run.id);
@@ -224,8 +230,9 @@ export async function bulkIngestFile(
     const rest = readRest(src, loc, key || 'records');
 
     const outcome = await store.exclusive(async (c) => {
-      if (rest.kind === 'llmmon' && loc && copyAsLines(src, loc.start, loc.end, scratch)) {
-        const fast = await singlePass(store, c, scratch, rest.run, rest, 'newline_delimited');
+      const lines = rest.kind === 'llmmon' && loc ? copyAsLines(src, loc.start, loc.end, scratch) : null;
+      if (rest.kind === 'llmmon' && lines !== null) {
+        const fast = await singlePass(store, c, scratch, rest.run, rest, 'newline_delimited', lines);
         if (fast) return fast;
       }
       await copyRange(src, loc!.start, loc!.end, scratch);

@@ -186,6 +186,19 @@ describe('Store reads', () => {
     await expect(store.deleteRun('r1')).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('never answers from a stale cache: summaries and stats follow every write', async () => {
+    const file = parsed('r1', 10);
+    await store.ingest({ run: file.run, operations: file.operations.slice(0, 4) }, { live: true });
+    expect((await store.runSummary('r1')).operations).toBe(4);
+    expect((await store.runModelStats('r1', []))['tiny-q8']!.operations).toBe(2);
+    await store.ingest({ run: file.run, operations: file.operations.slice(4) }, { live: true });
+    expect((await store.runSummary('r1')).operations).toBe(10);
+    expect((await store.runModelStats('r1', []))['tiny-q8']!.operations).toBe(5);
+    await store.deleteRun('r1');
+    await expect(store.runSummary('r1')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await store.listRuns()).runs).toEqual([]);
+  });
+
   it('names unknown runs', async () => {
     await expect(store.runSummaries(['nope', 'neither'])).rejects.toThrow(
       'runs not found: "nope", "neither"',

@@ -11,6 +11,7 @@ import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import {
   type Alert,
   type CompareResponse,
+  DEFAULT_STATS_EXCLUDED_OPERATIONS,
   type DeleteRunResponse,
   type HistoryResponse,
   type IngestCounts,
@@ -63,6 +64,9 @@ interface TableMeta {
   types: DuckDBType[];
 }
 
+/** Quiet time after a run's last write before its statistics are computed in the background. */
+const WARM_DELAY_MS = 1000;
+
 const alertKey = (a: Alert) => JSON.stringify([a.timestamp, a.metric, a.model_name, a.operation, a.seq]);
 
 const counts = (received: number, inserted: number): IngestCounts => ({
@@ -86,6 +90,8 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   private scratchCounter = 0;
   private readonly summaries = new RunCache<RunSummary>();
   private readonly stats = new RunCache<ModelStatsRow[]>();
+  private readonly warmTimers = new Map<string, NodeJS.Timeout>();
+  private warming: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly db: Database,
@@ -123,7 +129,10 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const timer of this.warmTimers.values()) clearTimeout(timer);
+    this.warmTimers.clear();
     await this.queue.catch(() => {});
+    await this.warming;
     this.db.close();
   }
 
@@ -169,9 +178,31 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
    * @internal Forgets what is cached about a run; every write calls it right after its commit
    * (see run-cache.ts).
    */
-  invalidate(runId: string): void {
+  invalidate(runId: string, options: { warm?: boolean } = {}): void {
     this.summaries.invalidate(runId);
     this.stats.invalidate(runId);
+    if (options.warm !== false) this.scheduleWarm(runId);
+  }
+
+  /**
+   * Once writes to a run settle (none for `WARM_DELAY_MS`), computes its summary and default
+   * per-model statistics in the background, so that the first list, compare or history after an
+   * ingest is answered from the cache instead of scanning the run's operations.
+   */
+  private scheduleWarm(runId: string): void {
+    clearTimeout(this.warmTimers.get(runId));
+    const timer = setTimeout(() => {
+      this.warmTimers.delete(runId);
+      this.warming = this.warming
+        .then(async () => {
+          if (this.closed) return;
+          await this.runSummaries([runId], true);
+          await this.modelStats([runId], DEFAULT_STATS_EXCLUDED_OPERATIONS);
+        })
+        .catch(() => {});
+    }, WARM_DELAY_MS);
+    timer.unref();
+    this.warmTimers.set(runId, timer);
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────────────────────
@@ -368,7 +399,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         }
         await c.run('DELETE FROM runs WHERE id = $1', [id]);
         await c.run('COMMIT');
-        this.invalidate(id);
+        this.invalidate(id, { warm: false });
         return { deleted: id, operations: n.operations!, samples: n.samples!, alerts: n.alerts! };
       } catch (error) {
         await c.run('ROLLBACK').catch(() => {});
