@@ -169,6 +169,7 @@ export async function singlePass(
       const problem = problemSql(col.spec, x, literal(col.name));
       return `CASE WHEN (${problem}) IS NULL THEN ${castSql(col.spec, x)} ELSE error(${problem}) END`;
     })
+    .map((expr, i) => `${expr} AS ${ident(OPERATIONS.columns[i]!.name)}`)
     .join(',\n  ');
   await c.run('BEGIN TRANSACTION');
   try {

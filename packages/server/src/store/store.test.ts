@@ -231,6 +231,9 @@ describe('Store.ingestFile', () => {
     const parsed = MetricsFileSchema.parse(file);
     const fast = await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed));
     expect(fast).toMatchObject({ created: true, received: 25, inserted: 25 });
+    // Again: the run exists, nothing new, still the one-pass path.
+    const again = await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed));
+    expect(again).toMatchObject({ created: false, received: 25, inserted: 0 });
     const viaFast = await store.exportMetricsFile('r1');
     await store.deleteRun('r1');
     await store.ingest(parsed);
