@@ -96,7 +96,7 @@ describe('llmmon', () => {
     const ingest = await llmmon(['ingest', 'base.json', 'slower.json', 'old.json', ...db]);
     expect(ingest.stderr).toBe('');
     expect(ingest.stdout.split('\n')[0]).toBe(
-      'base.json: run base (new): 40 operations stored, 5 samples, 1 alerts',
+      'base.json: run base (new): 40 operations stored, 5 samples, 1 alert',
     );
     const again = await llmmon(['ingest', 'base.json', ...db]);
     expect(again.stdout).toContain('0 operations stored (40 already stored)');
@@ -144,7 +144,7 @@ describe('llmmon', () => {
       (await llmmon(['export', '--run', 'base', '--format', 'json', '--out', 'back.json', ...db])).code,
     ).toBe(0);
     const back = await llmmon(['ingest', 'back.json', '--db', 'other.duckdb']);
-    expect(back.stdout).toContain('run base (new): 40 operations stored, 5 samples, 1 alerts');
+    expect(back.stdout).toContain('run base (new): 40 operations stored, 5 samples, 1 alert');
   });
 
   it('writes a static dashboard and prints its file:// URL', async () => {

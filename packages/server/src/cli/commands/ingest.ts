@@ -13,9 +13,11 @@ interface IngestOptions extends WhereOptions {
   name?: string;
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function summary(file: string, r: IngestResponse): string {
   const dup = r.operations.duplicates ? ` (${r.operations.duplicates} already stored)` : '';
-  return `${file}: run ${r.run_id}${r.created ? ' (new)' : ''}: ${r.operations.inserted} operations stored${dup}, ${r.samples.inserted} samples, ${r.alerts.inserted} alerts`;
+  return `${file}: run ${r.run_id}${r.created ? ' (new)' : ''}: ${count(r.operations.inserted, 'operation')} stored${dup}, ${count(r.samples.inserted, 'sample')}, ${count(r.alerts.inserted, 'alert')}`;
 }
 
 export function registerIngest(program: Command): void {
