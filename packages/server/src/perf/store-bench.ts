@@ -8,7 +8,7 @@
  * 10000000), LLMMON_BENCH_DIR (scratch folder; default a temporary one, removed afterwards).
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { METRICS_FORMAT } from '@llmmon/core/schema';
@@ -128,9 +128,20 @@ async function writeMetricsFile(path: string, runId: string, n: number): Promise
   return statSync(path).size;
 }
 
+/** CPU seconds this process used (all threads, DuckDB's included). */
+const cpuSeconds = () => {
+  const r = process.resourceUsage();
+  return (r.userCPUTime + r.systemCPUTime) / 1e6;
+};
+
+let lastCpu = 0;
+
+/** Wall seconds of `fn`; `lastCpu` gets its CPU seconds (a figure the machine's load skews less). */
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   const value = await fn();
+  lastCpu = cpuSeconds() - c0;
   return [value, (performance.now() - t0) / 1000];
 }
 
@@ -199,7 +210,15 @@ async function main() {
       total_memory_mb: Math.round(totalmem() / 2 ** 20),
       node: process.version,
     },
+    load_average_at_start: loadavg(),
   };
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )} (${cpus().length} cores: above ${cpus().length} the machine is shared and the numbers below slow down)`,
+  );
   try {
     // 1. Ingest of a 1M-operation metrics file through the bulk reader.
     const file = join(dir, 'metrics_1M.json');
@@ -210,6 +229,7 @@ async function main() {
     rmSync(join(dir, 'ingest.duckdb'), { force: true });
     const store = await Store.open(join(dir, 'ingest.duckdb'));
     const [first, ingestSeconds] = await timed(() => store.ingestFile(file));
+    const ingestCpu = lastCpu;
     if (first.operations.inserted !== OPS) throw new Error(`stored ${first.operations.inserted} of ${OPS}`);
     const [again, reSeconds] = await timed(() => store.ingestFile(file));
     if (again.operations.inserted !== 0) throw new Error('re-ingest stored duplicates');
@@ -217,6 +237,7 @@ async function main() {
       operations: OPS,
       file_mb: Math.round(bytes / 2 ** 20),
       seconds: ingestSeconds,
+      cpu_seconds: ingestCpu,
       operations_per_second: Math.round(OPS / ingestSeconds),
       reingest_seconds: reSeconds,
       reingest_operations_per_second: Math.round(OPS / reSeconds),
@@ -312,6 +333,7 @@ async function main() {
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
+  results.load_average_at_end = loadavg();
   const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `store-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
