@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { MetricsFileSchema, OPERATION_COLUMNS } from '@llmmon/core/schema';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { metricsFile, tempDir } from '../../test/support.js';
+import { Store } from '../store/store.js';
+import { SCHEMA_VERSION, storedColumns } from './migrations.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let path: string;
+
+beforeEach(() => {
+  tmp = tempDir();
+  path = join(tmp.dir, 'm.duckdb');
+});
+afterEach(() => tmp.remove());
+
+/** Runs SQL on the file with a plain DuckDB instance (no store holding it). */
+async function tamper(...sql: string[]) {
+  const db = await DuckDBInstance.create(path);
+  const c = await db.connect();
+  for (const s of sql) await c.run(s);
+  c.closeSync();
+  db.closeSync();
+}
+
+describe('schema versions', () => {
+  it('records the migrations applied and creates the tables from the field specs', async () => {
+    const store = await Store.open(path);
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    await store.close();
+    const db = await DuckDBInstance.create(path);
+    const c = await db.connect();
+    const versions = await c.runAndReadAll('SELECT version, description FROM llmmon_schema_version');
+    expect(versions.getRowsJS().map((r) => Number(r[0]))).toEqual([1]);
+    expect(await storedColumns(c, 'operations')).toEqual(OPERATION_COLUMNS);
+    c.closeSync();
+    db.closeSync();
+  });
+
+  it('adds a column the schema gained since the file was written, and keeps storing', async () => {
+    const first = await Store.open(path);
+    await first.ingest(MetricsFileSchema.parse(metricsFile('old', 3)));
+    await first.close();
+    // A file from before `sampler` existed.
+    await tamper('ALTER TABLE operations DROP COLUMN sampler');
+    const store = await Store.open(path);
+    await store.ingest(MetricsFileSchema.parse(metricsFile('new', 3)));
+    const old = await store.exportMetricsFile('old');
+    const fresh = await store.exportMetricsFile('new');
+    expect(old.operations.map((o) => o.sampler)).toEqual([null, null, null]);
+    expect(fresh.operations.map((o) => o.sampler)).toEqual(['native', 'native', 'native']);
+    await store.close();
+  });
+
+  it('refuses a file written by a newer llmmon', async () => {
+    const store = await Store.open(path);
+    await store.close();
+    await tamper(
+      `INSERT INTO llmmon_schema_version (version, description) VALUES (${SCHEMA_VERSION + 1}, 'future')`,
+    );
+    await expect(Store.open(path)).rejects.toThrow(/newer than this llmmon/);
+  });
+});
