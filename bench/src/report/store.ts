@@ -55,9 +55,10 @@ export function storeSection(d: StoreData): string {
       "llmmon's DuckDB store (`Store` of `@llmmon/server`, tables from core's schema), better-sqlite3 with the " +
       'same tables and indexes (`runs` keyed by id, no index on `operations`: the DuckDB store has none either) in ' +
       'WAL mode with synchronous=NORMAL, and one metrics JSON file per run (what users of the original monitor ' +
-      `kept). The first ${o.ingestRuns} runs are ingested into each (timed, the sinks taking turns going first); ` +
+      `kept). The first ${o.ingestRuns} runs are ingested into each (timed; one sink after the other, llmmon last, ` +
+      "because a second after a write its store computes the run's statistics in the background for its cache); " +
       `the other ${o.runs - o.ingestRuns} are copies of those under new ids made inside each store ` +
-      `(INSERT … SELECT, file copies; setup, not timed as ingest: DuckDB ${num(d.copy_seconds.duckdb ?? null, 1)} s, ` +
+      `(INSERT … SELECT, hard links for the files; setup, not timed as ingest: DuckDB ${num(d.copy_seconds.duckdb ?? null, 1)} s, ` +
       `SQLite ${num(d.copy_seconds.sqlite ?? null, 1)} s, files ${num(d.copy_seconds.json ?? null, 1)} s).`,
     '',
     `**Ingest of ${num(ingestOps, 0)} operations** (llmmon: \`Store.ingest\` of the records, one transaction per ` +

@@ -5,7 +5,7 @@
  * and one metrics JSON file per run scanned in JS (`store/json.ts`).
  *
  * - Ingest: the first `ingestRuns` runs (1,000,000 operations by default), timed per run and
- *   sink; the sinks take turns first. The data are llmmon records of original-format runs
+ *   sink, one sink after the other (llmmon's last: see below). The data are llmmon records of original-format runs
  *   (`store/data.ts`); the JSON sink writes the original format. The other runs are copies of
  *   those under new ids, made inside each store (INSERT … SELECT; file copies): the query's
  *   work does not depend on the values, and generating 10M rows three ways would take minutes.
@@ -22,7 +22,7 @@ import { link, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store } from '@llmmon/server';
-import { now } from '../lib/clock.js';
+import { now, sleep } from '../lib/clock.js';
 import { packageResult } from '../lib/package-results.js';
 import { type Spread, spread } from '../lib/stats.js';
 import { runId, syntheticRun } from '../store/data.js';
@@ -173,17 +173,22 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
       },
     ];
     const perRun = sinks.map(() => [] as number[]);
-    for (let i = 0; i < options.ingestRuns; i++) {
-      const run = syntheticRun(i, options.opsPerRun, options.seed);
-      for (let j = 0; j < sinks.length; j++) {
-        const k = (i + j) % sinks.length; // take turns going first
+    const runs = Array.from({ length: options.ingestRuns }, (_, i) =>
+      syntheticRun(i, options.opsPerRun, options.seed),
+    );
+    // One sink after the other, llmmon's last: a second after its last write to a run, the store
+    // computes that run's summary and statistics in the background (so the first compare is
+    // answered from its cache); that work must not land inside another sink's timing.
+    for (const k of [2, 1, 0]) {
+      for (const run of runs) {
         const t0 = now();
         await sinks[k]!.put(run);
         perRun[k]!.push(now() - t0);
       }
     }
+    await sleep(3000); // let the background statistics finish before anything else is timed
     // The other runs are copies of the ingested ones under new ids, made inside each store
-    // (INSERT … SELECT; a file copy): setup, not measured as ingest.
+    // (INSERT … SELECT; hard links): setup, not measured as ingest.
     const copies: { id: string; from: string }[] = [];
     for (let i = options.ingestRuns; i < options.runs; i++)
       copies.push({ id: runId(i), from: runId(i % options.ingestRuns) });
@@ -241,7 +246,18 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
       },
       {
         method: 'duckdb-stats',
-        label: 'llmmon (DuckDB): Store.modelStats, every per-model statistic of every run',
+        label:
+          'llmmon (DuckDB): Store.modelStats, every per-model statistic of every run (its cache emptied first)',
+        reps: options.reps.sqlite,
+        run: async () => {
+          for (const id of runIds) store.invalidate(id, { warm: false });
+          await store.modelStats(runIds, []);
+          return null;
+        },
+      },
+      {
+        method: 'duckdb-stats-cached',
+        label: "llmmon (DuckDB): Store.modelStats again, from the store's per-run cache",
         reps: options.reps.sqlite,
         run: async () => {
           await store.modelStats(runIds, []);
