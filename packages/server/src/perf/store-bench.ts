@@ -147,12 +147,17 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 async function repeat(fn: () => Promise<unknown>) {
   const times: number[] = [];
-  for (let i = 0; i < REPEAT; i++) times.push((await timed(fn))[1] * 1000);
-  const sorted = [...times].sort((a, b) => a - b);
+  const cpu: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    times.push((await timed(fn))[1] * 1000);
+    cpu.push(lastCpu * 1000);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return {
-    median_ms: sorted[Math.floor(sorted.length / 2)]!,
-    min_ms: sorted[0]!,
-    max_ms: sorted[sorted.length - 1]!,
+    median_ms: median(times),
+    min_ms: Math.min(...times),
+    max_ms: Math.max(...times),
+    median_cpu_ms: median(cpu),
     runs: REPEAT,
   };
 }
