@@ -1,13 +1,18 @@
 /** Report section of scenario 2 (CPU attribution). */
 import type { CpuData, CpuToolCase, CpuToolResult } from '../scenarios/cpu.js';
-import { NA, num, spreadCell, table, times } from './markdown.js';
+import { ERROR_FLOOR_PP, errorRatioText } from './error-ratio.js';
+import { NA, num, spreadCell, table } from './markdown.js';
 
 const errCell = (c: CpuToolCase | undefined) => {
   if (!c) return NA;
-  const cell = spreadCell(c.abs_error_pp, (x) => num(x, x < 1 ? 2 : 1));
+  const pp = (x: number) => (x < ERROR_FLOOR_PP ? `< ${ERROR_FLOOR_PP}` : num(x, x < 1 ? 2 : 1));
+  const allBelow = c.abs_error_pp.max !== null && c.abs_error_pp.max < ERROR_FLOOR_PP;
+  const cell = allBelow ? `< ${ERROR_FLOOR_PP} (all ${c.abs_error_pp.n})` : spreadCell(c.abs_error_pp, pp);
   const rel = c.rel_error_percent.median;
+  const relText =
+    rel !== null && rel < ERROR_FLOOR_PP ? `< ${ERROR_FLOOR_PP}` : num(rel, rel !== null && rel < 1 ? 2 : 0);
   const none = c.no_reading ? `, ${c.no_reading} without a figure` : '';
-  return cell === NA ? `${NA}${none}` : `${cell} (${num(rel, rel !== null && rel < 1 ? 2 : 0)} %${none})`;
+  return cell === NA ? `${NA}${none}` : `${cell} (${relText} %${none})`;
 };
 
 function caseLabel(d: CpuData, i: number): string {
@@ -21,11 +26,7 @@ const shortCases = (d: CpuData) => d.options.cases.flatMap((c, i) => (c.cpuMs <=
 function ratioCell(d: CpuData, tool: CpuToolCase[] | null, ref: CpuToolCase[] | null): string {
   if (!tool || !ref) return NA;
   return shortCases(d)
-    .map((i) => {
-      const a = tool[i]?.abs_error_pp.median;
-      const b = ref[i]?.abs_error_pp.median;
-      return a != null && b != null && b > 0 ? times(a / b) : NA;
-    })
+    .map((i) => errorRatioText(tool[i]?.abs_error_pp.median, ref[i]?.abs_error_pp.median))
     .join(' / ');
 }
 
@@ -58,12 +59,15 @@ export function cpuSection(d: CpuData): string {
     'Worker threads burn a known CPU time each (by their own CPU clocks) while every tool watches; ' +
       "the main thread's event loop stays free, so the JS-timer tools get their best case. " +
       `Windows are separated by ${d.options.gapMs[0]}–${d.options.gapMs[1]} ms pauses (longer than the ` +
-      "slowest poller's interval, so no tool's bracket of one window reaches into the next).",
+      "slowest poller's spacing of readings); a figure whose readings reach into another window anyway is " +
+      'dropped and counted as "without a figure".',
     '',
     "**Truth.** Attribution: the busy threads' CPU time from the kernel (`/proc/self/task/<tid>/schedstat`, " +
       'read while they wait before and after) ÷ the window ÷ 1 core. Process: the whole process CPU time ' +
-      "(getrusage) ÷ the window. A tool's figure: llmmon's window (per-thread entries of the busy tids; " +
-      "`avg_cpu_percent`); a polling tool's readings bracketing the window (the last before, the first after: " +
+      "(getrusage) ÷ the window. A tool's figure: llmmon's window — the busy tids' per-thread CPU seconds ÷ " +
+      'the same wall time (they sleep at both ends, so llmmon and the truth read the same kernel counter: ' +
+      `errors below ${ERROR_FLOOR_PP} pp are shown as that floor), and its \`avg_cpu_percent\` for the process; ` +
+      "a polling tool's readings bracketing the window (the last before, the first after: " +
       'everything it cannot resolve dilutes its figure, as on a dashboard). **Error** = |figure − truth| in ' +
       'percentage points of one core, median [p25–p75] over the windows (median relative error in brackets).',
     '',

@@ -1,6 +1,6 @@
 /**
  * Scenario 2, CPU attribution: 1 or 2 worker threads each burn a known CPU time (50 ms or
- * 500 ms, by their own CPU clocks) while every tool watches. The main thread's event loop stays
+ * 500 ms, by their own CPU clocks) while every tool watches (`workers/burn.ts`). The main thread's event loop stays
  * free, so the JS-timer tools get their best case.
  *
  * Two truths per window, both ÷ the window's wall time × 100 (100 = one core):
@@ -17,13 +17,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { now, processCpuSeconds, sleep } from '../lib/clock.js';
-import { cpuPercentOverWindow, threadCpuPercentOverWindow } from '../lib/estimate.js';
+import { bracket, cpuPercentOverWindow, threadCpuPercentOverWindow } from '../lib/estimate.js';
 import { rng } from '../lib/rng.js';
 import { type Spread, spread } from '../lib/stats.js';
 import { threadCpuSeconds } from '../lib/truth.js';
 import { fidelityPollers } from '../tools/index.js';
 import { LlmmonTool } from '../tools/llmmon.js';
-import type { Trace } from '../tools/types.js';
+import type { ToolSample, Trace } from '../tools/types.js';
+import { BURN_DONE, BURN_GO, BURN_MS, BURN_SLOTS, BURN_STOP } from '../workers/burn-protocol.js';
 
 export interface CpuCase {
   threads: number;
@@ -33,8 +34,9 @@ export interface CpuCase {
 
 export interface CpuOptions {
   cases: CpuCase[];
-  /** Pause between windows, ms: longer than the slowest poller's interval, so that its bracket of
-   * one window does not reach into the next. Uniform in [min, max], seeded. */
+  /** Pause between windows, ms: longer than the slowest poller's spacing of readings (a second
+   * plus systeminformation's ~0.3 s per call), so that its bracket of one window does not reach
+   * into the next (a figure whose bracket does is dropped). Uniform in [min, max], seeded. */
   gapMs: [number, number];
   seed: number;
 }
@@ -46,7 +48,7 @@ export const CPU_DEFAULTS: CpuOptions = {
     { threads: 1, cpuMs: 500, windows: 5 },
     { threads: 2, cpuMs: 500, windows: 5 },
   ],
-  gapMs: [1100, 1400],
+  gapMs: [1500, 1800],
   seed: 11,
 };
 
@@ -116,14 +118,42 @@ function judge(
   });
 }
 
+/** Whether the readings that bracket `w` span any part of another window. */
+function bracketTouchesOthers(
+  samples: readonly ToolSample[],
+  w: Window,
+  windows: readonly Window[],
+): boolean {
+  const br = bracket(samples, w.a, w.b);
+  if (!br) return false;
+  const from = (br.before.t0 + br.before.t1) / 2;
+  const to = (br.after.t0 + br.after.t1) / 2;
+  return windows.some((o) => o !== w && o.b > from && o.a < to);
+}
+
+// Atomics.waitAsync is in Node 20 (V8) but in TypeScript's lib only from ES2024.
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+    ): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
+
 interface BurnWorker {
   worker: Worker;
   tid: number;
-  burn(cpuMs: number): Promise<number>;
+  /** Resolves once the worker burned `cpuMs` and is asleep again. */
+  burn(cpuMs: number): Promise<void>;
+  stop(): Promise<void>;
 }
 
 async function startBurner(): Promise<BurnWorker> {
-  const worker = new Worker(new URL('../workers/burn.js', import.meta.url));
+  const shared = new SharedArrayBuffer(BURN_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+  const control = new Int32Array(shared);
+  const worker = new Worker(new URL('../workers/burn.js', import.meta.url), { workerData: shared });
   const tid = await new Promise<number>((resolve, reject) => {
     worker.once('message', (m: { tid: number }) => resolve(m.tid));
     worker.once('error', reject);
@@ -131,11 +161,19 @@ async function startBurner(): Promise<BurnWorker> {
   return {
     worker,
     tid,
-    burn: (cpuMs) =>
-      new Promise((resolve) => {
-        worker.once('message', (m: { done: number }) => resolve(m.done));
-        worker.postMessage({ cpuMs });
-      }),
+    burn: async (cpuMs) => {
+      const done = Atomics.load(control, BURN_DONE);
+      Atomics.store(control, BURN_MS, cpuMs);
+      Atomics.add(control, BURN_GO, 1);
+      Atomics.notify(control, BURN_GO);
+      const wait = waitAsync(control, BURN_DONE, done);
+      if (wait.async) await wait.value;
+    },
+    stop: async () => {
+      Atomics.store(control, BURN_GO, BURN_STOP);
+      Atomics.notify(control, BURN_GO);
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
   };
 }
 
@@ -161,13 +199,17 @@ export async function runCpu(options: CpuOptions = CPU_DEFAULTS): Promise<CpuDat
       const a = now();
       const ids = llmmon.map((l) => l.open());
       await Promise.all(busy.map((b) => b.burn(kase.cpuMs)));
-      ids.forEach((id, k) => {
-        const s = llmmon[k]!.close(id);
+      const stats = ids.map((id, k) => llmmon[k]!.close(id));
+      const b = now();
+      stats.forEach((s, k) => {
+        // Process: the window's own figure (CPU and wall between the same two instants, as the
+        // record's cpu_delta_percent). Threads: the busy tids' CPU seconds over the truth's wall —
+        // they sleep at both ends, so llmmon and the truth read the same kernel counter, and
+        // dividing by llmmon's slightly shorter wall would only add the windows' own open/close time.
         const threadCpu = s.threads.filter((t) => t.tid !== null && tids.includes(t.tid));
         llmmonProcess[k]!.push(s.avg_cpu_percent);
-        llmmonThread[k]!.push((100 * threadCpu.reduce((sum, t) => sum + t.cpu_seconds, 0)) / s.wall_seconds);
+        llmmonThread[k]!.push((100 * threadCpu.reduce((sum, t) => sum + t.cpu_seconds, 0)) / (b - a));
       });
-      const b = now();
       const cpu = processCpuSeconds() - cpu0;
       const busyCpu = tids.map(threadCpuSeconds).reduce((sum, v, i) => sum + v - before[i]!, 0);
       windows.push({
@@ -187,7 +229,7 @@ export async function runCpu(options: CpuOptions = CPU_DEFAULTS): Promise<CpuDat
   const traces: Trace[] = [];
   for (const p of pollers) traces.push(await p.stop());
   for (const l of llmmon) l.stop();
-  for (const b of burners) await b.worker.terminate();
+  for (const b of burners) await b.stop();
 
   const n = options.cases.length;
   const byProcess = (w: Window) => w.process_percent;
@@ -202,20 +244,22 @@ export async function runCpu(options: CpuOptions = CPU_DEFAULTS): Promise<CpuDat
   pollers.forEach((p, k) => {
     const samples = traces[k]!.samples;
     const perThread = samples.some((s) => s.threads !== null);
+    // A figure whose bracket reaches into another window mixes two windows' work: no figure.
+    const clean = windows.map((w) => !bracketTouchesOthers(samples, w, windows));
     tools.push({
       id: p.id,
       label: p.label,
       per_thread: perThread,
       process: judge(
         windows,
-        windows.map((w) => cpuPercentOverWindow(samples, w.a, w.b)),
+        windows.map((w, i) => (clean[i] ? cpuPercentOverWindow(samples, w.a, w.b) : null)),
         n,
         byProcess,
       ),
       thread: perThread
         ? judge(
             windows,
-            windows.map((w) => threadCpuPercentOverWindow(samples, w.a, w.b, w.tids)),
+            windows.map((w, i) => (clean[i] ? threadCpuPercentOverWindow(samples, w.a, w.b, w.tids) : null)),
             n,
             byThreads,
           )
