@@ -19,11 +19,19 @@ export interface ByteSource {
   readonly size: number;
   /** Bytes [pos, pos + length) (shorter at the end). */
   read(pos: number, length: number): Buffer;
+  /** Reads up to `length` bytes at `pos` into `target` at `offset`; returns how many. */
+  readInto(target: Buffer, offset: number, length: number, pos: number): number;
   close(): void;
 }
 
 export function bufferSource(buffer: Buffer): ByteSource {
-  return { size: buffer.length, read: (pos, length) => buffer.subarray(pos, pos + length), close() {} };
+  return {
+    size: buffer.length,
+    read: (pos, length) => buffer.subarray(pos, pos + length),
+    readInto: (target, offset, length, pos) =>
+      buffer.copy(target, offset, pos, Math.min(pos + length, buffer.length)),
+    close() {},
+  };
 }
 
 export function fileSource(path: string): ByteSource {
@@ -40,6 +48,15 @@ export function fileSource(path: string): ByteSource {
         done += n;
       }
       return buf.subarray(0, done);
+    },
+    readInto(target, offset, length, pos) {
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, target, offset + done, length - done, pos + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return done;
     },
     close: () => closeSync(fd),
   };

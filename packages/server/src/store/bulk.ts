@@ -83,33 +83,42 @@ async function copyRange(src: ByteSource, start: number, end: number, path: stri
  * written (records, when DuckDB accepts them), or null when the array does not start with an
  * object.
  */
-export function copyAsLines(src: ByteSource, start: number, end: number, path: string): number | null {
+export function copyAsLines(
+  src: ByteSource,
+  start: number,
+  end: number,
+  path: string,
+  step = 16 << 20,
+): number | null {
   const head = src.read(start, 4096).toString('utf8');
   const firstKey = /^\[\s*\{\s*("(?:[^"\\]|\\.)*")\s*:/.exec(head)?.[1];
   if (!firstKey) return null;
   const sep = Buffer.from(`},{${firstKey}:`);
   let lines = 1;
+  const STEP = step;
+  // One buffer for the whole copy (fresh 16 MB buffers would cost page faults and GC); it starts
+  // with the bytes kept from the previous piece, where a separator may begin.
+  const buf = Buffer.allocUnsafe(STEP + sep.length);
+  let kept = 0;
   const fd = openSync(path, 'w');
   try {
-    const STEP = 16 << 20;
-    let carry: Buffer = Buffer.alloc(0);
-    for (let pos = start; pos <= end; pos += STEP) {
-      // fileSource gives a fresh buffer per read: changing it changes nothing else.
-      const piece = src.read(pos, Math.min(STEP, end + 1 - pos));
-      const last = pos + piece.length > end;
-      if (pos === start) piece[0] = 0x20; // the array's '['
-      if (last) piece[piece.length - 1] = 0x0a; // its ']'
-      const buf = carry.length ? Buffer.concat([carry, piece]) : piece;
-      for (let i = buf.indexOf(sep); i >= 0; i = buf.indexOf(sep, i + 2)) {
-        buf[i + 1] = 0x0a;
+    for (let pos = start; pos <= end; ) {
+      const n = src.readInto(buf, kept, Math.min(STEP, end + 1 - pos), pos);
+      if (n === 0) throw new Error(`unexpected end of file at byte ${pos}`);
+      const last = pos + n > end;
+      if (pos === start) buf[kept] = 0x20; // the array's '['
+      if (last) buf[kept + n - 1] = 0x0a; // its ']'
+      const filled = buf.subarray(0, kept + n);
+      for (let i = filled.indexOf(sep); i >= 0; i = filled.indexOf(sep, i + 2)) {
+        filled[i + 1] = 0x0a;
         lines++;
       }
-      // Keep the tail that could hold the start of a separator split across pieces.
-      const keep = last ? 0 : Math.min(sep.length - 1, buf.length);
-      const body = buf.subarray(0, buf.length - keep);
+      const keep = last ? 0 : Math.min(sep.length - 1, filled.length);
       let done = 0;
-      while (done < body.length) done += writeSync(fd, body, done);
-      carry = Buffer.from(buf.subarray(buf.length - keep));
+      while (done < filled.length - keep) done += writeSync(fd, filled, done, filled.length - keep - done);
+      filled.copyWithin(0, filled.length - keep);
+      kept = keep;
+      pos += n;
     }
   } finally {
     closeSync(fd);
