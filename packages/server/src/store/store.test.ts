@@ -191,9 +191,11 @@ describe('Store reads', () => {
     await store.ingest({ run: file.run, operations: file.operations.slice(0, 4) }, { live: true });
     expect((await store.runSummary('r1')).operations).toBe(4);
     expect((await store.runModelStats('r1', []))['tiny-q8']!.operations).toBe(2);
+    expect((await store.history('tiny-f16', 10, []))!.points[0]!.stats.operations).toBe(2);
     await store.ingest({ run: file.run, operations: file.operations.slice(4) }, { live: true });
     expect((await store.runSummary('r1')).operations).toBe(10);
     expect((await store.runModelStats('r1', []))['tiny-q8']!.operations).toBe(5);
+    expect((await store.history('tiny-f16', 10, []))!.points[0]!.stats.operations).toBe(5);
     await store.deleteRun('r1');
     await expect(store.runSummary('r1')).rejects.toBeInstanceOf(NotFoundError);
     expect((await store.listRuns()).runs).toEqual([]);

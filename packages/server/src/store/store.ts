@@ -29,12 +29,12 @@ import { type Database, DEFAULT_DB_PATH, openDatabase } from '../db/database.js'
 import { migrate, storedColumns } from '../db/migrations.js';
 import { appendRecords, rowReader, selectColumns } from '../db/records.js';
 import { ALERTS, ident, literal, OPERATIONS, RUNS, SAMPLES, type Table } from '../db/tables.js';
-import { isoToMicros } from '../db/timestamps.js';
+import { isoToMicros, microsToIso } from '../db/timestamps.js';
 import { compareModels } from './compare.js';
 import { InputError, NotFoundError } from './errors.js';
 import { RunCache } from './run-cache.js';
 import { runSummariesSql, toRunSummary } from './runs-sql.js';
-import { type ModelStatsRow, modelStats } from './stats-sql.js';
+import { type ModelStatsRow, modelStats, modelStatsSql, toModelStatsRow } from './stats-sql.js';
 
 /** What a stored batch added (only new rows), as the `ingest` event and the ingest result carry it. */
 export interface IngestEvent {
@@ -587,20 +587,50 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     });
   }
 
-  /** Runs (newest `limit`) that have operations of `model`, oldest first, with its statistics there. */
+  /**
+   * Runs (newest `limit`) that have operations of `model`, oldest first, with its statistics
+   * there. Computes only that model's rows of runs whose statistics are not cached.
+   */
   async modelHistory(model: string, limit: number, exclude: readonly string[]) {
-    const { runs } = await this.listRuns({ model, limit });
-    if (runs.length === 0) return null;
-    const ids = runs.map((r) => r.id).reverse();
-    const stats = await this.modelStats(ids, exclude);
-    const byRun = new Map(stats.filter((s) => s.model_name === model).map((s) => [s.run_id, s.stats]));
-    return {
-      refs: runs
-        .slice()
-        .reverse()
-        .map((r) => ({ id: r.id, name: r.name, started_at: r.started_at, hostname: r.host.hostname })),
-      stats: byRun,
-    };
+    const refs = await this.read(async (c) => {
+      const r = await c.runAndReadAll(
+        `SELECT id, name, epoch_us(started_at), host.hostname FROM runs
+         WHERE id IN (SELECT DISTINCT run_id FROM operations WHERE model_name = $1)
+         ORDER BY started_at DESC, id LIMIT ${limit}`,
+        [model],
+      );
+      return r.getRowsJS().map(([id, name, started, hostname]) => ({
+        id: String(id),
+        name: (name as string | null) ?? null,
+        started_at: microsToIso(started as bigint),
+        hostname: (hostname as string | null) ?? null,
+      }));
+    });
+    if (refs.length === 0) return null;
+    const key = `${[...exclude].sort().join('\u0000')}\u0001${model}`;
+    const stats = new Map<string, RunModelStats>();
+    const todo: string[] = [];
+    for (const { id } of refs) {
+      const all = this.stats.get(id, [...exclude].sort().join('\u0000'));
+      const hit = all?.find((row) => row.model_name === model) ?? this.stats.get(id, key)?.[0];
+      if (hit) stats.set(id, hit.stats);
+      else todo.push(id);
+    }
+    if (todo.length) {
+      const generations = new Map(todo.map((id) => [id, this.stats.generation(id)]));
+      const rows = await this.read(async (c) => {
+        const ids = todo.map(literal).join(', ');
+        const r = await c.runAndReadAll(
+          modelStatsSql(`model_name = ${literal(model)} AND run_id IN (${ids})`, exclude),
+        );
+        return r.getRowsJS().map(toModelStatsRow);
+      });
+      for (const row of rows) {
+        stats.set(row.run_id, row.stats);
+        this.stats.set(row.run_id, generations.get(row.run_id)!, [row], key);
+      }
+    }
+    return { refs: refs.reverse(), stats };
   }
 
   /**
