@@ -638,8 +638,8 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
    * @throws NotFoundError naming unknown runs
    */
   async compare(ids: readonly string[], alpha: number, exclude: readonly string[]): Promise<CompareResponse> {
-    const runs = await this.runSummaries(ids);
-    const rows = await this.modelStats(ids, exclude);
+    // Two connections: the summary scan and the statistics scan overlap.
+    const [runs, rows] = await Promise.all([this.runSummaries(ids), this.modelStats(ids, exclude)]);
     return {
       runs,
       baseline: ids[0]!,
