@@ -48,6 +48,18 @@ interface Shared {
 
 const open = new Map<string, Promise<Shared>>();
 
+/** Scratch folders of this process, removed at exit too (a process that never closed its store). */
+const scratchDirs = new Set<string>();
+let exitHook = false;
+function trackScratch(dir: string) {
+  scratchDirs.add(dir);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
+
 /** Default database file, relative to the working directory. */
 export const DEFAULT_DB_PATH = 'data/llmmon.duckdb';
 
@@ -87,6 +99,7 @@ export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Data
         open.delete(abs);
         s.instance.closeSync();
         rmSync(s.scratchDir, { recursive: true, force: true });
+        scratchDirs.delete(s.scratchDir);
       }
     },
   };
@@ -149,5 +162,6 @@ async function createShared(abs: string): Promise<Shared> {
   } finally {
     c.closeSync();
   }
+  trackScratch(scratchDir);
   return { instance, scratchDir, refs: 0 };
 }
