@@ -148,9 +148,15 @@ export function notAhead(r: Results): string[] {
         `**Ingest is slower than ${faster.map((x) => `${x.sink === 'sqlite' ? 'better-sqlite3' : 'writing JSON files'} (${times(x.operations_per_second / d.operations_per_second)})`).join(' and ')}**: ` +
           `${num(d.operations_per_second, 0)} operations/s. \`Store.ingest\` converts each record's ` +
           `${OPERATION_COLUMNS.length} fields into DuckDB vectors in JS and checks the run's existing keys (idempotent re-ingest); ` +
-          'better-sqlite3 binds one row at a time in C++ and `JSON.stringify` is native. Ingest happens once per ' +
-          "run; the query is what users repeat. Large files go through the server's bulk JSON reader instead " +
-          '(`llmmon ingest`, measured in `packages/server`).',
+          faster
+            .map((x) =>
+              x.sink === 'sqlite'
+                ? 'better-sqlite3 binds one row at a time in C++'
+                : '`JSON.stringify` is native',
+            )
+            .join(' and ') +
+          '. Ingest happens once per run; the query is what users repeat. Large files go through the ' +
+          "server's bulk JSON reader instead (`llmmon ingest`, measured in `packages/server`, quoted in section 5).",
       );
     }
     const duck = store.queries.find((q) => q.method === 'duckdb')?.seconds.median;
