@@ -6,17 +6,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { finishGeneration, TrackedModel } from './model.js';
 import { defaultLlamaThreads } from './threads.js';
-import {
-  type OperationTracker,
-  reportMetadata,
-  reportUsage,
-  resolveTracker,
-  type TrackingOptions,
-  tracked,
-  trackedStream,
-} from './tracking.js';
-import type { FinishReason, GenerateOptions, LLMModel } from './types.js';
+import { reportMetadata, reportUsage, type TrackingOptions } from './tracking.js';
+import type { FinishReason, GenerateOptions } from './types.js';
 
 export { type ProbeResult, probeGgufFile } from './llama-cpp-probe.js';
 export { defaultLlamaThreads } from './threads.js';
@@ -80,27 +73,23 @@ function llamaReason(error: unknown): string {
 }
 
 /** A GGUF model run by llama.cpp in this process. */
-export class LlamaCppModel implements LLMModel {
+export class LlamaCppModel extends TrackedModel {
   readonly kind = 'llama-cpp';
-  readonly name: string;
   readonly modelPath: string;
   readonly threads: number;
   readonly sequences: number;
   private readonly options: LlamaCppOptions;
-  private readonly tracker: Promise<OperationTracker | null>;
   private model: LlamaModel | undefined;
   private context: LlamaContext | undefined;
   private free: LlamaContextSequence[] = [];
   private waiting: ((s: LlamaContextSequence) => void)[] = [];
 
   constructor(options: LlamaCppOptions) {
+    super(options.name ?? path.basename(options.modelPath).replace(/\.gguf$/i, ''), options);
     this.options = options;
     this.modelPath = path.resolve(options.modelPath);
-    this.name = options.name ?? path.basename(options.modelPath).replace(/\.gguf$/i, '');
     this.threads = options.threads ?? defaultLlamaThreads();
     this.sequences = options.sequences ?? 1;
-    this.tracker = resolveTracker(options.monitor);
-    this.tracker.catch(() => {});
   }
 
   /** The loaded node-llama-cpp model (after `load()`), for tokenizer access. */
@@ -127,7 +116,7 @@ export class LlamaCppModel implements LLMModel {
     const initStarted = performance.now();
     const llama = await getLlamaRuntime(this.options.gpu ?? 'auto');
     const runtimeInitSeconds = (performance.now() - initStarted) / 1000;
-    await tracked(await this.tracker, this.name, 'load', 0, async () => {
+    await this.trackLoad(async () => {
       try {
         this.model = await llama.loadModel({ modelPath: this.modelPath });
         const contextSize = this.options.contextSize ?? Math.min(2048, this.model.trainContextSize || 2048);
@@ -153,12 +142,6 @@ export class LlamaCppModel implements LLMModel {
         runtime_init_seconds: runtimeInitSeconds,
       });
     });
-  }
-
-  generate(prompt: string, options: GenerateOptions): AsyncIterable<string> {
-    return trackedStream(this.tracker, this.name, options.operation ?? 'generate', prompt.length, () =>
-      this.stream(prompt, options),
-    );
   }
 
   /**
@@ -208,9 +191,7 @@ export class LlamaCppModel implements LLMModel {
         threads: this.threads,
       });
     } finally {
-      const usage = { input: input.length, output: output.length };
-      reportUsage(usage);
-      options.onFinish?.({ usage, finishReason });
+      finishGeneration(options, { input: input.length, output: output.length }, finishReason);
       this.release(sequence);
     }
   }

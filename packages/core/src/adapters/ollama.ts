@@ -6,16 +6,9 @@
  * can be compared.
  */
 import type { GenerateResponse, Ollama } from 'ollama';
-import {
-  type OperationTracker,
-  reportMetadata,
-  reportUsage,
-  resolveTracker,
-  type TrackingOptions,
-  tracked,
-  trackedStream,
-} from './tracking.js';
-import type { FinishReason, GenerateOptions, LLMModel, TokenUsage } from './types.js';
+import { finishGeneration, TrackedModel } from './model.js';
+import { reportMetadata, type TrackingOptions } from './tracking.js';
+import type { FinishReason, GenerateOptions, TokenUsage } from './types.js';
 
 export type { OperationTracker } from './tracking.js';
 export type { AdapterKind, FinishReason, GenerateOptions, LLMModel, TokenUsage } from './types.js';
@@ -54,18 +47,14 @@ export function ollamaTimings(r: Partial<GenerateResponse>): Record<string, numb
 }
 
 /** A model served by Ollama. */
-export class OllamaModel implements LLMModel {
+export class OllamaModel extends TrackedModel {
   readonly kind = 'ollama';
-  readonly name: string;
   private readonly options: OllamaOptions;
-  private readonly tracker: Promise<OperationTracker | null>;
   private client: Ollama | undefined;
 
   constructor(options: OllamaOptions) {
+    super(options.name ?? `ollama:${options.model}`, options);
     this.options = options;
-    this.name = options.name ?? `ollama:${options.model}`;
-    this.tracker = resolveTracker(options.monitor);
-    this.tracker.catch(() => {});
   }
 
   private async getClient(): Promise<Ollama> {
@@ -92,7 +81,7 @@ export class OllamaModel implements LLMModel {
    */
   async load(): Promise<void> {
     const client = await this.getClient();
-    await tracked(await this.tracker, this.name, 'load', 0, async () => {
+    await this.trackLoad(async () => {
       const r = await client.generate({
         model: this.options.model,
         prompt: '',
@@ -102,12 +91,6 @@ export class OllamaModel implements LLMModel {
       });
       reportMetadata({ runtime: 'ollama', ...ollamaTimings(r) });
     });
-  }
-
-  generate(prompt: string, options: GenerateOptions): AsyncIterable<string> {
-    return trackedStream(this.tracker, this.name, options.operation ?? 'generate', prompt.length, () =>
-      this.stream(prompt, options),
-    );
   }
 
   /** The untracked stream behind `generate`: one chunk per non-empty streamed piece. */
@@ -139,8 +122,7 @@ export class OllamaModel implements LLMModel {
       }
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      reportUsage(usage);
-      options.onFinish?.({ usage, finishReason });
+      finishGeneration(options, usage, finishReason);
     }
   }
 

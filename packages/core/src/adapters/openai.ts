@@ -7,16 +7,9 @@
  * common servers), and `metadata.output_tokens_from` says so.
  */
 import type OpenAI from 'openai';
-import {
-  type OperationTracker,
-  reportMetadata,
-  reportUsage,
-  resolveTracker,
-  type TrackingOptions,
-  tracked,
-  trackedStream,
-} from './tracking.js';
-import type { FinishReason, GenerateOptions, LLMModel, TokenUsage } from './types.js';
+import { finishGeneration, TrackedModel } from './model.js';
+import { reportMetadata, type TrackingOptions } from './tracking.js';
+import type { FinishReason, GenerateOptions, TokenUsage } from './types.js';
 
 export type { OperationTracker } from './tracking.js';
 export type { AdapterKind, FinishReason, GenerateOptions, LLMModel, TokenUsage } from './types.js';
@@ -39,18 +32,14 @@ export interface OpenAICompatibleOptions extends TrackingOptions {
 }
 
 /** An OpenAI-compatible chat endpoint. */
-export class OpenAICompatibleModel implements LLMModel {
+export class OpenAICompatibleModel extends TrackedModel {
   readonly kind = 'openai';
-  readonly name: string;
   private readonly options: OpenAICompatibleOptions;
-  private readonly tracker: Promise<OperationTracker | null>;
   private client: OpenAI | undefined;
 
   constructor(options: OpenAICompatibleOptions) {
+    super(options.name ?? options.model, options);
     this.options = options;
-    this.name = options.name ?? options.model;
-    this.tracker = resolveTracker(options.monitor);
-    this.tracker.catch(() => {});
   }
 
   private async getClient(): Promise<OpenAI> {
@@ -72,7 +61,7 @@ export class OpenAICompatibleModel implements LLMModel {
    */
   async load(): Promise<void> {
     const client = await this.getClient();
-    await tracked(await this.tracker, this.name, 'load', 0, async () => {
+    await this.trackLoad(async () => {
       const ids: string[] = [];
       for await (const m of client.models.list()) ids.push(m.id);
       if (!ids.includes(this.options.model)) {
@@ -82,12 +71,6 @@ export class OpenAICompatibleModel implements LLMModel {
       }
       reportMetadata({ runtime: 'openai', base_url: client.baseURL });
     });
-  }
-
-  generate(prompt: string, options: GenerateOptions): AsyncIterable<string> {
-    return trackedStream(this.tracker, this.name, options.operation ?? 'generate', prompt.length, () =>
-      this.stream(prompt, options),
-    );
   }
 
   /** The untracked stream behind `generate`: one chunk per non-empty content delta. */
@@ -132,8 +115,7 @@ export class OpenAICompatibleModel implements LLMModel {
         output_tokens_from: usage.output !== null ? 'server usage' : 'content chunks',
       });
     } finally {
-      reportUsage(usage);
-      options.onFinish?.({ usage, finishReason });
+      finishGeneration(options, usage, finishReason);
     }
   }
 
