@@ -4,31 +4,18 @@
  * loop). Measurements keep the record's style (snake_case, unit in the name) so that a window's
  * statistics map onto the operation record field by field.
  */
+// Types only: erased at run time, so core still loads (and falls back to the JS sampler) when
+// the native package cannot.
+import type { WindowStats as NativeWindowStats } from '@llmmon/sampler-native';
 import type { HostInfo, SamplerInfo } from '../schema/run.js';
 
-/** Aggregates of one window (one operation): the shape of `@llmmon/sampler-native`'s `WindowStats`. */
-export interface WindowStats {
-  wall_seconds: number;
-  /** Process CPU time (user + system, all threads, exited ones too). */
-  cpu_seconds: number;
-  /** cpu_seconds ÷ wall_seconds × 100 (100 = one core). */
-  avg_cpu_percent: number;
-  /** Highest process CPU % over the window's 10 ms slices. */
-  peak_cpu_percent: number;
-  rss_start_bytes: number;
-  rss_end_bytes: number;
-  rss_peak_bytes: number;
-  system_cpu_percent: number | null;
-  system_memory_percent: number | null;
-  /** Busiest first; `tid` null for the "(exited threads)" remainder; null when not measured. */
-  threads: { tid: number | null; name: string; cpu_seconds: number }[] | null;
-  gpu: {
-    util_avg_percent: number | null;
-    util_peak_percent: number | null;
-    memory_peak_bytes: number | null;
-  } | null;
-  sample_count: number;
-  effective_interval_ms: number;
+/**
+ * Aggregates of one window (one operation): `@llmmon/sampler-native`'s `WindowStats` (each
+ * field is documented there), which the JS sampler fills too, except that `threads` may be null.
+ */
+export interface WindowStats extends Omit<NativeWindowStats, 'threads'> {
+  /** Busiest first; `tid` null for the "(exited threads)" remainder; null when not measured (JS sampler). */
+  threads: NativeWindowStats['threads'] | null;
 }
 
 /** One timeline point as a sampler hands it over (before core buckets it). */
@@ -44,7 +31,8 @@ export interface TimelinePoint {
   gpu_util_percent: number | null;
 }
 
-export type SamplerKind = 'native' | 'js';
+/** The run header's `sampler.kind` (`native` or `js`). */
+export type SamplerKind = NonNullable<SamplerInfo['kind']>;
 /** Which sampler to use: the native one when it loads (`auto`), or one of them by force. */
 export type SamplerChoice = 'auto' | SamplerKind;
 
