@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DEFAULT_OUTPUT_DIR, LLMMonitor } from '@llmmon/core';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
 import { createDashboard } from '@llmmon/dashboard';
+import { DEFAULT_DB_PATH, DEFAULT_PORT } from '../cli/defaults.js';
 import {
   type BenchConfig,
   BenchConfigError,
@@ -80,7 +81,7 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   const config = await loadBenchConfig({ file: configFile, overrides: options.overrides ?? {} });
   const configHash = benchConfigHash(config, { serveOpenai: options.serveOpenai ?? false });
   const outDir = path.resolve(cwd, options.out ?? DEFAULT_OUTPUT_DIR);
-  const dbPath = path.resolve(cwd, options.db ?? 'data/llmmon.duckdb');
+  const dbPath = path.resolve(cwd, options.db ?? DEFAULT_DB_PATH);
 
   const progress = createProgress(options.stderr ?? process.stderr);
   const models = await prepareModels(config, {
@@ -162,7 +163,6 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
       `open it:   ${stored.where.slice('the server at '.length)}/#/runs/${encodeURIComponent(monitor.runId)}\n`,
     );
   } else {
-    const { DEFAULT_PORT } = await import('../cli/commands/serve.js');
     stdout.write(
       `serve it:  llmmon serve --db ${displayPath(dbPath)}   then open http://127.0.0.1:${DEFAULT_PORT}/#/runs/${encodeURIComponent(monitor.runId)}\n`,
     );

@@ -13,7 +13,7 @@ import {
   type IngestResponse,
   type QueryResponse,
 } from '@llmmon/core';
-import { ApiClient, serverNotePath } from '../cli/context.js';
+import { ApiClient, servingUrl } from '../cli/context.js';
 import { DatabaseLockedError } from '../db/database.js';
 import { literal } from '../db/tables.js';
 import { Store } from '../store/store.js';
@@ -77,19 +77,6 @@ function remoteSink(url: string): RunSink {
   };
 }
 
-/** The URL `llmmon serve` noted beside the file it holds, if that server is the holder. */
-async function servingUrl(error: DatabaseLockedError): Promise<string | null> {
-  try {
-    const note = JSON.parse(await readFile(serverNotePath(error.path), 'utf8')) as {
-      url?: string;
-      pid?: number;
-    };
-    return note.url && (error.pid === null || note.pid === error.pid) ? note.url : null;
-  } catch {
-    return null;
-  }
-}
-
 export interface StoreRunOptions {
   db: string;
   /** Store through this llmmon server instead of the file. */
@@ -121,7 +108,7 @@ export async function storeBenchRun(options: StoreRunOptions): Promise<StoredRun
     try {
       sink = await localSink(options.db);
     } catch (error) {
-      const url = error instanceof DatabaseLockedError ? await servingUrl(error) : null;
+      const url = error instanceof DatabaseLockedError ? servingUrl(error.path, error.pid) : null;
       if (!url) throw error;
       options.log(`${options.db} is held by llmmon serve at ${url}: storing the run through it`);
       sink = remoteSink(url);

@@ -72,6 +72,26 @@ describe('llmmon', () => {
     },
   );
 
+  // A command loads its libraries when it runs: `llmmon bench` would count DuckDB's memory in
+  // every peak RSS it reports, and `llmmon --help` would take ~0.3 s longer.
+  it.runIf(process.platform === 'linux')(
+    'registers the commands without loading a native addon',
+    async () => {
+      const index = new URL('../../dist/cli/index.js', import.meta.url).href;
+      const script =
+        `const { buildProgram } = await import(${JSON.stringify(index)}); buildProgram();` +
+        "const { readFileSync } = await import('node:fs');" +
+        "const addons = readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.endsWith('.node'));" +
+        'console.log(JSON.stringify([...new Set(addons.map((l) => l.split(/\\s+/).pop()))]));';
+      const addons = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['--input-type=module', '-e', script], (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        ),
+      );
+      expect(JSON.parse(addons)).toEqual([]);
+    },
+  );
+
   it('says what is wrong in one line and exits non-zero', async () => {
     for (const args of [
       ['ingest', 'missing.json'],

@@ -1,12 +1,12 @@
 /**
  * What the commands share: where the data is (a local DuckDB file, or a running server), the
- * options that say so, errors as one line, and a small client for `--server`.
+ * options that say so, errors as one line, and a small client for `--server`. Registering the
+ * commands loads this module, so it loads no DuckDB (that is `local-store.ts`, on use).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ApiError } from '@llmmon/core/schema';
 import { type Command, Option } from 'commander';
-import { DatabaseLockedError, DEFAULT_DB_PATH } from '../db/database.js';
-import { Store } from '../store/store.js';
+import { DEFAULT_DB_PATH } from './defaults.js';
 
 /** An error whose message is the whole story: printed as one line, exit status 1. */
 export class CliError extends Error {
@@ -47,37 +47,16 @@ export function removeServerNote(db: string) {
   rmSync(serverNotePath(db), { force: true });
 }
 
-function noteFor(db: string, pid: number | null): string | null {
+/**
+ * The URL `llmmon serve` noted beside `db`, when that server is the process `pid` that holds the
+ * file (`null`: any holder).
+ */
+export function servingUrl(db: string, pid: number | null): string | null {
   try {
     const note = JSON.parse(readFileSync(serverNotePath(db), 'utf8')) as { url?: string; pid?: number };
     return note.url && (pid === null || note.pid === pid) ? note.url : null;
   } catch {
     return null;
-  }
-}
-
-/**
- * Opens the local store for `fn` and closes it after. A file held by a running server becomes a
- * one-line error that names the server's URL when it is known.
- */
-export async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
-  let store: Store;
-  try {
-    store = await Store.open(db);
-  } catch (error) {
-    if (error instanceof DatabaseLockedError) {
-      const url = noteFor(error.path, error.pid);
-      throw new CliError(
-        `${db} is in use by ${error.pid ? `process ${error.pid}` : 'another process'}${url ? ` (llmmon serve at ${url})` : ''}: ` +
-          `run the command with --server ${url ?? 'http://127.0.0.1:8737'}, or stop that process`,
-      );
-    }
-    throw error;
-  }
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
   }
 }
 

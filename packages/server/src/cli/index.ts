@@ -1,6 +1,8 @@
 /**
  * The `llmmon` command line: `buildProgram()` assembles the commands, one file each in
  * `commands/` (each exports a `register…(program)`); `main()` runs it with one-line errors.
+ * Registering stays light: a command's action imports what it does (`actions/`, DuckDB, hono,
+ * llama.cpp) when it runs, so no command pays for another's libraries.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';

@@ -1,16 +1,7 @@
 /** `llmmon export --run ID --format csv|parquet|json`: one run's data out of the store. */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
-import { ApiClient, CliError, type WhereOptions, whereOptions, withStore } from '../context.js';
-
-interface ExportOptions extends WhereOptions {
-  run: string;
-  format: 'csv' | 'parquet' | 'json';
-  out?: string;
-}
+import type { ExportOptions } from '../actions/export.js';
+import { whereOptions } from '../context.js';
 
 export function registerExport(program: Command): void {
   whereOptions(
@@ -30,37 +21,5 @@ export function registerExport(program: Command): void {
       '\nCSV: RFC 4180, one row per operation in seq order, the record fields as columns (threads and\n' +
         'metadata as JSON text). JSON: the run as an llmmon.metrics/1 file (llmmon ingest reads it back).',
     )
-    .action(async (opts: ExportOptions) => {
-      const target =
-        opts.out ?? (opts.format === 'parquet' ? `${opts.run.replace(/[^\w.-]/g, '_')}.parquet` : null);
-      const sink = (): Writable =>
-        target ? createWriteStream(target) : (process.stdout as unknown as Writable);
-      const finish = () => {
-        if (target) process.stderr.write(`llmmon: wrote ${resolve(target)}\n`);
-      };
-      if (opts.server) {
-        const res = await new ApiClient(opts.server).request(
-          `/api/runs/${encodeURIComponent(opts.run)}/export.${opts.format}`,
-        );
-        await pipeline(Readable.fromWeb(res.body as never), sink(), { end: Boolean(target) });
-        return finish();
-      }
-      await withStore(opts.db!, async (store) => {
-        if (opts.format === 'json') {
-          const pieces = await store.exportJson(opts.run);
-          await pipeline(Readable.from(pieces), sink(), { end: Boolean(target) });
-        } else {
-          const path = await store.exportOperationsFile(opts.run, opts.format);
-          try {
-            await pipeline(createReadStream(path), sink(), { end: Boolean(target) });
-          } finally {
-            await store.removeScratch(path);
-          }
-        }
-      }).catch((error: unknown) => {
-        if ((error as Error).name === 'NotFoundError') throw new CliError((error as Error).message);
-        throw error;
-      });
-      finish();
-    });
+    .action(async (opts: ExportOptions) => (await import('../actions/export.js')).exportRun(opts));
 }

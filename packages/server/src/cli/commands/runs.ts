@@ -1,30 +1,7 @@
 /** `llmmon runs`: the stored runs, newest first. */
-import type { RunSummary, RunsResponse } from '@llmmon/core/schema';
 import { type Command, Option } from 'commander';
-import { ApiClient, out, positiveInt, type WhereOptions, whereOptions, withStore } from '../context.js';
-import { num, table } from '../format.js';
-
-interface RunsOptions extends WhereOptions {
-  model?: string;
-  limit: number;
-  format: 'table' | 'json';
-}
-
-export function runsTable(runs: readonly RunSummary[]): string {
-  return table(
-    ['run', 'name', 'started', 'host', 'ops', 'errors', 'models'],
-    runs.map((r) => [
-      r.id,
-      r.name ?? '—',
-      r.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-      r.host.hostname ?? '—',
-      num(r.operations),
-      num(r.errors),
-      r.models.join(', '),
-    ]),
-    [false, false, false, false, true, true, false],
-  );
-}
+import type { RunsOptions } from '../actions/runs.js';
+import { positiveInt, whereOptions } from '../context.js';
 
 export function registerRuns(program: Command): void {
   whereOptions(
@@ -36,17 +13,5 @@ export function registerRuns(program: Command): void {
       .addOption(
         new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'),
       ),
-  ).action(async (opts: RunsOptions) => {
-    const q = { model: opts.model, limit: opts.limit, offset: 0 };
-    const result: { total: number; runs: RunSummary[] } = opts.server
-      ? await new ApiClient(opts.server).json<RunsResponse>(
-          `/api/runs?${new URLSearchParams({ limit: String(q.limit), ...(q.model ? { model: q.model } : {}) })}`,
-        )
-      : await withStore(opts.db!, (store) => store.listRuns(q));
-    if (opts.format === 'json') return out(`${JSON.stringify(result, null, 2)}\n`);
-    if (result.runs.length === 0) return out('no runs stored\n');
-    await out(runsTable(result.runs));
-    if (result.total > result.runs.length)
-      await out(`(${result.runs.length} of ${result.total} runs; --limit for more)\n`);
-  });
+  ).action(async (opts: RunsOptions) => (await import('../actions/runs.js')).listRuns(opts));
 }

@@ -1,12 +1,14 @@
 /** `llmmon serve`: the HTTP API and the dashboard on a DuckDB file. */
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DEFAULT_DB_PATH } from '../../db/database.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../../http/app.js';
-import { isExposed, startServer } from '../../http/server.js';
-import { CliError, positiveInt, removeServerNote, writeServerNote } from '../context.js';
-
-export const DEFAULT_PORT = 8737;
+import type { ServeOptions } from '../actions/serve.js';
+import { positiveInt } from '../context.js';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_DB_PATH,
+  DEFAULT_PORT,
+  DEFAULT_QUERY_MAX_ROWS,
+  DEFAULT_QUERY_TIMEOUT_MS,
+} from '../defaults.js';
 
 export function registerServe(program: Command): void {
   program
@@ -45,51 +47,5 @@ export function registerServe(program: Command): void {
       '\nWith a token (LLMMON_TOKEN) every write and /api/query need "Authorization: Bearer <token>".\n' +
         'Stops cleanly on SIGINT (Ctrl-C) or SIGTERM.',
     )
-    .action(
-      async (opts: {
-        db: string;
-        port: number;
-        host: string;
-        bodyLimit: number;
-        queryTimeout: number;
-        queryMaxRows: number;
-      }) => {
-        const token = process.env.LLMMON_TOKEN || undefined;
-        if (isExposed(opts.host) && !token) {
-          throw new CliError(
-            `--host ${opts.host} exposes the server beyond this machine: set LLMMON_TOKEN first`,
-          );
-        }
-        const server = await startServer({
-          db: opts.db,
-          port: opts.port,
-          host: opts.host,
-          token,
-          bodyLimit: opts.bodyLimit * 1024 * 1024,
-          queryTimeoutMs: opts.queryTimeout * 1000,
-          queryMaxRows: opts.queryMaxRows,
-        }).catch((error: unknown) => {
-          const code = (error as { code?: string }).code;
-          if (code === 'EADDRINUSE')
-            throw new CliError(`port ${opts.port} is in use: pick another with --port`);
-          if (code === 'EADDRNOTAVAIL')
-            throw new CliError(`--host ${opts.host}: no such address on this machine`);
-          throw error;
-        });
-        const db = resolve(opts.db);
-        writeServerNote(db, server.url);
-        console.log(
-          `llmmon: serving ${db} at ${server.url} (dashboard at /, API at /api${token ? ', token required for writes' : ''})`,
-        );
-        await new Promise<void>((done) => {
-          const stop = (signal: string) => {
-            console.log(`llmmon: ${signal}, shutting down`);
-            removeServerNote(db);
-            server.close().then(done, done);
-          };
-          process.once('SIGINT', () => stop('SIGINT'));
-          process.once('SIGTERM', () => stop('SIGTERM'));
-        });
-      },
-    );
+    .action(async (opts: ServeOptions) => (await import('../actions/serve.js')).serve(opts));
 }

@@ -1,0 +1,60 @@
+/** `llmmon query`, what it does (registered in `commands/query.ts`). */
+import type { QueryResponse } from '@llmmon/core/schema';
+import { stringify } from 'csv-stringify/sync';
+import { runUserQuery } from '../../store/query.js';
+import { ApiClient, out, type WhereOptions } from '../context.js';
+import { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../defaults.js';
+import { cell, table } from '../format.js';
+import { withStore } from '../local-store.js';
+
+export interface QueryOptions extends WhereOptions {
+  format: 'table' | 'csv' | 'json';
+  maxRows: number;
+}
+
+/** Runs one read-only SELECT (locally in the sandbox, or through `--server`) and prints the rows. */
+export async function queryRuns(sql: string, opts: QueryOptions): Promise<void> {
+  const maxRows = Math.min(opts.maxRows, DEFAULT_QUERY_MAX_ROWS);
+  let result: QueryResponse;
+  if (opts.server) {
+    result = await new ApiClient(opts.server).post<QueryResponse>('/api/query', {
+      sql,
+      format: 'json',
+      max_rows: maxRows,
+    });
+  } else {
+    result = await withStore(opts.db!, (store) =>
+      store.isolated(async (c) => {
+        const r = await runUserQuery(c, sql, { maxRows, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS });
+        return {
+          columns: r.columns,
+          rows: r.rows,
+          row_count: r.rows.length,
+          truncated: r.truncated,
+          elapsed_ms: r.elapsedMs,
+        };
+      }),
+    );
+  }
+  const names = result.columns.map((c) => c.name);
+  if (opts.format === 'json') {
+    const rows = result.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]])));
+    await out(`${JSON.stringify(rows, null, 2)}\n`);
+  } else if (opts.format === 'csv') {
+    const rows = result.rows.map((row) =>
+      row.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)),
+    );
+    await out(stringify([names, ...rows], { cast: { boolean: (b) => String(b) } }));
+  } else {
+    await out(
+      table(
+        names,
+        result.rows.map((row) => row.map(cell)),
+      ),
+    );
+    await out(
+      `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? `, cut at --max-rows ${maxRows}` : ''})\n`,
+    );
+  }
+  if (result.truncated) process.stderr.write(`llmmon: result cut at ${maxRows} rows (--max-rows)\n`);
+}
