@@ -2,6 +2,9 @@
  * `@llmmon/server`: the run store on DuckDB (`Store`), the HTTP API (`createApp`,
  * `startServer`) and the `llmmon` command line (`buildProgram`).
  */
+
+// Student's t lives in core's browser-safe schema; re-exported for the server's existing users.
+export { studentTTwoSidedP } from '@llmmon/core/schema';
 export { DatabaseLockedError, DEFAULT_DB_PATH, openDatabase } from './db/database.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './db/migrations.js';
 export { ALERTS, duckdbType, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
@@ -14,7 +17,6 @@ export {
   type LlmmonApp,
 } from './http/app.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';
-export { studentTTwoSidedP } from './stats/student-t.js';
 export { welchTest } from './stats/welch.js';
 export { InputError, NotFoundError, QueryRefusedError, QueryTimeoutError } from './store/errors.js';
 export { type IngestBatch, type IngestEvent, type IngestResult, Store } from './store/store.js';

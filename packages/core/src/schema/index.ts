@@ -14,3 +14,4 @@ export * from './operation.js';
 export * from './run.js';
 export * from './sample.js';
 export * from './stats.js';
+export * from './student-t.js';

@@ -15,10 +15,11 @@ describe('statistics', () => {
 
   it('standard deviation and Student t match SciPy', () => {
     expect(stddev(v)).toBeCloseTo(2.748376143938713, 12);
-    expect(studentT975(7)).toBe(2.365);
-    expect(studentT975(40)).toBeCloseTo(2.021075, 3);
-    expect(studentT975(100)).toBeCloseTo(1.983972, 3);
-    expect(marginOfError95(v)).toBeCloseTo((2.365 * 2.748376143938713) / Math.sqrt(8), 9);
+    expect(studentT975(7)).toBeCloseTo(2.364624251592784, 12);
+    expect(studentT975(40)).toBeCloseTo(2.021075390306273, 12);
+    expect(studentT975(100)).toBeCloseTo(1.9839715185235518, 12);
+    expect(() => studentT975(0.5)).toThrow(RangeError);
+    expect(marginOfError95(v)).toBeCloseTo((2.364624251592784 * 2.748376143938713) / Math.sqrt(8), 12);
   });
 
   it('modified z-scores flag the far value only', () => {

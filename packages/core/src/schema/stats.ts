@@ -6,6 +6,7 @@
  * from core, from the dashboard and from SQL on the DuckDB file agree.
  */
 import type { OperationRecord } from './operation.js';
+import { studentTQuantile } from './student-t.js';
 
 /** Quantile `q` ∈ [0, 1] of values sorted ascending; null for an empty list. */
 export function quantileSorted(sorted: readonly number[], q: number): number | null {
@@ -44,23 +45,14 @@ export function stddev(values: readonly number[]): number | null {
   return Math.sqrt(ss / (n - 1));
 }
 
-// Two-sided 95 % critical values of Student's t for df = 1…30; beyond, the normal limit is
-// approached closely enough by the interpolation below.
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** t such that P(|T| ≤ t) = 0.95 for Student's t with `df` degrees of freedom. */
+/**
+ * t such that P(|T| ≤ t) = 0.95 for Student's t with `df` degrees of freedom (≥ 1; fractional
+ * too): the exact quantile t.ppf(0.975, df), not a rounded table.
+ * @example studentT975(7) // 2.364624251592784
+ */
 export function studentT975(df: number): number {
   if (!(df >= 1)) throw new RangeError(`studentT975: df must be >= 1, got ${df}`);
-  const d = Math.floor(df);
-  if (d <= 30) return T975[d - 1]!;
-  // Cornish–Fisher expansion around z = 1.959964; error < 1e-3 for df > 30.
-  const z = 1.959964;
-  const g1 = (z ** 3 + z) / 4;
-  const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96;
-  return z + g1 / d + g2 / d ** 2;
+  return studentTQuantile(0.975, df);
 }
 
 /** Half-width of the 95 % confidence interval of the mean (Student t); null below two values. */

@@ -2,8 +2,7 @@
  * Welch's unequal-variance t-test from summary statistics (n, mean, sample variance), which is
  * what the SQL aggregates give: the test never needs the raw values in JS.
  */
-import type { WelchTest } from '@llmmon/core/schema';
-import { studentTTwoSidedP } from './student-t.js';
+import { studentTTwoSidedP, type WelchTest } from '@llmmon/core/schema';
 
 /** n, mean and sample variance (n − 1) of one side. */
 export interface SampleSummary {
