@@ -111,6 +111,30 @@ describe('llmmon', () => {
     expect((await llmmon(['ingest', 'missing.json'])).stderr).toBe('llmmon: missing.json: no such file\n');
   });
 
+  it('reads no database that is not there: one line, exit 1, nothing created', async () => {
+    const where = ['--db', 'nowhere/missing.duckdb'];
+    for (const args of [
+      ['runs', ...where],
+      ['compare', 'a', 'b', ...where],
+      ['query', 'SELECT 1', ...where],
+      ['export', '--run', 'x', '--format', 'parquet', ...where],
+      ['export', '--run', 'x', '--format', 'json', '--out', 'x.json', ...where],
+    ]) {
+      const r = await llmmon(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toBe(
+        'llmmon: no database at nowhere/missing.duckdb: store a run there first with llmmon ingest FILE or llmmon bench\n',
+      );
+      expect(r.stdout).toBe('');
+    }
+    const runs = await llmmon(['runs']);
+    expect(runs.stderr).toBe(
+      'llmmon: no database at data/llmmon.duckdb: store a run there first with llmmon ingest FILE or llmmon bench\n',
+    );
+    for (const created of ['nowhere', 'data', 'x.parquet', 'x.json'])
+      expect(existsSync(join(tmp.dir, created)), created).toBe(false);
+  });
+
   it('ingests, lists, compares, queries and exports a local DuckDB file', async () => {
     const db = ['--db', 'local.duckdb'];
     const ingest = await llmmon(['ingest', 'base.json', 'slower.json', 'old.json', ...db]);
@@ -141,6 +165,9 @@ describe('llmmon', () => {
       ...db,
     ]);
     expect(parseCsv(q.stdout, { columns: true })).toContainEqual({ run_id: 'base', n: '40' });
+    const refused = await llmmon(['query', 'DROP TABLE runs', ...db]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^llmmon: sql: only SELECT queries are allowed .*\n$/);
 
     const csv = await llmmon(['export', '--run', 'base', '--format', 'csv', ...db]);
     const rows = parseCsv(csv.stdout, { columns: true }) as { duration_seconds: string }[];

@@ -1,15 +1,32 @@
 /** The local DuckDB file of `--db`: opened for one command, with one-line errors. */
+import { existsSync } from 'node:fs';
 import { DatabaseLockedError } from '../db/database.js';
 import { Store } from '../store/store.js';
 import { CliError, servingUrl } from './context.js';
 import { DEFAULT_PORT } from './defaults.js';
 
+export interface WithStoreOptions {
+  /** Create the file when there is none (`llmmon ingest`); read commands leave the disk alone. */
+  create?: boolean;
+}
+
 /**
- * Opens the local store for `fn` and closes it after. A file held by a running server becomes a
- * one-line error that names the server's URL when it is known.
+ * Opens the local store for `fn` and closes it after. Without `create`, a missing file is a
+ * one-line error and nothing is created (a mistyped `--db` must not leave an empty database
+ * behind); a file held by a running server becomes a one-line error that names the server's URL
+ * when it is known.
  * @example await withStore('data/llmmon.duckdb', (store) => store.listRuns({ limit: 10, offset: 0 }));
  */
-export async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  db: string,
+  fn: (store: Store) => Promise<T>,
+  { create = false }: WithStoreOptions = {},
+): Promise<T> {
+  if (!create && !existsSync(db)) {
+    throw new CliError(
+      `no database at ${db}: store a run there first with llmmon ingest FILE or llmmon bench`,
+    );
+  }
   let store: Store;
   try {
     store = await Store.open(db);

@@ -51,21 +51,25 @@ export async function ingestFiles(files: string[], opts: IngestOptions): Promise
         bar?.increment();
       }
     } else {
-      await withStore(opts.db!, async (store) => {
-        for (const file of files) {
-          try {
-            const { added: _added, ...res } = await store.ingestFile(file, {
-              runId: opts.runId,
-              runName: opts.name ?? basename(file),
-            });
-            report(summary(file, res));
-          } catch (error) {
-            if (error instanceof InputError) throw new CliError(`${file}: ${error.message}`);
-            throw error;
+      await withStore(
+        opts.db!,
+        async (store) => {
+          for (const file of files) {
+            try {
+              const { added: _added, ...res } = await store.ingestFile(file, {
+                runId: opts.runId,
+                runName: opts.name ?? basename(file),
+              });
+              report(summary(file, res));
+            } catch (error) {
+              if (error instanceof InputError) throw new CliError(`${file}: ${error.message}`);
+              throw error;
+            }
+            bar?.increment();
           }
-          bar?.increment();
-        }
-      });
+        },
+        { create: true },
+      );
     }
   } finally {
     bar?.stop();
