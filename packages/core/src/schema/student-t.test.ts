@@ -61,6 +61,11 @@ describe('studentTQuantile', () => {
     expect(studentTQuantile(p, df)).toBeCloseTo(t, 12);
   });
 
+  it('keeps 10 digits at very large df (SciPy)', () => {
+    expect(studentTQuantile(0.975, 1e4)).toBeCloseTo(1.960201239890626, 11);
+    expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.959966356814107, 9);
+  });
+
   it('reaches far tails to full relative precision (SciPy)', () => {
     expect(studentTQuantile(1e-10, 1) / -3183098861.8379064).toBeCloseTo(1, 13);
     expect(studentTQuantile(1 - 1e-10, 0.5) / 1.028490986120881e19).toBeCloseTo(1, 9);
