@@ -16,9 +16,9 @@
  * attribution truth. Error = |figure − truth| in percentage points of one core, and relative.
  */
 import { Worker } from 'node:worker_threads';
+import { mulberry32 } from '@llmmon/core/random';
 import { now, processCpuSeconds, sleep } from '../lib/clock.js';
 import { bracket, cpuPercentOverWindow, threadCpuPercentOverWindow } from '../lib/estimate.js';
-import { rng } from '../lib/rng.js';
 import { type Spread, spread } from '../lib/stats.js';
 import { threadCpuSeconds } from '../lib/truth.js';
 import { fidelityPollers } from '../tools/index.js';
@@ -178,7 +178,7 @@ async function startBurner(): Promise<BurnWorker> {
 }
 
 export async function runCpu(options: CpuOptions = CPU_DEFAULTS): Promise<CpuData> {
-  const random = rng(options.seed);
+  const random = mulberry32(options.seed);
   const burners = [await startBurner(), await startBurner()];
   for (const b of burners) await b.burn(5); // warm: code paths compiled, stacks paged in
 

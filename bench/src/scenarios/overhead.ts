@@ -17,11 +17,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LLMMonitor } from '@llmmon/core';
+import { mulberry32 } from '@llmmon/core/random';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { packageResult } from '../lib/package-results.js';
-import { rng } from '../lib/rng.js';
 import { median, type Spread, spread } from '../lib/stats.js';
 import { threadIds } from '../lib/truth.js';
 import { workloads } from '../lib/workloads.js';
@@ -132,7 +132,7 @@ export async function runOverhead(options: OverheadOptions = OVERHEAD_DEFAULTS):
     },
   ];
   const threads = threadIds().length;
-  const random = rng(options.seed);
+  const random = mulberry32(options.seed);
   const fns = [
     { fn: 'empty' as const, f: empty, n: options.calls.empty },
     { fn: 'busy-1ms' as const, f: busy, n: options.calls.busy },

@@ -12,9 +12,9 @@
  * of a fresh process for free. So llmmon's figures here come from its 1 kHz / 100 Hz ticks alone.
  */
 import { Worker } from 'node:worker_threads';
+import { mulberry32 } from '@llmmon/core/random';
 import { now, sleep } from '../lib/clock.js';
 import { peakInWindow } from '../lib/estimate.js';
-import { rng } from '../lib/rng.js';
 import { type Spread, spread, wilson } from '../lib/stats.js';
 import { rssBytes } from '../lib/truth.js';
 import { workloads } from '../lib/workloads.js';
@@ -115,7 +115,7 @@ function judge(
 
 export async function runPeak(options: PeakOptions = PEAK_DEFAULTS): Promise<PeakData> {
   const addon = workloads();
-  const random = rng(options.seed);
+  const random = mulberry32(options.seed);
   // Lift VmHWM above every later spike (see the module comment).
   addon.spikeRss(options.bytes * 2, 1);
 

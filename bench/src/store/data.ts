@@ -4,6 +4,8 @@
  * and the same operations as llmmon records (`normalizeMetrics` of such a file: the extension
  * fields null, `run_id` and `seq` set). Seeded: every run of the suite stores the same numbers.
  */
+
+import { mulberry32 } from '@llmmon/core/random';
 import {
   OPERATION_COLUMNS,
   type OperationRecord,
@@ -11,7 +13,6 @@ import {
   originalRunHeader,
   type RunHeader,
 } from '@llmmon/core/schema';
-import { rng } from '../lib/rng.js';
 
 export const MODELS = ['tinyllama-q8_0', 'phi-mini-f16', 'qwen-0.5b-q4', 'llama-3b-q4', 'mistral-7b-q4'];
 const OPERATIONS = ['inference', 'inference', 'inference', 'generate', 'embed'];
@@ -57,7 +58,7 @@ const EMPTY = Object.fromEntries(OPERATION_COLUMNS.map((c) => [c, null])) as unk
  * log-normal around a per-model speed that drifts a little from run to run.
  */
 export function syntheticRun(index: number, operations: number, seed = 1): SyntheticRun {
-  const random = rng(seed * 100_003 + index);
+  const random = mulberry32(seed * 100_003 + index);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const start = Date.UTC(2024, 4, 1) + index * 86_400_000;
   const drift = 1 + 0.05 * gauss();

@@ -4,6 +4,7 @@
  * chunk (~1 MiB) whatever the model size.
  */
 import { open, rename, rm } from 'node:fs/promises';
+import { fnv1a32, Xoshiro128 } from '../random/xoshiro128.js';
 import { encodeF16 } from './f16.js';
 import { alignUp, tensorBytes } from './format.js';
 import { encodeGgufHeader } from './header.js';
@@ -14,7 +15,6 @@ import {
   type PlannedTensor,
   planLlamaModel,
 } from './llama.js';
-import { fnv1a32, Xoshiro128 } from './prng.js';
 import { encodeQ8_0 } from './q8_0.js';
 
 /** Values generated and written per step. */

@@ -4,6 +4,7 @@
  * file, and tests can count what the dashboard must draw from it. Not a measurement: the run is
  * named `synthetic` and tagged `synthetic: true` so it can never pass for one.
  */
+import { mulberry32 as rng } from '@llmmon/core/random';
 import {
   type Alert,
   METRICS_FORMAT,
@@ -32,18 +33,6 @@ export interface SyntheticOptions {
 }
 
 export const SYNTHETIC_MODELS = ['tinyllama-q8_0', 'phi-mini-f16', 'qwen-0.5b-q4'] as const;
-
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A whole `llmmon.metrics/1` file with realistic shapes: per-model speed and memory, a warm-up

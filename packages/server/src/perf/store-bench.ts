@@ -11,9 +11,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '@llmmon/core/random';
 import { createApp } from '../http/app.js';
 import { Store } from '../store/store.js';
-import { MODELS, random, record, writeMetricsFile } from './synthetic.js';
+import { MODELS, record, writeMetricsFile } from './synthetic.js';
 
 const OPS = Number(process.env.LLMMON_BENCH_OPS ?? 1_000_000);
 const ROWS = Number(process.env.LLMMON_BENCH_ROWS ?? 10_000_000);
@@ -147,7 +148,7 @@ async function main() {
     // 2. Live batches over the HTTP API (JSON parse + zod + appender), 1000 operations each.
     const app = createApp({ store, dashboardDir: null });
     const liveOps = Math.min(OPS, 100_000);
-    const rnd = random(2);
+    const rnd = mulberry32(2);
     const run = {
       id: 'live-1',
       name: 'live',

@@ -1,20 +1,9 @@
 /** Synthetic, seeded operation records and metrics files for the storage benchmark. */
 import { createWriteStream, statSync } from 'node:fs';
+import { mulberry32 } from '@llmmon/core/random';
 import { METRICS_FORMAT } from '@llmmon/core/schema';
 
 export const MODELS = 4;
-
-/** A deterministic pseudo-random generator (mulberry32), so every bench run sees the same data. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One full operation record as core writes it (every field present, most non-null). */
 export function record(runId: string, seq: number, rnd: () => number) {
@@ -88,7 +77,7 @@ export async function writeMetricsFile(path: string, runId: string, n: number): 
     sampler: { kind: 'native', interval_ms: 1, gpu_backend: 'none', reason: null },
   };
   await write(`{"format":"${METRICS_FORMAT}","run":${JSON.stringify(run)},"operations":[`);
-  const rnd = random(1);
+  const rnd = mulberry32(1);
   const batch: string[] = [];
   for (let i = 0; i < n; i++) {
     batch.push(JSON.stringify(record(runId, i, rnd)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a32, Xoshiro128 } from './prng.js';
+import { fnv1a32, Xoshiro128 } from './xoshiro128.js';
 
 describe('fnv1a32', () => {
   it('matches the published FNV-1a test vectors', () => {
