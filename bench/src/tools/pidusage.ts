@@ -4,66 +4,26 @@
  * since its previous call (100 = one core).
  */
 import pidusage from 'pidusage';
-import { now } from '../lib/clock.js';
-import type { Poller, ToolSample, Trace } from './types.js';
+import { ChainedPoller, intervalLabel, type Reading } from './in-process.js';
+import type { Trace } from './types.js';
 
-export class PidusagePoller implements Poller {
-  readonly id: string;
-  readonly label: string;
-  #timer: NodeJS.Timeout | null = null;
-  #running = false;
-  #pending: Promise<void> = Promise.resolve();
-  #samples: ToolSample[] = [];
-  #started = 0;
-
+export class PidusagePoller extends ChainedPoller {
   constructor(
-    readonly intervalMs: number,
+    intervalMs: number,
     readonly pid: number = process.pid,
   ) {
-    this.id = `pidusage-${intervalMs}ms`;
-    this.label = `pidusage @ ${intervalMs >= 1000 ? `${intervalMs / 1000} s` : `${intervalMs} ms`}`;
+    super('pidusage', `pidusage @ ${intervalLabel(intervalMs)}`, intervalMs);
   }
 
-  async #read(): Promise<void> {
-    const t0 = now();
+  protected async read(): Promise<Reading> {
     const stats = await pidusage(this.pid);
-    this.#samples.push({
-      t0,
-      t1: now(),
-      rss_bytes: stats.memory,
-      cpu_seconds: null,
-      cpu_percent: stats.cpu,
-      threads: null,
-    });
+    return { rss_bytes: stats.memory, cpu_seconds: null, cpu_percent: stats.cpu, threads: null };
   }
 
-  #schedule = () => {
-    if (!this.#running) return;
-    this.#timer = setTimeout(() => {
-      this.#pending = this.#read().then(this.#schedule);
-    }, this.intervalMs);
-  };
-
-  async start(): Promise<void> {
-    this.#samples = [];
-    this.#running = true;
-    this.#started = now();
-    await this.#read();
-    this.#schedule();
-  }
-
-  async stop(): Promise<Trace> {
-    this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#pending;
-    await this.#read();
+  override async stop(): Promise<Trace> {
+    const trace = await super.stop();
+    // pidusage keeps per-pid history for its CPU deltas; drop it with the poller.
     pidusage.clear();
-    return {
-      id: this.id,
-      interval_ms: this.intervalMs,
-      samples: this.#samples,
-      own_cpu_seconds: null,
-      wall_seconds: now() - this.#started,
-    };
+    return trace;
   }
 }
