@@ -5,7 +5,7 @@
 // after a warm-up, and the same loop around the bare function as the baseline. Overhead = the
 // tracked loop's per-iteration time minus the baseline's (median and p95 of per-iteration times).
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,24 +36,31 @@ const stats = (xs) => ({
 });
 
 async function measure(name, options) {
+  // The monitor's output folder (its journal grows ~1 KB per operation): removed when done.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llmmon-bench-'));
-  const monitor = new LLMMonitor({ outputDir: dir, logAlerts: false, ...options });
-  const baseline = stats(await timeLoop(empty));
-  const tracked = stats(await timeLoop(() => monitor.trackOperation('bench', 'empty', 0, empty)));
-  const result = {
-    name,
-    sampler: monitor.samplerInfo.kind,
-    sampler_interval_ms: monitor.samplerInfo.interval_ms,
-    journal: options.journal !== false,
-    threads: threadCount(),
-    iterations: N,
-    baseline,
-    tracked,
-    overhead_median_us: tracked.median_us - baseline.median_us,
-    overhead_p95_us: tracked.p95_us - baseline.p95_us,
-  };
-  await monitor.close();
-  return result;
+  try {
+    const monitor = new LLMMonitor({ outputDir: dir, logAlerts: false, ...options });
+    try {
+      const baseline = stats(await timeLoop(empty));
+      const tracked = stats(await timeLoop(() => monitor.trackOperation('bench', 'empty', 0, empty)));
+      return {
+        name,
+        sampler: monitor.samplerInfo.kind,
+        sampler_interval_ms: monitor.samplerInfo.interval_ms,
+        journal: options.journal !== false,
+        threads: threadCount(),
+        iterations: N,
+        baseline,
+        tracked,
+        overhead_median_us: tracked.median_us - baseline.median_us,
+        overhead_p95_us: tracked.p95_us - baseline.p95_us,
+      };
+    } finally {
+      await monitor.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 // Wake libuv's thread pool (4 threads) so the process has ~10 threads, as a real model server has.
