@@ -6,18 +6,9 @@
  * computed, every chart and the table drawn); its newest result is reused here rather than
  * rendering everything twice.
  */
+import { RENDER_RESULT_PREFIX, type RenderResult } from '@llmmon/dashboard/render-bench';
 import { packageResult } from '../lib/package-results.js';
 import { type Spread, spread } from '../lib/stats.js';
-
-interface RenderRow {
-  operations: number;
-  samples: number;
-  html_bytes: number;
-  metrics_json_bytes: number;
-  create_dashboard_ms: number;
-  first_render_ms: number[];
-  wall_median_ms?: number;
-}
 
 export interface DashboardRow {
   operations: number;
@@ -39,15 +30,12 @@ export interface DashboardData {
 }
 
 export async function runDashboard(): Promise<DashboardData> {
-  const r = packageResult<{ rows: RenderRow[]; browser?: string; chromium?: string; repeats?: number }>(
-    '@llmmon/dashboard',
-    'render-',
-  );
+  const r = packageResult<RenderResult>('@llmmon/dashboard', RENDER_RESULT_PREFIX);
   return {
     source: r.file,
     written: r.written,
-    browser: r.data.browser ?? r.data.chromium ?? null,
-    repeats: r.data.repeats ?? null,
+    browser: r.data.browser,
+    repeats: r.data.repeats,
     rows: r.data.rows.map((row) => ({
       operations: row.operations,
       html_bytes: row.html_bytes,

@@ -11,18 +11,17 @@
  * Each size is opened REPEATS times in a fresh page; medians are reported. Targets (issue 5):
  * ≤ 2,000 ms at 100,000 operations, ≤ 1 MB at 1,000. Results: bench/results/render-<time>.json.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDashboard } from '@llmmon/dashboard';
+import { launchChromium, waitForRender } from '@llmmon/dashboard/chromium';
+import { RENDER_RESULT_PREFIX, type RenderResult, type RenderRow } from '@llmmon/dashboard/render-bench';
 import { syntheticMetrics } from '@llmmon/dashboard/synthetic';
-import { chromium } from 'playwright-core';
 
 const SIZES = (process.env.LLMMON_BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const REPEATS = Number(process.env.LLMMON_BENCH_REPEATS ?? 5);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
 const median = (xs: number[]) => {
@@ -31,40 +30,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-if (!existsSync(CHROMIUM)) {
-  console.error(`bench: Chromium not found at ${CHROMIUM}: run scripts/bootstrap.sh`);
+const browser = await launchChromium().catch((error: Error) => {
+  console.error(`bench: ${error.message}`);
   process.exit(1);
-}
-
-const dir = await mkdtemp(path.join(tmpdir(), 'llmmon-bench-'));
-const profile = await mkdtemp(path.join(tmpdir(), 'llmmon-bench-profile-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width: 1280, height: 900 },
 });
+const dir = await mkdtemp(path.join(tmpdir(), 'llmmon-bench-'));
 
-interface Row {
-  operations: number;
-  samples: number;
-  html_bytes: number;
-  metrics_json_bytes: number;
-  create_dashboard_ms: number;
-  first_render_ms: number[];
-  first_render_median_ms: number;
-  wall_median_ms: number;
-}
-const rows: Row[] = [];
+const rows: RenderRow[] = [];
 let browserVersion = '';
 try {
   for (const n of SIZES) {
@@ -77,14 +49,12 @@ try {
     const renders: number[] = [];
     const walls: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
-      const page = await context.newPage();
+      const page = await browser.context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       const start = performance.now();
       await page.goto(url);
-      await page.waitForFunction(() => document.documentElement.dataset.rendered === 'true', null, {
-        timeout: 120_000,
-      });
+      await waitForRender(page, 120_000);
       walls.push(performance.now() - start);
       renders.push(
         await page.evaluate(
@@ -95,7 +65,7 @@ try {
       if (errors.length) throw new Error(`page errors at ${n} operations: ${errors.join('; ')}`);
       await page.close();
     }
-    const row: Row = {
+    const row: RenderRow = {
       operations: n,
       samples: metrics.samples.length,
       html_bytes: (await stat(html)).size,
@@ -114,9 +84,8 @@ try {
     );
   }
 } finally {
-  await context.close();
+  await browser.close();
   await rm(dir, { recursive: true, force: true });
-  await rm(profile, { recursive: true, force: true });
 }
 
 const byN = new Map(rows.map((r) => [r.operations, r]));
@@ -124,7 +93,7 @@ const targets = {
   first_render_100k_ms: { target: 2000, value: byN.get(100_000)?.first_render_median_ms ?? null },
   html_1k_bytes: { target: 1_000_000, value: byN.get(1000)?.html_bytes ?? null },
 };
-const result = {
+const result: RenderResult = {
   benchmark: 'dashboard static render',
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? null, node: process.version },
@@ -134,7 +103,7 @@ const result = {
   targets,
 };
 await mkdir(RESULTS, { recursive: true });
-const out = path.join(RESULTS, `render-${result.date.replace(/[:.]/g, '-')}.json`);
+const out = path.join(RESULTS, `${RENDER_RESULT_PREFIX}${result.date.replace(/[:.]/g, '-')}.json`);
 await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 for (const [k, t] of Object.entries(targets)) {
   const ok = t.value !== null && t.value <= t.target;

@@ -8,22 +8,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDashboard } from '@llmmon/dashboard';
+import { launchChromium, waitForRender } from '@llmmon/dashboard/chromium';
 import { syntheticMetrics } from '@llmmon/dashboard/synthetic';
-import { chromium } from 'playwright-core';
 
 const OUT = fileURLToPath(new URL('../../../../docs/img/dashboard.png', import.meta.url));
 const dir = await mkdtemp(path.join(tmpdir(), 'llmmon-shot-'));
 const file = path.join(dir, 'metrics_20240501_120000.json');
 await writeFile(file, JSON.stringify(syntheticMetrics({ operations: 240, errorRate: 0.02 })));
 const { url } = await createDashboard(file);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium({ viewport: { width: 1280, height: 1500 } });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
+  const page = await browser.context.newPage();
   await page.goto(url);
-  await page.waitForFunction(() => document.documentElement.dataset.rendered === 'true');
+  await waitForRender(page);
   await page.screenshot({ path: OUT, clip: { x: 0, y: 0, width: 1280, height: 1500 } });
 } finally {
   await browser.close();
