@@ -3,17 +3,17 @@
  * llama.cpp) and write the metrics file, the static dashboard and the DuckDB run.
  */
 import type { Command } from 'commander';
+import type { BenchCommandOptions } from '../../bench/bench.js';
 import { positiveInt, whereOptions } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-interface BenchFlags {
-  config?: string;
-  out?: string;
-  db?: string;
-  server?: string;
-  compareLast?: boolean;
-  serveOpenai?: boolean;
+/** The flags: the command's own options as they are, plus those that override the config. */
+interface BenchFlags
+  extends Pick<
+    BenchCommandOptions,
+    'config' | 'out' | 'db' | 'server' | 'compareLast' | 'serveOpenai' | 'cacheDir'
+  > {
   model?: string[];
   prompts?: string;
   maxTokens?: number;
@@ -22,7 +22,6 @@ interface BenchFlags {
   concurrency?: number;
   threads?: number;
   name?: string;
-  cacheDir?: string;
 }
 
 export function registerBench(program: Command): void {
@@ -78,23 +77,20 @@ export function registerBench(program: Command): void {
         import('../../bench/bench.js'),
         import('../../bench/config.js'),
       ]);
+      const { model, prompts, maxTokens, warmup, repetitions, concurrency, threads, name, ...options } =
+        flags;
       await runBenchCommand({
-        ...(flags.config !== undefined && { config: flags.config }),
-        ...(flags.out !== undefined && { out: flags.out }),
-        ...(flags.db !== undefined && { db: flags.db }),
-        ...(flags.server !== undefined && { server: flags.server }),
-        ...(flags.cacheDir !== undefined && { cacheDir: flags.cacheDir }),
-        compareLast: flags.compareLast ?? false,
-        serveOpenai: flags.serveOpenai ?? false,
+        ...options,
+        // Only the flags given: an undefined value would replace the config's.
         overrides: {
-          ...(flags.model && { models: flags.model.map(parseModelSpec) }),
-          ...(flags.prompts !== undefined && { promptsFile: flags.prompts }),
-          ...(flags.maxTokens !== undefined && { maxTokens: flags.maxTokens }),
-          ...(flags.warmup !== undefined && { warmupRuns: flags.warmup }),
-          ...(flags.repetitions !== undefined && { repetitions: flags.repetitions }),
-          ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
-          ...(flags.threads !== undefined && { threads: flags.threads }),
-          ...(flags.name !== undefined && { name: flags.name }),
+          ...(model && { models: model.map(parseModelSpec) }),
+          ...(prompts !== undefined && { promptsFile: prompts }),
+          ...(maxTokens !== undefined && { maxTokens }),
+          ...(warmup !== undefined && { warmupRuns: warmup }),
+          ...(repetitions !== undefined && { repetitions }),
+          ...(concurrency !== undefined && { concurrency }),
+          ...(threads !== undefined && { threads }),
+          ...(name !== undefined && { name }),
         },
       });
     });
