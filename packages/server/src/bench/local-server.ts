@@ -115,6 +115,18 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   throw new HttpError(400, `${param || 'body'}: ${issue.message}`, param || null);
 }
 
+/** A model's text stream, and (once it has ended) its token usage and why it ended. */
+function generation(model: ServableModel, prompt: string, options: Omit<GenerateOptions, 'onFinish'>) {
+  let finished: { usage: TokenUsage; finishReason: FinishReason } | undefined;
+  const stream = model.stream(prompt, {
+    ...options,
+    onFinish: (f) => {
+      finished = f;
+    },
+  });
+  return { stream, finish: () => finished };
+}
+
 /**
  * Starts the server.
  *
@@ -143,29 +155,32 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return model;
   };
 
+  /** A request's body, checked against `schema`, and the served model it names. */
+  async function modelRequest<T extends z.ZodType<{ model: string }>>(
+    schema: T,
+    req: IncomingMessage,
+    log: ServedRequest,
+  ) {
+    const body = parse(schema, await readBody(req));
+    log.model = body.model;
+    return { body, model: findModel(body.model) };
+  }
+
   async function chatCompletions(
     req: IncomingMessage,
     res: ServerResponse,
     log: ServedRequest,
     abort: AbortSignal,
   ) {
-    const body = parse(ChatRequest, await readBody(req));
-    log.model = body.model;
-    const model = findModel(body.model);
-    const prompt = chatPrompt(body.messages);
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens;
+    const { body, model } = await modelRequest(ChatRequest, req, log);
     const id = `chatcmpl-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    let finish: { usage: TokenUsage; finishReason: FinishReason } | undefined;
-    const stream = model.stream(prompt, {
-      maxTokens,
+    const { stream, finish } = generation(model, chatPrompt(body.messages), {
+      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens,
       temperature: body.temperature ?? 0,
       signal: abort,
-      onFinish: (f) => {
-        finish = f;
-      },
     });
     const usageOf = () => {
-      const u = finish?.usage ?? { input: null, output: null };
+      const u = finish()?.usage ?? { input: null, output: null };
       log.usage = u;
       return {
         prompt_tokens: u.input ?? 0,
@@ -193,7 +208,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           {
             index: 0,
             message: { role: 'assistant', content: text },
-            finish_reason: finish?.finishReason ?? 'stop',
+            finish_reason: finish()?.finishReason ?? 'stop',
           },
         ],
         usage: usageOf(),
@@ -204,7 +219,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       write(res, log, `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
     send(chunk({ role: 'assistant', content: '' }, null));
     for await (const piece of stream) send(chunk({ content: piece }, null));
-    send(chunk({}, finish?.finishReason ?? 'stop'));
+    send(chunk({}, finish()?.finishReason ?? 'stop'));
     if (body.stream_options?.include_usage) send({ ...chunk({}, null), choices: [], usage: usageOf() });
     else usageOf();
     send('[DONE]');
@@ -217,26 +232,20 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     log: ServedRequest,
     abort: AbortSignal,
   ) {
-    const body = parse(OllamaGenerateRequest, await readBody(req));
-    log.model = body.model;
-    const model = findModel(body.model);
+    const { body, model } = await modelRequest(OllamaGenerateRequest, req, log);
     const started = process.hrtime.bigint();
     const line = (fields: object) => ({ model: model.name, created_at: new Date().toISOString(), ...fields });
     if (body.prompt === '') {
       // Ollama's "load the model" request: ours are loaded at start.
       return sendJson(res, log, 200, line({ response: '', done: true, done_reason: 'load' }));
     }
-    let finish: { usage: TokenUsage; finishReason: FinishReason } | undefined;
     let firstAt: bigint | undefined;
     const pieces: string[] = [];
     if (body.stream) res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const stream = model.stream(body.prompt, {
+    const { stream, finish } = generation(model, body.prompt, {
       maxTokens: body.options?.num_predict ?? defaultMaxTokens,
       temperature: body.options?.temperature ?? 0,
       signal: abort,
-      onFinish: (f) => {
-        finish = f;
-      },
     });
     for await (const piece of stream) {
       firstAt ??= process.hrtime.bigint();
@@ -245,18 +254,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     const ended = process.hrtime.bigint();
     firstAt ??= ended;
-    log.usage = finish?.usage ?? null;
+    const done = finish();
+    log.usage = done?.usage ?? null;
     // Ollama's timings, in nanoseconds: prompt evaluation until the first token, generation after it.
     const final = line({
       response: body.stream ? '' : pieces.join(''),
       done: true,
-      done_reason: finish?.finishReason ?? 'stop',
+      done_reason: done?.finishReason ?? 'stop',
       context: [],
       total_duration: Number(ended - started),
       load_duration: 0,
-      prompt_eval_count: finish?.usage.input ?? 0,
+      prompt_eval_count: done?.usage.input ?? 0,
       prompt_eval_duration: Number(firstAt - started),
-      eval_count: finish?.usage.output ?? 0,
+      eval_count: done?.usage.output ?? 0,
       eval_duration: Number(ended - firstAt),
     });
     if (!body.stream) return sendJson(res, log, 200, final);
