@@ -73,6 +73,22 @@ async function storedCounts(runId?: string) {
   }
 }
 
+/** Quantization per model as SQL on the stored JSON metadata sees it. */
+async function storedQuantizations(runId: string) {
+  const store = await Store.open(db);
+  try {
+    return await store.read(async (c) => {
+      const r = await c.runAndReadAll(
+        `SELECT DISTINCT model_name, metadata->>'quantization' FROM operations WHERE run_id = $1 AND operation = 'generate'`,
+        [runId],
+      );
+      return r.getRowsJS();
+    });
+  } finally {
+    await store.close();
+  }
+}
+
 const metricsFileOf = (r: Result) => /^metrics: +(.+\.json)$/m.exec(r.stdout)?.[1];
 
 beforeAll(async () => {
@@ -121,6 +137,7 @@ describe('llmmon bench', () => {
     expect(html).toContain(file.run.id);
 
     expect(await storedCounts(file.run.id)).toEqual({ runs: 1, operations: file.operations.length });
+    expect(await storedQuantizations(file.run.id)).toEqual([['tiny-f32', 'f32']]);
     expect(first.stdout).toContain(`run ${file.run.id}`);
   });
 
@@ -134,7 +151,8 @@ describe('llmmon bench', () => {
         const prompt = PROMPTS.find((p) => p.length === r.text_length)!;
         expect(r.input_tokens).toBe(model.llamaModel.tokenize(prompt).length + 1); // + BOS
         expect(r.output_tokens).toBe(MAX_TOKENS);
-        expect(r.metadata).toMatchObject({ engine_sampled_tokens: MAX_TOKENS });
+        // the tiny preset is written as f32: the README's "peak memory by quantization" query reads this
+        expect(r.metadata).toMatchObject({ engine_sampled_tokens: MAX_TOKENS, quantization: 'f32' });
         expect(r.time_to_first_token_seconds!).toBeGreaterThan(0);
         expect(r.time_to_first_token_seconds!).toBeLessThan(r.duration_seconds);
       }

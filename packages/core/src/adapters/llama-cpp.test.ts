@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLlamaGguf } from '../gguf/cache.js';
 import { LLMMonitor } from '../monitor.js';
 import type { OperationRecord } from '../schema/operation.js';
-import { type LlamaCppModel, llamaCpp } from './llama-cpp.js';
+import { type LlamaCppModel, llamaCpp, quantizationName } from './llama-cpp.js';
 
 const PROMPT = 'Measure the memory and the speed of every model, token by token.';
 
@@ -57,6 +57,7 @@ describe('llamaCpp adapter', () => {
     expect(load!.duration_seconds).toBeGreaterThan(0);
     expect(load!.metadata).toMatchObject({
       runtime: 'llama-cpp',
+      quantization: 'q8_0', // the type this test's file was written with
       threads: 1,
       sequences: 2,
       context_size: 256,
@@ -79,7 +80,11 @@ describe('llamaCpp adapter', () => {
     expect(chunks).toHaveLength(20);
     expect(rec.input_tokens).toBe(promptTokens);
     expect(rec.output_tokens).toBe(20);
-    expect(rec.metadata).toMatchObject({ engine_sampled_tokens: 20, finish_reason: 'length' });
+    expect(rec.metadata).toMatchObject({
+      engine_sampled_tokens: 20,
+      finish_reason: 'length',
+      quantization: 'q8_0',
+    });
     expect(finish).toEqual({ usage: { input: promptTokens, output: 20 }, finishReason: 'length' });
     expect(rec.text_length).toBe(PROMPT.length);
     expect(rec.time_to_first_token_seconds).toBeGreaterThan(0);
@@ -124,5 +129,15 @@ describe('llamaCpp adapter', () => {
     expect(await collect(plain.generate(PROMPT, { maxTokens: 4 }))).toHaveLength(4);
     await plain.dispose();
     expect(monitor.operations.length).toBe(count);
+  });
+});
+
+describe('quantizationName', () => {
+  it("shortens llama.cpp's file type names and says null when the file does not say", () => {
+    const names = { 0: 'ALL_F32', 1: 'MOSTLY_F16', 7: 'MOSTLY_Q8_0', 15: 'MOSTLY_Q4_K_M' };
+    expect(quantizationName(0, names)).toBe('f32');
+    expect(quantizationName(15, names)).toBe('q4_k_m');
+    expect(quantizationName(undefined, names)).toBeNull();
+    expect(quantizationName(99, names)).toBeNull();
   });
 });

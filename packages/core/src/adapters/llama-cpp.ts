@@ -38,6 +38,18 @@ export class LlamaCppError extends Error {
   override name = 'LlamaCppError';
 }
 
+/**
+ * `general.file_type` as a short name: node-llama-cpp's `GgufFileType.MOSTLY_Q4_K_M` → `q4_k_m`,
+ * `ALL_F32` → `f32`; null when the file does not say.
+ */
+export function quantizationName(
+  fileType: number | undefined,
+  names: Readonly<Record<number, string>>,
+): string | null {
+  const name = fileType === undefined ? undefined : names[fileType];
+  return name ? name.replace(/^(ALL|MOSTLY)_/, '').toLowerCase() : null;
+}
+
 /** Last messages llama.cpp logged at warning level or worse (its reasons for failures). */
 const recentLogs: string[] = [];
 let runtime: Promise<Llama> | undefined;
@@ -83,6 +95,8 @@ export class LlamaCppModel extends TrackedModel {
   private context: LlamaContext | undefined;
   private free: LlamaContextSequence[] = [];
   private waiting: ((s: LlamaContextSequence) => void)[] = [];
+  /** The file's quantization as llama.cpp names it (`f32`, `f16`, `q8_0`, `q4_k_m`, …); null if unstated. */
+  private quantization: string | null = null;
 
   constructor(options: LlamaCppOptions) {
     super(options.name ?? path.basename(options.modelPath).replace(/\.gguf$/i, ''), options);
@@ -131,8 +145,13 @@ export class LlamaCppModel extends TrackedModel {
         throw new LlamaCppError(`${this.name}: ${llamaReason(error)}`);
       }
       this.free = Array.from({ length: this.sequences }, () => this.context!.getSequence());
+      this.quantization = quantizationName(
+        this.model.fileInfo.metadata.general?.file_type,
+        (await import('node-llama-cpp')).GgufFileType,
+      );
       reportMetadata({
         runtime: 'llama-cpp',
+        quantization: this.quantization,
         file_bytes: file.size,
         model_parameters: this.model.fileInsights.totalParameters ?? null,
         context_size: this.context.contextSize,
@@ -185,6 +204,7 @@ export class LlamaCppModel extends TrackedModel {
       const engine = sequence.tokenMeter.diff(meter);
       reportMetadata({
         runtime: 'llama-cpp',
+        quantization: this.quantization,
         finish_reason: finishReason,
         engine_sampled_tokens: engine.usedOutputTokens,
         engine_evaluated_tokens: engine.usedInputTokens,
