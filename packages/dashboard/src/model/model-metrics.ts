@@ -76,8 +76,6 @@ export const MODEL_METRICS = {
   }),
 } as const satisfies Record<string, ModelMetric>;
 
-export type ModelMetricId = keyof typeof MODEL_METRICS;
-
 /** Whether core's statistics count this operation (same rule as `modelStats`). */
 export function countsInStats(r: OperationRecord): boolean {
   return r.status !== 'error' && !DEFAULT_STATS_EXCLUDED_OPERATIONS.includes(r.operation);

@@ -17,11 +17,3 @@ export const OKABE_ITO = [
 export function modelColors(models: readonly string[]): Map<string, string> {
   return new Map(models.map((m, i) => [m, OKABE_ITO[i % OKABE_ITO.length]!]));
 }
-
-/** Marks for states, kept apart from the model colours. */
-export const STATE_COLORS = {
-  error: '#D55E00',
-  better: '#009E73',
-  worse: '#D55E00',
-  neutral: '#6b7280',
-} as const;
