@@ -43,6 +43,16 @@ describe('findings', () => {
     expect(f!.figure).toBe('mean process CPU 380 % = 95 % of 4 cores (threshold 90 %)');
   });
 
+  it('cpu-high falls back to whole-machine CPU when the core count is unknown', () => {
+    const run = runHeader({ host: { ...runHeader().host, cpu_count: null } });
+    const at = (sys: number) =>
+      series('a', 20, jitter, () => ({ cpu_delta_percent: 400, system_cpu_percent: sys }));
+    expect(findings(run, at(89))).toEqual([]);
+    const [f] = findings(run, at(95));
+    expect(f).toMatchObject({ rule: 'cpu-high', model: 'a' });
+    expect(f!.figure).toBe('mean system CPU 95 % during its operations (threshold 90 %)');
+  });
+
   it('slow-model names the model 3× slower than the fastest at the median', () => {
     const records = [...series('fast', 20, jitter), ...series('slow', 20, (i) => 3.5 * jitter(i))];
     const fs = findings(runHeader(), records);

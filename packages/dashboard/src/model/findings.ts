@@ -6,10 +6,9 @@
  * where nothing is out of line gets none. Thresholds are in `FINDING_THRESHOLDS`, documented in
  * the package README.
  */
-import type { OperationRecord, RunHeader } from '@llmmon/core/schema';
-import { quantileSorted } from '@llmmon/core/schema';
+import { mean, type OperationRecord, quantile, type RunHeader } from '@llmmon/core/schema';
 import { formatNumber, withUnit } from './format.js';
-import { countsInStats, type ModelSummary, modelSummaries } from './model-metrics.js';
+import { byModel, countsInStats, type ModelSummary, modelSummaries } from './model-metrics.js';
 
 export const FINDING_THRESHOLDS = {
   /** memory-high: a model's highest RSS as a share of the machine's physical memory. */
@@ -69,11 +68,7 @@ export interface Finding {
 
 const T = FINDING_THRESHOLDS;
 const pct = (share: number) => `${formatNumber(share * 100)} %`;
-const median = (xs: readonly number[]) =>
-  quantileSorted(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  );
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
 
 /**
  * The findings of one run, most serious first (warnings, then notices; rule order within).
@@ -86,19 +81,14 @@ export function findings(
   records: readonly OperationRecord[],
   summaries: readonly ModelSummary[] = modelSummaries(records),
 ): Finding[] {
-  const byModel = new Map<string, OperationRecord[]>();
-  for (const r of records) {
-    const list = byModel.get(r.model_name);
-    if (list) list.push(r);
-    else byModel.set(r.model_name, [r]);
-  }
+  const models = byModel(records);
   const out: Finding[] = [];
   const hostMb = run.host.total_memory_mb;
   const cores = run.host.cpu_count;
   const withStats = summaries.filter((s) => s.stats !== null);
 
   for (const s of summaries) {
-    const list = byModel.get(s.model) ?? [];
+    const list = models.get(s.model) ?? [];
     const counted = list.filter(countsInStats).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
     errorsRule(s, list, out);
     memoryRule(s, list, hostMb, out);
@@ -198,19 +188,16 @@ function cpuRule(s: ModelSummary, counted: readonly OperationRecord[], cores: nu
     }
     return;
   }
-  const sys = counted.map((r) => r.system_cpu_percent).filter((v): v is number => v !== null);
-  if (sys.length === 0) return;
-  const mean = sys.reduce((a, b) => a + b, 0) / sys.length;
-  if (mean >= T.systemCpuPercent) {
-    out.push({
-      rule: 'cpu-high',
-      model: s.model,
-      severity: 'warning',
-      title: `The machine's CPU was saturated while ${s.model} ran`,
-      figure: `mean system CPU ${withUnit(mean, 'percent')} during its operations (threshold ${T.systemCpuPercent} %)`,
-      advice,
-    });
-  }
+  const sys = mean(counted.map((r) => r.system_cpu_percent).filter((v): v is number => v !== null));
+  if (sys === null || sys < T.systemCpuPercent) return;
+  out.push({
+    rule: 'cpu-high',
+    model: s.model,
+    severity: 'warning',
+    title: `The machine's CPU was saturated while ${s.model} ran`,
+    figure: `mean system CPU ${withUnit(sys, 'percent')} during its operations (threshold ${T.systemCpuPercent} %)`,
+    advice,
+  });
 }
 
 /** Models with enough counted operations (operations less errors) to be compared. */

@@ -91,15 +91,24 @@ export interface ModelSummary {
   note: string | null;
 }
 
+/** Records by model in first-seen order; only those `keep` accepts, when given. */
+export function byModel(
+  records: readonly OperationRecord[],
+  keep?: (r: OperationRecord) => boolean,
+): Map<string, OperationRecord[]> {
+  const out = new Map<string, OperationRecord[]>();
+  for (const r of records) {
+    if (keep && !keep(r)) continue;
+    const list = out.get(r.model_name);
+    if (list) list.push(r);
+    else out.set(r.model_name, [r]);
+  }
+  return out;
+}
+
 export function modelSummaries(records: readonly OperationRecord[]): ModelSummary[] {
   const comparison = modelComparison(records);
-  const all = new Map<string, OperationRecord[]>();
-  for (const r of records) {
-    const list = all.get(r.model_name);
-    if (list) list.push(r);
-    else all.set(r.model_name, [r]);
-  }
-  return [...all].map(([model, list]) => {
+  return [...byModel(records)].map(([model, list]) => {
     const stats = comparison[model] ?? null;
     let note: string | null = null;
     if (!stats)
@@ -121,16 +130,7 @@ export interface ModelBar {
 }
 
 /** The operations core's statistics count (`countsInStats`), by model in first-seen order. */
-export function countedByModel(records: readonly OperationRecord[]): Map<string, OperationRecord[]> {
-  const out = new Map<string, OperationRecord[]>();
-  for (const r of records) {
-    if (!countsInStats(r)) continue;
-    const list = out.get(r.model_name);
-    if (list) list.push(r);
-    else out.set(r.model_name, [r]);
-  }
-  return out;
-}
+export const countedByModel = (records: readonly OperationRecord[]) => byModel(records, countsInStats);
 
 /**
  * The bars of one metric, one per model that has statistics. p50/p95 are core's type-7
