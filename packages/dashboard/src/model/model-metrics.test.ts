@@ -39,6 +39,16 @@ describe('model metrics', () => {
     expect(STATS_COLUMNS.map((c) => c.key).sort()).toEqual(Object.keys(modelComparison(records).a!).sort());
   });
 
+  it('prints a statistic’s unit in the header only where its label does not already say it', () => {
+    const header = (key: string) => STATS_COLUMNS.find((c) => c.key === key)!.headerUnit;
+    expect([
+      header('avg_duration_seconds'),
+      header('peak_memory_mb'),
+      header('throughput_chars_per_sec'),
+    ]).toEqual(['s', 'MB', 'chars/s']);
+    expect([header('ops_per_minute'), header('avg_tokens_per_sec'), header('errors')]).toEqual(['', '', '']);
+  });
+
   it('takes each metric’s unit from the schema', () => {
     expect(MODEL_METRICS.duration.unit).toBe('seconds');
     expect(MODEL_METRICS.memory.unit).toBe('MB');
