@@ -82,13 +82,15 @@ class ProcessProbe {
   // macOS phys_footprint (what Activity Monitor shows as "Memory"), bytes. Linux: false.
   bool footprint_bytes(uint64_t& out);
 
-  // Fills `out` with every thread's CPU time, sorted by tid. With `fresh_list` the thread list
-  // is read from the OS first; otherwise the list cached by the last rescan_threads() is used
-  // (threads that exited since are skipped). Returns false when no thread could be read.
-  bool thread_cpu(std::vector<ThreadCpu>& out, bool fresh_list);
+  // Fills `out` with the CPU time of every thread alive now (the list is read from the OS on
+  // each call: a thread missing from it would be taken for an exited one), sorted by tid.
+  // Reuses `out`'s capacity: a caller that keeps its buffer allocates nothing here.
+  // Returns false when no thread could be read.
+  bool thread_cpu(std::vector<ThreadCpu>& out);
   // CPU time of one thread, ns; false when it is gone or unreadable.
   bool one_thread_cpu_ns(Tid tid, int64_t& out);
-  // Re-reads the thread list and the names of threads not seen before (about 10 Hz).
+  // Refreshes the name cache: names of threads not seen before at once, every name now and
+  // then (threads rename themselves), names of exited threads dropped. Called at about 10 Hz.
   void rescan_threads();
   // The thread's name (Linux `comm`, macOS pthread name); empty if unknown.
   std::string thread_name(Tid tid);

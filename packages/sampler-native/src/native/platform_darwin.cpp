@@ -46,19 +46,18 @@ uint64_t scale(uint64_t v, uint64_t mul, uint64_t div) { return (v / div) * mul 
 uint64_t ticks_to_ns(uint64_t ticks) { return scale(ticks, timebase().numer, timebase().denom); }
 uint64_t ns_to_ticks(uint64_t ns) { return scale(ns, timebase().denom, timebase().numer); }
 
-struct ThreadRead {
-  Tid tid;
-  int64_t cpu_ns;
-  char name[MAXTHREADNAMESIZE];
-};
+// A thread name as thread_info() returns it (NUL-padded, at most MAXTHREADNAMESIZE bytes).
+std::string thread_name_of(const char* pth_name) {
+  return std::string(pth_name, ::strnlen(pth_name, MAXTHREADNAMESIZE));
+}
 
-// Every thread of this task: id, CPU time (user + system, ns) and name.
-bool list_threads(std::vector<ThreadRead>& out) {
-  out.clear();
+// Calls visit(tid, cpu_ns, pth_name) for every thread of this task that could be read (CPU time:
+// user + system, ns). Releases the send right of each thread and the array task_threads() returns.
+template <class Visit>
+bool for_each_thread(Visit&& visit) {
   thread_act_array_t threads = nullptr;
   mach_msg_type_number_t count = 0;
   if (task_threads(mach_task_self(), &threads, &count) != KERN_SUCCESS) return false;
-  out.reserve(count);
   for (mach_msg_type_number_t i = 0; i < count; ++i) {
     thread_identifier_info_data_t id;
     mach_msg_type_number_t id_count = THREAD_IDENTIFIER_INFO_COUNT;
@@ -69,18 +68,14 @@ bool list_threads(std::vector<ThreadRead>& out) {
             KERN_SUCCESS &&
         thread_info(threads[i], THREAD_EXTENDED_INFO, reinterpret_cast<thread_info_t>(&ext), &ext_count) ==
             KERN_SUCCESS) {
-      ThreadRead r;
-      r.tid = static_cast<Tid>(id.thread_id);
-      r.cpu_ns = static_cast<int64_t>(ext.pth_user_time + ext.pth_system_time);  // already ns
-      std::memcpy(r.name, ext.pth_name, sizeof(r.name));
-      r.name[sizeof(r.name) - 1] = '\0';
-      out.push_back(r);
+      // pth_user_time/pth_system_time are already ns.
+      visit(static_cast<Tid>(id.thread_id), static_cast<int64_t>(ext.pth_user_time + ext.pth_system_time),
+            static_cast<const char*>(ext.pth_name));
     }
     mach_port_deallocate(mach_task_self(), threads[i]);
   }
   vm_deallocate(mach_task_self(), reinterpret_cast<vm_address_t>(threads), count * sizeof(thread_act_t));
-  std::sort(out.begin(), out.end(), [](const ThreadRead& a, const ThreadRead& b) { return a.tid < b.tid; });
-  return !out.empty();
+  return true;
 }
 
 bool basic_info(mach_task_basic_info_data_t& info) {
@@ -107,13 +102,11 @@ struct ProcessProbe::State {
   }
   ~State() { mach_port_deallocate(mach_task_self(), host); }
 
-  // Names of the threads just listed (names of exited threads are dropped).
-  void remember(const std::vector<ThreadRead>& threads) {
-    std::unordered_map<Tid, std::string> fresh;
-    fresh.reserve(threads.size());
-    for (const ThreadRead& t : threads) fresh.emplace(t.tid, t.name);
+  // A thread seen at a CPU reading: named at once when it is new (so a window that closes just
+  // after it started can name it); a known thread costs a lookup, no allocation.
+  void remember_if_new(Tid tid, const char* pth_name) {
     std::lock_guard<std::mutex> lock(mu);
-    names.swap(fresh);
+    if (names.find(tid) == names.end()) names.emplace(tid, thread_name_of(pth_name));
   }
 };
 
@@ -152,32 +145,37 @@ bool ProcessProbe::footprint_bytes(uint64_t& out) {
   return true;
 }
 
-bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out, bool /*fresh_list*/) {
-  // Mach lists the threads on every call, so the list is always fresh.
-  std::vector<ThreadRead> threads;
+bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out) {
+  // Mach lists the threads on every call, names included.
+  State& s = *state_;
   out.clear();
-  if (!list_threads(threads)) return false;
-  out.reserve(threads.size());
-  for (const ThreadRead& t : threads) out.push_back({t.tid, t.cpu_ns});
-  state_->remember(threads);
-  return true;
+  if (!for_each_thread([&](Tid tid, int64_t cpu_ns, const char* pth_name) {
+        out.push_back({tid, cpu_ns});
+        s.remember_if_new(tid, pth_name);
+      }))
+    return false;
+  std::sort(out.begin(), out.end(), [](const ThreadCpu& a, const ThreadCpu& b) { return a.tid < b.tid; });
+  return !out.empty();
 }
 
 bool ProcessProbe::one_thread_cpu_ns(Tid tid, int64_t& out) {
-  std::vector<ThreadRead> threads;
-  if (!list_threads(threads)) return false;
-  for (const ThreadRead& t : threads) {
-    if (t.tid == tid) {
-      out = t.cpu_ns;
-      return true;
-    }
-  }
-  return false;
+  bool found = false;
+  for_each_thread([&](Tid t, int64_t cpu_ns, const char*) {
+    if (t != tid) return;
+    out = cpu_ns;
+    found = true;
+  });
+  return found;
 }
 
 void ProcessProbe::rescan_threads() {
-  std::vector<ThreadRead> threads;
-  if (list_threads(threads)) state_->remember(threads);
+  // A new map each time: renamed threads get their new name, exited ones are dropped.
+  std::unordered_map<Tid, std::string> fresh;
+  const bool listed = for_each_thread(
+      [&fresh](Tid tid, int64_t, const char* pth_name) { fresh.emplace(tid, thread_name_of(pth_name)); });
+  if (!listed) return;
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->names.swap(fresh);
 }
 
 std::string ProcessProbe::thread_name(Tid tid) {
@@ -228,7 +226,7 @@ std::vector<Counter> ProcessProbe::counters() {
   CpuCounters cpu;
   double pct;
   std::vector<ThreadCpu> threads;
-  const bool threads_ok = thread_cpu(threads, true);
+  const bool threads_ok = thread_cpu(threads);
   const bool names_ok = threads_ok;  // pth_name comes with the same call (empty when unnamed)
   return {
       counter("process_cpu", process_cpu_ns(ns), "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)",

@@ -3,7 +3,8 @@
 // Costs measured on a 2-vCPU VM (see NOTES.md): per-thread CPU clock ~1.4 us (a syscall),
 // pread of a kept-open /proc/self/statm ~1.6 us, listing /proc/self/task ~10 us. So files are
 // opened once and re-read with pread (procfs regenerates a file on every read at offset 0),
-// and the thread list is cached and rescanned at about 10 Hz.
+// /proc/self/task stays open and is re-listed with getdents64 at every CPU reading (exact
+// deltas need every live thread), and thread names are cached and refreshed at about 10 Hz.
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -80,10 +81,10 @@ struct ProcessProbe::State {
   int task_fd = ::open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   std::string statm_error = statm_fd < 0 ? errno_text("/proc/self/statm") : "";
 
-  // Guards task_fd's file position, the cached list and the name cache. Held for
-  // microseconds; never held while calling into JS.
+  // Guards task_fd's file position, `listing` and the name cache. Held for microseconds;
+  // never held while calling into JS.
   std::mutex mu;
-  std::vector<pid_t> tids;  // sorted
+  std::vector<pid_t> listing;  // rescan_threads()' scratch, kept for its capacity
   std::unordered_map<pid_t, std::string> names;
   unsigned rescans = 0;
 
@@ -92,10 +93,11 @@ struct ProcessProbe::State {
       if (fd >= 0) ::close(fd);
   }
 
-  // Lists /proc/self/task into `out` (sorted). Caller holds `mu`.
-  bool list_locked(std::vector<pid_t>& out) {
-    out.clear();
+  // Calls add(tid) for every entry of /proc/self/task, in directory order. Caller holds `mu`.
+  template <class Add>
+  bool list_locked(Add&& add) {
     if (task_fd < 0 || ::lseek(task_fd, 0, SEEK_SET) < 0) return false;
+    bool any = false;
     alignas(8) char buf[8192];
     for (;;) {
       long n = ::syscall(SYS_getdents64, task_fd, buf, sizeof(buf));
@@ -106,12 +108,14 @@ struct ProcessProbe::State {
         unsigned short reclen;
         std::memcpy(&reclen, buf + off + 16, sizeof(reclen));
         const char* name = buf + off + 19;
-        if (name[0] >= '0' && name[0] <= '9') out.push_back(static_cast<pid_t>(std::atoi(name)));
+        if (name[0] >= '0' && name[0] <= '9') {
+          add(static_cast<pid_t>(std::atoi(name)));
+          any = true;
+        }
         off += reclen;
       }
     }
-    std::sort(out.begin(), out.end());
-    return !out.empty();
+    return any;
   }
 
   std::string read_comm(pid_t tid) {
@@ -163,24 +167,26 @@ bool ProcessProbe::rss_high_water_bytes(uint64_t& out) {
 
 bool ProcessProbe::footprint_bytes(uint64_t&) { return false; }
 
-bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out, bool fresh_list) {
-  std::vector<pid_t> tids;
+bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out) {
+  // The list goes straight into `out` (the caller's buffer keeps its capacity between
+  // readings), then the clocks are read outside the lock.
+  out.clear();
   {
     std::lock_guard<std::mutex> lock(state_->mu);
-    if (fresh_list) {
-      if (state_->list_locked(tids)) state_->tids = tids;
-    } else {
-      tids = state_->tids;
-    }
+    if (!state_->list_locked([&out](pid_t tid) { out.push_back({tid, 0}); })) return false;
   }
-  out.clear();
-  out.reserve(tids.size());
+  std::sort(out.begin(), out.end(), [](const ThreadCpu& a, const ThreadCpu& b) { return a.tid < b.tid; });
+  size_t kept = 0;
   timespec ts;
-  for (pid_t tid : tids) {
-    // EINVAL: the thread has exited since it was listed.
-    if (::clock_gettime(thread_clock(tid), &ts) == 0) out.push_back({tid, timespec_ns(ts)});
+  for (size_t i = 0; i < out.size(); ++i) {
+    // EINVAL: the thread has exited since it was listed; it is dropped.
+    if (::clock_gettime(thread_clock(static_cast<pid_t>(out[i].tid)), &ts) != 0) continue;
+    out[kept].tid = out[i].tid;
+    out[kept].cpu_ns = timespec_ns(ts);
+    ++kept;
   }
-  return !out.empty();
+  out.resize(kept);
+  return kept > 0;
 }
 
 bool ProcessProbe::one_thread_cpu_ns(Tid tid, int64_t& out) {
@@ -192,20 +198,21 @@ bool ProcessProbe::one_thread_cpu_ns(Tid tid, int64_t& out) {
 
 void ProcessProbe::rescan_threads() {
   State& s = *state_;
-  std::vector<pid_t> fresh;
   std::vector<pid_t> unnamed;
   bool refresh_all;
   {
     std::lock_guard<std::mutex> lock(s.mu);
-    if (!s.list_locked(fresh)) return;
-    s.tids = fresh;
+    std::vector<pid_t>& live = s.listing;
+    live.clear();
+    if (!s.list_locked([&live](pid_t tid) { live.push_back(tid); })) return;
+    std::sort(live.begin(), live.end());
     // Threads often name themselves just after they start, so names are re-read for all
     // threads once a second, and at once for threads not seen before.
     refresh_all = (s.rescans++ % 10) == 0;
     for (auto it = s.names.begin(); it != s.names.end();) {
-      it = std::binary_search(fresh.begin(), fresh.end(), it->first) ? std::next(it) : s.names.erase(it);
+      it = std::binary_search(live.begin(), live.end(), it->first) ? std::next(it) : s.names.erase(it);
     }
-    for (pid_t tid : fresh)
+    for (pid_t tid : live)
       if (refresh_all || s.names.find(tid) == s.names.end()) unnamed.push_back(tid);
   }
   // File reads outside the lock: the JS thread may be opening a window meanwhile.
@@ -277,7 +284,7 @@ std::vector<Counter> ProcessProbe::counters() {
   CpuCounters cpu;
   double pct;
   std::vector<ThreadCpu> threads;
-  const bool threads_ok = thread_cpu(threads, true);
+  const bool threads_ok = thread_cpu(threads);
   const bool names_ok = threads_ok && !thread_name(threads.front().tid).empty();
   return {
       counter("process_cpu", process_cpu_ns(ns), "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)",

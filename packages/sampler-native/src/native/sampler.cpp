@@ -31,6 +31,7 @@ int64_t advance(int64_t deadline, int64_t interval, int64_t t) {
 Sampler::Sampler(const SamplerConfig& config)
     : config_(config),
       gpu_(make_gpu_backend()),
+      gpu_present_(std::string(gpu_->name()) != "none"),
       timeline_(config.timeline_capacity),
       // Room for ~16 busy threads per sample before thread entries are dropped.
       thread_timeline_(config.timeline_capacity * 16) {
@@ -120,7 +121,7 @@ int64_t Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
   // side, so (process - threads) can only come out low, never high.
   int64_t process = 0;
   const bool process_ok = probe_.process_cpu_ns(process);  // checked at construction; never fails
-  probe_.thread_cpu(threads, true);
+  probe_.thread_cpu(threads);
   int64_t live = 0;
   for (const ThreadCpu& t : threads) live += t.cpu_ns;
   if (process_ok) exited_cpu_ns_ = std::max(exited_cpu_ns_, process - live);
@@ -175,7 +176,7 @@ void Sampler::tick(int64_t t) {
   const bool do_cpu = t >= next_thread_ns_;
   const double dt = double(t - tl_prev_t_ns_);
   int64_t cpu = 0;
-  std::vector<ThreadSample> thread_samples;
+  tl_thread_samples_.clear();
   uint64_t footprint = 0;
   bool footprint_ok = false;
   if (do_cpu) {
@@ -187,7 +188,7 @@ void Sampler::tick(int64_t t) {
       while (p != tl_prev_threads_.end() && p->tid < c.tid) ++p;
       if (p == tl_prev_threads_.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
       const int64_t delta = c.cpu_ns - p->cpu_ns;
-      if (delta > 0 && dt > 0) thread_samples.push_back({next_seq_, c.tid, 100.0 * double(delta) / dt});
+      if (delta > 0 && dt > 0) tl_thread_samples_.push_back({next_seq_, c.tid, 100.0 * double(delta) / dt});
     }
     footprint_ok = probe_.footprint_bytes(footprint);
   }
@@ -231,7 +232,7 @@ void Sampler::tick(int64_t t) {
       s.gpu_memory_bytes = latest_.gpu_memory_bytes;
       s.thread_count = thread_count;
       timeline_.push(s);
-      for (const ThreadSample& ts : thread_samples) thread_timeline_.push(ts);
+      for (const ThreadSample& ts : tl_thread_samples_) thread_timeline_.push(ts);
     }
   }
 
@@ -279,7 +280,7 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
-  c.gpu_backend_present = std::string(gpu_->name()) != "none";
+  c.gpu_backend_present = gpu_present_;
   c.configured_interval_ns = config_.interval_ns;
   WindowAgg agg;
   {

@@ -141,6 +141,7 @@ class Sampler {
   const SamplerConfig config_;
   ProcessProbe probe_;
   std::unique_ptr<GpuBackend> gpu_;
+  const bool gpu_present_;  // a backend other than "none": windows report a gpu object
 
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
@@ -157,7 +158,8 @@ class Sampler {
   int64_t tl_prev_t_ns_ = 0;                // previous CPU reading
   int64_t tl_prev_cpu_ns_ = 0;
   std::vector<ThreadCpu> tl_prev_threads_;  // sorted
-  std::vector<ThreadCpu> tl_threads_;       // scratch
+  std::vector<ThreadCpu> tl_threads_;       // scratch (keeps its capacity: no allocation per tick)
+  std::vector<ThreadSample> tl_thread_samples_;  // scratch, same reason
   uint64_t tl_rss_max_ = 0;
   bool tl_rss_seen_ = false;
 
