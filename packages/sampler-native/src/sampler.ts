@@ -14,10 +14,10 @@ import type {
 const NS_PER_MS = 1e6;
 
 /**
- * A background native thread that samples this process: its CPU clock and RSS every tick
- * (default 1 ms), every thread's CPU clock on the timeline interval (default 10 ms), the whole
- * machine's CPU and memory on a slower loop (default 100 ms). It keeps sampling while the JS
- * event loop is blocked.
+ * A background native thread that samples this process: its RSS every tick (default 1 ms),
+ * every thread's CPU clock (and from them the process's CPU time) on the timeline interval
+ * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms). It
+ * keeps sampling while the JS event loop is blocked.
  *
  * Several instances may exist (each has its own thread); `@llmmon/core` shares one per process.
  * A Sampler belongs to the JS thread (main or worker) that created it.
@@ -31,9 +31,9 @@ const NS_PER_MS = 1e6;
  * sampler.stop();
  */
 export class Sampler {
-  /** Tick interval (process CPU + RSS), ms. */
+  /** Tick interval (RSS), ms. */
   readonly intervalMs: number;
-  /** Timeline interval (per-thread CPU), ms. */
+  /** Timeline interval (every thread's CPU clock; the CPU slices of peak_cpu_percent), ms. */
   readonly threadIntervalMs: number;
   /** Whole-machine and GPU interval, ms. */
   readonly systemIntervalMs: number;

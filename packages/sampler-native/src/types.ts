@@ -6,7 +6,7 @@
 
 /** Options of `new Sampler(options)`. */
 export interface SamplerOptions {
-  /** Tick interval: process CPU clock and RSS are read every tick. 0.1–1000 ms, default 1. */
+  /** Tick interval: RSS is read every tick (memory peaks come from here). 0.1–1000 ms, default 1. */
   intervalMs?: number;
   /**
    * Timeline interval: one timeline sample (with every thread's CPU) per interval.
@@ -67,7 +67,7 @@ export interface WindowStats {
 export interface LatestSample {
   /** Seconds on the same clock as `now()` and `process.hrtime()`. */
   t: number;
-  /** Process CPU % over the newest complete 10 ms slice. */
+  /** Process CPU % over the newest CPU-reading interval (`threadIntervalMs`, default 10 ms). */
   cpu_percent: number | null;
   rss_bytes: number | null;
   /** macOS phys_footprint (Activity Monitor's "Memory"); null elsewhere. */

@@ -291,7 +291,7 @@ std::vector<Counter> ProcessProbe::counters() {
               errno_text("clock_gettime(CLOCK_PROCESS_CPUTIME_ID)")),
       counter("rss", rss_bytes(bytes), "/proc/self/statm (pread, every tick)",
               s.statm_error.empty() ? "/proc/self/statm: unreadable" : s.statm_error),
-      counter("rss_high_water", rss_high_water_bytes(bytes), "getrusage(RUSAGE_SELF).ru_maxrss (= VmHWM)",
+      counter("rss_high_water", rss_high_water_bytes(bytes), "getrusage(RUSAGE_THREAD).ru_maxrss (= VmHWM)",
               errno_text("getrusage")),
       counter("footprint", false, "",
               "macOS only (Mach phys_footprint); Linux has no such counter, use rss"),

@@ -59,7 +59,7 @@ struct WindowAgg {
     if (rss_ok && rss > rss_max) rss_max = rss;
   }
 
-  // Every CPU reading (timeline interval): process CPU time, exact (see Sampler::exact_cpu).
+  // Every CPU reading (timeline interval): process CPU time as Sampler::read_cpu gives it.
   void on_cpu(int64_t t_ns, int64_t cpu_ns) {
     if (t_ns - slice_start_ns < kMinSliceNs) return;
     const double pct = 100.0 * double(cpu_ns - slice_start_cpu_ns) / double(t_ns - slice_start_ns);
@@ -83,7 +83,7 @@ struct WindowAgg {
 
 struct WindowOpen {
   int64_t t_ns = 0;
-  int64_t cpu_ns = 0;  // process CPU, exact estimate (Sampler::exact_cpu)
+  int64_t cpu_ns = 0;  // process CPU as Sampler::read_cpu gives it
   uint64_t rss = 0;
   std::optional<uint64_t> rss_high_water;
   std::vector<ThreadCpu> threads;  // sorted by tid
@@ -93,7 +93,7 @@ struct WindowOpen {
 // The readings taken at close, plus what the Sampler knew then.
 struct WindowClose {
   int64_t t_ns = 0;
-  int64_t cpu_ns = 0;  // process CPU, exact estimate (Sampler::exact_cpu)
+  int64_t cpu_ns = 0;  // process CPU as Sampler::read_cpu gives it
   uint64_t rss = 0;
   std::optional<uint64_t> rss_high_water;
   std::vector<ThreadCpu> threads;  // sorted by tid
