@@ -97,6 +97,20 @@ describe('static dashboard (file://)', () => {
     }
   });
 
+  it('labels each bar with its model and value in the unit, for screen readers', async () => {
+    const labels = await w.page
+      .locator('[data-chart="chart-memory"] .mark.bar')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const models = [...new Set(metrics.operations.map((o) => o.model_name))];
+    expect(labels).toHaveLength(models.length);
+    labels.forEach((label, i) => {
+      expect(label).toMatch(new RegExp(`^${models[i]}: [\\d,.]+ MB$`));
+    });
+    expect(await w.page.locator('[data-chart="chart-memory"] svg').first().getAttribute('aria-label')).toBe(
+      'Peak memory by model, in MB',
+    );
+  });
+
   it('draws one point and one timeline span per operation, hollow where it failed', async () => {
     expect(await count(w, '[data-chart="chart-over-time"] .mark.point')).toBe(metrics.operations.length);
     expect(await count(w, '[data-chart="chart-timeline"] .mark.span')).toBe(metrics.operations.length);
