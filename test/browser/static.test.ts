@@ -8,7 +8,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { MetricsFile, OperationRecord } from '@llmmon/core/schema';
+import { type MetricsFile, type OperationRecord, quantile } from '@llmmon/core/schema';
 import { createDashboard } from '@llmmon/dashboard';
 import { syntheticMetrics } from '@llmmon/dashboard/synthetic';
 import Papa from 'papaparse';
@@ -82,19 +82,27 @@ describe('static dashboard (file://)', () => {
     expect(labels).toEqual(models);
   });
 
-  it('draws the bar lengths in proportion to the mean durations', async () => {
-    const widths = await w.page
-      .locator('[data-chart="chart-duration"] .mark.bar')
+  it('draws the bar lengths in proportion to the mean durations, the whiskers at p50 and p95', async () => {
+    const chart = w.page.locator('[data-chart="chart-duration"]');
+    const widths = await chart
+      .locator('.mark.bar')
       .evaluateAll((els) => els.map((e) => Number(e.getAttribute('width'))));
-    const means = [...new Set(metrics.operations.map((o) => o.model_name))].map((m) => {
-      const d = metrics.operations
-        .filter((o) => o.model_name === m && counted(o))
-        .map((o) => o.duration_seconds);
-      return d.reduce((a, b) => a + b, 0) / d.length;
-    });
+    // The x axis starts at 0, so positions are in proportion to the values.
+    const whiskers = await chart
+      .locator('.mark.whisker line:first-child')
+      .evaluateAll((els) => els.map((e) => [Number(e.getAttribute('x1')), Number(e.getAttribute('x2'))]));
+    const durations = [...new Set(metrics.operations.map((o) => o.model_name))].map((m) =>
+      metrics.operations.filter((o) => o.model_name === m && counted(o)).map((o) => o.duration_seconds),
+    );
+    const means = durations.map((d) => d.reduce((a, b) => a + b, 0) / d.length);
     for (let i = 1; i < means.length; i++) {
       expect(widths[i]! / widths[0]!).toBeCloseTo(means[i]! / means[0]!, 2);
     }
+    durations.forEach((d, i) => {
+      const [p50, p95] = whiskers[i]!;
+      expect(p50! / widths[i]!).toBeCloseTo(quantile(d, 0.5)! / means[i]!, 2);
+      expect(p95! / widths[i]!).toBeCloseTo(quantile(d, 0.95)! / means[i]!, 2);
+    });
   });
 
   it('labels each bar with its model and value in the unit, for screen readers', async () => {
