@@ -5,18 +5,14 @@
 
 // Student's t lives in core's browser-safe schema; re-exported for the server's existing users.
 export { studentTTwoSidedP } from '@llmmon/core/schema';
-export { DatabaseLockedError, DEFAULT_DB_PATH, openDatabase } from './db/database.js';
+export { DatabaseLockedError, openDatabase } from './db/database.js';
+export { DEFAULT_DB_PATH } from './db/default-path.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './db/migrations.js';
 export { ALERTS, duckdbType, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
-export {
-  type AppOptions,
-  createApp,
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_QUERY_MAX_ROWS,
-  DEFAULT_QUERY_TIMEOUT_MS,
-  type LlmmonApp,
-} from './http/app.js';
+export { type AppOptions, createApp, type LlmmonApp } from './http/app.js';
+export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './http/defaults.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';
 export { welchTest } from './stats/welch.js';
 export { InputError, NotFoundError, QueryRefusedError, QueryTimeoutError } from './store/errors.js';
+export { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from './store/query-limits.js';
 export { type IngestBatch, type IngestEvent, type IngestResult, Store } from './store/store.js';

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { DEFAULT_OUTPUT_DIR, LLMMonitor } from '@llmmon/core';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
 import { createDashboard } from '@llmmon/dashboard';
-import { DEFAULT_DB_PATH, DEFAULT_PORT } from '../cli/defaults.js';
+import { DEFAULT_DB_PATH } from '../db/default-path.js';
+import { DEFAULT_PORT } from '../http/defaults.js';
 import {
   type BenchConfig,
   BenchConfigError,

@@ -1,9 +1,9 @@
 /** The local DuckDB file of `--db`: opened for one command, with one-line errors. */
 import { existsSync } from 'node:fs';
 import { DatabaseLockedError } from '../db/database.js';
+import { DEFAULT_PORT } from '../http/defaults.js';
 import { Store } from '../store/store.js';
 import { CliError, servingUrl } from './context.js';
-import { DEFAULT_PORT } from './defaults.js';
 
 export interface WithStoreOptions {
   /** Create the file when there is none (`llmmon ingest`); read commands leave the disk alone. */

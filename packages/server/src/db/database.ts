@@ -14,6 +14,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DEFAULT_DB_PATH } from './default-path.js';
 import { literal } from './tables.js';
 import { localTimeZone } from './timestamps.js';
 
@@ -59,9 +60,6 @@ function trackScratch(dir: string) {
     for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
   });
 }
-
-/** Default database file, relative to the working directory. */
-export const DEFAULT_DB_PATH = 'data/llmmon.duckdb';
 
 /**
  * Opens (creating if needed) the DuckDB file at `path`. Several opens of one file in a process

@@ -42,7 +42,9 @@ import type { z } from 'zod';
 import { literal } from '../db/tables.js';
 import { COPY_OPTIONS } from '../store/export-sql.js';
 import { checkReadOnly, runUserQuery, withTimeLimit } from '../store/query.js';
+import { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../store/query-limits.js';
 import type { IngestResult, Store } from '../store/store.js';
+import { DEFAULT_BODY_LIMIT } from './defaults.js';
 import { ApiHttpError, onError } from './errors.js';
 import { LiveHub } from './live.js';
 import { Metrics } from './prometheus.js';
@@ -66,9 +68,6 @@ export interface LlmmonApp extends Hono {
   shutdown(): void;
 }
 
-export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
-export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
-export const DEFAULT_QUERY_MAX_ROWS = 100_000;
 const VERSION: string = JSON.parse(
   await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;

@@ -25,7 +25,8 @@ import {
   type RunSummary,
   type Sample,
 } from '@llmmon/core/schema';
-import { type Database, DEFAULT_DB_PATH, openDatabase } from '../db/database.js';
+import { type Database, openDatabase } from '../db/database.js';
+import { DEFAULT_DB_PATH } from '../db/default-path.js';
 import { migrate, storedColumns } from '../db/migrations.js';
 import { appendRecords, rowReader, selectColumns } from '../db/records.js';
 import { ALERTS, ident, literal, OPERATIONS, RUNS, SAMPLES, type Table } from '../db/tables.js';

@@ -2,8 +2,8 @@
 import type { QueryResponse } from '@llmmon/core/schema';
 import { stringify } from 'csv-stringify/sync';
 import { runUserQuery } from '../../store/query.js';
+import { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../../store/query-limits.js';
 import { ApiClient, out, type WhereOptions } from '../context.js';
-import { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../defaults.js';
 import { cell, table } from '../format.js';
 import { withStore } from '../local-store.js';
 

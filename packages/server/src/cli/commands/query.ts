@@ -1,8 +1,8 @@
 /** `llmmon query "SQL"`: read-only SQL on the runs (the same sandbox as /api/query). */
 import { type Command, Option } from 'commander';
+import { DEFAULT_QUERY_TIMEOUT_MS } from '../../store/query-limits.js';
 import type { QueryOptions } from '../actions/query.js';
 import { positiveInt, whereOptions } from '../context.js';
-import { DEFAULT_QUERY_TIMEOUT_MS } from '../defaults.js';
 
 export function registerQuery(program: Command): void {
   whereOptions(
