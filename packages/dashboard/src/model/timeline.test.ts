@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { rec, runHeader } from './test-support.js';
-import { decimateMinMax, nearestIndex, operationSpans, threadBars, timeExtent } from './timeline.js';
+import {
+  decimateMinMax,
+  indexSpans,
+  nearestIndex,
+  operationSpans,
+  type Span,
+  spansAt,
+  threadBars,
+  timeExtent,
+} from './timeline.js';
 
 describe('timeline shaping', () => {
   it('places operations on the run’s time axis, one lane per model', () => {
@@ -46,6 +55,23 @@ describe('timeline shaping', () => {
     const items = [{ t: 0 }, { t: 1 }, { t: 2 }, { t: 4 }];
     expect([-1, 0.4, 0.6, 2.9, 3.1, 9].map((t) => nearestIndex(items, t))).toEqual([0, 0, 1, 2, 3, 3]);
     expect(nearestIndex([], 1)).toBe(-1);
+  });
+
+  it('finds the spans around a time as a scan of every span does, in start order', () => {
+    // Overlapping spans of very different lengths, in no particular order.
+    const record = rec();
+    const spans: Span[] = Array.from({ length: 400 }, (_, i) => {
+      const t0 = (i * 7919) % 1000;
+      return { t0, t1: t0 + ((i * 31) % 17) + (i % 50 === 0 ? 200 : 0), lane: 0, record };
+    });
+    const index = indexSpans(spans);
+    for (const slack of [0, 2.5]) {
+      for (let t = -5; t < 1300; t += 13.7) {
+        const scan = spans.filter((s) => s.t0 - slack <= t && t <= s.t1 + slack).sort((a, b) => a.t0 - b.t0);
+        expect(spansAt(index, t, slack).map((s) => s.t0)).toEqual(scan.map((s) => s.t0));
+      }
+    }
+    expect(spansAt(indexSpans([]), 1)).toEqual([]);
   });
 
   it('gives each thread its share of the operation’s CPU time', () => {

@@ -110,9 +110,37 @@ export function nearestIndex(items: readonly { t: number }[], t: number): number
   return lo;
 }
 
-/** The spans that contain time `t` (for the hover on the timeline). */
-export function spansAt(spans: readonly Span[], t: number): Span[] {
-  return spans.filter((s) => s.t0 <= t && t <= s.t1);
+/** Spans sorted by start, and the longest one's length: what `spansAt` searches. */
+export interface SpanIndex {
+  byStart: readonly Span[];
+  longest: number;
+}
+
+export function indexSpans(spans: readonly Span[]): SpanIndex {
+  let longest = 0;
+  for (const s of spans) if (s.t1 - s.t0 > longest) longest = s.t1 - s.t0;
+  return { byStart: [...spans].sort((a, b) => a.t0 - b.t0), longest };
+}
+
+/**
+ * The spans that contain time `t`, each widened by `slack` both ways, in start order. The
+ * timeline's hover asks at every pointer move over up to 100,000 spans, so a binary search skips
+ * the spans that start more than the longest span's length before `t` (they have ended).
+ */
+export function spansAt({ byStart, longest }: SpanIndex, t: number, slack = 0): Span[] {
+  const from = t - slack - longest;
+  let a = 0;
+  let b = byStart.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (byStart[m]!.t0 < from) a = m + 1;
+    else b = m;
+  }
+  const out: Span[] = [];
+  for (let i = a; i < byStart.length && byStart[i]!.t0 - slack <= t; i++) {
+    if (byStart[i]!.t1 + slack >= t) out.push(byStart[i]!);
+  }
+  return out;
 }
 
 /** A thread's share of an operation's CPU, for the per-thread chart. */
