@@ -25,6 +25,8 @@ export interface ModelMetric {
   /** Per-operation field the whisker is computed from. */
   field: OperationField;
   unit: string;
+  /** What replaces the chart when no model has a value, and why. */
+  empty: string;
 }
 
 const metric = (m: Omit<ModelMetric, 'unit'>): ModelMetric => ({
@@ -39,6 +41,7 @@ export const MODEL_METRICS = {
     stat: 'avg_duration_seconds',
     barMeaning: 'mean wall time per operation',
     field: 'duration_seconds',
+    empty: 'No operation of any model succeeded, so there are no durations to average.',
   }),
   memory: metric({
     id: 'memory',
@@ -46,6 +49,7 @@ export const MODEL_METRICS = {
     stat: 'peak_memory_mb',
     barMeaning: 'highest RSS of any operation',
     field: 'peak_memory_mb',
+    empty: 'No memory figures in this run (peak_memory_mb is empty for every operation).',
   }),
   cpu: metric({
     id: 'cpu',
@@ -53,6 +57,7 @@ export const MODEL_METRICS = {
     stat: 'avg_cpu_percent',
     barMeaning: 'mean process CPU, 100 % = one core',
     field: 'cpu_delta_percent',
+    empty: 'No CPU figures in this run (cpu_delta_percent is empty for every operation).',
   }),
   throughput: metric({
     id: 'throughput',
@@ -60,6 +65,7 @@ export const MODEL_METRICS = {
     stat: 'throughput_chars_per_sec',
     barMeaning: 'total characters ÷ total duration',
     field: 'throughput_chars_per_sec',
+    empty: 'No throughput: every counted operation has zero duration or no text.',
   }),
   tokens: metric({
     id: 'tokens',
@@ -67,6 +73,7 @@ export const MODEL_METRICS = {
     stat: 'avg_tokens_per_sec',
     barMeaning: 'mean decode speed',
     field: 'tokens_per_sec',
+    empty: 'No token figures: tokens/s needs streamed operations (trackStream) or op.setTokens().',
   }),
   ttft: metric({
     id: 'ttft',
@@ -74,6 +81,7 @@ export const MODEL_METRICS = {
     stat: 'avg_time_to_first_token_seconds',
     barMeaning: 'mean time to the first chunk',
     field: 'time_to_first_token_seconds',
+    empty: 'No time to first token: it needs streamed operations (trackStream) or op.markFirstToken().',
   }),
 } as const satisfies Record<string, ModelMetric>;
 
