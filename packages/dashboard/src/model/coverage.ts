@@ -38,6 +38,11 @@ const any = (records: readonly OperationRecord[], pick: (r: OperationRecord) => 
     return v !== null && v !== undefined;
   });
 
+/** Which sampler measured the run: the run's word, else the operations' when they all say "js". */
+export function samplerKind(file: Pick<MetricsFile, 'run' | 'operations'>): 'native' | 'js' | null {
+  return file.run.sampler.kind ?? (file.operations.every((r) => r.sampler === 'js') ? 'js' : null);
+}
+
 /** Notes for a run, warnings first. */
 export function coverageNotes(
   file: Pick<MetricsFile, 'run' | 'operations' | 'samples'>,
@@ -76,7 +81,7 @@ export function coverageNotes(
       text: 'A file from the original monitor: it records no machine, status, token, per-thread or timeline data, so only its thirteen original fields are shown.',
     });
   }
-  const kind = file.run.sampler.kind ?? (ops.every((r) => r.sampler === 'js') ? 'js' : null);
+  const kind = samplerKind(file);
   if (kind === 'js') {
     notes.push({
       topic: 'js-sampler',
