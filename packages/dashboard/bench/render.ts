@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quantile } from '@llmmon/core/schema';
 import { createDashboard } from '@llmmon/dashboard';
 import { launchChromium, waitForRender } from '@llmmon/dashboard/chromium';
 import { RENDER_RESULT_PREFIX, type RenderResult, type RenderRow } from '@llmmon/dashboard/render-bench';
@@ -24,11 +25,7 @@ const SIZES = (process.env.LLMMON_BENCH_SIZES ?? '1000,10000,100000').split(',')
 const REPEATS = Number(process.env.LLMMON_BENCH_REPEATS ?? 5);
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const median = (xs: number[]) => quantile(xs, 0.5)!;
 
 const browser = await launchChromium().catch((error: Error) => {
   console.error(`bench: ${error.message}`);
