@@ -226,9 +226,11 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     return op;
   }
 
-  #finish(partial: OperationRecord): OperationRecord {
+  #finish(record: OperationRecord): OperationRecord {
     this.#active--;
-    const record: OperationRecord = { ...partial, run_id: this.runId, seq: this.#records.length };
+    // The record is the operation's own fresh object (buildRecord): numbered in place, not copied.
+    record.run_id = this.runId;
+    record.seq = this.#records.length;
     this.#records.push(record);
     if (this.#journal && !this.#journalBroken) {
       try {

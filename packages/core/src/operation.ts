@@ -12,7 +12,7 @@ import type { OperationRecord } from './schema/operation.js';
 /** What an operation reports to the monitor that started it. @internal */
 export interface OperationSink {
   readonly sampler: SamplerBackend;
-  /** Assigns run id and seq, stores, journals, raises alerts and pushes the record. */
+  /** Sets the record's run id and seq (in place), stores, journals, raises alerts and pushes it. */
   finish(record: OperationRecord): OperationRecord;
 }
 

@@ -82,9 +82,7 @@ export function buildRecord(m: Measurements): OperationRecord {
     avg_cpu_percent: finite(cpuPercent),
     rss_start_mb: mb(w.rss_start_bytes),
     rss_end_mb: mb(w.rss_end_bytes),
-    threads: w.threads
-      ? w.threads.map((t) => ({ tid: t.tid, name: t.name, cpu_seconds: t.cpu_seconds }))
-      : null,
+    threads: w.threads,
     input_tokens: m.inputTokens,
     output_tokens: out,
     time_to_first_token_seconds: ttft,
