@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { MetricsFormatError } from '@llmmon/core/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_ELEMENT_ID, decodeEnvelope } from '../model/embed.js';
+import { originalRecord } from '../model/test-support.js';
 import { createDashboard, dashboardPathFor } from './create-dashboard.js';
 import { renderDashboardHtml, STATIC_CSP } from './html.js';
 import { syntheticMetrics } from './synthetic.js';
@@ -49,21 +50,7 @@ describe('createDashboard', () => {
 
   it('accepts the original monitor’s files, named after the file', async () => {
     const file = path.join(dir, 'metrics_old.json');
-    const record = {
-      timestamp: '2024-05-01T12:00:00.123456',
-      model_name: 'llama2',
-      operation: 'inference',
-      text_length: 120,
-      duration_seconds: 1.5,
-      throughput_chars_per_sec: 80,
-      cpu_delta_percent: 95.5,
-      memory_delta_mb: 12.25,
-      peak_memory_mb: 512,
-      peak_cpu_percent: 180,
-      system_cpu_percent: 40,
-      system_memory_percent: 61.2,
-      gpu_available: false,
-    };
+    const record = originalRecord();
     await writeFile(file, JSON.stringify({ metrics: [record, record] }));
     const html = await readFile((await createDashboard(file)).path, 'utf8');
     const data = await decodeEnvelope(JSON.parse(dataBlock(html)));

@@ -1,9 +1,9 @@
-import { normalizeMetrics } from '@llmmon/core/schema';
+import { normalizeMetrics, ORIGINAL_OPERATION_COLUMNS } from '@llmmon/core/schema';
 import { describe, expect, it } from 'vitest';
 import { syntheticMetrics } from '../lib/synthetic.js';
 import { coverageNotes, isOriginalMonitorFile } from './coverage.js';
 import { modelSummaries } from './model-metrics.js';
-import { rec } from './test-support.js';
+import { originalRecord, rec } from './test-support.js';
 
 const topics = (file: Parameters<typeof coverageNotes>[0]) =>
   coverageNotes(file, modelSummaries(file.operations)).map((n) => n.topic);
@@ -31,24 +31,8 @@ describe('coverage notes', () => {
   });
 
   it('recognise an original-monitor file and do not list every extension it lacks', () => {
-    const original = [
-      {
-        timestamp: '2024-05-01T12:00:00',
-        model_name: 'llama2',
-        operation: 'inference',
-        text_length: 10,
-        duration_seconds: 0.5,
-        throughput_chars_per_sec: 20,
-        cpu_delta_percent: 50,
-        memory_delta_mb: 1,
-        peak_memory_mb: 100,
-        peak_cpu_percent: 90,
-        system_cpu_percent: 30,
-        system_memory_percent: 40,
-        gpu_available: false,
-      },
-    ];
-    const file = normalizeMetrics(original);
+    expect(Object.keys(originalRecord())).toEqual(ORIGINAL_OPERATION_COLUMNS); // the fixture is what it claims
+    const file = normalizeMetrics([originalRecord()]);
     expect(isOriginalMonitorFile(file)).toBe(true);
     expect(topics(file)).toEqual(['original-file']);
     expect(isOriginalMonitorFile(syntheticMetrics({ operations: 3 }))).toBe(false);

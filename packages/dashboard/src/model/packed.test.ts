@@ -2,7 +2,7 @@ import { normalizeMetrics } from '@llmmon/core/schema';
 import { describe, expect, it } from 'vitest';
 import { syntheticMetrics } from '../lib/synthetic.js';
 import { packMetrics, unpackMetrics } from './packed.js';
-import { rec } from './test-support.js';
+import { originalRecord, rec } from './test-support.js';
 
 /** Packed, through JSON and a fresh buffer as in the page, unpacked, and read out field by field. */
 const roundTrip = (file: Parameters<typeof packMetrics>[0]) => {
@@ -41,8 +41,8 @@ describe('packed metrics', () => {
 
   it('keep timestamps that are not in toISOString form as they were written', () => {
     const original = normalizeMetrics([
-      { ...rec(), timestamp: '2024-05-01T12:00:00.123456' },
-      { ...rec(), timestamp: '2024-05-01T14:00:00+02:00' },
+      originalRecord(),
+      originalRecord({ timestamp: '2024-05-01T14:00:00+02:00' }),
     ]);
     const { header } = packMetrics(original);
     expect(header.operations.columns.find((c) => c.name === 'timestamp')!.kind).toBe('dict');

@@ -53,3 +53,27 @@ export function series(
     rec({ model_name: model, duration_seconds: duration(i), ...over(i) }),
   );
 }
+
+/**
+ * A record as the original Python monitor wrote it: its thirteen fields only, in its order, with
+ * its naive local timestamp (microseconds, no zone). Files of such records are bare arrays or
+ * `{ "metrics": […] }`.
+ */
+export function originalRecord(over: Record<string, unknown> = {}) {
+  return {
+    timestamp: '2024-05-01T12:00:00.123456',
+    model_name: 'llama2',
+    operation: 'inference',
+    text_length: 120,
+    duration_seconds: 1.5,
+    throughput_chars_per_sec: 80,
+    cpu_delta_percent: 95.5,
+    memory_delta_mb: 12.25,
+    peak_memory_mb: 512,
+    peak_cpu_percent: 180,
+    system_cpu_percent: 40,
+    system_memory_percent: 61.2,
+    gpu_available: false,
+    ...over,
+  };
+}
