@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, duration, NA, num, percent, sig, spreadCell, table, times } from './markdown.js';
+import { bytes, NA, num, percent, sig, spreadCell, table, times } from './markdown.js';
 
 describe('table', () => {
   it('writes a header, an alignment row (first column left, others right) and escaped cells', () => {
@@ -16,7 +16,7 @@ describe('table', () => {
 
 describe('number formats', () => {
   it('shows unknown values as a dash, never as 0', () => {
-    for (const f of [num, sig, times, percent, bytes, duration]) expect(f(null)).toBe(NA);
+    for (const f of [num, sig, times, percent, bytes]) expect(f(null)).toBe(NA);
     expect(num(Number.NaN)).toBe(NA);
     expect(spreadCell({ n: 0, median: null, p25: null, p75: null, min: null, max: null })).toBe(NA);
   });
@@ -28,12 +28,10 @@ describe('number formats', () => {
     expect(sig(12345.6)).toBe('12,346');
   });
 
-  it('formats ratios, percentages, binary sizes and durations', () => {
+  it('formats ratios, percentages and binary sizes', () => {
     expect(times(12.34)).toBe('12.3×');
     expect(percent(0.5)).toBe('50 %');
     expect(bytes(256 * 1024 * 1024)).toBe('256 MiB');
-    expect(duration(0.0000305)).toBe('30.5 µs');
-    expect(duration(2.5)).toBe('2.50 s');
   });
 
   it('writes median [p25–p75], min–max below three values, and marks a single run', () => {

@@ -79,11 +79,3 @@ export function bytes(n: number | null | undefined): string {
   }
   return `${sig(v)} ${units[u]}`;
 }
-
-/** Seconds, in the unit that reads best (µs, ms, s). */
-export function duration(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds)) return NA;
-  if (seconds < 1e-3) return `${sig(seconds * 1e6)} µs`;
-  if (seconds < 1) return `${sig(seconds * 1e3)} ms`;
-  return `${sig(seconds)} s`;
-}
