@@ -13,7 +13,7 @@ import type { RunHeader } from './schema/run.js';
 
 export const JOURNAL_FORMAT = 'llmmon.journal/1';
 export const JOURNAL_SUFFIX = '.journal.jsonl';
-export const JOURNAL_RUN_SUFFIX = '.run.json';
+const JOURNAL_RUN_SUFFIX = '.run.json';
 
 /** The journal's companion file. */
 export interface JournalRunFile {

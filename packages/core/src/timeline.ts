@@ -18,12 +18,12 @@ export const DEFAULT_BUCKET_SECONDS = 0.05;
 /** Points held in memory before neighbours are merged (≈ 1.8 h at 50 ms, then coarser). */
 const DEFAULT_CAPACITY = 131_072;
 /** Points at most in a metrics file. */
-export const MAX_FILE_SAMPLES = 10_000;
+const MAX_FILE_SAMPLES = 10_000;
 
 const maxOrNull = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
 /** Merges samples into one, keeping peaks. */
-export function mergeSamples(samples: readonly Sample[]): Sample {
+function mergeSamples(samples: readonly Sample[]): Sample {
   let out = samples[0]!;
   for (let i = 1; i < samples.length; i++) {
     const s = samples[i]!;

@@ -10,10 +10,10 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set(['intervalMs', 'threadIntervalMs', 'systemIntervalMs', 'timelineCapacity']);
 
-export const INTERVAL_MIN_MS = 0.1;
-export const INTERVAL_MAX_MS = 1000;
-export const SLOW_INTERVAL_MAX_MS = 60_000;
-export const TIMELINE_CAPACITY_MAX = 10_000_000;
+const INTERVAL_MIN_MS = 0.1;
+const INTERVAL_MAX_MS = 1000;
+const SLOW_INTERVAL_MAX_MS = 60_000;
+const TIMELINE_CAPACITY_MAX = 10_000_000;
 
 function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);

@@ -65,7 +65,7 @@ function onResponse(message: unknown): void {
   if (finish) response.once('end', finish);
 }
 
-export const NODE_HTTP_SUBSCRIPTIONS: readonly [string, (message: unknown) => void][] = [
+const NODE_HTTP_SUBSCRIPTIONS: readonly [string, (message: unknown) => void][] = [
   ['http.client.request.created', onCreated],
   ['http.client.request.start', onStart],
   ['http.client.response.finish', onResponse],

@@ -49,7 +49,7 @@ function onDone(message: unknown): void {
   addBytes(entry.ops, socket.bytesWritten - written0, socket.bytesRead - read0);
 }
 
-export const UNDICI_SUBSCRIPTIONS: readonly [string, (message: unknown) => void][] = [
+const UNDICI_SUBSCRIPTIONS: readonly [string, (message: unknown) => void][] = [
   ['undici:request:create', onCreate],
   ['undici:client:sendHeaders', onSendHeaders],
   ['undici:request:trailers', onDone],

@@ -8,7 +8,7 @@
  * only as fine as the readings: when the event loop is blocked for 300 ms, the JS sampler sees
  * one 300 ms slice.
  */
-export const SLICE_NS = 10e6;
+const SLICE_NS = 10e6;
 const MIN_TAIL_NS = SLICE_NS / 2;
 
 const pct = (cpuNs: number, wallNs: number) => (wallNs > 0 ? (cpuNs / wallNs) * 100 : 0);

@@ -17,7 +17,7 @@ import type { SamplerInfo } from '../schema/run.js';
 import type { SamplerBackend, TimelinePoint, WindowStats } from './types.js';
 
 export const NATIVE_DEFAULT_INTERVAL_MS = 1;
-export const NATIVE_MODULE = '@llmmon/sampler-native';
+const NATIVE_MODULE = '@llmmon/sampler-native';
 
 export type NativeLoad =
   | { ok: true; create(intervalMs: number): SamplerBackend }
