@@ -22,6 +22,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { packageResult } from '../lib/package-results.js';
+import { shuffle } from '../lib/shuffle.js';
 import { median, type Spread, spread } from '../lib/stats.js';
 import { threadIds } from '../lib/truth.js';
 import { workloads } from '../lib/workloads.js';
@@ -144,7 +145,10 @@ export async function runOverhead(options: OverheadOptions = OVERHEAD_DEFAULTS):
     for (const v of variants) await timeCalls(v.call, empty, 500);
     for (let round = 0; round < options.rounds; round++) {
       for (const [i, f] of fns.entries()) {
-        const order = variants.map((_, k) => k).sort(() => random() - 0.5);
+        const order = shuffle(
+          variants.map((_, k) => k),
+          random,
+        );
         for (const k of order) perRound[i]![k]!.push(await timeCalls(variants[k]!.call, f.f, f.n));
       }
       await provider.forceFlush();

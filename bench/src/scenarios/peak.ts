@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { mulberry32 } from '@llmmon/core/random';
 import { now, sleep } from '../lib/clock.js';
 import { peakInWindow } from '../lib/estimate.js';
+import { shuffle } from '../lib/shuffle.js';
 import { type Spread, spread, wilson } from '../lib/stats.js';
 import { rssBytes } from '../lib/truth.js';
 import { workloads } from '../lib/workloads.js';
@@ -138,11 +139,10 @@ export async function runPeak(options: PeakOptions = PEAK_DEFAULTS): Promise<Pea
   await sleep(1500); // every poller has readings before the first spike
 
   // Half blocked, half free, in a seeded random order.
-  const kinds = Array.from({ length: options.spikes }, (_, i) => i % 2 === 0);
-  for (let i = kinds.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
-  }
+  const kinds = shuffle(
+    Array.from({ length: options.spikes }, (_, i) => i % 2 === 0),
+    random,
+  );
 
   const spikes: Spike[] = [];
   const llmmonPeaks: (number | null)[][] = llmmon.map(() => []);
