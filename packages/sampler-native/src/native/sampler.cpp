@@ -336,8 +336,9 @@ void Sampler::drain_timeline(TimelineDrain& out) {
 }
 
 SamplerDiagnostics Sampler::diagnostics() {
-  // start()/stop() run on this same (owner) thread, so the sampling thread cannot exit
-  // between reading its tid and reading its clock.
+  // start()/stop() run on this same (owner) thread, so the sampling thread is not stopped
+  // between reading its tid and reading its clock. (Only a thread that ends by itself after an
+  // error, see run(), could exit meanwhile; this one reading would then miss its CPU time.)
   SamplerDiagnostics d;
   d.running = running();
   d.thread_cpu_ns = finished_cpu_ns_.load();
