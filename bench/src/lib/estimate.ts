@@ -14,7 +14,8 @@
  */
 import type { ToolSample } from '../tools/types.js';
 
-const instant = (s: ToolSample) => (s.t0 + s.t1) / 2;
+/** When a reading counts as taken: the middle of the span in which it was taken. */
+export const instant = (s: ToolSample) => (s.t0 + s.t1) / 2;
 
 /** Highest RSS a tool saw in [a, b] (bytes); null when none of its readings falls inside. */
 export function peakInWindow(samples: readonly ToolSample[], a: number, b: number): number | null {
@@ -43,17 +44,28 @@ export function bracket(
 }
 
 /**
+ * CPU % (100 = one core) from a cumulative CPU time: its change across the readings that bracket
+ * [a, b] over the time between them; null when the readings do not bracket the window.
+ */
+function bracketRate(
+  samples: readonly ToolSample[],
+  a: number,
+  b: number,
+  cpuSeconds: (s: ToolSample) => number,
+): number | null {
+  const br = bracket(samples, a, b);
+  if (!br) return null;
+  const dt = instant(br.after) - instant(br.before);
+  return dt > 0 ? (100 * (cpuSeconds(br.after) - cpuSeconds(br.before))) / dt : null;
+}
+
+/**
  * Process CPU % (100 = one core) a tool reports for [a, b]; null when its readings do not
  * bracket the window (it started late or stopped early).
  */
 export function cpuPercentOverWindow(samples: readonly ToolSample[], a: number, b: number): number | null {
   const cumulative = samples.filter((s) => s.cpu_seconds !== null);
-  if (cumulative.length > 0) {
-    const br = bracket(cumulative, a, b);
-    if (!br) return null;
-    const dt = instant(br.after) - instant(br.before);
-    return dt > 0 ? (100 * (br.after.cpu_seconds! - br.before.cpu_seconds!)) / dt : null;
-  }
+  if (cumulative.length > 0) return bracketRate(cumulative, a, b, (s) => s.cpu_seconds!);
   const percent = samples.filter((s) => s.cpu_percent !== null);
   let weighted = 0;
   let total = 0;
@@ -82,14 +94,15 @@ export function threadCpuPercentOverWindow(
   b: number,
   tids: readonly number[],
 ): number | null {
-  const withThreads = samples.filter((s) => s.threads !== null);
-  const br = bracket(withThreads, a, b);
-  if (!br) return null;
   const sum = (s: ToolSample) => {
     let total = 0;
     for (const [tid, seconds] of s.threads!) if (tids.includes(tid)) total += seconds;
     return total;
   };
-  const dt = instant(br.after) - instant(br.before);
-  return dt > 0 ? (100 * (sum(br.after) - sum(br.before))) / dt : null;
+  return bracketRate(
+    samples.filter((s) => s.threads !== null),
+    a,
+    b,
+    sum,
+  );
 }

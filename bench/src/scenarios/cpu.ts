@@ -18,7 +18,7 @@
 import { Worker } from 'node:worker_threads';
 import { mulberry32 } from '@llmmon/core/random';
 import { now, processCpuSeconds, sleep } from '../lib/clock.js';
-import { bracket, cpuPercentOverWindow, threadCpuPercentOverWindow } from '../lib/estimate.js';
+import { bracket, cpuPercentOverWindow, instant, threadCpuPercentOverWindow } from '../lib/estimate.js';
 import { type Spread, spread } from '../lib/stats.js';
 import { threadCpuSeconds } from '../lib/truth.js';
 import { fidelityPollers } from '../tools/index.js';
@@ -126,8 +126,8 @@ function bracketTouchesOthers(
 ): boolean {
   const br = bracket(samples, w.a, w.b);
   if (!br) return false;
-  const from = (br.before.t0 + br.before.t1) / 2;
-  const to = (br.after.t0 + br.after.t1) / 2;
+  const from = instant(br.before);
+  const to = instant(br.after);
   return windows.some((o) => o !== w && o.b > from && o.a < to);
 }
 
