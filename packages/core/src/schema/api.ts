@@ -95,7 +95,7 @@ export type QueryFormat = (typeof QUERY_FORMATS)[number];
 export const QueryRequestSchema = z.object({
   sql: z.string().trim().min(1, 'sql is empty').max(100_000),
   format: z.enum(QUERY_FORMATS).default('json'),
-  /** Most rows returned; more sets `truncated` (JSON) or the `X-Llmmon-Truncated` header (CSV/Parquet). */
+  /** Most rows returned; more sets `truncated` (JSON) or the `X-Llmmon-Truncated` header (CSV); a Parquet answer with more is refused. */
   max_rows: z.number().int().min(1).max(1_000_000).optional(),
 });
 export type QueryRequest = z.input<typeof QueryRequestSchema>;
@@ -354,7 +354,7 @@ export interface QueryResponse {
   /** One array per row, values in `columns` order. */
   rows: unknown[][];
   row_count: number;
-  /** true when the result had more rows than `max_rows`. */
+  /** true when rows were left out: more than `max_rows`, or more than the server's size limit (about 64 MB of JSON). */
   truncated: boolean;
   elapsed_ms: number;
 }

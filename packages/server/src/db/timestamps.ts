@@ -44,6 +44,12 @@ export function microsToIso(micros: bigint): string {
   return sub === 0 ? iso : `${iso.slice(0, -1)}${String(sub).padStart(3, '0')}Z`;
 }
 
+/** ±8.64e15 ms: the range of JS `Date`, and so of `microsToIso`. */
+const DATE_LIMIT_MICROS = 8_640_000_000_000_000_000n;
+
+/** Whether `microsToIso` can write the instant (DuckDB's timestamps reach further, and `infinity`). */
+export const inDateRange = (micros: bigint) => micros >= -DATE_LIMIT_MICROS && micros <= DATE_LIMIT_MICROS;
+
 /** SQL expression: a TIMESTAMPTZ column as the same ISO string `microsToIso` gives. */
 export function isoSql(column: string): string {
   const utc = `(${column} AT TIME ZONE 'UTC')`;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
@@ -21,6 +21,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
 import { welchTest } from '../stats/welch.js';
+import { jsonSize } from '../store/query.js';
 import { Store } from '../store/store.js';
 import { createApp, type LlmmonApp } from './app.js';
 
@@ -415,8 +416,10 @@ describe('/api/query sandbox', () => {
   });
 
   it.each([
-    ["SELECT * FROM read_csv('/etc/passwd')", /Permission Error|file system operations are disabled/],
-    ["SELECT * FROM read_text('/etc/hostname')", /Permission Error|disabled/],
+    ["SELECT * FROM read_csv('/etc/passwd')", /table function read_csv\(\) is not allowed/],
+    ["SELECT * FROM read_text('/etc/hostname')", /table function read_text\(\) is not allowed/],
+    // A file by a relative name passes the statement check: the instance itself refuses it.
+    ["SELECT * FROM 'passwd.csv'", /Permission Error|file system operations are disabled/],
     [
       "COPY operations TO '/tmp/x.csv'",
       /only SELECT queries are allowed \(statement 1 is COPY\)|Permission Error/,
@@ -431,6 +434,25 @@ describe('/api/query sandbox', () => {
     ['SELECT 1; DROP TABLE operations', /only SELECT queries are allowed \(statement 2 is DROP\)/],
     ['SELECT 1; SELECT 2', /one statement per query/],
     ['SELEC 1', /Parser Error/],
+    ["PRAGMA table_info('runs')", /only SELECT queries are allowed \(PRAGMA: use DESCRIBE/],
+    ['CALL checkpoint()', /only SELECT .*CALL/],
+    // Table functions that change the instance despite lock_configuration, or run unchecked SQL.
+    ["SELECT * FROM enable_logging(level = 'trace')", /table function enable_logging\(\) is not allowed/],
+    ['SELECT * FROM ENABLE_LOGGING()', /table function enable_logging\(\) is not allowed/],
+    ['SELECT * FROM system.main.disable_logging()', /table function disable_logging\(\) is not allowed/],
+    [
+      'SELECT * FROM range(3) r, LATERAL (SELECT * FROM force_checkpoint()) c',
+      /table function force_checkpoint\(\) is not allowed/,
+    ],
+    ['SELECT (SELECT count(*) FROM disable_peg_parser())', /disable_peg_parser\(\) is not allowed/],
+    [
+      "WITH q AS (SELECT * FROM query('SELECT 1')) SELECT * FROM q",
+      /table function query\(\) is not allowed/,
+    ],
+    [
+      "SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))",
+      /json_execute_serialized_sql\(\) is not allowed/,
+    ],
   ])('refuses %s', async (sql, message) => {
     const before = await snapshot();
     const res = await q(sql);
@@ -446,6 +468,88 @@ describe('/api/query sandbox', () => {
     expect(res.status).toBe(400);
     expect((await json(res)).error).toBe('sql: only SELECT queries are allowed (statement 1 is COPY)');
     expect(existsSync(inside)).toBe(false);
+  });
+
+  it('keeps logging off: a file log in a forbidden folder would abort the process at the next query', async () => {
+    const logging = "SELECT value FROM duckdb_settings() WHERE name = 'enable_logging'";
+    const before = (await json(await q(logging))).rows;
+    const res = await q(`SELECT * FROM enable_logging(storage = 'file', storage_path = '${tmp.dir}/logs')`);
+    expect(res.status).toBe(400);
+    expect((await json(await q('SELECT 42'))).rows).toEqual([[42]]);
+    expect((await json(await q(logging))).rows).toEqual(before);
+    expect(existsSync(join(tmp.dir, 'logs'))).toBe(false);
+  });
+
+  it('reads no file, not even in the scratch folder the sandbox must allow for exports', async () => {
+    const file = join(store.db.scratchDir, 'secret.csv');
+    writeFileSync(file, 'secret\nleaked\n');
+    try {
+      for (const [sql, message] of [
+        [`SELECT * FROM read_text('${file}')`, /table function read_text\(\) is not allowed/],
+        [`SELECT * FROM read_csv('${file}')`, /table function read_csv\(\) is not allowed/],
+        [`SELECT * FROM glob('${store.db.scratchDir}/*')`, /table function glob\(\) is not allowed/],
+        [`SELECT * FROM '${file}'`, /^sql: reading files is not allowed/],
+        [`SELECT 1; SELECT * FROM "${file}"`, /^sql: reading files is not allowed/],
+      ] as const) {
+        const res = await q(sql);
+        const { error } = await json(res);
+        expect(res.status, sql).toBe(400);
+        expect(error, sql).toMatch(message);
+        expect(error, sql).not.toContain('leaked');
+      }
+    } finally {
+      rmSync(file);
+    }
+  });
+
+  it('still answers the catalog, generators and DESCRIBE', async () => {
+    for (const [sql, rows] of [
+      ["SELECT name FROM pragma_table_info('alerts') ORDER BY cid LIMIT 2", [['run_id'], ['timestamp']]],
+      ["SELECT table_name FROM duckdb_tables() WHERE table_name = 'runs'", [['runs']]],
+      ['SELECT sum(range) FROM range(5)', [[10]]],
+      ['SELECT * FROM unnest([1, 2])', [[1], [2]]],
+      [`SELECT key FROM json_each('{"a": 1}')`, [['a']]],
+      ['SELECT column_name FROM (DESCRIBE runs) LIMIT 1', [['id']]],
+    ] as const) {
+      const res = await q(sql);
+      expect(res.status, sql).toBe(200);
+      expect((await json(res)).rows, sql).toEqual(rows);
+    }
+  });
+
+  it('answers timestamps beyond what JS dates hold as DuckDB writes them', async () => {
+    const res = await q(
+      "SELECT 'infinity'::TIMESTAMP, '290000-01-10 00:00:00+00'::TIMESTAMPTZ, TIMESTAMPTZ '2024-05-01 12:00:00.5+00'",
+    );
+    expect(res.status).toBe(200);
+    expect((await json(res)).rows).toEqual([
+      ['infinity', '290000-01-10 00:00:00+00', '2024-05-01T12:00:00.500Z'],
+    ]);
+  });
+
+  it('cuts a result at the size limit', async () => {
+    const small = createApp({ store, queryMaxBytes: 100, dashboardDir: null });
+    // Each row is about 44 characters of JSON by jsonSize (2 + 8 + 1 + 32 + 1): two fit in 100.
+    const send = (format: string) =>
+      small.request('/api/query', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql: "SELECT seq, repeat('x', 30) FROM operations ORDER BY seq", format }),
+      });
+    const body = (await json(await send('json'))) as QueryResponse;
+    expect(jsonSize(body.rows[0])).toBe(44);
+    expect(body.rows.map((r) => r[0])).toEqual([0, 1]);
+    expect(body.truncated).toBe(true);
+    expect((await send('csv')).headers.get('x-llmmon-truncated')).toBe('true');
+    small.shutdown();
+  });
+
+  it('answers a query that fails while it runs with 400, also as Parquet', async () => {
+    for (const format of ['json', 'csv', 'parquet']) {
+      const res = await q("SELECT error('boom') FROM operations", { format });
+      expect(res.status, format).toBe(400);
+      expect((await json(res)).error, format).toBe('Invalid Input Error: boom');
+    }
   });
 
   it('stops a runaway query at the time limit and stays usable', async () => {

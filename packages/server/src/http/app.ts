@@ -39,10 +39,12 @@ import { stringify } from 'csv-stringify/sync';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { literal } from '../db/tables.js';
-import { COPY_OPTIONS } from '../store/export-sql.js';
-import { checkReadOnly, runUserQuery, withTimeLimit } from '../store/query.js';
-import { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../store/query-limits.js';
+import { runUserQuery, writeUserQueryParquet } from '../store/query.js';
+import {
+  DEFAULT_QUERY_MAX_BYTES,
+  DEFAULT_QUERY_MAX_ROWS,
+  DEFAULT_QUERY_TIMEOUT_MS,
+} from '../store/query-limits.js';
 import type { IngestResult, Store } from '../store/store.js';
 import { DEFAULT_BODY_LIMIT } from './defaults.js';
 import { ApiHttpError, onError } from './errors.js';
@@ -59,6 +61,8 @@ export interface AppOptions {
   queryTimeoutMs?: number;
   /** Most rows /api/query returns (default and cap 100000). */
   queryMaxRows?: number;
+  /** Most JSON text the rows of one /api/query take (default 64 MB); the rest is cut. */
+  queryMaxBytes?: number;
   /** Folder of the built dashboard (index.html); default `assetsDir` of @llmmon/dashboard; null = none. */
   dashboardDir?: string | null;
 }
@@ -147,6 +151,7 @@ export function createApp(options: AppOptions): LlmmonApp {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const timeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const maxRowsCap = options.queryMaxRows ?? DEFAULT_QUERY_MAX_ROWS;
+  const maxBytes = options.queryMaxBytes ?? DEFAULT_QUERY_MAX_BYTES;
   const started = performance.now();
   const live = new LiveHub(store);
   const metrics = new Metrics(store, live);
@@ -290,34 +295,17 @@ export function createApp(options: AppOptions): LlmmonApp {
     const maxRows = Math.min(body.max_rows ?? maxRowsCap, maxRowsCap);
     if (body.format === 'parquet') {
       const path = store.scratchPath('parquet');
-      const sql = body.sql.replace(/[;\s]+$/, '');
       await store
-        .isolated(async (conn) => {
-          await checkReadOnly(conn, sql);
-          await conn.run('BEGIN TRANSACTION READ ONLY');
-          try {
-            const written = await withTimeLimit(conn, timeoutMs, () =>
-              conn.run(
-                `COPY (SELECT * FROM (\n${sql}\n) LIMIT ${maxRows + 1}) TO ${literal(path)} ${COPY_OPTIONS.parquet}`,
-              ),
-            );
-            if (Number(written.rowsChanged) > maxRows) {
-              throw new ApiHttpError(
-                400,
-                `sql: the result has more than ${maxRows} rows (max_rows); add a LIMIT or an aggregate`,
-              );
-            }
-          } finally {
-            await conn.run('ROLLBACK').catch(() => {});
-          }
-        })
+        .isolated((conn) => writeUserQueryParquet(conn, body.sql, path, { maxRows, timeoutMs }))
         .catch(async (error: unknown) => {
           await store.removeScratch(path);
           throw error;
         });
       return sendFile(c, store, path, 'application/vnd.apache.parquet', 'query.parquet');
     }
-    const result = await store.isolated((conn) => runUserQuery(conn, body.sql, { maxRows, timeoutMs }));
+    const result = await store.isolated((conn) =>
+      runUserQuery(conn, body.sql, { maxRows, timeoutMs, maxBytes }),
+    );
     if (body.format === 'csv') {
       const header = result.columns.map((col) => col.name);
       const cells = result.rows.map((row) =>

@@ -25,3 +25,8 @@ export function duckdbMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0]!.trim();
 }
+
+/** An error DuckDB raised (`Binder Error: …`, `Conversion Error: …`), not one of this program's. */
+export function isDuckDBError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'Error' && /^[A-Za-z ]+ Error: /.test(error.message);
+}

@@ -1,14 +1,22 @@
 /**
- * User SQL, read-only and sandboxed. The instance itself cannot reach files or the network
- * (see db/database.ts); on top of that each query:
+ * User SQL, read-only and sandboxed. The instance itself cannot reach files outside its scratch
+ * folder or the network (see db/database.ts); on top of that each query:
  *
  * 1. runs on its own connection, so that interrupting it touches nothing else;
  * 2. must be exactly one statement whose prepared type is SELECT (DuckDB's parser decides, not a
  *    regex: `WITH … SELECT`, `FROM t`, `VALUES`, `DESCRIBE`, `SUMMARIZE` are SELECTs; `COPY`,
- *    `ATTACH`, `INSTALL`, `LOAD`, `SET`, `PRAGMA x=…`, DDL and DML are not);
- * 3. runs inside `BEGIN TRANSACTION READ ONLY`, rolled back afterwards;
- * 4. is interrupted after `timeoutMs` (`connection.interrupt()` leaves the connection usable);
- * 5. returns at most `maxRows` rows (it stops reading there).
+ *    `ATTACH`, `INSTALL`, `LOAD`, `SET`, `PRAGMA`, `CALL`, DDL and DML are not);
+ * 3. may call only the table functions in `TABLE_FUNCTIONS` and read no file by name, checked on
+ *    DuckDB's own syntax tree (`json_serialize_sql`) before it runs: a SELECT can otherwise call
+ *    table functions that change the instance although its configuration is locked
+ *    (`enable_logging` — which, pointed at a folder the sandbox forbids, aborts the process at
+ *    the next query — `checkpoint`, `disable_peg_parser`), run SQL no check sees (`query`,
+ *    `json_execute_serialized_sql`), or read the scratch folder that exports must be allowed
+ *    to use (`read_text`, `glob`, `FROM '/path/file.csv'`);
+ * 4. runs inside `BEGIN TRANSACTION READ ONLY`, rolled back afterwards;
+ * 5. is interrupted after `timeoutMs` (`connection.interrupt()` leaves the connection usable);
+ * 6. returns at most `maxRows` rows and about `maxBytes` of JSON (`jsonSize`; it stops reading
+ *    there).
  */
 import {
   type DuckDBConnection,
@@ -21,20 +29,70 @@ import {
   StatementType,
 } from '@duckdb/node-api';
 import type { QueryColumn } from '@llmmon/core/schema';
-import { microsToIso } from '../db/timestamps.js';
-import { duckdbMessage, QueryRefusedError, QueryTimeoutError } from './errors.js';
+import { literal } from '../db/tables.js';
+import { inDateRange, microsToIso } from '../db/timestamps.js';
+import { duckdbMessage, isDuckDBError, QueryRefusedError, QueryTimeoutError } from './errors.js';
+import { COPY_OPTIONS } from './export-sql.js';
+import { DEFAULT_QUERY_MAX_BYTES } from './query-limits.js';
 
 export interface QueryOptions {
   maxRows: number;
   timeoutMs: number;
+  /** Most JSON text the rows may take, as `jsonSize` estimates it (default `DEFAULT_QUERY_MAX_BYTES`). */
+  maxBytes?: number;
 }
 
 export interface QueryResult {
   columns: QueryColumn[];
   rows: unknown[][];
+  /** Rows were left out: more than `maxRows`, or more than `maxBytes`. */
   truncated: boolean;
   elapsedMs: number;
 }
+
+/**
+ * The table functions user SQL may call: views of the catalog and settings (read-only) and
+ * generators. No file readers, nothing that changes the instance, nothing that runs SQL text.
+ */
+const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  // generators
+  'range',
+  'generate_series',
+  'unnest',
+  'repeat',
+  'repeat_row',
+  'json_each',
+  'json_tree',
+  'histogram',
+  'histogram_values',
+  'summary',
+  // the catalog and the settings
+  'duckdb_columns',
+  'duckdb_constraints',
+  'duckdb_databases',
+  'duckdb_dependencies',
+  'duckdb_functions',
+  'duckdb_indexes',
+  'duckdb_keywords',
+  'duckdb_memory',
+  'duckdb_schemas',
+  'duckdb_sequences',
+  'duckdb_settings',
+  'duckdb_tables',
+  'duckdb_types',
+  'duckdb_views',
+  'pragma_table_info',
+  'table_info',
+  'pragma_storage_info',
+  'storage_info',
+  'pragma_database_size',
+  'database_size',
+  'pragma_version',
+  'version',
+  'pragma_platform',
+  'platform',
+  'pg_timezone_names',
+]);
 
 const STATEMENT_NAMES = Object.fromEntries(
   Object.entries(StatementType)
@@ -53,8 +111,9 @@ const jsonSafe: DuckDBValueConverter<unknown> = (value, type, converter) => {
   switch (type.typeId) {
     case DuckDBTypeId.TIMESTAMP_TZ:
     case DuckDBTypeId.TIMESTAMP: {
+      // Beyond what `Date` holds (`'infinity'`, year 294247): DuckDB's own text.
       const micros = (value as { micros: bigint }).micros;
-      return typeof micros === 'bigint' ? microsToIso(micros) : String(value);
+      return typeof micros === 'bigint' && inDateRange(micros) ? microsToIso(micros) : String(value);
     }
     case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.UBIGINT:
@@ -88,10 +147,12 @@ const jsonSafe: DuckDBValueConverter<unknown> = (value, type, converter) => {
 };
 
 /**
- * Statement check: one statement, and a SELECT. Returns it prepared (an extracted statement can
- * be prepared only once). @throws QueryRefusedError
+ * Statement check: one statement, and a SELECT, calling only `TABLE_FUNCTIONS` and reading no
+ * file. Returns it prepared (an extracted statement can be prepared only once). The table
+ * references of SELECTs are checked before they are bound: binding opens the files a query
+ * names (it runs nothing). @throws QueryRefusedError
  */
-export async function checkReadOnly(c: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+async function checkReadOnly(c: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
   let extracted: DuckDBExtractedStatements;
   try {
     extracted = await c.extractStatements(sql);
@@ -99,6 +160,8 @@ export async function checkReadOnly(c: DuckDBConnection, sql: string): Promise<D
     throw new QueryRefusedError(duckdbMessage(error));
   }
   if (extracted.count === 0) throw new QueryRefusedError('sql: no statement');
+  const tree = await syntaxTree(c, sql);
+  if (tree.statements) checkReferences(tree.statements);
   let first: DuckDBPreparedStatement | undefined;
   for (let i = 0; i < extracted.count; i++) {
     let prepared: DuckDBPreparedStatement;
@@ -116,11 +179,58 @@ export async function checkReadOnly(c: DuckDBConnection, sql: string): Promise<D
   if (extracted.count > 1) {
     throw new QueryRefusedError(`sql: one statement per query (got ${extracted.count})`);
   }
+  if (!tree.statements) {
+    // Prepared as a SELECT but no SELECT in the syntax tree: a PRAGMA, which DuckDB rewrites
+    // into a query of its own.
+    throw new QueryRefusedError(
+      /Only SELECT/.test(tree.error)
+        ? "sql: only SELECT queries are allowed (PRAGMA: use DESCRIBE tbl, or SELECT … FROM pragma_table_info('tbl'))"
+        : `sql: cannot check this query (${tree.error})`,
+    );
+  }
   return first!;
 }
 
+/** DuckDB's syntax tree of `sql` (parsed, not bound): its statements, or why there is none. */
+async function syntaxTree(
+  c: DuckDBConnection,
+  sql: string,
+): Promise<{ statements: unknown[]; error?: undefined } | { statements?: undefined; error: string }> {
+  const reader = await c.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+  const tree = JSON.parse(String(reader.getRowsJS()[0]![0])) as {
+    error: boolean;
+    error_message?: string;
+    statements?: unknown[];
+  };
+  return tree.error || !tree.statements
+    ? { error: tree.error_message ?? 'no syntax tree' }
+    : { statements: tree.statements };
+}
+
+/**
+ * Refuses table functions outside `TABLE_FUNCTIONS` and tables named by a path (DuckDB reads
+ * `FROM '/dir/file.csv'` as a file) anywhere in the tree: joins, subqueries, CTEs.
+ */
+function checkReferences(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  const n = node as Record<string, unknown>;
+  if (n.type === 'TABLE_FUNCTION') {
+    const name = String((n.function as { function_name?: unknown } | undefined)?.function_name).toLowerCase();
+    if (!TABLE_FUNCTIONS.has(name)) {
+      throw new QueryRefusedError(
+        `sql: table function ${name}() is not allowed (only generators such as range() and catalog views such as duckdb_tables())`,
+      );
+    }
+  }
+  if (n.type === 'BASE_TABLE' && /[/\\]/.test(String(n.table_name))) {
+    throw new QueryRefusedError(`sql: reading files is not allowed (${JSON.stringify(n.table_name)})`);
+  }
+  // Arrays' items too: Object.values of an array is its items.
+  for (const value of Object.values(n)) checkReferences(value);
+}
+
 /** Runs `fn` with `c` interrupted after `timeoutMs`. @throws QueryTimeoutError */
-export async function withTimeLimit<T>(c: DuckDBConnection, timeoutMs: number, fn: () => Promise<T>) {
+async function withTimeLimit<T>(c: DuckDBConnection, timeoutMs: number, fn: () => Promise<T>) {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -138,36 +248,113 @@ export async function withTimeLimit<T>(c: DuckDBConnection, timeoutMs: number, f
   }
 }
 
-/** Runs one read-only SELECT on `c` (a connection of its own) and reads up to maxRows rows. */
+/** Checks `sql`, then runs `fn` in a read-only transaction under the time limit; rolls back. */
+async function readOnly<T>(
+  c: DuckDBConnection,
+  sql: string,
+  timeoutMs: number,
+  fn: (prepared: DuckDBPreparedStatement) => Promise<T>,
+): Promise<T> {
+  const prepared = await checkReadOnly(c, sql);
+  await c.run('BEGIN TRANSACTION READ ONLY');
+  try {
+    return await withTimeLimit(c, timeoutMs, async () => {
+      try {
+        return await fn(prepared);
+      } catch (error) {
+        if (/INTERRUPT/i.test(String(error))) throw error;
+        if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
+          throw new QueryRefusedError(
+            'sql: a value of the result is too long to return (over 512 MB of text)',
+          );
+        }
+        // What DuckDB says while it runs the query (`Conversion Error: …`) is the query's fault.
+        if (isDuckDBError(error)) throw new QueryRefusedError(duckdbMessage(error));
+        throw error;
+      }
+    });
+  } finally {
+    await c.run('ROLLBACK').catch(() => {});
+  }
+}
+
+/**
+ * About the length of `value` as JSON, cheaply (a tenth of what JSON.stringify costs): strings by
+ * their length, numbers as 8 characters. A size limit needs no more.
+ * @example jsonSize([0, 'xyz']) // 2 + (8 + 1) + (5 + 1) = 17 (JSON.stringify gives 9)
+ */
+export function jsonSize(value: unknown): number {
+  if (value === null || value === undefined) return 4;
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+      return 8;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      let n = 2;
+      if (Array.isArray(value)) for (const item of value) n += jsonSize(item) + 1;
+      else for (const [k, v] of Object.entries(value)) n += k.length + 4 + jsonSize(v);
+      return n;
+    }
+    default:
+      return String(value).length;
+  }
+}
+
+/** Runs one read-only SELECT on `c` (a connection of its own) and reads up to the limits. */
 export async function runUserQuery(
   c: DuckDBConnection,
   sql: string,
   options: QueryOptions,
 ): Promise<QueryResult> {
   const started = performance.now();
-  const prepared = await checkReadOnly(c, sql);
-  await c.run('BEGIN TRANSACTION READ ONLY');
-  try {
-    return await withTimeLimit(c, options.timeoutMs, async () => {
-      let reader: Awaited<ReturnType<typeof prepared.streamAndReadUntil>>;
-      try {
-        reader = await prepared.streamAndReadUntil(options.maxRows + 1);
-      } catch (error) {
-        if (/INTERRUPT/i.test(String(error))) throw error;
-        throw new QueryRefusedError(duckdbMessage(error));
+  const maxBytes = options.maxBytes ?? DEFAULT_QUERY_MAX_BYTES;
+  return readOnly(c, sql, options.timeoutMs, async (prepared) => {
+    const result = await prepared.stream();
+    const types: DuckDBType[] = result.columnTypes();
+    const rows: unknown[][] = [];
+    let bytes = 0;
+    let truncated = false;
+    read: for await (const chunk of result.yieldConvertedRows(jsonSafe)) {
+      for (const row of chunk as unknown[][]) {
+        bytes += jsonSize(row);
+        if (rows.length === options.maxRows || bytes > maxBytes) {
+          truncated = true;
+          break read;
+        }
+        rows.push(row);
       }
-      const names = reader.columnNames();
-      const types: DuckDBType[] = reader.columnTypes();
-      const all = reader.convertRows(jsonSafe) as unknown[][];
-      const truncated = all.length > options.maxRows;
-      return {
-        columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
-        rows: truncated ? all.slice(0, options.maxRows) : all,
-        truncated,
-        elapsedMs: performance.now() - started,
-      };
-    });
-  } finally {
-    await c.run('ROLLBACK').catch(() => {});
-  }
+    }
+    return {
+      columns: result.columnNames().map((name, i) => ({ name, type: types[i]!.toString() })),
+      rows,
+      truncated,
+      elapsedMs: performance.now() - started,
+    };
+  });
+}
+
+/**
+ * Writes the result of one read-only SELECT to `path` as Parquet: the whole result or nothing.
+ * @throws QueryRefusedError when it has more than `maxRows` rows
+ */
+export async function writeUserQueryParquet(
+  c: DuckDBConnection,
+  sql: string,
+  path: string,
+  options: Omit<QueryOptions, 'maxBytes'>,
+): Promise<void> {
+  const query = sql.replace(/[;\s]+$/, '');
+  await readOnly(c, query, options.timeoutMs, async () => {
+    const written = await c.run(
+      `COPY (SELECT * FROM (\n${query}\n) LIMIT ${options.maxRows + 1}) TO ${literal(path)} ${COPY_OPTIONS.parquet}`,
+    );
+    if (Number(written.rowsChanged) > options.maxRows) {
+      throw new QueryRefusedError(
+        `sql: the result has more than ${options.maxRows} rows (max_rows); add a LIMIT or an aggregate`,
+      );
+    }
+  });
 }

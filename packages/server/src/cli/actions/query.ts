@@ -2,7 +2,11 @@
 import type { QueryResponse } from '@llmmon/core/schema';
 import { stringify } from 'csv-stringify/sync';
 import { runUserQuery } from '../../store/query.js';
-import { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../../store/query-limits.js';
+import {
+  DEFAULT_QUERY_MAX_BYTES,
+  DEFAULT_QUERY_MAX_ROWS,
+  DEFAULT_QUERY_TIMEOUT_MS,
+} from '../../store/query-limits.js';
 import { ApiClient, out, type WhereOptions } from '../context.js';
 import { cell, table } from '../format.js';
 import { withStore } from '../local-store.js';
@@ -53,8 +57,12 @@ export async function queryRuns(sql: string, opts: QueryOptions): Promise<void> 
       ),
     );
     await out(
-      `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? `, cut at --max-rows ${maxRows}` : ''})\n`,
+      `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ', cut' : ''})\n`,
     );
   }
-  if (result.truncated) process.stderr.write(`llmmon: result cut at ${maxRows} rows (--max-rows)\n`);
+  if (result.truncated) {
+    process.stderr.write(
+      `llmmon: result cut after ${result.rows.length} rows (--max-rows ${maxRows}, or the ${DEFAULT_QUERY_MAX_BYTES / 2 ** 20} MB size limit)\n`,
+    );
+  }
 }
