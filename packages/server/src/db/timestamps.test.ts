@@ -13,7 +13,12 @@ describe('timestamps', () => {
   });
 
   it('reads naive timestamps as local time, as Date.parse does', () => {
-    for (const naive of ['2024-05-01T12:00:00', '2024-01-15T03:04', '2024-07-01T23:59:59.25']) {
+    for (const naive of [
+      '2024-05-01T12:00:00',
+      '2024-01-15T03:04',
+      '2024-07-01T23:59:59.25',
+      '0099-12-31T23:00:00',
+    ]) {
       expect(isoToMicros(naive)).toBe(BigInt(Date.parse(naive)) * 1000n);
     }
   });
@@ -21,6 +26,18 @@ describe('timestamps', () => {
   it('round-trips what toISOString writes', () => {
     const iso = new Date(1714564800123).toISOString();
     expect(microsToIso(isoToMicros(iso))).toBe(iso);
+  });
+
+  it('reads years 0–99 as they are (not as 1900–1999), as DuckDB does', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    for (const iso of ['0001-01-01T00:00:00Z', '0099-12-31T23:59:59.5+01:00', '0000-03-01T00:00:00Z']) {
+      const r = await c.runAndReadAll(`SELECT epoch_us(TIMESTAMPTZ '${iso}')`);
+      expect(isoToMicros(iso), iso).toBe(r.getRowsJS()[0]![0]);
+      expect(isoToMicros(iso), iso).toBe(BigInt(Date.parse(iso)) * 1000n);
+    }
+    c.closeSync();
+    db.closeSync();
   });
 
   it('formats in SQL exactly as in JS', async () => {

@@ -19,15 +19,19 @@ export function isoToMicros(iso: string): bigint {
   if (!m) throw new RangeError(`not an ISO 8601 timestamp: ${JSON.stringify(iso)}`);
   const [, y, mo, d, h, mi, s = '0', frac = '', zone] = m;
   const fracMicros = BigInt(`${frac}000000`.slice(0, 6));
+  // Set the fields one by one: `Date.UTC(y, …)` and `new Date(y, …)` read years 0–99 as 1900–1999.
+  const date = new Date(0);
   let ms: number;
   if (zone) {
-    ms = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s);
+    date.setUTCFullYear(+y!, +mo! - 1, +d!);
+    ms = date.setUTCHours(+h!, +mi!, +s, 0);
     if (zone !== 'Z') {
       const sign = zone[0] === '-' ? -1 : 1;
       ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
     }
   } else {
-    ms = new Date(+y!, +mo! - 1, +d!, +h!, +mi!, +s).getTime();
+    date.setFullYear(+y!, +mo! - 1, +d!);
+    ms = date.setHours(+h!, +mi!, +s, 0);
   }
   return BigInt(ms) * 1000n + fracMicros;
 }
