@@ -129,6 +129,27 @@ describe('static dashboard (file://)', () => {
     expect(await count(w, '[data-chart="chart-over-time"] .mark.point[fill="#fff"]')).toBe(failed);
   });
 
+  it('names the operation under the pointer on the timeline, and what ran at that moment on a strip', async () => {
+    const longest = metrics.operations.reduce((a, b) => (b.duration_seconds > a.duration_seconds ? b : a));
+    const span = w.page
+      .locator('[data-chart="chart-timeline"] .mark.span')
+      .nth(metrics.operations.indexOf(longest));
+    await span.scrollIntoViewIfNeeded();
+    const box = (await span.boundingBox())!;
+    const x = box.x + box.width / 2;
+    await w.page.mouse.move(x, box.y + box.height / 2);
+    const tip = w.page.locator('[data-chart="chart-timeline"] .tooltip');
+    await poll(() => tip.textContent()).toContain(
+      `${longest.model_name} · ${longest.operation} · seq ${longest.seq}`,
+    );
+    const strip = (await w.page.locator('[data-chart="chart-timeline"] [data-panel="cpu"]').boundingBox())!;
+    await w.page.mouse.move(x, strip.y + strip.height / 2);
+    await poll(() => tip.textContent()).toContain(
+      `running: ${longest.model_name} ${longest.operation} #${longest.seq}`,
+    );
+    await w.page.mouse.move(0, 0);
+  });
+
   it('draws the sampler’s CPU, RSS and system CPU as lines (no GPU line: none measured)', async () => {
     const lines = await w.page
       .locator('[data-chart="chart-timeline"] .mark.line')
