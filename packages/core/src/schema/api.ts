@@ -152,7 +152,7 @@ export interface RunSummary extends RunHeader {
   alerts: number;
   /** Earliest operation start, ISO 8601 (null without operations). */
   first_operation_at: string | null;
-  /** Latest operation end (start + duration), ISO 8601. */
+  /** Latest operation end (start + duration), ISO 8601 (null without operations, or beyond any date). */
   last_operation_end_at: string | null;
   /** Sum of duration_seconds over every operation. */
   total_duration_seconds: number;

@@ -2,7 +2,7 @@
 import type { RunSummary } from '@llmmon/core/schema';
 import { rowReader, selectColumns } from '../db/records.js';
 import { RUNS } from '../db/tables.js';
-import { microsToIso } from '../db/timestamps.js';
+import { inDateRange, microsToIso } from '../db/timestamps.js';
 
 /**
  * Summaries of the runs whose ids `selection` (a SELECT of one `id` column) yields, newest first.
@@ -32,7 +32,7 @@ s AS (SELECT run_id, count(*) AS n FROM samples WHERE ${inSel} GROUP BY run_id),
 a AS (SELECT run_id, count(*) AS n FROM alerts WHERE ${inSel} GROUP BY run_id)
 SELECT ${selectColumns(RUNS, 'r')},
        coalesce(ops.n, 0), coalesce(ops.errors, 0), coalesce(models.models, []), coalesce(kinds.kinds, []),
-       coalesce(s.n, 0), coalesce(a.n, 0), ops.first_us, CAST(ops.last_end_us AS BIGINT), coalesce(ops.dur, 0)
+       coalesce(s.n, 0), coalesce(a.n, 0), ops.first_us, TRY_CAST(ops.last_end_us AS BIGINT), coalesce(ops.dur, 0)
 FROM runs r
 LEFT JOIN ops ON ops.run_id = r.id LEFT JOIN models ON models.run_id = r.id LEFT JOIN kinds ON kinds.run_id = r.id
 LEFT JOIN s ON s.run_id = r.id LEFT JOIN a ON a.run_id = r.id
@@ -41,7 +41,8 @@ ORDER BY r.started_at DESC, r.id`;
 }
 
 const readRun = rowReader<Record<string, unknown>>(RUNS);
-const iso = (v: unknown) => (v == null ? null : microsToIso(v as bigint));
+/** An instant as ISO 8601; null when unknown, or beyond what a date holds (a duration of 1e308 s). */
+const iso = (v: unknown) => (v == null || !inDateRange(v as bigint) ? null : microsToIso(v as bigint));
 
 /** A row of `runSummariesSql` (JS values) as a `RunSummary`. */
 export function toRunSummary(row: readonly unknown[]): RunSummary {

@@ -201,6 +201,18 @@ describe('Store reads', () => {
     expect((await store.listRuns()).runs).toEqual([]);
   });
 
+  it('lists every run when one holds an operation that ends beyond any date (1e308 s)', async () => {
+    await store.ingest(parsed('r1', 3));
+    await store.ingest(parsed('huge', 3, (seq) => (seq === 1 ? { duration_seconds: 1e308 } : {})));
+    const { runs } = await store.listRuns();
+    expect(runs.map((r) => [r.id, r.last_operation_end_at])).toEqual([
+      ['huge', null],
+      ['r1', '2024-05-01T12:00:02.270Z'],
+    ]);
+    expect((await store.runModelStats('huge', []))['tiny-f16']!.max_duration_seconds).toBe(1e308);
+    expect((await store.exportMetricsFile('huge')).operations[1]!.duration_seconds).toBe(1e308);
+  });
+
   it('names unknown runs', async () => {
     await expect(store.runSummaries(['nope', 'neither'])).rejects.toThrow(
       'runs not found: "nope", "neither"',
