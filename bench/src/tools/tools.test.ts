@@ -4,11 +4,13 @@
  * own exact counters. Tolerances are wide (a loaded 2-core machine); what they catch is a
  * comparator that reads nothing, the wrong process, or the wrong unit.
  */
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { now, processCpuSeconds, sleep } from '../lib/clock.js';
-import { cpuPercentOverWindow, peakInWindow, threadCpuPercentOverWindow } from '../lib/estimate.js';
+import { cpuPercentOverWindow, instant, peakInWindow, threadCpuPercentOverWindow } from '../lib/estimate.js';
+import { median } from '../lib/stats.js';
 import { rssBytes } from '../lib/truth.js';
-import { workloads } from '../lib/workloads.js';
+import { testingAddonPath, workloads } from '../lib/workloads.js';
 import { JsTimerPoller } from './js-timer.js';
 import { PidusagePoller } from './pidusage.js';
 import { PsutilPoller } from './psutil.js';
@@ -67,21 +69,49 @@ describe('JS timer', () => {
 });
 
 describe('pidusage and systeminformation', () => {
-  it('report this process: RSS in bytes near the truth and a CPU percentage', async () => {
+  it('report this process: RSS in bytes near the truth, and CPU % with 100 = one core', async () => {
+    // A worker thread burns CPU while the event loop stays free for the two JS-timer tools.
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const addon = require(${JSON.stringify(testingAddonPath())});
+       parentPort.on('message', (ms) => parentPort.postMessage(addon.burnCpu(ms)));`,
+      { eval: true },
+    );
     const pid = new PidusagePoller(50);
     const si = new SystemInformationPoller(500);
-    await pid.start();
-    await si.start();
-    await sleep(700);
-    const [p, s] = [await pid.stop(), await si.stop()];
-    const rss = rssBytes();
-    for (const trace of [p, s]) {
-      const last = trace.samples.at(-1)!;
-      expect(last.rss_bytes).toBeGreaterThan(0.5 * rss);
-      expect(last.rss_bytes).toBeLessThan(2 * rss);
-      expect(trace.samples.some((x) => x.cpu_percent !== null && x.cpu_percent >= 0)).toBe(true);
+    try {
+      await pid.start();
+      await si.start();
+      await sleep(700);
+      const cpu0 = processCpuSeconds();
+      const a = now();
+      await new Promise((resolve) => {
+        worker.once('message', resolve);
+        worker.postMessage(2500);
+      });
+      const b = now();
+      const truth = (100 * (processCpuSeconds() - cpu0)) / (b - a);
+      await sleep(700);
+      const [p, s] = [await pid.stop(), await si.stop()];
+      const rss = rssBytes();
+      for (const trace of [p, s]) {
+        const last = trace.samples.at(-1)!;
+        expect(last.rss_bytes).toBeGreaterThan(0.5 * rss);
+        expect(last.rss_bytes).toBeLessThan(2 * rss);
+        // Readings whose interval (since the previous reading) lies inside the burn: the truth's
+        // rate, not half of it (a share of all cores) or 100 times it (a fraction).
+        const inside = trace.samples.flatMap((x, i) =>
+          i > 0 && instant(trace.samples[i - 1]!) >= a && instant(x) <= b && x.cpu_percent !== null
+            ? [x.cpu_percent]
+            : [],
+        );
+        expect(inside.length, trace.id).toBeGreaterThan(0);
+        expect(median(inside)!, trace.id).toBeGreaterThan(truth - 35);
+        expect(median(inside)!, trace.id).toBeLessThan(truth + 35);
+      }
+      expect(truth).toBeGreaterThan(60); // the worker did keep a core busy
+    } finally {
+      await worker.terminate();
     }
-    expect(p.samples.length).toBeGreaterThan(5);
-    expect(s.samples.length).toBeGreaterThanOrEqual(2);
   });
 });
