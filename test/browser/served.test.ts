@@ -166,6 +166,12 @@ describe('served dashboard', () => {
     await poll(() => w.page.locator('.row-count').getAttribute('data-rows')).toBe('12');
     await poll(() => w.page.locator('[data-chart="chart-over-time"] .mark.point').count()).toBe(12);
     await poll(() => w.page.locator('[data-alert="peak_memory_mb"]').count()).toBe(1);
+    // Value and threshold in the unit of the field the alert watches.
+    expect(await w.page.locator('[data-alert="peak_memory_mb"] td.num').allTextContents()).toEqual([
+      '700 MB',
+      '1 MB',
+      '5',
+    ]);
 
     await post(`/api/runs/${run.id}/samples`, { run, samples: live.samples.slice(0, 50) });
     await poll(() => w.page.locator('[data-chart="chart-timeline"] .mark.line').count()).toBe(3);
