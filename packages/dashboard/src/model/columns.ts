@@ -80,8 +80,9 @@ export function defaultColumns(records: readonly OperationRecord[]): OperationFi
 }
 
 /**
- * The value of a cell as it goes to CSV and to sorting: numbers and text as they are, booleans as
- * `true`/`false`, lists and JSON as JSON text, null as null (an empty CSV field).
+ * The value of a cell as it goes to CSV: numbers and text as they are, booleans as `true`/`false`,
+ * lists and JSON as JSON text, null as null (an empty CSV field) — what core's `toCsvRow` writes,
+ * for the table's chosen columns only.
  */
 export function cellValue(record: OperationRecord, key: OperationField): string | number | boolean | null {
   const v = record[key] as unknown;
