@@ -1,3 +1,4 @@
+import { CSV_COLUMNS, OPERATION_COLUMNS, toCsvRow } from '@llmmon/core/schema';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { operationsCsv, tableCsv } from './csv.js';
@@ -41,6 +42,12 @@ describe('operationsCsv', () => {
       expect(row.peak_memory_mb).toBe(r.peak_memory_mb === null ? '' : String(r.peak_memory_mb));
       expect(row.threads === '' ? null : JSON.parse(row.threads!)).toEqual(r.threads);
     });
+  });
+
+  it('writes every cell as core’s toCsvRow does (the server’s and the monitor’s CSV)', () => {
+    const all = operationsCsv(rows, OPERATION_COLUMNS);
+    const parsed = Papa.parse<string[]>(all, { newline: '\r\n' });
+    expect(parsed.data).toEqual([[...CSV_COLUMNS], ...rows.map(toCsvRow)]);
   });
 
   it('writes the header alone for no rows', () => {
