@@ -3,8 +3,6 @@
  * `startServer`) and the `llmmon` command line (`buildProgram`).
  */
 
-// Student's t lives in core's browser-safe schema; re-exported for the server's existing users.
-export { studentTTwoSidedP } from '@llmmon/core/schema';
 export { DatabaseLockedError, openDatabase } from './db/database.js';
 export { DEFAULT_DB_PATH } from './db/default-path.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './db/migrations.js';

@@ -111,7 +111,7 @@ export const LiveQuerySchema = z.object({
 export interface HealthResponse {
   status: 'ok';
   version: string;
-  /** Absolute path of the DuckDB file (":memory:" for an in-memory store). */
+  /** Absolute path of the DuckDB file. */
   db: string;
   schema_version: number;
   runs: number;
@@ -361,7 +361,7 @@ export interface QueryResponse {
 
 // ── GET /api/live (server-sent events) ───────────────────────────────────────────────────────
 
-/** `event: run` — a run was created or its header changed. */
+/** `event: run` — a run was created, or a batch or file added to it. */
 export interface LiveRunEvent {
   run: RunSummary;
 }

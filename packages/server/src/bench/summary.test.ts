@@ -65,8 +65,10 @@ describe('summarizeBench', () => {
       rss_growth_mb: 300 - 80, // above the RSS at the start of the load
       avg_cpu_percent: 100,
     });
-    // Student t, 2 degrees of freedom: t(0.975) = 4.3027 × s/√n with s = 10, n = 3 (core approximates t).
-    expect(m.tokens_per_sec_moe95).toBeCloseTo((4.302652729911275 * 10) / Math.sqrt(3), 2);
+    // Student t, 2 degrees of freedom, in closed form: F(t) = 1/2 + t / (2√(2 + t²)) = 0.975 gives
+    // t = √(2 · 0.95² / (1 − 0.95²)) = 4.30265272974946; × s/√n with s = 10, n = 3.
+    const t975 = Math.sqrt((2 * 0.95 ** 2) / (1 - 0.95 ** 2));
+    expect(m.tokens_per_sec_moe95).toBeCloseTo((t975 * 10) / Math.sqrt(3), 12);
     // type-7 p95 of [1, 2, 3] = 1 + 0.95 × 2 = 2.9
     expect(m.duration_p95_seconds).toBeCloseTo(2.9, 12);
     expect(rows[1]).toMatchObject({ runs: 1, tokens_per_sec_mean: null, load_seconds: null });

@@ -32,5 +32,3 @@ export const COPY_OPTIONS = {
   csv: "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '')",
   parquet: '(FORMAT parquet, COMPRESSION zstd)',
 } as const;
-
-export type FileFormat = keyof typeof COPY_OPTIONS;

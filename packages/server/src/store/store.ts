@@ -5,7 +5,7 @@
  * and queried by users on connections of their own.
  */
 import { EventEmitter } from 'node:events';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import {
@@ -43,6 +43,7 @@ export interface IngestEvent {
   created: boolean;
   /** Whether it came as a live batch (not a whole file). */
   live: boolean;
+  /** Empty for a file stored through the bulk reader (`ingestFile` over its threshold): its records never reach JS. */
   operations: OperationRecord[];
   samples: Sample[];
   alerts: Alert[];
@@ -722,13 +723,6 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   /** Removes a scratch file (after it was sent). */
   async removeScratch(path: string): Promise<void> {
     await unlink(path).catch(() => {});
-  }
-
-  /** Writes text into the scratch folder (bulk ingest of buffers). */
-  async writeScratch(extension: string, data: string | Buffer): Promise<string> {
-    const path = this.scratchPath(extension);
-    await writeFile(path, data);
-    return path;
   }
 }
 
