@@ -98,18 +98,19 @@ describe('pidusage and systeminformation', () => {
         const last = trace.samples.at(-1)!;
         expect(last.rss_bytes).toBeGreaterThan(0.5 * rss);
         expect(last.rss_bytes).toBeLessThan(2 * rss);
-        // Readings whose interval (since the previous reading) lies inside the burn: the truth's
-        // rate, not half of it (a share of all cores) or 100 times it (a fraction).
+        // Readings whose interval (since the previous reading) lies inside the burn give the
+        // truth's rate, not half of it (a share of all cores) or a hundredth (a fraction).
         const inside = trace.samples.flatMap((x, i) =>
           i > 0 && instant(trace.samples[i - 1]!) >= a && instant(x) <= b && x.cpu_percent !== null
             ? [x.cpu_percent]
             : [],
         );
         expect(inside.length, trace.id).toBeGreaterThan(0);
-        expect(median(inside)!, trace.id).toBeGreaterThan(truth - 35);
-        expect(median(inside)!, trace.id).toBeLessThan(truth + 35);
+        // Relative, so that it holds however much of a core a loaded machine gives the worker.
+        expect(median(inside)! / truth, trace.id).toBeGreaterThan(0.65);
+        expect(median(inside)! / truth, trace.id).toBeLessThan(1.35);
       }
-      expect(truth).toBeGreaterThan(60); // the worker did keep a core busy
+      expect(truth).toBeGreaterThan(20); // the worker did burn
     } finally {
       await worker.terminate();
     }
