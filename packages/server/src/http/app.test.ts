@@ -575,9 +575,17 @@ describe('/api/query sandbox', () => {
 
 describe('/metrics', () => {
   it('is valid Prometheus text (promtool) and counts what was stored', async () => {
+    const live = (name: string) => (text: string) =>
+      text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+    // No live sample yet: no value at all (an unlabelled gauge would read 0).
+    expect(live('llmmon_live_process_cpu_ratio')(await (await app.request('/metrics')).text())).toEqual([]);
     await post(
       '/api/runs',
       metricsFile('r1', 10, (seq) => ({ status: seq === 4 ? 'error' : 'ok' })),
+    );
+    const sample = { t: 1, cpu_percent: 150, rss_mb: 280, system_cpu_percent: 40, gpu_util_percent: null };
+    expect((await post('/api/runs/r1/samples', { run: runHeader('r1'), samples: [sample] })).status).toBe(
+      200,
     );
     const res = await app.request('/metrics');
     expect(res.status).toBe(200);
@@ -606,5 +614,16 @@ describe('/metrics', () => {
     expect(line('llmmon_stored{table="operations"}')).toMatch(/ 10$/);
     expect(text).toContain('# TYPE gen_ai_client_token_usage histogram');
     expect(text).toContain('process_resident_memory_bytes');
+    // The live sample in base units, one metric per unit; no GPU value where the sample has none.
+    expect(live('llmmon_live_process_cpu_ratio')(text)).toEqual([
+      'llmmon_live_process_cpu_ratio{run_id="r1"} 1.5',
+    ]);
+    expect(live('llmmon_live_process_resident_memory_bytes')(text)).toEqual([
+      `llmmon_live_process_resident_memory_bytes{run_id="r1"} ${280 * 2 ** 20}`,
+    ]);
+    expect(live('llmmon_live_system_cpu_utilization_ratio')(text)).toEqual([
+      'llmmon_live_system_cpu_utilization_ratio{run_id="r1"} 0.4',
+    ]);
+    expect(live('llmmon_live_gpu_utilization_ratio')(text)).toEqual([]);
   });
 });

@@ -81,10 +81,32 @@ export class Metrics {
     labelNames: ['kind'],
     registers: [this.registry],
   });
-  private readonly lastSample = new Gauge({
-    name: 'llmmon_live_sample',
-    help: 'Latest live timeline sample received from any run: cpu_percent (100 = one core), rss_bytes, system_cpu_percent, gpu_util_percent.',
-    labelNames: ['measurement'],
+  // The latest live timeline sample of any run (labelled with it), one metric per unit
+  // (Prometheus base units: bytes, and ratios where the record has percent), named as the
+  // OpenTelemetry process, system and hardware conventions name them. Labelled, so that nothing
+  // is exported before a sample has the value (an unlabelled gauge would read 0).
+  private readonly liveCpu = new Gauge({
+    name: 'llmmon_live_process_cpu_ratio',
+    help: 'Process CPU time over wall time in the latest live sample of any run (cpu_percent / 100: 1 = one core busy).',
+    labelNames: ['run_id'],
+    registers: [this.registry],
+  });
+  private readonly liveRss = new Gauge({
+    name: 'llmmon_live_process_resident_memory_bytes',
+    help: 'Resident set size in the latest live sample of any run (rss_mb × 2^20).',
+    labelNames: ['run_id'],
+    registers: [this.registry],
+  });
+  private readonly liveSystemCpu = new Gauge({
+    name: 'llmmon_live_system_cpu_utilization_ratio',
+    help: 'Whole-machine CPU utilization (0–1) in the latest live sample that had it (system_cpu_percent / 100).',
+    labelNames: ['run_id'],
+    registers: [this.registry],
+  });
+  private readonly liveGpu = new Gauge({
+    name: 'llmmon_live_gpu_utilization_ratio',
+    help: 'GPU utilization (0–1) in the latest live sample that had it (gpu_util_percent / 100).',
+    labelNames: ['run_id'],
     registers: [this.registry],
   });
   private readonly onIngest = (e: IngestEvent) => this.record(e);
@@ -178,12 +200,14 @@ export class Metrics {
     this.ingested.inc({ kind: 'alerts' }, e.alerts.length);
     const last: Sample | undefined = e.samples[e.samples.length - 1];
     if (e.live && last) {
-      this.lastSample.set({ measurement: 'cpu_percent' }, last.cpu_percent);
-      this.lastSample.set({ measurement: 'rss_bytes' }, last.rss_mb * BYTES_PER_MB);
-      if (last.system_cpu_percent !== null)
-        this.lastSample.set({ measurement: 'system_cpu_percent' }, last.system_cpu_percent);
-      if (last.gpu_util_percent !== null)
-        this.lastSample.set({ measurement: 'gpu_util_percent' }, last.gpu_util_percent);
+      const latest = (gauge: Gauge<'run_id'>, value: number | null) => {
+        gauge.reset();
+        if (value !== null) gauge.set({ run_id: e.run_id }, value);
+      };
+      latest(this.liveCpu, last.cpu_percent / 100);
+      latest(this.liveRss, last.rss_mb * BYTES_PER_MB);
+      latest(this.liveSystemCpu, last.system_cpu_percent === null ? null : last.system_cpu_percent / 100);
+      latest(this.liveGpu, last.gpu_util_percent === null ? null : last.gpu_util_percent / 100);
     }
   }
 
