@@ -174,8 +174,13 @@ describe('Store reads', () => {
     await store.ingest(parsed('r1', 2));
     const thin = await store.samples('r1', 2);
     expect(thin.downsampled).toBe(true);
-    expect(thin.samples).toHaveLength(2);
-    expect(thin.samples[1]!.rss_mb).toBe(284);
+    // Samples at t = 0, 0.1 … 0.4 (cpu 50…54, rss 280…284) in two buckets of t: [0, 0.2), [0.2, 0.4].
+    // Each keeps its last t, the mean CPU and the highest RSS.
+    const rest = { system_cpu_percent: 30, gpu_util_percent: null };
+    expect(thin.samples).toEqual([
+      { t: 0.1, cpu_percent: 50.5, rss_mb: 281, ...rest },
+      { t: 0.4, cpu_percent: 53, rss_mb: 284, ...rest },
+    ]);
   });
 
   it('deletes a run and everything stored for it', async () => {

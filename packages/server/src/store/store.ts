@@ -23,6 +23,7 @@ import {
   type RunHeader,
   type RunModelStats,
   type RunSummary,
+  SAMPLE_COLUMNS,
   type Sample,
 } from '@llmmon/core/schema';
 import { type Database, openDatabase } from '../db/database.js';
@@ -570,17 +571,18 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
       const total = Number(
         (await c.runAndReadAll('SELECT count(*) FROM samples WHERE run_id = $1', [id])).getRowsJS()[0]![0],
       );
-      const cols = SAMPLES.columns.filter((col) => col.name !== 'run_id').map((col) => ident(col.name));
-      let sql = `SELECT ${cols.join(', ')} FROM samples WHERE run_id = $1 ORDER BY t`;
+      const names = SAMPLE_COLUMNS;
+      let sql = `SELECT ${names.map(ident).join(', ')} FROM samples WHERE run_id = $1 ORDER BY t`;
       const downsampled = maxPoints !== undefined && total > maxPoints;
       if (downsampled) {
+        // Per bucket: its last t, the peak RSS (rss_mb is a peak already), the mean of the rest.
+        const pick = (name: string) => (name === 't' || name === 'rss_mb' ? 'max' : 'avg');
         sql = `WITH s AS (SELECT * FROM samples WHERE run_id = $1),
           b AS (SELECT min(t) AS lo, greatest(max(t) - min(t), 1e-12) AS span FROM s)
-          SELECT max(t) AS t, avg(cpu_percent), max(rss_mb), avg(system_cpu_percent), avg(gpu_util_percent)
+          SELECT ${names.map((n) => `${pick(n)}(${ident(n)}) AS ${ident(n)}`).join(', ')}
           FROM s, b GROUP BY least(floor((t - lo) / span * ${maxPoints}), ${maxPoints - 1}) ORDER BY t`;
       }
       const rows = (await c.runAndReadAll(sql, [id])).getRowsJS();
-      const names = SAMPLES.columns.filter((col) => col.name !== 'run_id').map((col) => col.name);
       const samples = rows.map(
         (row) =>
           Object.fromEntries(names.map((n, i) => [n, row[i] == null ? null : Number(row[i])])) as Sample,
