@@ -146,6 +146,10 @@ describe('llmmon', () => {
     expect(again.stdout).toContain('0 operations stored (40 already stored)');
 
     const runs = JSON.parse((await llmmon(['runs', '--format', 'json', ...db])).stdout);
+    // Runs are stored; --limit 0 shows none of them (not "no runs stored").
+    expect((await llmmon(['runs', '--limit', '0', ...db])).stdout).toMatch(
+      /\(0 of 3 runs; --limit for more\)\n$/,
+    );
     expect(runs.runs.map((r: { id: string }) => r.id).sort()).toEqual(
       ['base', normalizeMetrics(originalRecords(6)).run.id, 'slower'].sort(),
     );

@@ -119,7 +119,7 @@ export function out(text: string): Promise<void> {
   });
 }
 
-/** Parses a positive integer option. */
+/** Parses a whole-number option, 0 included (`--port 0`: any free port; `--warmup 0`: none). */
 export function positiveInt(name: string) {
   return (value: string) => {
     const n = Number(value);

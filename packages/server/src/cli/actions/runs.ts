@@ -35,7 +35,7 @@ export async function listRuns(opts: RunsOptions): Promise<void> {
       )
     : await withStore(opts.db!, (store) => store.listRuns(q));
   if (opts.format === 'json') return out(`${JSON.stringify(result, null, 2)}\n`);
-  if (result.runs.length === 0) return out('no runs stored\n');
+  if (result.total === 0) return out(`no runs stored${opts.model ? ` with model ${opts.model}` : ''}\n`);
   await out(runsTable(result.runs));
   if (result.total > result.runs.length)
     await out(`(${result.runs.length} of ${result.total} runs; --limit for more)\n`);
