@@ -82,5 +82,8 @@ describe('live push from core into the server', () => {
     await monitor.close(2000);
     const after = await (await fetch(`${server.url}/api/health`)).json();
     expect(after.operations).toBe(before.operations);
+    // The operation reached the server and was refused (dropped as undeliverable), not left
+    // queued because nothing answered.
+    expect(monitor.pushBacklog!.operations).toBe(0);
   });
 });
