@@ -5,7 +5,7 @@
  * and queried by users on connections of their own.
  */
 import { EventEmitter } from 'node:events';
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import {
@@ -277,12 +277,11 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     path: string,
     options: NormalizeOptions & { bulkThresholdBytes?: number } = {},
   ): Promise<IngestResult> {
-    const { bulkIngestFile } = await import('./bulk.js');
-    const { fileSource } = await import('../json/locate.js');
-    const src = fileSource(path);
-    const size = src.size;
-    src.close();
-    if (size > (options.bulkThresholdBytes ?? 64 * 1024 * 1024)) return bulkIngestFile(this, path, options);
+    const { size } = await stat(path);
+    if (size > (options.bulkThresholdBytes ?? 64 * 1024 * 1024)) {
+      const { bulkIngestFile } = await import('./bulk.js');
+      return bulkIngestFile(this, path, options);
+    }
     const text = await readFile(path, 'utf8');
     let json: unknown;
     try {
