@@ -138,6 +138,9 @@ describe('served dashboard', () => {
     // Three series (mean, p50, p95), one point per run.
     expect(await w.page.locator('[data-chart="chart-history"] .mark.point').count()).toBe(6);
     expect(await w.page.locator('[data-table="history"] tbody tr').count()).toBe(2);
+    // Both runs are named "synthetic": the axis tells them apart by when they started.
+    const ticks = await w.page.locator('[data-chart="chart-history"] .axis-x .tick text').allTextContents();
+    expect(new Set(ticks.filter(Boolean)).size).toBe(2);
   });
 
   it('shows live operations as they are posted', async () => {
