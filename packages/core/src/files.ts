@@ -11,6 +11,7 @@ import { METRICS_FORMAT, type MetricsFile } from './schema/metrics-file.js';
 import { describeZodError, MetricsFormatError, normalizeMetrics } from './schema/normalize.js';
 import { type OperationRecord, OperationRecordSchema } from './schema/operation.js';
 import { RunSchema } from './schema/run.js';
+import { maxOrNull } from './schema/stats.js';
 
 /** Where files go when no directory is given: `data/output/llm_metrics` under the working directory. */
 export const DEFAULT_OUTPUT_DIR = path.join('data', 'output', 'llm_metrics');
@@ -86,7 +87,7 @@ async function readJournal(file: string, text: string): Promise<MetricsFile> {
   const run = header?.run ?? fallback.run;
   if (run.ended_at === null && operations.length) {
     const ends = operations.map((o) => Date.parse(o.timestamp) + o.duration_seconds * 1000);
-    run.ended_at = new Date(Math.max(...ends)).toISOString();
+    run.ended_at = new Date(maxOrNull(ends)!).toISOString();
   }
   const records = header ? operations : fallback.operations;
   const thresholds = header?.thresholds ?? {};

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { OperationRecordSchema } from './operation.js';
-import { marginOfError95, modelComparison, modifiedZScores, quantile, stddev, studentT975 } from './stats.js';
+import {
+  marginOfError95,
+  maxOrNull,
+  modelComparison,
+  modifiedZScores,
+  quantile,
+  stddev,
+  studentT975,
+} from './stats.js';
 
 describe('statistics', () => {
   // Reference values from NumPy 1.x: np.percentile (linear), np.std(ddof=1); SciPy t.ppf(0.975, df).
@@ -56,5 +64,28 @@ describe('statistics', () => {
     expect(stats.a!.peak_memory_mb).toBe(30);
     expect(stats.a!.throughput_chars_per_sec).toBe(50);
     expect(stats.a!.avg_tokens_per_sec).toBeNull();
+  });
+});
+
+describe('large runs', () => {
+  it('model statistics of 300,000 operations (no argument spread that overflows the stack)', () => {
+    const base = OperationRecordSchema.parse({
+      timestamp: '2026-01-01T00:00:00.000Z',
+      model_name: 'm',
+      operation: 'inference',
+      text_length: 1,
+      duration_seconds: 1,
+      gpu_available: false,
+    });
+    const records = Array.from({ length: 300_000 }, (_, i) => ({
+      ...base,
+      peak_memory_mb: i,
+      peak_cpu_percent: i / 1000,
+    }));
+    const stats = modelComparison(records).m!;
+    expect(stats.peak_memory_mb).toBe(299_999);
+    expect(stats.peak_cpu_percent).toBe(299.999);
+    expect(maxOrNull([])).toBeNull();
+    expect(maxOrNull([-3, -1, -2])).toBe(-1);
   });
 });

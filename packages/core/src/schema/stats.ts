@@ -145,7 +145,17 @@ export interface ModelStatsOptions {
 }
 
 const nums = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
-const maxOrNull = (xs: readonly number[]) => (xs.length ? Math.max(...xs) : null);
+
+/**
+ * Largest value, or null for an empty list. A loop, not `Math.max(...values)`: spreading passes
+ * every value as an argument and overflows the stack at ~150,000 of them.
+ */
+export function maxOrNull(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
 
 /**
  * Statistics of one model's operations. Duration, memory, CPU and token figures are over the

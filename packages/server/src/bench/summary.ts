@@ -2,7 +2,7 @@
  * The per-model table `llmmon bench` prints, computed from the run's operation records with
  * core's statistics (type-7 quantiles, Student-t margin of error): what a person compares first.
  */
-import { type OperationRecord, summarize } from '@llmmon/core';
+import { maxOrNull, type OperationRecord, summarize } from '@llmmon/core';
 
 /** One model's bench numbers (measured runs only; warm-ups and load left out, load shown apart). */
 export interface BenchModelSummary {
@@ -30,7 +30,6 @@ export interface BenchModelSummary {
 }
 
 const nums = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null && Number.isFinite(x));
-const maxOrNull = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
 
 /**
  * Per-model summaries, in the order the models first appear in `records`.
