@@ -33,7 +33,8 @@ export function table(
   rows: readonly (readonly string[])[],
   right?: readonly boolean[],
 ): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...rows): spreading passes one argument per row and overflows the stack.
+  const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const isRight =
     right ??
     headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+−]?[\d.]+%?$|^—$/.test(r[i] ?? '')));
