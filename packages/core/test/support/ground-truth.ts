@@ -13,9 +13,19 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 const SCHEDSTAT = '/proc/thread-self/schedstat';
 
 /**
+ * Seconds a difference of two {@link schedstat} readings of a running thread may be off: the
+ * kernel brings a running thread's count up to date at scheduler ticks (every 4 ms at HZ=250,
+ * 10 ms at HZ=100), so each reading lags by less than one tick and their difference is off by
+ * less than one tick either way.
+ */
+export const SCHEDSTAT_LAG = 0.01;
+
+/**
  * The calling thread's scheduler statistics (Linux): nanoseconds on a CPU and nanoseconds
  * runnable but waiting for one. Kept by the scheduler, not by the CPU-time clocks the samplers
- * read, so it tells how much CPU a busy thread could get on a loaded machine.
+ * read, so it tells how much CPU a busy thread could get on a loaded machine. The run time is
+ * the kernel's count as last brought up to date: a thread reading its own while it runs sees it
+ * up to one scheduler tick old (see {@link SCHEDSTAT_LAG}).
  */
 export function schedstat(): { runNs: number; waitNs: number } | null {
   if (!existsSync(SCHEDSTAT)) return null;
