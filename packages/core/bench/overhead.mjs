@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fileTimestamp, LLMMonitor, quantile } from '../dist/index.js';
+import { fileTimestamp, LLMMonitor, summarize } from '../dist/index.js';
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const WARMUP = 2_000;
@@ -29,11 +29,10 @@ async function timeLoop(fn) {
   return Array.from(times);
 }
 
-const stats = (xs) => ({
-  median_us: quantile(xs, 0.5),
-  p95_us: quantile(xs, 0.95),
-  mean_us: xs.reduce((a, b) => a + b, 0) / xs.length,
-});
+const stats = (xs) => {
+  const s = summarize(xs);
+  return { median_us: s.median, p95_us: s.p95, mean_us: s.mean };
+};
 
 async function measure(name, options) {
   // The monitor's output folder (its journal grows ~1 KB per operation): removed when done.
