@@ -91,7 +91,7 @@ describe('llamaCpp adapter', () => {
     expect(rec.time_to_first_token_seconds!).toBeLessThan(rec.duration_seconds);
     expect(rec.inter_token_latency_seconds).toBeGreaterThan(0);
     expect(rec.tokens_per_sec).toBeGreaterThan(0);
-    // The generated text is what the tokens detokenize to.
+    // The chunks are the tokens detokenized: text, not empty.
     expect(chunks.join('').length).toBeGreaterThan(0);
   });
 
