@@ -9,8 +9,11 @@ import { field, objectSchema } from './field.js';
 
 /** One thread's share of an operation's CPU time. */
 export const THREAD_FIELDS = {
-  tid: field.integerOrNull({ description: 'Kernel thread id; null for the "(exited threads)" remainder' }),
-  name: field.text({ description: 'Thread name (Linux `comm`), or "(exited threads)"' }),
+  tid: field.integerOrNull({
+    description:
+      'OS thread id (Linux kernel tid, macOS 64-bit thread id); null for the "(exited threads)" remainder',
+  }),
+  name: field.text({ description: 'Thread name (Linux `comm`, macOS pthread name), or "(exited threads)"' }),
   cpu_seconds: field.float({
     unit: 'seconds',
     description: 'CPU time (user + system) the thread used inside the operation',
