@@ -85,6 +85,7 @@ struct ProcessProbe::State {
   // never held while calling into JS.
   std::mutex mu;
   std::vector<pid_t> listing;  // rescan_threads()' scratch, kept for its capacity
+  size_t last_count = 0;       // threads in the newest listing: a fresh buffer is sized once
   std::unordered_map<pid_t, std::string> names;
   unsigned rescans = 0;
 
@@ -173,7 +174,9 @@ bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out) {
   out.clear();
   {
     std::lock_guard<std::mutex> lock(state_->mu);
+    out.reserve(state_->last_count + 4);  // a window's new buffer: one allocation, not one per doubling
     if (!state_->list_locked([&out](pid_t tid) { out.push_back({tid, 0}); })) return false;
+    state_->last_count = out.size();
   }
   std::sort(out.begin(), out.end(), [](const ThreadCpu& a, const ThreadCpu& b) { return a.tid < b.tid; });
   size_t kept = 0;
