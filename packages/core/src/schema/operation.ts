@@ -68,7 +68,8 @@ export const OPERATION_FIELDS = {
   }),
   avg_cpu_percent: field.floatOrNull({
     unit: 'percent',
-    description: 'cpu_time_seconds ÷ duration_seconds × 100 (same as cpu_delta_percent, from the sampler)',
+    description:
+      "cpu_time_seconds ÷ the sampler window's wall time × 100 (= cpu_delta_percent; the window spans the operation, microseconds longer than duration_seconds)",
   }),
   rss_start_mb: field.floatOrNull({ unit: 'MB', description: 'Resident set size at the start' }),
   rss_end_mb: field.floatOrNull({ unit: 'MB', description: 'Resident set size at the end' }),
