@@ -101,10 +101,12 @@ describe('ingest and read back', () => {
   });
 
   it('gives per-model stats equal to core modelStats, plus p99', async () => {
+    // A third model fails every time: its statistics come from failed operations only.
     const file = metricsFile('r1', 40, (seq) => ({
       operation: seq < 2 ? 'load' : 'inference',
       duration_seconds: 0.2 + ((seq * 13) % 17) / 50,
-      status: seq === 9 ? 'error' : 'ok',
+      status: seq === 9 || seq % 10 === 5 ? 'error' : 'ok',
+      ...(seq % 10 === 5 ? { model_name: 'broken' } : {}),
     }));
     await post('/api/runs', file);
     const detail = await getJson<RunDetailResponse>('/api/runs/r1');
@@ -115,10 +117,14 @@ describe('ingest and read back', () => {
         else expect(detail.models[model]![k as keyof typeof stats], `${model}.${k}`).toBeCloseTo(v, 9);
       }
     }
+    expect(Object.keys(detail.models)).toEqual(['tiny-q8', 'tiny-f16', 'broken']);
+    expect(detail.models.broken).toMatchObject({ operations: 4, errors: 4, avg_duration_seconds: null });
+    expect(detail.models['tiny-f16']!.errors).toBe(1);
     expect(detail.excluded_operations).toEqual(['warmup', 'load']);
     expect(detail.alerts).toHaveLength(1);
     const all = await getJson<RunDetailResponse>('/api/runs/r1?exclude_operations=');
     expect(all.models['tiny-q8']!.operations).toBe(20);
+    expect(all.models['tiny-f16']!.operations).toBe(16);
     expect(detail.models['tiny-q8']!.operations).toBe(19);
   });
 

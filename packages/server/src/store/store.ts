@@ -36,7 +36,7 @@ import { compareModels } from './compare.js';
 import { InputError, NotFoundError } from './errors.js';
 import { RunCache } from './run-cache.js';
 import { runSummariesSql, toRunSummary } from './runs-sql.js';
-import { type ModelStatsRow, modelStats, modelStatsSql, toModelStatsRow } from './stats-sql.js';
+import { type ModelStatsRow, modelStats, modelStatsSql, readModelStats } from './stats-sql.js';
 
 /** What a stored batch added (only new rows), as the `ingest` event and the ingest result carry it. */
 export interface IngestEvent {
@@ -626,7 +626,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         const r = await c.runAndReadAll(
           modelStatsSql(`model_name = ${literal(model)} AND run_id IN (${ids})`, exclude),
         );
-        return r.getRowsJS().map(toModelStatsRow);
+        return readModelStats(r.getRowsJS());
       });
       for (const row of rows) {
         stats.set(row.run_id, row.stats);
