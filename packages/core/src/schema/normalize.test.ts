@@ -44,4 +44,11 @@ describe('normalizeMetrics', () => {
     expect(() => normalizeMetrics('text')).toThrow(/not a metrics file/);
     expect(() => normalizeMetrics({ format: 'other/2' })).toThrow(/unsupported metrics format "other\/2"/);
   });
+
+  it('refuses an original file without records: nothing dates its run', () => {
+    expect(() => normalizeMetrics([])).toThrow(/^records: no operation records /);
+    expect(() => normalizeMetrics({ metrics: [] }, { runId: 'r' })).toThrow(
+      /^metrics: no operation records /,
+    );
+  });
 });

@@ -67,6 +67,7 @@ export function normalizeMetrics(input: unknown, options: NormalizeOptions = {})
 }
 
 function fromOriginalRecords(records: unknown[], key: string, options: NormalizeOptions): MetricsFile {
+  if (records.length === 0) throw new MetricsFormatError(noRecords(key));
   const operations = records.map((raw, i) => {
     const parsed = OperationRecordSchema.safeParse(raw);
     if (!parsed.success) throw new MetricsFormatError(describeZodError(parsed.error, `${key}[${i}]`));
@@ -83,20 +84,25 @@ function fromOriginalRecords(records: unknown[], key: string, options: Normalize
   };
 }
 
+const noRecords = (key: string) =>
+  `${key || 'records'}: no operation records (an original monitor file has no run header: its run is dated by its records, so an empty one has nothing to store)`;
+
 /**
  * The run header given to an original-monitor file, which has none: started at its earliest
  * operation timestamp, ended at its latest (by string order, as the timestamps are ISO 8601),
  * id `legacy-<digits of the first timestamp>` unless `options.runId` says otherwise. The server's
  * bulk reader uses it too, so both name the same file's run alike.
+ * @throws MetricsFormatError when there is no first timestamp (a file without records)
  * @example originalRunHeader('2024-05-01T12:00:00', '2024-05-01T12:05:00').id // 'legacy-20240501120000'
  */
 export function originalRunHeader(
   firstTimestamp: string | undefined,
   lastTimestamp: string | undefined,
-  options: NormalizeOptions = {},
+  options: NormalizeOptions & { key?: string } = {},
 ): RunHeader {
-  const startedAt = firstTimestamp ?? new Date(0).toISOString();
-  const id = options.runId ?? `legacy-${startedAt.replace(/[^0-9]/g, '').slice(0, 14) || 'empty'}`;
+  if (firstTimestamp === undefined) throw new MetricsFormatError(noRecords(options.key ?? ''));
+  const startedAt = firstTimestamp;
+  const id = options.runId ?? `legacy-${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}`;
   return RunSchema.parse({
     id,
     name: options.runName ?? null,

@@ -100,6 +100,13 @@ describe('ingest and read back', () => {
     expect(Object.keys(detail.models)).toEqual(['distilgpt2', 'gpt2']);
   });
 
+  it('refuses an original-format body without records, with one line, and stores no run', async () => {
+    const res = await post('/api/runs', []);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatch(/^records: no operation records /);
+    expect((await getJson<{ total: number }>('/api/runs')).total).toBe(0);
+  });
+
   it('gives per-model stats equal to core modelStats, plus p99', async () => {
     // A third model fails every time: its statistics come from failed operations only.
     const file = metricsFile('r1', 40, (seq) => ({

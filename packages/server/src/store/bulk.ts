@@ -278,7 +278,10 @@ export async function bulkIngestFile(
         } else {
           const r = await c.runAndReadAll(`SELECT min("timestamp"), max("timestamp") FROM ${STAGING}`);
           const [first, last] = r.getRowsJS()[0]!;
-          run = originalRunHeader((first as string) ?? undefined, (last as string) ?? undefined, options);
+          run = originalRunHeader((first as string) ?? undefined, (last as string) ?? undefined, {
+            ...options,
+            key,
+          });
         }
 
         const created = await store.upsertRun(c, run);

@@ -294,6 +294,17 @@ describe('Store.ingestFile', () => {
     expect(await store.exportMetricsFile('r1')).toEqual(viaBulk);
   });
 
+  it('refuses an original file without records on both paths, and stores nothing', async () => {
+    const path = join(tmp.dir, 'empty.json');
+    writeFileSync(path, JSON.stringify({ metrics: [] }));
+    for (const bulkThresholdBytes of [0, Number.POSITIVE_INFINITY]) {
+      await expect(store.ingestFile(path, { bulkThresholdBytes })).rejects.toThrow(
+        /^metrics: no operation records /,
+      );
+    }
+    expect((await store.listRuns()).total).toBe(0);
+  });
+
   it('reads original monitor files through the bulk reader as normalizeMetrics does', async () => {
     const path = join(tmp.dir, 'old.json');
     writeFileSync(path, JSON.stringify({ metrics: originalRecords(6) }));
