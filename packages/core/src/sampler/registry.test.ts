@@ -26,6 +26,7 @@ describe('sampler registry', () => {
 
   it('measures windows with the JS sampler', async () => {
     const lease = acquireSampler({ choice: 'js' });
+    expect(lease.info).toMatchObject({ kind: 'js', reason: expect.stringMatching(/^JS sampler chosen/) });
     const id = lease.backend.openWindow();
     await new Promise((r) => setTimeout(r, 60));
     const w = lease.backend.closeWindow(id);

@@ -92,6 +92,8 @@ const defaultFallbackWarning = (reason: string) =>
     `llmmon: using the JS sampler (no per-thread CPU, no GPU; peaks only as fine as its timer): ${reason}\n`,
   );
 
+const JS_CHOSEN = "JS sampler chosen (sampler 'js'): no per-thread CPU, no GPU counters";
+
 /**
  * Takes a reference to the process-wide sampler of the chosen kind, creating it on first use.
  * `auto` takes the native sampler when it loads, else the JS one (warning once, with the reason).
@@ -99,7 +101,8 @@ const defaultFallbackWarning = (reason: string) =>
  */
 export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
   const choice = options.choice ?? 'auto';
-  let reason: string | null = null;
+  // A run header says why its counters are missing, also when the user chose so.
+  let reason: string | null = choice === 'js' ? JS_CHOSEN : null;
   let entry: Shared | undefined;
   if (choice !== 'js') {
     entry = shared.get('native');
