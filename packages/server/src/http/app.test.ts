@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   type CompareResponse,
+  CSV_COLUMNS,
   type HealthResponse,
   type HistoryResponse,
   type MetricsFile,
@@ -16,8 +17,10 @@ import {
   type QueryResponse,
   type RunDetailResponse,
   type RunsResponse,
+  toCsvRow,
 } from '@llmmon/core/schema';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
 import { welchTest } from '../stats/welch.js';
@@ -224,6 +227,31 @@ describe('exports', () => {
       expect(JSON.parse(row.threads!)).toEqual(op.threads);
       expect(JSON.parse(row.metadata!)).toEqual(op.metadata);
     });
+  });
+
+  it('CSV is the text core writes for the same records (Monitor.exportCsv, the dashboard)', async () => {
+    const tricky = [1, 100, 0.1 + 0.2, 1e-7, 2.5e-5, 36603106063140140, 1e21, -0.5];
+    const file = metricsFile('r1', 16, (seq) => ({
+      duration_seconds: tricky[seq % tricky.length]! + (seq < 8 ? 0 : 1),
+      peak_memory_mb: tricky[(seq + 3) % tricky.length]!,
+      model_name: seq % 3 === 0 ? 'llama, "q8"' : 'tiny',
+      status: seq % 4 === 1 ? 'error' : 'ok',
+      error: seq % 4 === 1 ? (seq === 5 ? '' : 'line one\nline "two"') : null,
+      threads: [
+        { tid: 7, name: 'a "b", c', cpu_seconds: tricky[seq % tricky.length]! },
+        { tid: null, name: '(exited threads)', cpu_seconds: 0 },
+      ],
+      metadata: { quantization: 'q8_0', nested: { list: [1, 2.5, null] } },
+    }));
+    await post('/api/runs', file);
+    const res = await app.request('/api/runs/r1/export.csv');
+    const core = stringify(
+      [CSV_COLUMNS as string[], ...MetricsFileSchema.parse(file).operations.map(toCsvRow)],
+      {
+        record_delimiter: '\r\n',
+      },
+    );
+    expect(await res.text()).toBe(core);
   });
 
   it('Parquet reads back with DuckDB', async () => {

@@ -1,8 +1,10 @@
 /**
  * Export column lists. CSV (RFC 4180, DuckDB's writer): the operation columns in schema order,
- * timestamps as ISO 8601 UTC strings (as the JSON record has them), nested values (`threads`,
+ * each cell the text core's `toCsvRow` writes for it — timestamps as ISO 8601 UTC strings (as
+ * the JSON record has them), numbers as JavaScript writes them, nested values (`threads`,
  * `metadata`) as JSON text, nulls as empty fields. Parquet keeps DuckDB's own types.
  */
+import { jsNumberSql, jsonTextSql } from '../db/js-text.js';
 import type { Table } from '../db/tables.js';
 import { ident } from '../db/tables.js';
 import { isoSql } from '../db/timestamps.js';
@@ -15,11 +17,15 @@ export function csvColumns(table: Table): string {
       switch (c.spec.type) {
         case 'timestamp':
           return `${isoSql(col)} AS ${col}`;
+        case 'text':
+          // DuckDB quotes an empty string to tell it from null; core writes both as an empty cell.
+          return `nullif(${col}, '') AS ${col}`;
+        case 'float':
+          return `${jsNumberSql(col)} AS ${col}`;
         case 'json':
-          return `${col}::VARCHAR AS ${col}`;
         case 'struct':
         case 'list':
-          return `to_json(${col})::VARCHAR AS ${col}`;
+          return `${jsonTextSql(c.spec, col)} AS ${col}`;
         default:
           return col;
       }
@@ -29,6 +35,6 @@ export function csvColumns(table: Table): string {
 
 /** DuckDB COPY options per export format. */
 export const COPY_OPTIONS = {
-  csv: "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '')",
+  csv: "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '', NEW_LINE '\r\n')",
   parquet: '(FORMAT parquet, COMPRESSION zstd)',
 } as const;
