@@ -8,7 +8,8 @@ function serverLine(d: StoreData): string {
   if (!s) return "`@llmmon/server`'s own store bench has no result to quote.";
   const f = s.data.ingest_file;
   const q = s.data.query_latency;
-  // Its result has carried latencies either directly or as cold/warm pairs: quote the cold one.
+  // Its result has carried latencies either directly or as cold/warm pairs: quote the cold one
+  // (nothing cached: every operation scanned).
   const ms = (x: LatencyField | undefined) => x?.median_ms ?? x?.cold?.median_ms ?? null;
   const parts = [
     f
@@ -18,6 +19,9 @@ function serverLine(d: StoreData): string {
       ? `compare of two runs over ${num(q?.operations_stored ?? null, 0)} stored operations: ${num(ms(q?.compare_two_runs), 0)} ms`
       : null,
     ms(q?.compare_all_runs) !== null ? `compare of all runs: ${num(ms(q?.compare_all_runs), 0)} ms` : null,
+    q?.compare_all_runs?.new_process?.median_ms !== undefined
+      ? `the same compare in a new process, from the statistics kept in the file: ${num(q.compare_all_runs.new_process.median_ms, 0)} ms`
+      : null,
     ms(q?.model_history) !== null ? `model history: ${num(ms(q?.model_history), 0)} ms` : null,
   ].filter(Boolean);
   if (parts.length === 0)

@@ -218,6 +218,16 @@ describe('Store reads', () => {
     expect((await store.exportMetricsFile('huge')).operations[1]!.duration_seconds).toBe(1e308);
   });
 
+  it('closes after the reads under way finish (closing a connection mid-query never returns)', async () => {
+    const slow = store.read(async (c) =>
+      (await c.runAndReadAll('SELECT count(*) FROM range(200000000)')).getRowsJS(),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    await store.close();
+    expect(await slow).toEqual([[200000000n]]);
+    await expect(store.read(async () => 1)).rejects.toThrow('store is closed');
+  });
+
   it('names unknown runs', async () => {
     await expect(store.runSummaries(['nope', 'neither'])).rejects.toThrow(
       'runs not found: "nope", "neither"',

@@ -34,6 +34,14 @@ import { ALERTS, ident, literal, OPERATIONS, RUNS, SAMPLES, type Table } from '.
 import { isoToMicros, microsToIso } from '../db/timestamps.js';
 import { compareModels } from './compare.js';
 import { InputError, NotFoundError } from './errors.js';
+import {
+  type CacheEntry,
+  createCacheTable,
+  dropEntries,
+  fingerprints,
+  readEntries,
+  writeEntries,
+} from './persisted-cache.js';
 import { RunCache } from './run-cache.js';
 import { runSummariesSql, toRunSummary } from './runs-sql.js';
 import { type ModelStatsRow, modelStats, modelStatsSql, readModelStats } from './stats-sql.js';
@@ -70,6 +78,10 @@ interface TableMeta {
 /** Quiet time after a run's last write before its statistics are computed in the background. */
 const WARM_DELAY_MS = 1000;
 
+/** Names of the entries kept in the file (persisted-cache.ts): summaries, statistics per exclusion list. */
+const SUMMARY_ENTRY = 'summary';
+const statsEntry = (exclude: readonly string[]) => `stats ${JSON.stringify([...exclude].sort())}`;
+
 const alertKey = (a: Alert) => JSON.stringify([a.timestamp, a.metric, a.model_name, a.operation, a.seq]);
 
 const counts = (received: number, inserted: number): IngestCounts => ({
@@ -90,9 +102,13 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   private queue: Promise<unknown> = Promise.resolve();
   private readonly idle: DuckDBConnection[] = [];
   private closed = false;
+  private closing: Promise<void> | null = null;
+  /** Reads under way: closing a connection in the middle of a query never returns. */
+  private readonly inflight = new Set<Promise<unknown>>();
   private scratchCounter = 0;
   private readonly summaries = new RunCache<RunSummary>();
   private readonly stats = new RunCache<ModelStatsRow[]>();
+  private readonly fingerprints = new RunCache<string>();
   private readonly warmTimers = new Map<string, NodeJS.Timeout>();
   private warming: Promise<unknown> = Promise.resolve();
 
@@ -110,6 +126,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     try {
       const writer = await db.connect();
       const version = await migrate(writer);
+      await createCacheTable(writer);
       const meta = new Map<string, TableMeta>();
       for (const table of [RUNS, OPERATIONS, SAMPLES, ALERTS]) {
         const order = await storedColumns(writer, table.name);
@@ -128,15 +145,26 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     return this.db.path;
   }
 
-  /** Closes every connection; the last store on a file releases it. Waits for running writes. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const timer of this.warmTimers.values()) clearTimeout(timer);
-    this.warmTimers.clear();
-    await this.queue.catch(() => {});
-    await this.warming;
-    this.db.close();
+  /**
+   * Closes every connection; the last store on a file releases it. Waits for running writes and
+   * for computed statistics to be kept in the file (so a short-lived CLI process leaves them).
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const timer of this.warmTimers.values()) clearTimeout(timer);
+      this.warmTimers.clear();
+      // A read that finishes may queue more background work, and that work reads again.
+      for (;;) {
+        const warming = this.warming;
+        await Promise.allSettled([...this.inflight]);
+        await warming;
+        if (this.inflight.size === 0 && warming === this.warming) break;
+      }
+      this.closed = true;
+      await this.queue.catch(() => {});
+      this.db.close();
+    })();
+    return this.closing;
   }
 
   // ── connections ─────────────────────────────────────────────────────────────────────────────
@@ -150,25 +178,39 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   }
 
   /** Runs `fn` on a pooled read connection. */
-  async read<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    if (this.closed) throw new Error('store is closed');
-    const c = this.idle.pop() ?? (await this.db.connect());
-    try {
-      return await fn(c);
-    } finally {
-      if (this.closed) c.closeSync();
-      else this.idle.push(c);
-    }
+  read<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.track(async () => {
+      const c = this.idle.pop() ?? (await this.db.connect());
+      try {
+        return await fn(c);
+      } finally {
+        if (this.closed) c.closeSync();
+        else this.idle.push(c);
+      }
+    });
   }
 
   /** Runs `fn` on a fresh connection closed afterwards (user SQL: interruptible on its own). */
-  async isolated<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  isolated<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.track(async () => {
+      const c = await this.db.connect();
+      try {
+        return await fn(c);
+      } finally {
+        c.closeSync();
+      }
+    });
+  }
+
+  /** Runs `fn` as a read that `close()` waits for. */
+  private async track<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
-    const c = await this.db.connect();
+    const run = fn();
+    this.inflight.add(run);
     try {
-      return await fn(c);
+      return await run;
     } finally {
-      c.closeSync();
+      this.inflight.delete(run);
     }
   }
 
@@ -184,6 +226,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   invalidate(runId: string, options: { warm?: boolean } = {}): void {
     this.summaries.invalidate(runId);
     this.stats.invalidate(runId);
+    this.fingerprints.invalidate(runId);
     if (options.warm !== false) this.scheduleWarm(runId);
   }
 
@@ -206,6 +249,81 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     }, WARM_DELAY_MS);
     timer.unref();
     this.warmTimers.set(runId, timer);
+  }
+
+  /** Current fingerprints of the stored runs among `ids` (cached per run until it changes). */
+  private async fingerprintsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const todo: string[] = [];
+    for (const id of ids) {
+      const fp = this.fingerprints.get(id);
+      if (fp === undefined) todo.push(id);
+      else out.set(id, fp);
+    }
+    if (todo.length) {
+      const generations = new Map(todo.map((id) => [id, this.fingerprints.generation(id)]));
+      for (const [id, fp] of await this.read((c) => fingerprints(c, todo))) {
+        out.set(id, fp);
+        this.fingerprints.set(id, generations.get(id)!, fp);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Values of `entry` kept in the file for `ids` whose runs have not changed since. The runs'
+   * fingerprints are read only when there are entries to check (a run's first read pays nothing).
+   */
+  private async storedEntries(entry: string, ids: readonly string[]): Promise<Map<string, unknown>> {
+    const stored = await this.read((c) => readEntries(c, entry, ids));
+    const valid = new Map<string, unknown>();
+    if (stored.size === 0) return valid;
+    const current = await this.fingerprintsOf([...stored.keys()]);
+    for (const [id, { fingerprint, value }] of stored) {
+      if (current.get(id) === fingerprint) valid.set(id, value);
+    }
+    return valid;
+  }
+
+  /**
+   * Keeps computed values in the file, in the background (after the writes queued before), for
+   * the runs that did not change since `generations` were read from `cache`. On the writer's
+   * turn no write is under way, so the fingerprint read then is the one the values belong to.
+   */
+  private keep<V>(
+    entry: string,
+    values: ReadonlyMap<string, V>,
+    cache: RunCache<unknown>,
+    generations: ReadonlyMap<string, number>,
+  ): void {
+    if (values.size === 0) return;
+    this.warming = this.warming
+      .then(() =>
+        this.exclusive(async (c) => {
+          const ids = [...values.keys()].filter((id) => cache.generation(id) === generations.get(id));
+          const current = await this.fingerprintsOf(ids);
+          const entries: CacheEntry[] = [];
+          for (const id of ids) {
+            const fingerprint = current.get(id);
+            if (fingerprint !== undefined)
+              entries.push({ run_id: id, entry, fingerprint, value: values.get(id) });
+          }
+          await writeEntries(c, entries);
+        }),
+      )
+      .catch(() => {});
+  }
+
+  /** @internal For benchmarks: forgets what is known about the runs, in memory and in the file. */
+  async forgetCached(ids: readonly string[]): Promise<void> {
+    await this.warming;
+    for (const id of ids) this.invalidate(id, { warm: false });
+    await this.exclusive((c) => dropEntries(c, ids));
+  }
+
+  /** @internal Resolves once background work (statistics being computed or kept) is done. */
+  async settled(): Promise<void> {
+    await this.warming;
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────────────────────
@@ -400,6 +518,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
           n[t] = Number(r.rowsChanged);
         }
         await c.run('DELETE FROM runs WHERE id = $1', [id]);
+        await dropEntries(c, [id]);
         await c.run('COMMIT');
         this.invalidate(id, { warm: false });
         return { deleted: id, operations: n.operations!, samples: n.samples!, alerts: n.alerts! };
@@ -453,12 +572,22 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     }
     if (todo.length) {
       const generations = new Map(todo.map((id) => [id, this.summaries.generation(id)]));
-      const found = await this.read(async (c) => {
-        const list = todo.map(literal).join(', ');
-        const r = await c.runAndReadAll(runSummariesSql(`SELECT id FROM runs WHERE id IN (${list})`));
-        return r.getRowsJS().map(toRunSummary);
-      });
-      for (const summary of found) {
+      const stored = await this.storedEntries(SUMMARY_ENTRY, todo);
+      const compute = todo.filter((id) => !stored.has(id));
+      const found = compute.length
+        ? await this.read(async (c) => {
+            const list = compute.map(literal).join(', ');
+            const r = await c.runAndReadAll(runSummariesSql(`SELECT id FROM runs WHERE id IN (${list})`));
+            return r.getRowsJS().map(toRunSummary);
+          })
+        : [];
+      this.keep(
+        SUMMARY_ENTRY,
+        new Map(found.map((summary) => [summary.id, summary])),
+        this.summaries,
+        generations,
+      );
+      for (const summary of [...(stored.values() as Iterable<RunSummary>), ...found]) {
         byId.set(summary.id, summary);
         this.summaries.set(summary.id, generations.get(summary.id)!, summary);
       }
@@ -493,9 +622,14 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     const computed = new Map<string, ModelStatsRow[]>();
     if (todo.length) {
       const generations = new Map(todo.map((id) => [id, this.stats.generation(id)]));
-      const rows = await this.read((c) => modelStats(c, todo, exclude));
-      for (const id of todo) computed.set(id, []);
+      const entry = statsEntry(exclude);
+      const stored = (await this.storedEntries(entry, todo)) as Map<string, ModelStatsRow[]>;
+      const compute = todo.filter((id) => !stored.has(id));
+      const rows = compute.length ? await this.read((c) => modelStats(c, compute, exclude)) : [];
+      for (const id of compute) computed.set(id, []);
       for (const row of rows) computed.get(row.run_id)?.push(row);
+      this.keep(entry, computed, this.stats, generations);
+      for (const [id, list] of stored) computed.set(id, list);
       for (const [id, list] of computed) this.stats.set(id, generations.get(id)!, list, key);
     }
     return runIds.flatMap((id) => computed.get(id) ?? this.stats.get(id, key) ?? []);
@@ -610,17 +744,32 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
       }));
     });
     if (refs.length === 0) return null;
-    const key = `${[...exclude].sort().join('\u0000')}\u0001${model}`;
+    const allKey = [...exclude].sort().join('\u0000');
+    const key = `${allKey}\u0001${model}`;
     const stats = new Map<string, RunModelStats>();
-    const todo: string[] = [];
+    const fromCache = (id: string) =>
+      this.stats.get(id, allKey)?.find((row) => row.model_name === model) ?? this.stats.get(id, key)?.[0];
     for (const { id } of refs) {
-      const all = this.stats.get(id, [...exclude].sort().join('\u0000'));
-      const hit = all?.find((row) => row.model_name === model) ?? this.stats.get(id, key)?.[0];
+      const hit = fromCache(id);
       if (hit) stats.set(id, hit.stats);
-      else todo.push(id);
+    }
+    let todo = refs.map((r) => r.id).filter((id) => !stats.has(id));
+    const generations = new Map(todo.map((id) => [id, this.stats.generation(id)]));
+    // Kept in the file: the run's statistics of every model (a compare's), else this model's.
+    const modelEntry = `${statsEntry(exclude)} ${JSON.stringify(model)}`;
+    for (const [entry, cacheKey] of [
+      [statsEntry(exclude), allKey],
+      [modelEntry, key],
+    ] as const) {
+      if (todo.length === 0) break;
+      for (const [id, list] of (await this.storedEntries(entry, todo)) as Map<string, ModelStatsRow[]>) {
+        this.stats.set(id, generations.get(id)!, list, cacheKey);
+        const hit = list.find((row) => row.model_name === model);
+        if (hit) stats.set(id, hit.stats);
+      }
+      todo = todo.filter((id) => !stats.has(id));
     }
     if (todo.length) {
-      const generations = new Map(todo.map((id) => [id, this.stats.generation(id)]));
       const rows = await this.read(async (c) => {
         const ids = todo.map(literal).join(', ');
         const r = await c.runAndReadAll(
@@ -628,10 +777,9 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         );
         return readModelStats(r.getRowsJS());
       });
-      for (const row of rows) {
-        stats.set(row.run_id, row.stats);
-        this.stats.set(row.run_id, generations.get(row.run_id)!, [row], key);
-      }
+      for (const row of rows) this.stats.set(row.run_id, generations.get(row.run_id)!, [row], key);
+      this.keep(modelEntry, new Map(rows.map((row) => [row.run_id, [row]])), this.stats, generations);
+      for (const row of rows) stats.set(row.run_id, row.stats);
     }
     return { refs: refs.reverse(), stats };
   }
