@@ -200,11 +200,7 @@ async function main() {
     // own buffers stay warm, as in a running server): every operation is scanned. New process:
     // a fresh store on the file (a CLI command, a restarted server), which reads the summaries
     // and statistics kept in the file by the call before. Warm: from the store's memory.
-    const cold = (fn: () => Promise<unknown>) =>
-      repeat(fn, async () => {
-        await hist.settled();
-        await hist.forgetCached(ids);
-      });
+    const cold = (fn: () => Promise<unknown>) => repeat(fn, () => hist.forgetCached(ids));
     const fresh = (fn: () => Promise<unknown>) =>
       repeat(fn, async () => {
         await fn();

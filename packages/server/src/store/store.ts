@@ -78,7 +78,7 @@ interface TableMeta {
 /** Quiet time after a run's last write before its statistics are computed in the background. */
 const WARM_DELAY_MS = 1000;
 
-/** Names of the entries kept in the file (persisted-cache.ts): summaries, statistics per exclusion list. */
+/** Names of cached values, in memory and in the file (persisted-cache.ts): summaries, statistics per exclusion list. */
 const SUMMARY_ENTRY = 'summary';
 const statsEntry = (exclude: readonly string[]) => `stats ${JSON.stringify([...exclude].sort())}`;
 
@@ -314,16 +314,14 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
       .catch(() => {});
   }
 
-  /** @internal For benchmarks: forgets what is known about the runs, in memory and in the file. */
+  /**
+   * @internal For benchmarks: forgets what is known about the runs, in memory and in the file,
+   * once the background work under way is done.
+   */
   async forgetCached(ids: readonly string[]): Promise<void> {
     await this.warming;
     for (const id of ids) this.invalidate(id, { warm: false });
     await this.exclusive((c) => dropEntries(c, ids));
-  }
-
-  /** @internal Resolves once background work (statistics being computed or kept) is done. */
-  async settled(): Promise<void> {
-    await this.warming;
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────────────────────
@@ -617,18 +615,17 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
 
   /** Per-(run, model) statistics and the tested fields' summaries (cached per run until it changes). */
   async modelStats(runIds: readonly string[], exclude: readonly string[]): Promise<ModelStatsRow[]> {
-    const key = [...exclude].sort().join('\u0000');
+    const key = statsEntry(exclude);
     const todo = [...new Set(runIds)].filter((id) => !this.stats.get(id, key));
     const computed = new Map<string, ModelStatsRow[]>();
     if (todo.length) {
       const generations = new Map(todo.map((id) => [id, this.stats.generation(id)]));
-      const entry = statsEntry(exclude);
-      const stored = (await this.storedEntries(entry, todo)) as Map<string, ModelStatsRow[]>;
+      const stored = (await this.storedEntries(key, todo)) as Map<string, ModelStatsRow[]>;
       const compute = todo.filter((id) => !stored.has(id));
       const rows = compute.length ? await this.read((c) => modelStats(c, compute, exclude)) : [];
       for (const id of compute) computed.set(id, []);
       for (const row of rows) computed.get(row.run_id)?.push(row);
-      this.keep(entry, computed, this.stats, generations);
+      this.keep(key, new Map(computed), this.stats, generations);
       for (const [id, list] of stored) computed.set(id, list);
       for (const [id, list] of computed) this.stats.set(id, generations.get(id)!, list, key);
     }
@@ -744,26 +741,22 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
       }));
     });
     if (refs.length === 0) return null;
-    const allKey = [...exclude].sort().join('\u0000');
-    const key = `${allKey}\u0001${model}`;
+    // Cache keys (in memory and in the file): the run's statistics of every model (a compare's),
+    // and this model's alone.
+    const allKey = statsEntry(exclude);
+    const key = `${allKey} ${JSON.stringify(model)}`;
     const stats = new Map<string, RunModelStats>();
-    const fromCache = (id: string) =>
-      this.stats.get(id, allKey)?.find((row) => row.model_name === model) ?? this.stats.get(id, key)?.[0];
     for (const { id } of refs) {
-      const hit = fromCache(id);
+      const hit =
+        this.stats.get(id, allKey)?.find((row) => row.model_name === model) ?? this.stats.get(id, key)?.[0];
       if (hit) stats.set(id, hit.stats);
     }
     let todo = refs.map((r) => r.id).filter((id) => !stats.has(id));
     const generations = new Map(todo.map((id) => [id, this.stats.generation(id)]));
-    // Kept in the file: the run's statistics of every model (a compare's), else this model's.
-    const modelEntry = `${statsEntry(exclude)} ${JSON.stringify(model)}`;
-    for (const [entry, cacheKey] of [
-      [statsEntry(exclude), allKey],
-      [modelEntry, key],
-    ] as const) {
+    for (const entry of [allKey, key]) {
       if (todo.length === 0) break;
       for (const [id, list] of (await this.storedEntries(entry, todo)) as Map<string, ModelStatsRow[]>) {
-        this.stats.set(id, generations.get(id)!, list, cacheKey);
+        this.stats.set(id, generations.get(id)!, list, entry);
         const hit = list.find((row) => row.model_name === model);
         if (hit) stats.set(id, hit.stats);
       }
@@ -778,7 +771,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         return readModelStats(r.getRowsJS());
       });
       for (const row of rows) this.stats.set(row.run_id, generations.get(row.run_id)!, [row], key);
-      this.keep(modelEntry, new Map(rows.map((row) => [row.run_id, [row]])), this.stats, generations);
+      this.keep(key, new Map(rows.map((row) => [row.run_id, [row]])), this.stats, generations);
       for (const row of rows) stats.set(row.run_id, row.stats);
     }
     return { refs: refs.reverse(), stats };
