@@ -174,13 +174,20 @@ void Sampler::tick(int64_t t) {
     next_system_ns_ = advance(next_system_ns_, config_.system_interval_ns, t);
   }
   const bool do_cpu = t >= next_thread_ns_;
-  const double dt = double(t - tl_prev_t_ns_);
   int64_t cpu = 0;
+  // CPU percentages are over the times the clocks were read (right after), not the wake-up.
+  int64_t cpu_t = t;
+  bool cpu_exact = false;
+  double dt = 0;
   tl_thread_samples_.clear();
   uint64_t footprint = 0;
   bool footprint_ok = false;
   if (do_cpu) {
+    const int64_t before = platform::monotonic_ns();
     cpu = read_cpu(tl_threads_);
+    cpu_t = platform::monotonic_ns();
+    cpu_exact = cpu_t - before <= kMaxReadSpreadNs;
+    dt = double(cpu_t - tl_prev_t_ns_);
     // Per-thread CPU % since the previous reading (both lists sorted by tid). A thread without
     // a previous reading has no interval yet: nothing is recorded for it rather than a guess.
     auto p = tl_prev_threads_.begin();
@@ -215,7 +222,8 @@ void Sampler::tick(int64_t t) {
     latest_.gpu_memory_bytes = opt(gpu_last_.memory_bytes);
     have_latest_ = true;
     if (do_cpu) {
-      for (WindowAgg& w : windows_) w.on_cpu(t, cpu);
+      if (cpu_exact)
+        for (WindowAgg& w : windows_) w.on_cpu(cpu_t, cpu);
       latest_.cpu_percent = dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
       latest_.footprint_bytes = footprint_ok ? double(footprint) : kNaN;
       latest_.thread_count = thread_count;
@@ -238,7 +246,7 @@ void Sampler::tick(int64_t t) {
 
   if (do_cpu) {
     ++next_seq_;
-    tl_prev_t_ns_ = t;
+    tl_prev_t_ns_ = cpu_t;
     tl_prev_cpu_ns_ = cpu;
     tl_prev_threads_.swap(tl_threads_);
     tl_rss_seen_ = false;
@@ -252,8 +260,10 @@ void Sampler::tick(int64_t t) {
 
 uint32_t Sampler::open_window() {
   WindowOpen o;
+  const int64_t before = platform::monotonic_ns();
   o.cpu_ns = read_cpu(o.threads);
   o.t_ns = platform::monotonic_ns();
+  const bool exact = o.t_ns - before <= kMaxReadSpreadNs;
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
@@ -263,7 +273,7 @@ uint32_t Sampler::open_window() {
     do {
       id = next_id_++;
     } while (id == 0 || index_.count(id) != 0);  // ids wrap after 2^32 windows
-    windows_.emplace_back(id, o.t_ns, o.cpu_ns, o.rss);
+    windows_.emplace_back(id, o.t_ns, o.cpu_ns, o.rss, exact);
     index_[id] = windows_.size() - 1;
     o.system = system_last_;
   }
@@ -277,6 +287,8 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   WindowClose c;
   c.t_ns = platform::monotonic_ns();
   c.cpu_ns = read_cpu(c.threads);
+  c.cpu_t_ns = platform::monotonic_ns();
+  c.cpu_exact = c.cpu_t_ns - c.t_ns <= kMaxReadSpreadNs;
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;

@@ -45,8 +45,8 @@ WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const Wi
   // itself a span of >= 10 ms (when it is that long), so the peak is never below the average;
   // a window shorter than one slice reports its average.
   double peak = agg.peak_slice_percent;
-  const int64_t tail_ns = close.t_ns - agg.slice_start_ns;
-  if (tail_ns >= kMinSliceNs)
+  const int64_t tail_ns = close.cpu_t_ns - agg.slice_start_ns;
+  if (agg.slice_exact && close.cpu_exact && tail_ns >= kMinSliceNs)
     peak = std::max(peak, 100.0 * double(close.cpu_ns - agg.slice_start_cpu_ns) / double(tail_ns));
   s.peak_cpu_percent = std::max(peak, s.avg_cpu_percent);
 

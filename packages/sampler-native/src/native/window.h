@@ -23,6 +23,11 @@ namespace llmmon {
 // is at least kMinSliceNs long, so a reading that wakes a little early does not merge two slices.
 constexpr int64_t kCpuSliceNs = 10000000;
 constexpr int64_t kMinSliceNs = 9000000;
+// A slice ends at a reading's time, taken right after its thread clocks were read. A reading
+// that took longer than this (the reading thread was preempted between clocks) has no single
+// instant: it ends no slice, so a preemption cannot make a slice look busier than one core per
+// thread. Reading 200 threads' clocks takes ~0.3 ms here.
+constexpr int64_t kMaxReadSpreadNs = 500000;
 
 // A whole-machine CPU reading of the slow loop, numbered so windows can tell whether a newer
 // one arrived while they were open.
@@ -41,6 +46,7 @@ struct WindowAgg {
   int64_t slice_start_ns = 0;
   int64_t slice_start_cpu_ns = 0;
   double peak_slice_percent = -1;  // < 0: no slice completed yet
+  bool slice_exact = true;         // false: its start was not read at one instant (not measured)
   // GPU (slow loop).
   double gpu_util_sum = 0;
   uint32_t gpu_util_count = 0;
@@ -49,8 +55,8 @@ struct WindowAgg {
   bool gpu_memory_seen = false;
 
   WindowAgg() = default;
-  WindowAgg(uint32_t window_id, int64_t t_ns, int64_t cpu_ns, uint64_t rss)
-      : id(window_id), rss_max(rss), slice_start_ns(t_ns), slice_start_cpu_ns(cpu_ns) {}
+  WindowAgg(uint32_t window_id, int64_t t_ns, int64_t cpu_ns, uint64_t rss, bool exact)
+      : id(window_id), rss_max(rss), slice_start_ns(t_ns), slice_start_cpu_ns(cpu_ns), slice_exact(exact) {}
 
   // Every tick: RSS.
   void on_tick(int64_t t_ns, uint64_t rss, bool rss_ok) {
@@ -59,13 +65,14 @@ struct WindowAgg {
     if (rss_ok && rss > rss_max) rss_max = rss;
   }
 
-  // Every CPU reading (timeline interval): process CPU time as Sampler::read_cpu gives it.
+  // Every exact CPU reading (timeline interval): process CPU time as Sampler::read_cpu gives it.
   void on_cpu(int64_t t_ns, int64_t cpu_ns) {
     if (t_ns - slice_start_ns < kMinSliceNs) return;
     const double pct = 100.0 * double(cpu_ns - slice_start_cpu_ns) / double(t_ns - slice_start_ns);
-    if (pct > peak_slice_percent) peak_slice_percent = pct;
+    if (slice_exact && pct > peak_slice_percent) peak_slice_percent = pct;
     slice_start_ns = t_ns;
     slice_start_cpu_ns = cpu_ns;
+    slice_exact = true;
   }
 
   void on_gpu(const GpuReading& g) {
@@ -93,7 +100,9 @@ struct WindowOpen {
 // The readings taken at close, plus what the Sampler knew then.
 struct WindowClose {
   int64_t t_ns = 0;
-  int64_t cpu_ns = 0;  // process CPU as Sampler::read_cpu gives it
+  int64_t cpu_ns = 0;      // process CPU as Sampler::read_cpu gives it
+  int64_t cpu_t_ns = 0;    // when it was read (right after the thread clocks)
+  bool cpu_exact = false;  // read within kMaxReadSpreadNs: it may end the last slice
   uint64_t rss = 0;
   std::optional<uint64_t> rss_high_water;
   std::vector<ThreadCpu> threads;  // sorted by tid
