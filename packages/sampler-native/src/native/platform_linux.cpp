@@ -1,10 +1,21 @@
 // Linux backend: procfs and the kernel's per-thread CPU clocks.
 //
-// Costs measured on a 2-vCPU VM (see NOTES.md): per-thread CPU clock ~1.4 us (a syscall),
-// pread of a kept-open /proc/self/statm ~1.6 us, listing /proc/self/task ~10 us. So files are
-// opened once and re-read with pread (procfs regenerates a file on every read at offset 0),
+// Costs measured on a 2-vCPU VM: per-thread CPU clock ~1.4 us (a syscall), pread of a kept-open
+// /proc/self/statm ~1.6 us, of /proc/self/stat ~3.5 us, listing /proc/self/task ~10 us. So files
+// are opened once and re-read with pread (procfs regenerates a file on every read at offset 0),
 // /proc/self/task stays open and is re-listed with getdents64 at every CPU reading (exact
 // deltas need every live thread), and thread names are cached and refreshed at about 10 Hz.
+//
+// A listing of /proc/self/task can miss live threads. The kernel walks the thread group from a
+// position (proc_task_readdir: first_tid/next_tid): when the thread it stands on exits during the
+// walk, the walk ends early, and the next getdents64 call resumes by counting positions from the
+// group leader, which skips as many threads as have exited before that position. A live thread
+// missing from a listing looks exited, and its whole CPU time would be added to the "exited"
+// estimate (sampler.cpp), then counted again when it is listed next. So thread_cpu() never
+// trusts one listing alone: threads seen at the previous reading are kept while their clock
+// still answers (a per-thread clock answers only for a live thread of this process), and when
+// fewer threads answered than the kernel counts in the group (/proc/self/stat num_threads), the
+// directory is listed again.
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -79,6 +90,7 @@ struct ProcessProbe::State {
   // `/proc/self` resolves when opened, so this names our process even when a worker thread
   // opened it. O_DIRECTORY: re-listed by lseek(0) + getdents64.
   int task_fd = ::open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int self_stat_fd = open_ro("/proc/self/stat");
   std::string statm_error = statm_fd < 0 ? errno_text("/proc/self/statm") : "";
 
   // Guards task_fd's file position, `listing` and the name cache. Held for microseconds;
@@ -86,11 +98,16 @@ struct ProcessProbe::State {
   std::mutex mu;
   std::vector<pid_t> listing;  // rescan_threads()' scratch, kept for its capacity
   size_t last_count = 0;       // threads in the newest listing: a fresh buffer is sized once
+  // Threads whose clock answered at the newest reading (sorted): a listing that skips one of
+  // them cannot make it look exited. Readers that overlap merge into it (see thread_cpu).
+  std::vector<pid_t> known;
+  std::vector<pid_t> known_scratch;  // the next `known`, kept for its capacity
+  uint64_t relists = 0;              // listings repeated because threads were unaccounted for
   std::unordered_map<pid_t, std::string> names;
   unsigned rescans = 0;
 
   ~State() {
-    for (int fd : {statm_fd, stat_fd, meminfo_fd, task_fd})
+    for (int fd : {statm_fd, stat_fd, meminfo_fd, task_fd, self_stat_fd})
       if (fd >= 0) ::close(fd);
   }
 
@@ -168,28 +185,120 @@ bool ProcessProbe::rss_high_water_bytes(uint64_t& out) {
 
 bool ProcessProbe::footprint_bytes(uint64_t&) { return false; }
 
-bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out) {
-  // The list goes straight into `out` (the caller's buffer keeps its capacity between
-  // readings), then the clocks are read outside the lock.
-  out.clear();
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    out.reserve(state_->last_count + 4);  // a window's new buffer: one allocation, not one per doubling
-    if (!state_->list_locked([&out](pid_t tid) { out.push_back({tid, 0}); })) return false;
-    state_->last_count = out.size();
+namespace {
+
+bool by_tid(const ThreadCpu& a, const ThreadCpu& b) { return a.tid < b.tid; }
+
+// Sorts out[from..] by tid and drops repeats and tids already in out[..from] (sorted).
+void keep_new_tids(std::vector<ThreadCpu>& out, size_t from) {
+  std::sort(out.begin() + long(from), out.end(), by_tid);
+  size_t w = from;
+  for (size_t i = from; i < out.size(); ++i) {
+    if (w > from && out[w - 1].tid == out[i].tid) continue;
+    if (std::binary_search(out.begin(), out.begin() + long(from), out[i], by_tid)) continue;
+    out[w++] = out[i];
   }
-  std::sort(out.begin(), out.end(), [](const ThreadCpu& a, const ThreadCpu& b) { return a.tid < b.tid; });
-  size_t kept = 0;
+  out.resize(w);
+}
+
+// Reads the clocks of out[from..] in place. A thread whose clock does not answer has exited since
+// it was listed (a per-thread clock answers only for a live thread of this process): it is
+// dropped from `out` and its tid added to `dead`.
+void read_clocks(std::vector<ThreadCpu>& out, size_t from, std::vector<pid_t>& dead) {
+  size_t kept = from;
   timespec ts;
-  for (size_t i = 0; i < out.size(); ++i) {
-    // EINVAL: the thread has exited since it was listed; it is dropped.
-    if (::clock_gettime(thread_clock(static_cast<pid_t>(out[i].tid)), &ts) != 0) continue;
+  for (size_t i = from; i < out.size(); ++i) {
+    if (::clock_gettime(thread_clock(static_cast<pid_t>(out[i].tid)), &ts) != 0) {
+      dead.push_back(static_cast<pid_t>(out[i].tid));
+      continue;
+    }
     out[kept].tid = out[i].tid;
     out[kept].cpu_ns = timespec_ns(ts);
     ++kept;
   }
   out.resize(kept);
-  return kept > 0;
+}
+
+// Field 20 of /proc/<pid>/stat (num_threads); the comm field (2) may hold spaces and parentheses,
+// so fields are counted from the last ')'.
+bool stat_num_threads(int fd, long& out) {
+  char buf[1024];
+  if (pread_text(fd, buf, sizeof(buf)) <= 0) return false;
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return false;
+  ++p;
+  for (int field = 3; field < 20; ++field) {
+    while (*p == ' ') ++p;
+    while (*p != ' ' && *p != '\0') ++p;
+    if (*p == '\0') return false;
+  }
+  char* end = nullptr;
+  out = std::strtol(p, &end, 10);
+  return end != p;
+}
+
+// At most this many extra listings per reading when threads are still unaccounted for.
+constexpr int kMaxRelists = 2;
+
+}  // namespace
+
+bool ProcessProbe::thread_cpu(std::vector<ThreadCpu>& out) {
+  // The list goes straight into `out` (the caller's buffer keeps its capacity between
+  // readings), then the clocks are read outside the lock.
+  State& s = *state_;
+  out.clear();
+  std::vector<pid_t> dead;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    out.reserve(std::max(s.last_count, s.known.size()) + 4);  // one allocation, not one per doubling
+    s.list_locked([&out](pid_t tid) { out.push_back({tid, 0}); });
+    s.last_count = out.size();
+    // The previous reading's threads: a listing that skipped one of them cannot make it look
+    // exited (its clock still answers).
+    for (pid_t tid : s.known) out.push_back({tid, 0});
+  }
+  keep_new_tids(out, 0);
+  read_clocks(out, 0, dead);
+  // Threads the kernel counts that neither this listing nor the previous reading had were started
+  // since then and skipped: list again (a fresh walk) for them. A thread started after the clocks
+  // were read also raises the count; it costs one listing more.
+  long group = 0;
+  for (int attempt = 0; attempt < kMaxRelists && stat_num_threads(s.self_stat_fd, group) && long(out.size()) < group;
+       ++attempt) {
+    const size_t before = out.size();
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.list_locked([&out](pid_t tid) { out.push_back({tid, 0}); });
+      ++s.relists;
+    }
+    keep_new_tids(out, before);
+    read_clocks(out, before, dead);
+    std::inplace_merge(out.begin(), out.begin() + long(before), out.end(), by_tid);
+  }
+  {
+    // Merged, not replaced: a reader that overlapped this one may have found a thread this one
+    // missed. Threads this reading found alive join; threads it found dead leave.
+    std::lock_guard<std::mutex> lock(s.mu);
+    std::sort(dead.begin(), dead.end());
+    std::vector<pid_t>& next = s.known_scratch;
+    next.clear();
+    auto k = s.known.begin();
+    auto o = out.begin();
+    while (k != s.known.end() || o != out.end()) {
+      pid_t tid;
+      if (o == out.end() || (k != s.known.end() && *k < o->tid)) {
+        tid = *k++;
+        if (std::binary_search(dead.begin(), dead.end(), tid)) continue;
+      } else {
+        tid = static_cast<pid_t>(o->tid);
+        if (k != s.known.end() && *k == tid) ++k;
+        ++o;
+      }
+      next.push_back(tid);
+    }
+    s.known.swap(next);
+  }
+  return !out.empty();
 }
 
 bool ProcessProbe::one_thread_cpu_ns(Tid tid, int64_t& out) {
