@@ -28,6 +28,17 @@ export interface Testing {
     count: number,
   ) => { tids(): number[]; release(): void };
   /**
+   * `busy` threads burn `busyMs` each while bursts of `burst` short-lived threads (`shortMs`
+   * each) start and exit, the way llama.cpp starts and joins workers at every decode step.
+   * Blocks; `cpu_seconds` is what all started threads burned by their own clocks.
+   */
+  churnThreads(
+    busy: number,
+    busyMs: number,
+    burst: number,
+    shortMs: number,
+  ): { cpu_seconds: number; threads: number };
+  /**
    * Maps `bytes`, writes every page, holds them `holdMs` (the calling thread blocks), unmaps.
    * `hold_from`/`hold_to`: when all of them were resident, in seconds on the samples' clock.
    */

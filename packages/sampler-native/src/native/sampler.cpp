@@ -107,31 +107,42 @@ void Sampler::loop() {
 // Why not simply the process CPU clock: Linux adds a running thread's time to it only at
 // scheduler ticks and context switches, so while a thread runs on another CPU the clock lags
 // by up to one tick (4 ms at HZ=250). Over a 10 ms slice that is +-40 % per busy thread, and it
-// would make "(exited threads)" appear out of nothing. Per-thread clocks are exact (the kernel
-// brings a running thread up to date before answering). So
-//   exited = max over all readings so far of (process clock - sum of live threads' clocks)
-// is the CPU time of threads that have exited (the process clock keeps it): each difference is
-// that time minus the lag of threads running elsewhere; the lag is never negative and exited
-// time only grows, so the running maximum approaches it from below and never overshoots.
-// The process's CPU time is then exited + the live threads' exact clocks: a lower bound, exact
-// for every live thread, and kept monotone (the true value is).
-int64_t Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
+// would make "(exited threads)" appear out of nothing. Per-thread clocks are exact: reading one
+// brings a running thread's count up to date, in the process clock too. So every thread clock
+// is read first and the process clock right after; then
+//   process - (sum of the live threads' clocks)
+// is the CPU time of the threads that have exited (the process clock keeps it), plus what the
+// live threads ran between their own reading and the process clock's (the reading's spread,
+// ~20 us here), plus the time of threads too new to be listed. Exited time only grows, so
+//   exited = running maximum of that difference over single-instant readings
+// is exact up to the spread of one reading times the threads running meanwhile (a lower bound
+// read the other way round, process clock first, would lag by up to a tick per busy thread on
+// another CPU, and catch up in bursts when threads exit). A preempted reading (single_instant()
+// false) would add its whole preemption: it does not move the maximum.
+// The process's CPU time is then exited + the live threads' exact clocks, kept monotone (the
+// true value is).
+CpuReading Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
   std::lock_guard<std::mutex> lock(cpu_mu_);
-  // Process clock first: a thread that runs while the list is read only adds to the threads'
-  // side, so (process - threads) can only come out low, never high.
+  const int64_t before = platform::monotonic_ns();
+  probe_.thread_cpu(threads);
   int64_t process = 0;
   const bool process_ok = probe_.process_cpu_ns(process);  // checked at construction; never fails
-  probe_.thread_cpu(threads);
+  CpuReading r;
+  r.t_ns = platform::monotonic_ns();
+  r.single_instant = single_instant(r.t_ns - before, threads.size());
   int64_t live = 0;
   for (const ThreadCpu& t : threads) live += t.cpu_ns;
-  if (process_ok) exited_cpu_ns_ = std::max(exited_cpu_ns_, process - live);
+  if (process_ok && r.single_instant) exited_cpu_ns_ = std::max(exited_cpu_ns_, process - live);
   cpu_floor_ns_ = std::max(cpu_floor_ns_, exited_cpu_ns_ + live);
-  return cpu_floor_ns_;
+  r.cpu_ns = cpu_floor_ns_;
+  return r;
 }
 
 void Sampler::begin(int64_t t) {
-  tl_prev_cpu_ns_ = read_cpu(tl_prev_threads_);
-  tl_prev_t_ns_ = t;
+  const CpuReading r = read_cpu(tl_prev_threads_);
+  tl_prev_cpu_ns_ = r.cpu_ns;
+  tl_prev_t_ns_ = r.t_ns;
+  tl_prev_exact_ = r.single_instant;
   tl_rss_seen_ = false;
   probe_.rescan_threads();
   next_thread_ns_ = t + config_.thread_interval_ns;
@@ -175,7 +186,11 @@ void Sampler::tick(int64_t t) {
   }
   const bool do_cpu = t >= next_thread_ns_;
   int64_t cpu = 0;
-  // CPU percentages are over the times the clocks were read (right after), not the wake-up.
+  // A CPU reading's time is taken right after its clocks were read. Intervals run from one
+  // single-instant reading to the next (see single_instant() in window.h): a reading that was
+  // preempted midway has no one time, and an interval that ended at it could be a fraction of
+  // the time its CPU delta covers (a 10 ms delta over 0.2 ms reads 5,000 %). Such a reading gives
+  // its sample no CPU figure; the next sample's figure covers both intervals.
   int64_t cpu_t = t;
   bool cpu_exact = false;
   double dt = 0;
@@ -183,19 +198,21 @@ void Sampler::tick(int64_t t) {
   uint64_t footprint = 0;
   bool footprint_ok = false;
   if (do_cpu) {
-    const int64_t before = platform::monotonic_ns();
-    cpu = read_cpu(tl_threads_);
-    cpu_t = platform::monotonic_ns();
-    cpu_exact = cpu_t - before <= kMaxReadSpreadNs;
+    const CpuReading r = read_cpu(tl_threads_);
+    cpu = r.cpu_ns;
+    cpu_t = r.t_ns;
+    cpu_exact = r.single_instant;
     dt = double(cpu_t - tl_prev_t_ns_);
-    // Per-thread CPU % since the previous reading (both lists sorted by tid). A thread without
-    // a previous reading has no interval yet: nothing is recorded for it rather than a guess.
-    auto p = tl_prev_threads_.begin();
-    for (const ThreadCpu& c : tl_threads_) {
-      while (p != tl_prev_threads_.end() && p->tid < c.tid) ++p;
-      if (p == tl_prev_threads_.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
-      const int64_t delta = c.cpu_ns - p->cpu_ns;
-      if (delta > 0 && dt > 0) tl_thread_samples_.push_back({next_seq_, c.tid, 100.0 * double(delta) / dt});
+    if (cpu_exact && tl_prev_exact_) {
+      // Per-thread CPU % since the previous reading (both lists sorted by tid). A thread without
+      // a previous reading has no interval yet: nothing is recorded for it rather than a guess.
+      auto p = tl_prev_threads_.begin();
+      for (const ThreadCpu& c : tl_threads_) {
+        while (p != tl_prev_threads_.end() && p->tid < c.tid) ++p;
+        if (p == tl_prev_threads_.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
+        const int64_t delta = c.cpu_ns - p->cpu_ns;
+        if (delta > 0 && dt > 0) tl_thread_samples_.push_back({next_seq_, c.tid, 100.0 * double(delta) / dt});
+      }
     }
     footprint_ok = probe_.footprint_bytes(footprint);
   }
@@ -224,13 +241,16 @@ void Sampler::tick(int64_t t) {
     if (do_cpu) {
       if (cpu_exact)
         for (WindowAgg& w : windows_) w.on_cpu(cpu_t, cpu);
-      latest_.cpu_percent = dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
+      const double cpu_percent =
+          cpu_exact && tl_prev_exact_ && dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
+      // latest() keeps the newest known figure over a preempted reading.
+      if (!std::isnan(cpu_percent)) latest_.cpu_percent = cpu_percent;
       latest_.footprint_bytes = footprint_ok ? double(footprint) : kNaN;
       latest_.thread_count = thread_count;
       TimelineSample s;
       s.seq = next_seq_;
-      s.t_ns = t;
-      s.cpu_percent = latest_.cpu_percent;
+      s.t_ns = cpu_t;
+      s.cpu_percent = cpu_percent;
       s.rss_bytes = latest_.rss_bytes;
       s.rss_peak_bytes = tl_rss_seen_ ? double(tl_rss_max_) : kNaN;
       s.footprint_bytes = latest_.footprint_bytes;
@@ -246,11 +266,18 @@ void Sampler::tick(int64_t t) {
 
   if (do_cpu) {
     ++next_seq_;
-    tl_prev_t_ns_ = cpu_t;
-    tl_prev_cpu_ns_ = cpu;
-    tl_prev_threads_.swap(tl_threads_);
+    if (cpu_exact) {
+      tl_prev_t_ns_ = cpu_t;
+      tl_prev_cpu_ns_ = cpu;
+      tl_prev_threads_.swap(tl_threads_);
+      tl_prev_exact_ = true;
+    }
     tl_rss_seen_ = false;
-    next_thread_ns_ = advance(next_thread_ns_, config_.thread_interval_ns, t);
+    // On the grid, but never sooner than 0.9 interval after this reading: after a late reading
+    // the next on-grid one could come a fraction of an interval later, and a CPU figure over a
+    // 1 ms interval is as uncertain as its end points (see single_instant()).
+    next_thread_ns_ = std::max(advance(next_thread_ns_, config_.thread_interval_ns, t),
+                               cpu_t + config_.thread_interval_ns * 9 / 10);
   }
   if (t >= next_rescan_ns_) {
     probe_.rescan_threads();
@@ -260,10 +287,10 @@ void Sampler::tick(int64_t t) {
 
 uint32_t Sampler::open_window() {
   WindowOpen o;
-  const int64_t before = platform::monotonic_ns();
-  o.cpu_ns = read_cpu(o.threads);
-  o.t_ns = platform::monotonic_ns();
-  const bool exact = o.t_ns - before <= kMaxReadSpreadNs;
+  const CpuReading r = read_cpu(o.threads);
+  o.cpu_ns = r.cpu_ns;
+  o.t_ns = r.t_ns;
+  const bool exact = r.single_instant;
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
@@ -286,9 +313,10 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   if (it == open_.end()) return false;
   WindowClose c;
   c.t_ns = platform::monotonic_ns();
-  c.cpu_ns = read_cpu(c.threads);
-  c.cpu_t_ns = platform::monotonic_ns();
-  c.cpu_exact = c.cpu_t_ns - c.t_ns <= kMaxReadSpreadNs;
+  const CpuReading r = read_cpu(c.threads);
+  c.cpu_ns = r.cpu_ns;
+  c.cpu_t_ns = r.t_ns;
+  c.cpu_exact = r.single_instant;
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;

@@ -50,7 +50,9 @@ inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 struct TimelineSample {
   uint64_t seq = 0;
   int64_t t_ns = 0;
-  double cpu_percent = kUnknown;            // process CPU over the interval ending at t_ns
+  // Process CPU over the interval since the previous sample with a known cpu_percent; unknown
+  // when this reading was preempted midway (no single time: the next sample covers it).
+  double cpu_percent = kUnknown;
   double rss_bytes = kUnknown;              // at t_ns
   double rss_peak_bytes = kUnknown;         // highest tick reading in the interval
   double footprint_bytes = kUnknown;        // macOS phys_footprint
@@ -72,6 +74,13 @@ struct TimelineDrain {
   std::vector<ThreadSample> threads;
   uint64_t dropped_samples = 0;
   uint64_t dropped_thread_samples = 0;
+};
+
+// One reading of every CPU clock (Sampler::read_cpu).
+struct CpuReading {
+  int64_t cpu_ns = 0;           // the process's CPU time
+  int64_t t_ns = 0;             // right after the clocks were read
+  bool single_instant = false;  // read without preemption (single_instant() in window.h)
 };
 
 struct LatestSample {
@@ -136,7 +145,7 @@ class Sampler {
   bool wait_until(int64_t deadline_ns);
   // Reads every thread's CPU clock (fresh thread list) into `threads` and returns the process's
   // CPU time at that moment, exact for every live thread (see the comment in sampler.cpp).
-  int64_t read_cpu(std::vector<ThreadCpu>& threads);
+  CpuReading read_cpu(std::vector<ThreadCpu>& threads);
 
   const SamplerConfig config_;
   ProcessProbe probe_;
@@ -155,8 +164,9 @@ class Sampler {
   int64_t next_system_ns_ = 0;
   int64_t next_rescan_ns_ = 0;
   uint64_t next_seq_ = 1;                   // timeline sample numbers
-  int64_t tl_prev_t_ns_ = 0;                // previous CPU reading
+  int64_t tl_prev_t_ns_ = 0;                // previous single-instant CPU reading
   int64_t tl_prev_cpu_ns_ = 0;
+  bool tl_prev_exact_ = false;              // false until there is one
   std::vector<ThreadCpu> tl_prev_threads_;  // sorted
   std::vector<ThreadCpu> tl_threads_;       // scratch (keeps its capacity: no allocation per tick)
   std::vector<ThreadSample> tl_thread_samples_;  // scratch, same reason
@@ -169,10 +179,10 @@ class Sampler {
   // taken before it; a reading holds cpu_mu_ for its I/O (~10 us with 10 threads). cpu_mu_ and
   // mu_ are never held together.
   std::mutex cpu_mu_;
-  // Running maximum of (process CPU clock - sum of the live threads' CPU clocks): CPU time of
-  // threads that have exited, approached from below.
-  int64_t exited_cpu_ns_ = 0;  // 0 is a valid lower bound to start from
-  // The previous estimate: process CPU time never decreases, and each estimate is a lower bound.
+  // Running maximum of (process CPU clock - sum of the live threads' CPU clocks) over
+  // single-instant readings: CPU time of threads that have exited (see read_cpu).
+  int64_t exited_cpu_ns_ = 0;
+  // The previous estimate: process CPU time never decreases.
   int64_t cpu_floor_ns_ = std::numeric_limits<int64_t>::min();
 
   // --- Shared, guarded by mu_ ---

@@ -23,11 +23,21 @@ namespace llmmon {
 // is at least kMinSliceNs long, so a reading that wakes a little early does not merge two slices.
 constexpr int64_t kCpuSliceNs = 10000000;
 constexpr int64_t kMinSliceNs = 9000000;
-// A slice ends at a reading's time, taken right after its thread clocks were read. A reading
-// that took longer than this (the reading thread was preempted between clocks) has no single
-// instant: it ends no slice, so a preemption cannot make a slice look busier than one core per
-// thread. Reading 200 threads' clocks takes ~0.3 ms here.
-constexpr int64_t kMaxReadSpreadNs = 500000;
+// A CPU reading (the thread list, every thread's clock, the process clock) is stamped with the
+// time right after it. It counts as taken at that one instant when it took no longer than
+// 250 us + 3 us per thread. Unpreempted, a reading takes ~20 us + ~1.5 us per thread on an idle
+// 2-vCPU VM (~0.3 ms with 200 threads) and ~100-160 us with 15 threads while 14 of them fight
+// for the 2 CPUs; a preempted one takes milliseconds. A longer reading has no single time: it
+// ends no CPU slice and no timeline interval, so a preemption cannot make an interval look
+// busier than its threads were (a 10 ms CPU delta over an interval shortened to 0.2 ms reads
+// 5,000 %). Within the limit, each end of an interval is uncertain by at most the spread times
+// the threads running meanwhile: +-2 x 0.3 ms / 10 ms = +-6 % of the machine for a 10 ms slice
+// at worst, ~1 % as a rule.
+constexpr int64_t kSpreadBaseNs = 250000;
+constexpr int64_t kSpreadPerThreadNs = 3000;
+inline bool single_instant(int64_t spread_ns, size_t threads) {
+  return spread_ns <= kSpreadBaseNs + kSpreadPerThreadNs * int64_t(threads);
+}
 
 // A whole-machine CPU reading of the slow loop, numbered so windows can tell whether a newer
 // one arrived while they were open.
@@ -102,7 +112,7 @@ struct WindowClose {
   int64_t t_ns = 0;
   int64_t cpu_ns = 0;      // process CPU as Sampler::read_cpu gives it
   int64_t cpu_t_ns = 0;    // when it was read (right after the thread clocks)
-  bool cpu_exact = false;  // read within kMaxReadSpreadNs: it may end the last slice
+  bool cpu_exact = false;  // a single-instant reading (single_instant()): it may end the last slice
   uint64_t rss = 0;
   std::optional<uint64_t> rss_high_water;
   std::vector<ThreadCpu> threads;  // sorted by tid

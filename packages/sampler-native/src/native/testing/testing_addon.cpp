@@ -7,6 +7,10 @@
 //     .release(): void                                    lets them exit; joins them
 //   new ParkedThreads(count: number)                      idle native threads (thread-count load)
 //     .tids(): number[]   .release(): void
+//   churnThreads(busy, busyMs, burst, shortMs): { cpu_seconds, threads }
+//                                                         `busy` threads burn busyMs each while
+//                                                         bursts of `burst` short-lived threads
+//                                                         (shortMs each) start and exit; blocks
 //   spikeRss(bytes: number, holdMs: number): { bytes, hold_from, hold_to }
 //                                                         map, touch, hold, unmap; blocks
 //   sleepLoopCpu(ticks: number, intervalMs: number): number   CPU seconds a bare absolute-deadline
@@ -17,6 +21,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <condition_variable>
@@ -179,6 +184,43 @@ Napi::Value BurnCpu(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(burn(cpu_ns)) / 1e9);
 }
 
+// churnThreads(busy: number, busyMs: number, burst: number, shortMs: number)
+//   : { cpu_seconds: number; threads: number }
+// Thread churn as llama.cpp makes it (workers started and joined at every decode step) beside
+// long-lived busy threads: `busy` threads burn `busyMs` each; until they are done, the calling
+// thread starts `burst` threads at a time that burn up to `shortMs` each and exit, and joins them.
+// cpu_seconds: what every started thread burned by its own clock (the calling thread's
+// spawning work excluded); threads: how many were started. Blocks the calling thread.
+Napi::Value ChurnThreads(const Napi::CallbackInfo& info) {
+  const size_t busy = size_t(PositiveArg(info, 0, "busy"));
+  const int64_t busy_ns = int64_t(PositiveArg(info, 1, "busyMs") * 1e6);
+  const size_t burst = size_t(PositiveArg(info, 2, "burst"));
+  const int64_t short_ns = int64_t(PositiveArg(info, 3, "shortMs") * 1e6);
+  std::atomic<int64_t> burned{0};
+  std::atomic<size_t> busy_left{busy};
+  std::vector<std::thread> busy_threads;
+  for (size_t i = 0; i < busy; ++i)
+    busy_threads.emplace_back([&] {
+      burned += burn(busy_ns);
+      --busy_left;
+    });
+  size_t started = busy;
+  do {
+    // Staggered: worker i burns (i + 1) / burst of shortMs, so earlier workers exit while later
+    // ones (listed after them) are still running and have CPU time to lose.
+    std::vector<std::thread> workers;
+    for (size_t i = 0; i < burst; ++i)
+      workers.emplace_back([&, i] { burned += burn(short_ns * int64_t(i + 1) / int64_t(burst)); });
+    for (std::thread& t : workers) t.join();
+    started += burst;
+  } while (busy_left.load() > 0 && burst > 0);
+  for (std::thread& t : busy_threads) t.join();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("cpu_seconds", double(burned.load()) / 1e9);
+  out.Set("threads", double(started));
+  return out;
+}
+
 // spikeRss(bytes: number, holdMs: number): { bytes: number; hold_from: number; hold_to: number }
 // Anonymous private memory: every page is written, so `bytes` are resident from hold_from to
 // hold_to (seconds on the samples' clock), then munmap returns them. The calling (JS) thread
@@ -219,6 +261,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("BurnerGroup", BurnerGroup::Define(env));
   exports.Set("ParkedThreads", ParkedThreads::Define(env));
   exports.Set("burnCpu", Napi::Function::New<BurnCpu>(env, "burnCpu"));
+  exports.Set("churnThreads", Napi::Function::New<ChurnThreads>(env, "churnThreads"));
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
   return exports;
