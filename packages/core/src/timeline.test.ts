@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelinePoint } from './sampler/types.js';
 import { BYTES_PER_MB } from './schema/field.js';
-import { downsample, Timeline } from './timeline.js';
+import type { Sample } from './schema/sample.js';
+import { Timeline } from './timeline.js';
 
-const point = (ms: number, cpu: number, rssMb: number, intervalMs = 10): TimelinePoint => ({
+const point = (ms: number, cpu: number | null, rssMb: number, intervalMs = 10): TimelinePoint => ({
   t_ns: ms * 1e6,
   cpu_percent: cpu,
-  interval_seconds: intervalMs / 1000,
+  interval_seconds: cpu === null ? 0 : intervalMs / 1000,
   rss_bytes: rssMb * BYTES_PER_MB,
   system_cpu_percent: null,
   gpu_util_percent: null,
 });
 
+/** CPU seconds the timeline says the run used: Σ cpu_percent / 100 × the point's span. */
+function integral(samples: readonly Sample[]): number {
+  let sum = 0;
+  let prev = 0;
+  for (const s of samples) {
+    sum += ((s.cpu_percent ?? 0) / 100) * (s.t - prev);
+    prev = s.t;
+  }
+  return sum;
+}
+
 describe('Timeline', () => {
-  it('buckets ticks: CPU averaged over the bucket, RSS at its peak, t at its end', () => {
+  it('buckets readings: CPU over the bucket, peak reading, RSS at its peak, t at its end', () => {
     const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
     const done = tl.add([
       point(10, 100, 10),
@@ -24,46 +36,83 @@ describe('Timeline', () => {
       point(60, 50, 5),
     ]);
     expect(done).toEqual([
-      { t: 0.05, cpu_percent: 60, rss_mb: 30, system_cpu_percent: null, gpu_util_percent: null },
+      {
+        t: 0.05,
+        cpu_percent: 60,
+        cpu_peak_percent: 100,
+        rss_mb: 30,
+        system_cpu_percent: null,
+        gpu_util_percent: null,
+      },
     ]);
     expect(tl.samples().at(-1)).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 }); // in progress
     expect(tl.closeOpenBucket()[0]).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 });
     expect(tl.samples()).toHaveLength(2);
   });
 
-  it('ignores ticks from before the run started', () => {
+  it('spreads a reading over the buckets its interval covers, so the timeline integrates to the CPU time', () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
+    // A JS-sampler reading after a 300 ms blocked event loop at 100 %, then 10 ms readings.
+    const points = [point(10, 20, 5), point(310, 100, 50, 300), point(320, 0, 6), point(330, 0, 6)];
+    points.push(point(340, 0, 6), point(350, 0, 6));
+    tl.add(points);
+    const samples = tl.closeOpenBucket().length ? tl.samples() : [];
+    // 0.002 s + 0.300 s of CPU.
+    expect(integral(samples)).toBeCloseTo(0.302, 9);
+    // Buckets 50..300 ms had no reading of their own: CPU from the interval, RSS from its end.
+    expect(samples.map((s) => s.t)).toEqual([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
+    expect(samples[2]).toMatchObject({ cpu_percent: 100, cpu_peak_percent: 100, rss_mb: 50 });
+    expect(samples[0]!.cpu_percent).toBeCloseTo((20 * 0.01 + 100 * 0.04) / 0.05, 9);
+  });
+
+  it('a reading without a CPU figure: its bucket waits for the next known one to cover it', () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
+    // Native readings every 10 ms; 40–90 ms preempted (no figure): the 100 ms one covers 50 ms.
+    const first = tl.add([point(10, 100, 1), point(20, 100, 1), point(30, 100, 1), point(40, 100, 1)]);
+    expect(first).toEqual([]);
+    const unknown = tl.add([50, 60, 70, 80, 90].map((ms) => point(ms, null, 2)));
+    expect(unknown).toEqual([]); // 40–50 ms of the first bucket is not covered yet
+    const done = tl.add([point(100, 150, 3, 60)]);
+    expect(done.map((s) => [s.t, s.cpu_percent, s.cpu_peak_percent, s.rss_mb])).toEqual([
+      [0.05, 110, 150, 2],
+    ]);
+    const [second] = tl.closeOpenBucket();
+    expect(second).toMatchObject({ t: 0.1, cpu_percent: 150, rss_mb: 3 });
+  });
+
+  it('a bucket that no known reading ever covers says null, never 0', () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
+    tl.add([point(10, 100, 1), point(20, null, 1), point(60, null, 1), point(120, null, 1)]);
+    const samples = tl.closeOpenBucket();
+    expect(samples.map((s) => s.cpu_percent)).toEqual([100, null, null]);
+  });
+
+  it('ignores readings from before the run started', () => {
     const tl = new Timeline({ originNs: 100e6, bucketSeconds: 0.05 });
     expect(tl.add([point(50, 100, 1), point(90, 100, 1)])).toEqual([]);
     expect(tl.closeOpenBucket()).toEqual([]);
   });
 
-  it('stays within its capacity by merging neighbours, keeping peaks', () => {
+  it('stays within its capacity by merging neighbours: CPU stays integrable, peaks are kept', () => {
     const tl = new Timeline({ originNs: 0, bucketSeconds: 0.01, capacity: 64 });
     const points: TimelinePoint[] = [];
-    for (let i = 1; i <= 1000; i++) points.push(point(i * 10, i === 500 ? 400 : 10, i === 777 ? 999 : 1));
+    let cpuSeconds = 0;
+    for (let i = 1; i <= 1000; i++) {
+      const cpu = i === 500 ? 400 : 10 + (i % 7);
+      cpuSeconds += (cpu / 100) * 0.01;
+      points.push(point(i * 10, cpu, i === 777 ? 999 : 1));
+    }
     tl.add(points);
     tl.closeOpenBucket();
     expect(tl.length).toBeLessThanOrEqual(64);
     const samples = tl.samples();
-    expect(Math.max(...samples.map((s) => s.cpu_percent))).toBe(400);
+    expect(Math.max(...samples.map((s) => s.cpu_peak_percent ?? 0))).toBe(400);
     expect(Math.max(...samples.map((s) => s.rss_mb))).toBe(999);
     expect(samples.at(-1)!.t).toBeCloseTo(10);
-  });
-});
-
-describe('downsample', () => {
-  it('returns at most max points, with the peaks of each group', () => {
-    const samples = Array.from({ length: 25_000 }, (_, i) => ({
-      t: i,
-      cpu_percent: i === 12_345 ? 300 : 1,
-      rss_mb: i,
-      system_cpu_percent: null,
-      gpu_util_percent: i === 3 ? 50 : null,
-    }));
-    const out = downsample(samples, 10_000);
-    expect(out.length).toBeLessThanOrEqual(10_000);
-    expect(Math.max(...out.map((s) => s.cpu_percent))).toBe(300);
-    expect(out[1]!.gpu_util_percent).toBe(50); // groups of 3: index 3 is in the second
-    expect(out.at(-1)).toMatchObject({ t: 24_999, rss_mb: 24_999 });
+    expect(integral(samples)).toBeCloseTo(cpuSeconds, 9);
+    // And for a file: at most `max` points, still integrable.
+    const few = tl.samples(10);
+    expect(few.length).toBeLessThanOrEqual(10);
+    expect(integral(few)).toBeCloseTo(cpuSeconds, 9);
   });
 });

@@ -1,13 +1,21 @@
 /**
- * A run's timeline: sampler ticks bucketed into fixed intervals, kept in bounded memory, and
+ * A run's timeline: sampler readings bucketed into fixed intervals, kept in bounded memory, and
  * downsampled for the file.
  *
  * Rules (stated so readers know what a point means):
  * - A base bucket covers `bucketSeconds` and is stamped with its end (`t`, seconds since the run
- *   started); a tick belongs to the bucket that holds the end of the interval it measured. Its `cpu_percent` is the process CPU over the bucket (time-weighted mean of the
- *   ticks); `rss_mb`, `system_cpu_percent` and `gpu_util_percent` are the highest seen in it.
- * - Merging buckets (when memory is full, and when downsampling for a file) keeps peaks: each
- *   value of a merged point is the maximum of its members, and `t` is the last member's.
+ *   started). A reading's CPU figure is the process's CPU rate over its interval (from the
+ *   previous reading with a known figure to this one); that CPU time is spread over the buckets
+ *   the interval covers, in proportion to the overlap. So a bucket's `cpu_percent` is the
+ *   process CPU over the time of it that readings covered (null when none did), and the
+ *   timeline integrates to the process's CPU time: Σ cpu_percent / 100 × covered time.
+ * - `cpu_peak_percent` is the highest rate of any one reading interval (~10 ms native) that
+ *   overlaps the point; `rss_mb`, `system_cpu_percent` and `gpu_util_percent` are the highest
+ *   readings that landed in it. A bucket no reading landed in (the JS sampler's timer held up by
+ *   a blocked event loop) takes them from the reading that ends the interval covering it.
+ * - Merging points (when memory is full, and when downsampling for a file) keeps both: CPU time
+ *   and covered time add up (the merged `cpu_percent` is their mean, still integrable), every
+ *   other value is the maximum of the members, and `t` is the last member's.
  */
 
 import type { TimelinePoint } from './sampler/types.js';
@@ -19,41 +27,77 @@ export const DEFAULT_BUCKET_SECONDS = 0.05;
 const DEFAULT_CAPACITY = 131_072;
 /** Points at most in a metrics file. */
 const MAX_FILE_SAMPLES = 10_000;
+/**
+ * Buckets kept open waiting for a reading with a known CPU figure to cover them (a native
+ * reading preempted midway has none; the next one covers its interval). Beyond this many
+ * (3.2 s at 50 ms), the oldest closes with what it has.
+ */
+const MAX_OPEN_BUCKETS = 64;
 
 const maxOrNull = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
-/** Merges samples into one, keeping peaks. */
-function mergeSamples(samples: readonly Sample[]): Sample {
-  let out = samples[0]!;
-  for (let i = 1; i < samples.length; i++) {
-    const s = samples[i]!;
+/** A point as the timeline keeps it: sums, so that merged points stay exact. */
+interface Point {
+  /** Seconds since the run started, at the point's end. */
+  t: number;
+  /** CPU seconds the process used in the covered time. */
+  cpuSeconds: number;
+  /** Seconds of the point that readings with a known CPU figure covered. */
+  covered: number;
+  cpuPeak: number | null;
+  rss: number;
+  system: number | null;
+  gpu: number | null;
+}
+
+function mergePoints(points: readonly Point[]): Point {
+  let out = points[0]!;
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i]!;
     out = {
-      t: s.t,
-      cpu_percent: Math.max(out.cpu_percent, s.cpu_percent),
-      rss_mb: Math.max(out.rss_mb, s.rss_mb),
-      system_cpu_percent: maxOrNull(out.system_cpu_percent, s.system_cpu_percent),
-      gpu_util_percent: maxOrNull(out.gpu_util_percent, s.gpu_util_percent),
+      t: p.t,
+      cpuSeconds: out.cpuSeconds + p.cpuSeconds,
+      covered: out.covered + p.covered,
+      cpuPeak: maxOrNull(out.cpuPeak, p.cpuPeak),
+      rss: Math.max(out.rss, p.rss),
+      system: maxOrNull(out.system, p.system),
+      gpu: maxOrNull(out.gpu, p.gpu),
     };
   }
   return out;
 }
 
-/** At most `max` points: consecutive groups of ⌈n / max⌉ merged with `mergeSamples`. */
-export function downsample(samples: readonly Sample[], max = MAX_FILE_SAMPLES): Sample[] {
-  if (samples.length <= max) return [...samples];
-  const group = Math.ceil(samples.length / max);
-  const out: Sample[] = [];
-  for (let i = 0; i < samples.length; i += group) out.push(mergeSamples(samples.slice(i, i + group)));
+function toSample(p: Point): Sample {
+  return {
+    t: p.t,
+    cpu_percent: p.covered > 0 ? (100 * p.cpuSeconds) / p.covered : null,
+    cpu_peak_percent: p.cpuPeak,
+    rss_mb: p.rss / BYTES_PER_MB,
+    system_cpu_percent: p.system,
+    gpu_util_percent: p.gpu,
+  };
+}
+
+/** At most `max` points: consecutive groups of ⌈n / max⌉ merged. */
+function downsamplePoints(points: readonly Point[], max: number): Point[] {
+  if (points.length <= max) return [...points];
+  const group = Math.ceil(points.length / max);
+  const out: Point[] = [];
+  for (let i = 0; i < points.length; i += group) out.push(mergePoints(points.slice(i, i + group)));
   return out;
 }
 
 interface Bucket {
   index: number;
-  cpuWeighted: number;
-  seconds: number;
-  rss: number;
+  cpuSeconds: number;
+  covered: number;
+  cpuPeak: number | null;
+  /** Highest RSS that landed in it; null: no reading landed in it (yet). */
+  rss: number | null;
   system: number | null;
   gpu: number | null;
+  /** The reading that ended the latest interval covering it (for a bucket without readings). */
+  cover: TimelinePoint | null;
 }
 
 export interface TimelineOptions {
@@ -68,11 +112,16 @@ export class Timeline {
   #originNs: number;
   #bucketNs: number;
   #capacity: number;
-  #samples: Sample[] = [];
+  #points: Point[] = [];
   /** Base buckets per stored point (doubles at each merge). */
   #stride = 1;
-  #group: Sample[] = [];
-  #bucket: Bucket | null = null;
+  #group: Point[] = [];
+  /** Buckets still open, ascending by index. */
+  #open: Bucket[] = [];
+  /** Index below which buckets are closed. */
+  #closedBelow = 0;
+  /** Time (ns since origin) up to which readings with a known CPU figure covered the run. */
+  #cpuEndNs = 0;
 
   constructor(options: TimelineOptions) {
     this.#originNs = options.originNs;
@@ -84,82 +133,128 @@ export class Timeline {
     if (!(this.#capacity >= 2)) throw new RangeError(`timeline capacity must be >= 2, got ${this.#capacity}`);
   }
 
-  /** Adds sampler points; returns the base buckets they completed (for live push). */
+  /** The open bucket with this index, created when missing (index >= #closedBelow). */
+  #bucket(index: number): Bucket {
+    let i = this.#open.length - 1;
+    while (i >= 0 && this.#open[i]!.index > index) i--;
+    if (i >= 0 && this.#open[i]!.index === index) return this.#open[i]!;
+    const b: Bucket = {
+      index,
+      cpuSeconds: 0,
+      covered: 0,
+      cpuPeak: null,
+      rss: null,
+      system: null,
+      gpu: null,
+      cover: null,
+    };
+    this.#open.splice(i + 1, 0, b);
+    return b;
+  }
+
+  /** Adds sampler readings (in time order); returns the base buckets they completed (for live push). */
   add(points: readonly TimelinePoint[]): Sample[] {
     const completed: Sample[] = [];
     for (const p of points) {
       const dt = p.t_ns - this.#originNs;
       if (dt <= 0) continue; // before the run started
-      // A tick covers the interval that ends at it, so one at a bucket's end belongs to that bucket.
+      // A reading at a bucket's end belongs to that bucket.
       const index = Math.ceil(dt / this.#bucketNs) - 1;
-      let b = this.#bucket;
-      if (b && b.index !== index) {
-        completed.push(this.#close(b));
-        b = null;
-      }
-      if (!b) {
-        b = { index, cpuWeighted: 0, seconds: 0, rss: 0, system: null, gpu: null };
-        this.#bucket = b;
-      }
-      b.cpuWeighted += p.cpu_percent * p.interval_seconds;
-      b.seconds += p.interval_seconds;
-      b.rss = Math.max(b.rss, p.rss_bytes);
+      if (index < this.#closedBelow) continue; // late: its bucket was closed already
+      if (p.cpu_percent !== null && p.interval_seconds > 0) this.#spreadCpu(p, dt);
+      const b = this.#bucket(index);
+      b.rss = Math.max(b.rss ?? 0, p.rss_bytes);
       b.system = maxOrNull(b.system, p.system_cpu_percent);
       b.gpu = maxOrNull(b.gpu, p.gpu_util_percent);
+      // Buckets before this reading's get no more readings; they close once CPU covers them.
+      while (this.#open.length > 0) {
+        const first = this.#open[0]!;
+        const end = (first.index + 1) * this.#bucketNs;
+        const cpuDone = end <= this.#cpuEndNs || this.#open.length > MAX_OPEN_BUCKETS;
+        if (first.index >= index || !cpuDone) break;
+        completed.push(this.#close());
+      }
     }
     return completed;
   }
 
-  /** Closes the bucket in progress (at the end of a run); returns it, if any. */
-  closeOpenBucket(): Sample[] {
-    const b = this.#bucket;
-    if (!b) return [];
-    return [this.#close(b)];
+  /** Spreads a reading's CPU time over the buckets its interval covers. */
+  #spreadCpu(p: TimelinePoint, dt: number): void {
+    const rate = p.cpu_percent! / 100;
+    const from = Math.max(
+      dt - p.interval_seconds * 1e9,
+      this.#cpuEndNs,
+      this.#closedBelow * this.#bucketNs,
+      0,
+    );
+    this.#cpuEndNs = Math.max(this.#cpuEndNs, dt);
+    if (!(dt > from)) return;
+    const first = Math.floor(from / this.#bucketNs);
+    const last = Math.ceil(dt / this.#bucketNs) - 1;
+    for (let i = first; i <= last; i++) {
+      const overlap = (Math.min(dt, (i + 1) * this.#bucketNs) - Math.max(from, i * this.#bucketNs)) / 1e9;
+      if (overlap <= 0) continue;
+      const b = this.#bucket(i);
+      b.cpuSeconds += rate * overlap;
+      b.covered += overlap;
+      b.cpuPeak = maxOrNull(b.cpuPeak, p.cpu_percent);
+      b.cover = p;
+    }
   }
 
-  #toSample(b: Bucket): Sample {
+  /** Closes every open bucket (at the end of a run); returns them. */
+  closeOpenBucket(): Sample[] {
+    const out: Sample[] = [];
+    while (this.#open.length > 0) out.push(this.#close());
+    return out;
+  }
+
+  #toPoint(b: Bucket): Point {
+    const cover = b.cover;
     return {
-      t: (b.index + 1) * this.bucketSeconds,
-      cpu_percent: b.seconds > 0 ? b.cpuWeighted / b.seconds : 0,
-      rss_mb: b.rss / BYTES_PER_MB,
-      system_cpu_percent: b.system,
-      gpu_util_percent: b.gpu,
+      t: ((b.index + 1) * this.#bucketNs) / 1e9,
+      cpuSeconds: b.cpuSeconds,
+      covered: b.covered,
+      cpuPeak: b.cpuPeak,
+      rss: b.rss ?? cover?.rss_bytes ?? 0,
+      system: b.rss === null ? (cover?.system_cpu_percent ?? null) : b.system,
+      gpu: b.rss === null ? (cover?.gpu_util_percent ?? null) : b.gpu,
     };
   }
 
-  #close(b: Bucket): Sample {
-    this.#bucket = null;
-    const sample = this.#toSample(b);
-    this.#group.push(sample);
+  /** Closes the oldest open bucket. */
+  #close(): Sample {
+    const b = this.#open.shift()!;
+    this.#closedBelow = b.index + 1;
+    const point = this.#toPoint(b);
+    this.#group.push(point);
     if (this.#group.length >= this.#stride) {
-      this.#samples.push(mergeSamples(this.#group));
+      this.#points.push(mergePoints(this.#group));
       this.#group = [];
-      if (this.#samples.length >= this.#capacity) this.#halve();
+      if (this.#points.length >= this.#capacity) this.#halve();
     }
-    return sample;
+    return toSample(point);
   }
 
   #halve(): void {
-    const merged: Sample[] = [];
-    for (let i = 0; i < this.#samples.length; i += 2)
-      merged.push(mergeSamples(this.#samples.slice(i, i + 2)));
-    this.#samples = merged;
+    const merged: Point[] = [];
+    for (let i = 0; i < this.#points.length; i += 2) merged.push(mergePoints(this.#points.slice(i, i + 2)));
+    this.#points = merged;
     this.#stride *= 2;
   }
 
   /** Number of points held. */
   get length(): number {
-    return this.#samples.length + (this.#group.length ? 1 : 0);
+    return this.#points.length + (this.#group.length || this.#open.length ? 1 : 0);
   }
 
   /**
-   * The timeline, downsampled to at most `max` points. The bucket in progress is included as it
-   * stands (stamped with its end, like every bucket), so a file saved mid-run misses nothing.
+   * The timeline, downsampled to at most `max` points. Buckets still open are included as they
+   * stand (stamped with their end, like every bucket), so a file saved mid-run misses nothing.
    */
   samples(max = MAX_FILE_SAMPLES): Sample[] {
-    const tail = [...this.#group];
-    if (this.#bucket) tail.push(this.#toSample(this.#bucket));
-    const all = tail.length ? [...this.#samples, mergeSamples(tail)] : this.#samples;
-    return downsample(all, max);
+    const tail = [...this.#group, ...this.#open.map((b) => this.#toPoint(b))];
+    const all = tail.length ? [...this.#points, mergePoints(tail)] : this.#points;
+    return downsamplePoints(all, max).map(toSample);
   }
 }

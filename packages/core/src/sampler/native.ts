@@ -68,7 +68,7 @@ class NativeBackend implements SamplerBackend {
   readonly gpus = null;
   readonly gpuAvailable: boolean;
   #sampler: NativeModule.Sampler;
-  #lastT: number | null = null;
+  #lastCpuT: number | null = null;
 
   constructor(mod: typeof NativeModule, intervalMs: number) {
     this.#sampler = new mod.Sampler({ intervalMs }).start();
@@ -104,14 +104,15 @@ class NativeBackend implements SamplerBackend {
       const t = batch.t[i]!;
       const cpu = batch.cpu_percent[i]!;
       const rss = nullable(batch.rss_peak_bytes[i]) ?? nullable(batch.rss_bytes[i]);
-      const previous = this.#lastT ?? t - this.#sampler.threadIntervalMs / 1000;
-      this.#lastT = t;
-      if (rss === null) continue;
-      // An interval whose CPU is unknown carries no weight in a bucket's CPU average.
+      // A sample's CPU covers the time since the previous sample whose CPU is known (a sample
+      // without it was read while the sampler was preempted; the next one covers its interval).
       const known = !Number.isNaN(cpu);
+      const previous = this.#lastCpuT ?? t - this.#sampler.threadIntervalMs / 1000;
+      if (known) this.#lastCpuT = t;
+      if (rss === null) continue;
       points.push({
         t_ns: t * 1e9,
-        cpu_percent: known ? cpu : 0,
+        cpu_percent: known ? cpu : null,
         interval_seconds: known ? Math.max(0, t - previous) : 0,
         rss_bytes: rss,
         system_cpu_percent: nullable(batch.system_cpu_percent[i]),

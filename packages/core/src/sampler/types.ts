@@ -22,9 +22,12 @@ export interface WindowStats extends Omit<NativeWindowStats, 'threads'> {
 export interface TimelinePoint {
   /** `process.hrtime.bigint()` clock, in nanoseconds (as a number). */
   t_ns: number;
-  /** Process CPU % over the interval that ends at `t_ns` (100 = one core). */
-  cpu_percent: number;
-  /** Length of that interval in seconds. */
+  /**
+   * Process CPU % over the interval that ends at `t_ns` (100 = one core); null when this reading
+   * has none (a native reading preempted midway: the next known one covers its interval).
+   */
+  cpu_percent: number | null;
+  /** Length of that interval in seconds (since the previous reading with a known CPU figure). */
   interval_seconds: number;
   rss_bytes: number;
   system_cpu_percent: number | null;

@@ -149,9 +149,11 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
     while (op < n - 1 && Date.parse(operations[op + 1]!.timestamp) - startMs <= t * 1000) op++;
     const o = operations[op]!;
     const inside = t * 1000 <= Date.parse(o.timestamp) - startMs + o.duration_seconds * 1000;
+    const cpu = inside ? o.cpu_delta_percent! * (0.85 + 0.3 * rand()) : 2 * rand();
     samples.push({
       t,
-      cpu_percent: inside ? o.cpu_delta_percent! * (0.85 + 0.3 * rand()) : 2 * rand(),
+      cpu_percent: cpu,
+      cpu_peak_percent: cpu * (1 + 0.2 * rand()),
       rss_mb: o.rss_end_mb!,
       system_cpu_percent: inside ? 45 + 15 * rand() : 8 + 4 * rand(),
       gpu_util_percent: null,

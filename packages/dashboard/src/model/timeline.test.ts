@@ -26,7 +26,14 @@ describe('timeline shaping', () => {
     expect(spans[0]).toMatchObject({ t0: 2.5, t1: 4, lane: 1 });
     expect(
       timeExtent(spans, [
-        { t: 6, cpu_percent: 1, rss_mb: 1, system_cpu_percent: null, gpu_util_percent: null },
+        {
+          t: 6,
+          cpu_percent: 1,
+          cpu_peak_percent: 1,
+          rss_mb: 1,
+          system_cpu_percent: null,
+          gpu_util_percent: null,
+        },
       ]),
     ).toEqual([0, 6]);
     expect(timeExtent([], [])).toBeNull();

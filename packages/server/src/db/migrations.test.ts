@@ -32,7 +32,7 @@ describe('schema versions', () => {
     const db = await DuckDBInstance.create(path);
     const c = await db.connect();
     const versions = await c.runAndReadAll('SELECT version, description FROM llmmon_schema_version');
-    expect(versions.getRowsJS().map((r) => Number(r[0]))).toEqual([1]);
+    expect(versions.getRowsJS().map((r) => Number(r[0]))).toEqual([1, 2]);
     expect(await storedColumns(c, 'operations')).toEqual(OPERATION_COLUMNS);
     c.closeSync();
     db.closeSync();
@@ -50,6 +50,45 @@ describe('schema versions', () => {
     const fresh = await store.exportMetricsFile('new');
     expect(old.operations.map((o) => o.sampler)).toEqual([null, null, null]);
     expect(fresh.operations.map((o) => o.sampler)).toEqual(['native', 'native', 'native']);
+    await store.close();
+  });
+
+  it('version 2: a file from version 1 takes samples without a CPU figure after the upgrade', async () => {
+    const first = await Store.open(path);
+    await first.close();
+    // As version 1 wrote it: cpu_percent NOT NULL, no cpu_peak_percent.
+    await tamper(
+      'DELETE FROM llmmon_schema_version WHERE version = 2',
+      'ALTER TABLE samples ALTER COLUMN cpu_percent SET NOT NULL',
+      'ALTER TABLE samples DROP COLUMN cpu_peak_percent',
+    );
+    const store = await Store.open(path);
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    const file = metricsFile('gap', 2);
+    file.samples = [
+      {
+        t: 0.05,
+        cpu_percent: 100,
+        cpu_peak_percent: 120,
+        rss_mb: 1,
+        system_cpu_percent: null,
+        gpu_util_percent: null,
+      },
+      {
+        t: 0.1,
+        cpu_percent: null,
+        cpu_peak_percent: null,
+        rss_mb: 1,
+        system_cpu_percent: null,
+        gpu_util_percent: null,
+      },
+    ];
+    await store.ingest(MetricsFileSchema.parse(file));
+    const { samples } = await store.samples('gap');
+    expect(samples.map((x) => [x.cpu_percent, x.cpu_peak_percent])).toEqual([
+      [100, 120],
+      [null, null],
+    ]);
     await store.close();
   });
 

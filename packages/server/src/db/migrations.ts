@@ -29,6 +29,14 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const table of TABLES) await c.run(createTableSql(table));
     },
   },
+  {
+    version: 2,
+    description: 'samples.cpu_percent may be null: no sampler reading covered the point',
+    async up(c) {
+      // A no-op on a table created by version 1 of this code since (the spec says nullable).
+      await c.run('ALTER TABLE samples ALTER COLUMN cpu_percent DROP NOT NULL');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -23,6 +23,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
+import { SCHEMA_VERSION } from '../db/migrations.js';
 import { welchTest } from '../stats/welch.js';
 import { jsonSize } from '../store/query.js';
 import { Store } from '../store/store.js';
@@ -72,7 +73,13 @@ const timedFile = (id: string, shift: number, n = 30) =>
 describe('ingest and read back', () => {
   it('answers health', async () => {
     const h = await getJson<HealthResponse>('/api/health');
-    expect(h).toMatchObject({ status: 'ok', runs: 0, operations: 0, auth: false, schema_version: 1 });
+    expect(h).toMatchObject({
+      status: 'ok',
+      runs: 0,
+      operations: 0,
+      auth: false,
+      schema_version: SCHEMA_VERSION,
+    });
     expect(h.db).toBe(store.path);
   });
 

@@ -204,7 +204,7 @@ export class Metrics {
         gauge.reset();
         if (value !== null) gauge.set({ run_id: e.run_id }, value);
       };
-      latest(this.liveCpu, last.cpu_percent / 100);
+      latest(this.liveCpu, last.cpu_percent === null ? null : last.cpu_percent / 100);
       latest(this.liveRss, last.rss_mb * BYTES_PER_MB);
       latest(this.liveSystemCpu, last.system_cpu_percent === null ? null : last.system_cpu_percent / 100);
       latest(this.liveGpu, last.gpu_util_percent === null ? null : last.gpu_util_percent / 100);

@@ -94,10 +94,18 @@ describe('Store.ingest', () => {
     const bad = {
       ...file,
       samples: [
-        { t: 1, cpu_percent: 1, rss_mb: 1, system_cpu_percent: null, gpu_util_percent: null },
+        {
+          t: 1,
+          cpu_percent: 1,
+          cpu_peak_percent: 1,
+          rss_mb: 1,
+          system_cpu_percent: null,
+          gpu_util_percent: null,
+        },
         {
           t: Symbol('x') as never,
           cpu_percent: 1,
+          cpu_peak_percent: 1,
           rss_mb: 1,
           system_cpu_percent: null,
           gpu_util_percent: null,
@@ -175,11 +183,11 @@ describe('Store reads', () => {
     const thin = await store.samples('r1', 2);
     expect(thin.downsampled).toBe(true);
     // Samples at t = 0, 0.1 … 0.4 (cpu 50…54, rss 280…284) in two buckets of t: [0, 0.2), [0.2, 0.4].
-    // Each keeps its last t, the mean CPU and the highest RSS.
+    // Each keeps its last t, the mean CPU, the highest peak CPU and the highest RSS.
     const rest = { system_cpu_percent: 30, gpu_util_percent: null };
     expect(thin.samples).toEqual([
-      { t: 0.1, cpu_percent: 50.5, rss_mb: 281, ...rest },
-      { t: 0.4, cpu_percent: 53, rss_mb: 284, ...rest },
+      { t: 0.1, cpu_percent: 50.5, cpu_peak_percent: null, rss_mb: 281, ...rest },
+      { t: 0.4, cpu_percent: 53, cpu_peak_percent: null, rss_mb: 284, ...rest },
     ]);
   });
 
