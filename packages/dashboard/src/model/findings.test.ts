@@ -53,16 +53,55 @@ describe('findings', () => {
     expect(f!.figure).toBe('mean system CPU 95 % during its operations (threshold 90 %)');
   });
 
-  it('slow-model names the model 3× slower than the fastest at the median', () => {
-    const records = [...series('fast', 20, jitter), ...series('slow', 20, (i) => 3.5 * jitter(i))];
+  it('slow-model names the model 3× slower than the fastest at the median, beyond what its size explains', () => {
+    const params = (n: number) => () => ({ metadata: { model_parameters: n } });
+    const records = [
+      ...series('fast', 20, jitter, params(1e9)),
+      ...series('slow', 20, (i) => 3.5 * jitter(i), params(1e9)),
+    ];
     const fs = findings(runHeader(), records);
     expect(rules(fs)).toContain('slow-model:slow');
     expect(fs.find((f) => f.rule === 'slow-model')!.title).toMatch(/^slow is 3\.\d+× slower than fast$/);
-    const close = [...series('fast', 20, jitter), ...series('slow', 20, (i) => 2.9 * jitter(i))];
+    const close = [
+      ...series('fast', 20, jitter, params(1e9)),
+      ...series('slow', 20, (i) => 2.9 * jitter(i), params(1e9)),
+    ];
     expect(rules(findings(runHeader(), close))).not.toContain('slow-model:slow');
     // Too few operations to compare models: no verdict.
-    const few = [...series('fast', 4, jitter), ...series('slow', 4, (i) => 3.5 * jitter(i))];
+    const few = [
+      ...series('fast', 4, jitter, params(1e9)),
+      ...series('slow', 4, (i) => 3.5 * jitter(i), params(1e9)),
+    ];
     expect(rules(findings(runHeader(), few))).not.toContain('slow-model:slow');
+  });
+
+  it('slow-model compares like with like: a larger model may be slower by its size, and unknown sizes are not compared', () => {
+    // A bench of sizes on purpose: 13× slower with 8× the parameters is 1.6× beyond the size.
+    const sizes = [
+      ...series('tiny', 20, jitter, () => ({ metadata: { model_parameters: 1e8 } })),
+      ...series(
+        'medium',
+        20,
+        (i) => 13.3 * jitter(i),
+        () => ({ metadata: { model_parameters: 8e8 } }),
+      ),
+    ];
+    expect(rules(findings(runHeader(), sizes))).not.toContain('slow-model:medium');
+    // 13× slower with only 2× the file size: flagged, and the figure says so.
+    const quant = [
+      ...series('q4', 20, jitter, () => ({ metadata: { file_bytes: 1e9 } })),
+      ...series(
+        'f16',
+        20,
+        (i) => 13.3 * jitter(i),
+        () => ({ metadata: { file_bytes: 2e9 } }),
+      ),
+    ];
+    const f = findings(runHeader(), quant).find((x) => x.rule === 'slow-model');
+    expect(f?.figure).toMatch(/with 2× the file size \(threshold 3× beyond the size ratio\)$/);
+    // Sizes unknown (two endpoints): the run may compare different models on purpose.
+    const unknown = [...series('x', 20, jitter), ...series('y', 20, (i) => 13.3 * jitter(i))];
+    expect(rules(findings(runHeader(), unknown))).not.toContain('slow-model:y');
   });
 
   it('long-tail fires when p95 is 3× the median', () => {
@@ -73,16 +112,30 @@ describe('findings', () => {
     expect(fs[0]!.figure).toBe('p95 duration 5 s is 5× the median 1 s (threshold 3×)');
   });
 
-  it('low-throughput needs half the best model’s throughput and memory headroom', () => {
-    const slowTp = () => ({ throughput_chars_per_sec: 40 });
-    const records = [...series('a', 20, jitter), ...series('b', 20, (i) => 1.1 * jitter(i), slowTp)];
+  it('low-throughput needs half the best model’s throughput (per size) and memory headroom', () => {
+    const meta = () => ({ metadata: { model_parameters: 1e9 } });
+    const slowTp = () => ({ throughput_chars_per_sec: 40, ...meta() });
+    const records = [...series('a', 20, jitter, meta), ...series('b', 20, (i) => 1.1 * jitter(i), slowTp)];
     // Throughput is total chars over total duration: make b process fewer chars per second.
     for (const r of records) if (r.model_name === 'b') r.text_length = 40;
     const fs = findings(runHeader(), records);
     expect(rules(fs)).toEqual(['low-throughput:b']);
     expect(fs[0]!.advice).toMatch(/Memory allows larger batches/);
+    // Four times the parameters explains a throughput under half.
+    for (const r of records) if (r.model_name === 'b') r.metadata = { model_parameters: 4e9 };
+    expect(findings(runHeader(), records)).toEqual([]);
+    for (const r of records) if (r.model_name === 'b') r.metadata = { model_parameters: 1e9 };
     for (const r of records) if (r.model_name === 'b') r.peak_memory_mb = 5000; // 61 % of memory
     expect(findings(runHeader(), records)).toEqual([]);
+  });
+
+  it('low-throughput says nothing of operations without text (0 chars/s is not slow)', () => {
+    const meta = () => ({ metadata: { model_parameters: 1e9 } });
+    const records = [
+      ...series('chat', 20, jitter, meta),
+      ...series('embed', 20, jitter, () => ({ text_length: 0, throughput_chars_per_sec: 0, ...meta() })),
+    ];
+    expect(rules(findings(runHeader(), records))).not.toContain('low-throughput:embed');
   });
 
   it('cold-start fires when the first counted operation is 3× the median of the rest', () => {

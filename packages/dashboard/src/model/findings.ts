@@ -21,13 +21,16 @@ export const FINDING_THRESHOLDS = {
   systemCpuPercent: 90,
   /** slow-model, low-throughput: counted operations each model needs before models are compared. */
   compareMinOperations: 5,
-  /** slow-model: a model's median duration over the fastest model's. */
+  /**
+   * slow-model: a model's median duration over the fastest model's, beyond what its size explains
+   * (the ratio is divided by its size over the fastest's when it is larger).
+   */
   slowerThanFastest: 3,
   /** long-tail: p95 duration over p50 duration of a model. */
   tailRatio: 3,
   /** long-tail, cold-start: operations a model needs before these rules judge it. */
   minOperations: 10,
-  /** low-throughput: a model's throughput under this share of the best model's… */
+  /** low-throughput: a model's throughput under this share of the best model's (beyond its size)… */
   throughputShareOfBest: 0.5,
   /** …counted as "memory allows larger batches" when its peak RSS is under this share of memory. */
   memoryHeadroomShare: 0.5,
@@ -98,8 +101,16 @@ export function findings(
     degradationRule(s, counted, out);
     memoryGrowthRule(s, counted, out);
   }
-  slowModelRule(withStats, out);
-  throughputRule(withStats, hostMb, out);
+  const sizes = new Map([...models].map(([name, list]) => [name, modelSize(list)]));
+  // Whether a model's counted operations carry text at all (median text_length above 0).
+  const texts = new Map(
+    [...models].map(([name, list]) => [
+      name,
+      (median(list.filter(countsInStats).map((r) => r.text_length)) ?? 0) > 0,
+    ]),
+  );
+  slowModelRule(withStats, sizes, out);
+  throughputRule(withStats, sizes, texts, hostMb, out);
 
   const order: FindingRule[] = [
     'errors',
@@ -203,24 +214,68 @@ function cpuRule(s: ModelSummary, counted: readonly OperationRecord[], cores: nu
 /** Models with enough counted operations (operations less errors) to be compared. */
 const comparable = (s: ModelSummary) => s.stats!.operations - s.stats!.errors >= T.compareMinOperations;
 
-function slowModelRule(models: readonly ModelSummary[], out: Finding[]) {
-  const timed = models.filter((s) => comparable(s) && s.stats!.p50_duration_seconds !== null);
+/** A model's size as its runtime reported it when loading: parameters, else file bytes. */
+interface ModelSize {
+  value: number;
+  unit: 'parameters' | 'bytes';
+}
+
+function modelSize(list: readonly OperationRecord[]): ModelSize | null {
+  for (const r of list) {
+    const m = r.metadata;
+    if (typeof m?.model_parameters === 'number' && m.model_parameters > 0)
+      return { value: m.model_parameters, unit: 'parameters' };
+  }
+  for (const r of list) {
+    const m = r.metadata;
+    if (typeof m?.file_bytes === 'number' && m.file_bytes > 0) return { value: m.file_bytes, unit: 'bytes' };
+  }
+  return null;
+}
+
+/**
+ * Like with like: models are compared with each other only when each one's size is known (in the
+ * same unit), so that a run that compares sizes on purpose is not told that the larger model is
+ * slower. Returns the models that can be compared, with their sizes.
+ */
+function sized(models: readonly ModelSummary[], sizes: ReadonlyMap<string, ModelSize | null>) {
+  const known = models.map((s) => ({ s, size: sizes.get(s.model) ?? null }));
+  if (known.some((k) => k.size === null)) return [];
+  const unit = known[0]?.size?.unit;
+  if (known.some((k) => k.size!.unit !== unit)) return [];
+  return known as { s: ModelSummary; size: ModelSize }[];
+}
+
+const sizeText = (a: ModelSize, b: ModelSize) =>
+  `${formatNumber(a.value / b.value)}× the ${a.unit === 'parameters' ? 'parameters' : 'file size'}`;
+
+function slowModelRule(
+  models: readonly ModelSummary[],
+  sizes: ReadonlyMap<string, ModelSize | null>,
+  out: Finding[],
+) {
+  const timed = sized(
+    models.filter((s) => comparable(s) && s.stats!.p50_duration_seconds !== null),
+    sizes,
+  );
   if (timed.length < 2) return;
   const fastest = timed.reduce((a, b) =>
-    b.stats!.p50_duration_seconds! < a.stats!.p50_duration_seconds! ? b : a,
+    b.s.stats!.p50_duration_seconds! < a.s.stats!.p50_duration_seconds! ? b : a,
   );
-  const base = fastest.stats!.p50_duration_seconds!;
+  const base = fastest.s.stats!.p50_duration_seconds!;
   if (base <= 0) return;
-  for (const s of timed) {
-    const p50 = s.stats!.p50_duration_seconds!;
+  for (const m of timed) {
+    const p50 = m.s.stats!.p50_duration_seconds!;
     const ratio = p50 / base;
-    if (s === fastest || ratio < T.slowerThanFastest) continue;
+    // A larger model is expected to take longer, in proportion to its size.
+    const explained = Math.max(1, m.size.value / fastest.size.value);
+    if (m === fastest || ratio / explained < T.slowerThanFastest) continue;
     out.push({
       rule: 'slow-model',
-      model: s.model,
+      model: m.s.model,
       severity: 'notice',
-      title: `${s.model} is ${formatNumber(ratio)}× slower than ${fastest.model}`,
-      figure: `median duration ${withUnit(p50, 'seconds')} vs ${withUnit(base, 'seconds')} (threshold ${T.slowerThanFastest}×)`,
+      title: `${m.s.model} is ${formatNumber(ratio)}× slower than ${fastest.s.model}`,
+      figure: `median duration ${withUnit(p50, 'seconds')} vs ${withUnit(base, 'seconds')}, with ${sizeText(m.size, fastest.size)} (threshold ${T.slowerThanFastest}× beyond the size ratio)`,
       advice: 'Offload layers to a GPU, batch requests, or use a lower-bit quantization.',
     });
   }
@@ -243,16 +298,29 @@ function tailRule(s: ModelSummary, counted: readonly OperationRecord[], out: Fin
   });
 }
 
-function throughputRule(models: readonly ModelSummary[], hostMb: number | null, out: Finding[]) {
-  const measured = models.filter((s) => comparable(s) && s.stats!.throughput_chars_per_sec !== null);
-  if (measured.length < 2) return;
-  const best = measured.reduce((a, b) =>
-    b.stats!.throughput_chars_per_sec! > a.stats!.throughput_chars_per_sec! ? b : a,
+function throughputRule(
+  models: readonly ModelSummary[],
+  sizes: ReadonlyMap<string, ModelSize | null>,
+  texts: ReadonlyMap<string, boolean>,
+  hostMb: number | null,
+  out: Finding[],
+) {
+  // Throughput is text per second: it says nothing of operations without text (embeddings,
+  // tool calls), so those models are not judged by it.
+  const measured = sized(
+    models.filter((s) => comparable(s) && s.stats!.throughput_chars_per_sec !== null && texts.get(s.model)),
+    sizes,
   );
-  const top = best.stats!.throughput_chars_per_sec!;
-  for (const s of measured) {
+  if (measured.length < 2) return;
+  // Throughput per unit of size: a model twice the size is expected at half the throughput.
+  const perSize = (m: (typeof measured)[number]) => m.s.stats!.throughput_chars_per_sec! * m.size.value;
+  const bestIndex = measured.reduce((bi, m, i) => (perSize(m) > perSize(measured[bi]!) ? i : bi), 0);
+  const best = measured[bestIndex]!;
+  const top = best.s.stats!.throughput_chars_per_sec!;
+  for (const m of measured) {
+    const s = m.s;
     const tp = s.stats!.throughput_chars_per_sec!;
-    if (s === best || tp / top >= T.throughputShareOfBest) continue;
+    if (m === best || perSize(m) / perSize(best) >= T.throughputShareOfBest) continue;
     const peak = s.stats!.peak_memory_mb;
     const share = peak !== null && hostMb ? peak / hostMb : null;
     if (share !== null && share >= T.memoryHeadroomShare) continue; // memory does not allow it
@@ -261,7 +329,7 @@ function throughputRule(models: readonly ModelSummary[], hostMb: number | null, 
       model: s.model,
       severity: 'notice',
       title: `${s.model} has low throughput`,
-      figure: `${withUnit(tp, 'chars/s')}, ${pct(tp / top)} of ${best.model}'s ${withUnit(top, 'chars/s')} (threshold ${pct(T.throughputShareOfBest)})${share !== null ? `; peak RSS is ${pct(share)} of memory` : ''}`,
+      figure: `${withUnit(tp, 'chars/s')}, ${pct(tp / top)} of ${best.s.model}'s ${withUnit(top, 'chars/s')} with ${sizeText(m.size, best.size)} (threshold ${pct(T.throughputShareOfBest)} beyond the size ratio)${share !== null ? `; peak RSS is ${pct(share)} of memory` : ''}`,
       advice:
         share !== null
           ? 'Memory allows larger batches, which raise throughput.'
