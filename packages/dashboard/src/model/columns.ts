@@ -96,7 +96,8 @@ export function cellText(record: OperationRecord, column: TableColumn): string {
   const v = record[column.key] as unknown;
   if (v === null || v === undefined) return '—';
   if (column.numeric) return column.type === 'integer' ? String(v) : formatNumber(v as number);
-  if (column.type === 'timestamp') return formatTimestamp(v as string);
+  // Operations of a run are often milliseconds apart: their times show milliseconds.
+  if (column.type === 'timestamp') return formatTimestamp(v as string, { milliseconds: true });
   if (column.type === 'boolean') return v ? 'yes' : 'no';
   if (column.key === 'threads') {
     const threads = v as NonNullable<OperationRecord['threads']>;

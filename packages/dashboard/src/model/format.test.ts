@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatNumber, unitLabel, withUnit } from './format.js';
+import { formatDuration, formatNumber, formatTimestamp, unitLabel, withUnit } from './format.js';
 
 describe('format', () => {
+  it('prints local times to the second, or to the millisecond for operations', () => {
+    const iso = new Date(2024, 4, 1, 12, 3, 4, 56).toISOString();
+    expect(formatTimestamp(iso)).toBe('2024-05-01 12:03:04');
+    expect(formatTimestamp(iso, { milliseconds: true })).toBe('2024-05-01 12:03:04.056');
+    expect(formatTimestamp(null)).toBe('—');
+    expect(formatTimestamp('yesterday')).toBe('yesterday');
+  });
+
   it('prints about four significant figures and "—" for null', () => {
     expect([12345.6, 123.456, 12.345, 1.2345, 0.012345, 0, null].map(formatNumber)).toEqual([
       '12,346',

@@ -51,12 +51,16 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-/** ISO timestamp as local date and time to the second, or as given when it does not parse. */
-export function formatTimestamp(iso: string | null | undefined): string {
+/** ISO timestamp as local date and time to the second (or millisecond), or as given when it does not parse. */
+export function formatTimestamp(
+  iso: string | null | undefined,
+  options: { milliseconds?: boolean } = {},
+): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return options.milliseconds ? `${text}.${pad(d.getMilliseconds(), 3)}` : text;
 }
