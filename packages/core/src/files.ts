@@ -96,7 +96,7 @@ async function readJournal(file: string, text: string): Promise<MetricsFile> {
     run,
     operations: records,
     samples: [],
-    alerts: records.flatMap((r) => alertsFor(r, thresholds)),
+    alerts: alertsFor(records, thresholds),
   };
 }
 

@@ -3,7 +3,13 @@
  * re-exported from `@llmmon/core/schema` (browser-safe).
  */
 
-export { alertsFor, formatAlert, type NumericOperationField, type Thresholds } from './alerts.js';
+export {
+  AlertTracker,
+  alertsFor,
+  formatAlert,
+  type NumericOperationField,
+  type Thresholds,
+} from './alerts.js';
 export {
   type BenchmarkOptions,
   type BenchmarkOutlier,

@@ -330,7 +330,7 @@ describe('operations', () => {
 });
 
 describe('alerts', () => {
-  it('emits an alert event for a value above its threshold, and keeps it', async () => {
+  it('emits an alert event when a value goes above its threshold and when it comes back, and keeps them', async () => {
     const m = monitor({
       sampler: 'js',
       thresholds: { duration_seconds: 0.05, text_length: 100 },
@@ -340,6 +340,7 @@ describe('alerts', () => {
     m.on('alert', (a) => events.push(a));
     await m.trackOperation('m', 'slow', 10, () => sleep(80));
     await m.trackOperation('m', 'fast', 10, () => 1);
+    await m.trackOperation('m', 'fast', 10, () => 1); // still below: nothing
     expect(events).toEqual([
       expect.objectContaining({
         metric: 'duration_seconds',
@@ -347,7 +348,9 @@ describe('alerts', () => {
         model_name: 'm',
         operation: 'slow',
         seq: 0,
+        state: 'fired',
       }),
+      expect.objectContaining({ metric: 'duration_seconds', operation: 'fast', seq: 1, state: 'resolved' }),
     ]);
     expect(m.alerts).toEqual(events);
     expect((events[0] as { value: number }).value).toBe(m.operations[0]!.duration_seconds);

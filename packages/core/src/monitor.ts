@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { alertsFor, formatAlert, type Thresholds, validateThresholds } from './alerts.js';
+import { AlertTracker, formatAlert, type Thresholds, validateThresholds } from './alerts.js';
 import { operationStorage } from './context.js';
 import { samplerFromEnv } from './env.js';
 import { DEFAULT_OUTPUT_DIR, fileTimestamp } from './files.js';
@@ -36,7 +36,10 @@ export interface MonitorOptions {
   runName?: string | null;
   /** Free key/value tags of the run. */
   tags?: Record<string, unknown> | null;
-  /** Alert when a record's field is above its threshold, e.g. `{ peak_memory_mb: 4000 }`. */
+  /**
+   * Thresholds per record field, e.g. `{ peak_memory_mb: 4000 }`: an alert fires when a model's
+   * value goes above one and resolves when it comes back (not one alert per operation).
+   */
   thresholds?: Thresholds;
   /** Print one stderr line per alert (default true). */
   logAlerts?: boolean;
@@ -111,6 +114,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
   #logAlerts: boolean;
   #records: OperationRecord[] = [];
   #alerts: Alert[] = [];
+  #alertTracker: AlertTracker;
   #timeline: Timeline;
   #journal: Journal | null;
   #journalBroken = false;
@@ -133,6 +137,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     checkPositive('timelineIntervalMs', options.timelineIntervalMs);
     checkPositive('pushIntervalMs', options.pushIntervalMs);
     this.#thresholds = validateThresholds(options.thresholds ?? {});
+    this.#alertTracker = new AlertTracker(this.#thresholds);
     const serverUrl = options.serverUrl ? checkServerUrl(options.serverUrl) : null;
     this.#logAlerts = options.logAlerts ?? true;
     this.runName = options.runName ?? null;
@@ -242,7 +247,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
         );
       }
     }
-    const alerts = alertsFor(record, this.#thresholds);
+    const alerts = this.#alertTracker.check(record);
     for (const alert of alerts) {
       this.#alerts.push(alert);
       if (this.#logAlerts) process.stderr.write(`${formatAlert(alert)}\n`);

@@ -4,14 +4,9 @@
  * file, and tests can count what the dashboard must draw from it. Not a measurement: the run is
  * named `synthetic` and tagged `synthetic: true` so it can never pass for one.
  */
+import { alertsFor } from '@llmmon/core';
 import { mulberry32 as rng } from '@llmmon/core/random';
-import {
-  type Alert,
-  METRICS_FORMAT,
-  type MetricsFile,
-  type OperationRecord,
-  type Sample,
-} from '@llmmon/core/schema';
+import { METRICS_FORMAT, type MetricsFile, type OperationRecord, type Sample } from '@llmmon/core/schema';
 
 export interface SyntheticOptions {
   /** Operations in the run (load and warm-up operations included). Default 200. */
@@ -53,7 +48,6 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
   const runId = `synthetic-${options.seed ?? 1}-${n}`;
 
   const operations: OperationRecord[] = [];
-  const alerts: Alert[] = [];
   const seen = new Map<string, number>();
   let clock = 0.05; // seconds since run start
   let rss = 180;
@@ -125,17 +119,6 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
       metadata: null,
     };
     operations.push(rec);
-    if (peakCpu !== null && peakCpu > 230) {
-      alerts.push({
-        timestamp: new Date(startMs + (clock + duration) * 1000).toISOString(),
-        metric: 'peak_cpu_percent',
-        threshold: 230,
-        value: peakCpu,
-        model_name: model,
-        operation,
-        seq,
-      });
-    }
     clock += duration + 0.01 + 0.02 * rand();
   }
 
@@ -187,6 +170,7 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
     },
     operations,
     samples,
-    alerts,
+    // As a monitor with this threshold raises them: fired when a model goes above, resolved below.
+    alerts: alertsFor(operations, { peak_cpu_percent: 230 }),
   };
 }
