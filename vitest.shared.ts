@@ -12,7 +12,9 @@ export function llmmonProject(name: string, extra: UserWorkspaceConfig['test'] =
     test: {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'],
-      testTimeout: 30_000,
+      // A net for hangs, not a performance bound: process-spawning tests take 5-10 s alone and
+      // several times that on a machine loaded four times over.
+      testTimeout: 120_000,
       hookTimeout: 60_000,
       ...extra,
     },

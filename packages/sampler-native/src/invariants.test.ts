@@ -43,8 +43,9 @@ describe('CPU invariants under thread churn on a busy machine', () => {
 
   it('timeline samples stay within the machine and integrate to the process CPU time', async () => {
     await sleep(30);
-    const batches: TimelineBatch[] = [sampler.timeline()];
+    const before = sampler.timeline();
     const fromCpu = cpuSeconds();
+    const batches: TimelineBatch[] = [];
     let burned = 0;
     for (let round = 0; round < 4; round++) {
       burned += churn().cpu_seconds;
@@ -52,11 +53,13 @@ describe('CPU invariants under thread churn on a busy machine', () => {
       batches.push(sampler.timeline()); // drains mid-span change nothing
     }
     await sleep(25);
-    const toCpu = cpuSeconds();
     batches.push(sampler.timeline());
+    const toCpu = cpuSeconds(); // after the last sample: getrusage's span holds the timeline's
 
-    // A sample's CPU covers the time since the previous sample whose CPU is known.
+    // A sample's CPU covers the time since the previous sample whose CPU is known: the span
+    // starts at the last known one before getrusage's first reading.
     let prevT: number | null = null;
+    for (let i = 0; i < before.length; i++) if (!Number.isNaN(before.cpu_percent[i]!)) prevT = before.t[i]!;
     let integral = 0;
     let known = 0;
     let unknown = 0;
