@@ -85,12 +85,14 @@ describe('Sampler.timeline()', () => {
     const rows = timelineRows(sampler.timeline());
     sampler.stop();
 
-    // CPU seconds of the main thread in each sample's interval (previous t, t].
+    // CPU seconds of the main thread in each sample's interval: since the previous sample with a
+    // known CPU figure (a reading preempted midway has none; the next one covers its interval).
     const main = threadId();
-    const cpu = rows.slice(1).map((r, i) => ({
-      from: rows[i]!.t,
+    const known = rows.filter((r) => r.cpu_percent !== null);
+    const cpu = known.slice(1).map((r, i) => ({
+      from: known[i]!.t,
       to: r.t,
-      seconds: ((r.threads.find((t) => t.tid === main)?.cpu_percent ?? 0) / 100) * (r.t - rows[i]!.t),
+      seconds: ((r.threads.find((t) => t.tid === main)?.cpu_percent ?? 0) / 100) * (r.t - known[i]!.t),
     }));
     const sum = (xs: typeof cpu) => xs.reduce((s, x) => s + x.seconds, 0);
     const overlapping = cpu.filter((x) => x.to > busyFrom && x.from < busyTo);
@@ -132,7 +134,8 @@ describe('Sampler.latest()', () => {
     expect(latest!.t).toBeLessThanOrEqual(before);
     expect(before - latest!.t).toBeLessThan(0.05);
     expect(latest!.rss_bytes).toBeGreaterThan(0);
-    expect(latest!.cpu_percent).toBeGreaterThanOrEqual(0);
+    // Null until a reading that was not preempted midway (a loaded machine may delay it).
+    if (latest!.cpu_percent !== null) expect(latest!.cpu_percent).toBeGreaterThanOrEqual(0);
     expect(latest!.gpu_util_percent).toBeNull();
     expect(latest!.thread_count).toBeGreaterThan(1);
   });

@@ -67,7 +67,10 @@ export interface WindowStats {
 export interface LatestSample {
   /** Seconds on the same clock as `now()` and `process.hrtime()`. */
   t: number;
-  /** Process CPU % over the newest CPU-reading interval (`threadIntervalMs`, default 10 ms). */
+  /**
+   * Process CPU % over the newest CPU-reading interval (`threadIntervalMs`, default 10 ms) that
+   * was read at one instant; null until there is one.
+   */
   cpu_percent: number | null;
   rss_bytes: number | null;
   /** macOS phys_footprint (Activity Monitor's "Memory"); null elsewhere. */
@@ -86,9 +89,14 @@ export interface LatestSample {
  */
 export interface TimelineBatch {
   length: number;
-  /** Seconds on the `now()` / `process.hrtime()` clock. */
+  /** Seconds on the `now()` / `process.hrtime()` clock: right after the CPU clocks were read. */
   t: Float64Array;
-  /** Process CPU % over the interval ending at `t`. */
+  /**
+   * Process CPU % since the previous sample with a known figure (one reading interval as a rule);
+   * NaN when this reading was preempted midway (no single time: the next known sample covers its
+   * interval, so the timeline integrates to the process CPU time). Per-thread entries follow the
+   * same rule.
+   */
   cpu_percent: Float64Array;
   /** RSS at `t`. */
   rss_bytes: Float64Array;
