@@ -13,7 +13,7 @@ export const ALERT_FIELDS = {
   value: field.float({ description: 'Measured value, in the unit of the metric' }),
   model_name: field.text({ description: 'Model of the operation' }),
   operation: field.text({ description: 'Operation kind' }),
-  seq: field.integerOrNull({ description: 'seq of the operation that fired or resolved it' }),
+  seq: field.integerOrNull({ min: 0, description: 'seq of the operation that fired or resolved it' }),
   state: field.enumOrNull(['fired', 'resolved'] as const, {
     description:
       "fired: the model's value went above the threshold; resolved: it came back to or below it (null: written before llmmon recorded resolutions, an alert per operation above the threshold)",

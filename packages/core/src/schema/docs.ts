@@ -12,15 +12,28 @@ function typeOf(spec: FieldSpec): string {
   return spec.type;
 }
 
+/** The limits validation enforces, in words: "≥ 0", "0–100", "≤ 256 chars", … */
+export function limitsOf(spec: FieldSpec): string {
+  const parts: string[] = [];
+  if (spec.min !== undefined && spec.max !== undefined) parts.push(`${spec.min}–${spec.max}`);
+  else if (spec.min !== undefined) parts.push(`≥ ${spec.min}`);
+  else if (spec.max !== undefined) parts.push(`≤ ${spec.max}`);
+  if (spec.id) parts.push('not empty, no control characters');
+  if (spec.type === 'json') parts.push(`≤ ${spec.maxLength} bytes, depth ≤ ${spec.maxDepth}`);
+  else if (spec.maxLength !== undefined) parts.push(`≤ ${spec.maxLength} chars`);
+  return parts.join(', ');
+}
+
 /**
- * A Markdown table: field, type, unit, null allowed, definition.
+ * A Markdown table: field, type (with the limits validation enforces), unit, null allowed,
+ * definition.
  * @example
  * fieldTableMarkdown(OPERATION_FIELDS) // '| field | type | unit | null | definition |\n|---|…'
  */
 export function fieldTableMarkdown(fields: FieldSpecs): string {
   const rows = Object.entries(fields).map(
     ([name, spec]) =>
-      `| \`${name}\` | ${typeOf(spec)} | ${spec.unit ?? ''} | ${spec.nullable ? 'yes' : 'no'} | ${escapePipes(spec.description)} |`,
+      `| \`${name}\` | ${[typeOf(spec), limitsOf(spec)].filter(Boolean).join(', ')} | ${spec.unit ?? ''} | ${spec.nullable ? 'yes' : 'no'} | ${escapePipes(spec.description)} |`,
   );
   return ['| field | type | unit | null | definition |', '| --- | --- | --- | --- | --- |', ...rows].join(
     '\n',

@@ -27,6 +27,15 @@ export interface FieldSpec<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** Allowed values of an `enum` field. */
   readonly values?: readonly string[];
+  /** Smallest and largest allowed value of a number (impossible values are refused). */
+  readonly min?: number;
+  readonly max?: number;
+  /** Most characters a text value may have (`text`, `enum` free text), or bytes of JSON text (`json`). */
+  readonly maxLength?: number;
+  /** Deepest nesting of a `json` value (objects and arrays). */
+  readonly maxDepth?: number;
+  /** A text value is an id: not empty, no control characters. */
+  readonly id?: boolean;
   /** Nested fields of a `struct` field, or of the items of a `list` of structs. */
   readonly fields?: Readonly<Record<string, FieldSpec>>;
   /** Item type of a `list` field when the items are not structs. */
@@ -44,7 +53,35 @@ export function objectSchema<F extends FieldSpecs>(fields: F) {
   return z.object(shape);
 }
 
-type Doc = { description: string; unit?: string };
+/**
+ * Limits of what a field may hold, enforced by validation (a 4xx naming the rule at every entry
+ * point) and listed in the generated field tables. Every text has a length limit and every JSON
+ * value a size and depth limit, so that nothing stored can make a reader slow or crash later
+ * (`/metrics` label values, run lists, stack depth).
+ */
+export const LIMITS = {
+  /** Characters of an id (run ids). */
+  idLength: 128,
+  /** Characters of a name (model, operation kind, metric, thread, host fields). */
+  nameLength: 256,
+  /** Characters of other text (run names, reasons). */
+  textLength: 4096,
+  /** Characters of an error message. */
+  errorLength: 16_384,
+  /** Bytes of a JSON value (metadata, tags) as JSON text. */
+  jsonBytes: 65_536,
+  /** Nesting depth of a JSON value. */
+  jsonDepth: 32,
+} as const;
+
+type Doc = {
+  description: string;
+  unit?: string;
+  min?: number;
+  max?: number;
+  /** Default: LIMITS.nameLength for text fields. */
+  maxLength?: number;
+};
 
 function spec<S extends z.ZodType>(
   type: ColumnType,
@@ -56,30 +93,93 @@ function spec<S extends z.ZodType>(
   return { type, nullable, ...doc, ...extra, schema };
 }
 
-const finite = () => z.number().finite();
 const isoTimestamp = () => z.iso.datetime({ offset: true, local: true });
+
+function number(base: z.ZodNumber, doc: Doc): z.ZodNumber {
+  let n = base;
+  if (doc.min !== undefined) n = n.min(doc.min, { message: `must be >= ${doc.min}` });
+  if (doc.max !== undefined) n = n.max(doc.max, { message: `must be <= ${doc.max}` });
+  return n;
+}
+const finite = (doc: Doc) => number(z.number().finite(), doc);
+const int = (doc: Doc) => number(z.number().int(), doc);
+
+const textLimit = (doc: Doc) => doc.maxLength ?? LIMITS.nameLength;
+const text = (doc: Doc) =>
+  z.string().max(textLimit(doc), { message: `must be at most ${textLimit(doc)} characters` });
+
+/** C0 control characters and DEL (U+0000-U+001F, U+007F). */
+const hasControl = (v: string) => {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+};
+/** An id: 1 to LIMITS.idLength characters, none of them a control character. */
+export const idSchema = () =>
+  z
+    .string()
+    .min(1, { message: 'must not be empty' })
+    .max(LIMITS.idLength, { message: `must be at most ${LIMITS.idLength} characters` })
+    .refine((v) => !hasControl(v), { message: 'must not contain control characters' });
+
+/**
+ * Depth of a JSON value, walked without recursion (a value nested 8,000 deep must be refused,
+ * not overflow the stack). Stops counting past `limit`.
+ */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    const d = depth + 1;
+    if (d > deepest) deepest = d;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d]);
+  }
+  return deepest;
+}
+
+const jsonObject = () =>
+  z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+    // Depth first: JSON.stringify itself overflows the stack on a value nested 8,000 deep.
+    if (jsonDepth(v, LIMITS.jsonDepth) > LIMITS.jsonDepth)
+      ctx.addIssue({ code: 'custom', message: `must be nested at most ${LIMITS.jsonDepth} deep` });
+    else if (JSON.stringify(v).length > LIMITS.jsonBytes)
+      ctx.addIssue({ code: 'custom', message: `must be at most ${LIMITS.jsonBytes} bytes as JSON` });
+  });
 
 /** Builders, one per column type; `.orNull` variants accept null and default a missing key to null. */
 export const field = {
   timestamp: (doc: Doc) => spec('timestamp', false, doc, isoTimestamp()),
   timestampOrNull: (doc: Doc) => spec('timestamp', true, doc, isoTimestamp().nullable().default(null)),
-  text: (doc: Doc) => spec('text', false, doc, z.string()),
-  textOrNull: (doc: Doc) => spec('text', true, doc, z.string().nullable().default(null)),
-  float: (doc: Doc) => spec('float', false, doc, finite()),
-  floatOrNull: (doc: Doc) => spec('float', true, doc, finite().nullable().default(null)),
-  integer: (doc: Doc) => spec('integer', false, doc, z.number().int()),
-  integerOrNull: (doc: Doc) => spec('integer', true, doc, z.number().int().nullable().default(null)),
+  text: (doc: Doc) => spec('text', false, doc, text(doc), { maxLength: textLimit(doc) }),
+  textOrNull: (doc: Doc) =>
+    spec('text', true, doc, text(doc).nullable().default(null), { maxLength: textLimit(doc) }),
+  /** An id (see `idSchema`). */
+  id: (doc: Doc) => spec('text', false, doc, idSchema(), { maxLength: LIMITS.idLength, id: true }),
+  idOrNull: (doc: Doc) =>
+    spec('text', true, doc, idSchema().nullable().default(null), { maxLength: LIMITS.idLength, id: true }),
+  float: (doc: Doc) => spec('float', false, doc, finite(doc)),
+  floatOrNull: (doc: Doc) => spec('float', true, doc, finite(doc).nullable().default(null)),
+  integer: (doc: Doc) => spec('integer', false, doc, int(doc)),
+  integerOrNull: (doc: Doc) => spec('integer', true, doc, int(doc).nullable().default(null)),
   boolean: (doc: Doc) => spec('boolean', false, doc, z.boolean()),
   booleanOrNull: (doc: Doc) => spec('boolean', true, doc, z.boolean().nullable().default(null)),
   enumOrNull: <const V extends readonly [string, ...string[]]>(values: V, doc: Doc) =>
     spec('enum', true, doc, z.enum(values).nullable().default(null), { values }),
   jsonOrNull: (doc: Doc) =>
-    spec('json', true, doc, z.record(z.string(), z.unknown()).nullable().default(null)),
+    spec('json', true, doc, jsonObject().nullable().default(null), {
+      maxLength: LIMITS.jsonBytes,
+      maxDepth: LIMITS.jsonDepth,
+    }),
   struct: <F extends FieldSpecs>(fields: F, doc: Doc) =>
     spec('struct', false, doc, objectSchema(fields), { fields }),
   structListOrNull: <F extends FieldSpecs>(fields: F, doc: Doc) =>
     spec('list', true, doc, z.array(objectSchema(fields)).nullable().default(null), { fields }),
-  textList: (doc: Doc) => spec('list', false, doc, z.array(z.string()), { item: field.text(doc) }),
+  textList: (doc: Doc) => spec('list', false, doc, z.array(text(doc)), { item: field.text(doc) }),
 };
 
 /** Bytes in one MB as every llmmon field uses it (MB = 2^20 bytes). */

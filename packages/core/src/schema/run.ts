@@ -3,36 +3,42 @@
  * the original monitor, which did not record the machine.
  */
 import type { z } from 'zod';
-import { field, objectSchema } from './field.js';
+import { field, LIMITS, objectSchema } from './field.js';
 
 export const GPU_FIELDS = {
-  index: field.integer({ description: 'Device index within its backend' }),
+  index: field.integer({ min: 0, description: 'Device index within its backend' }),
   name: field.text({ description: 'Device name as the driver reports it' }),
   vendor: field.textOrNull({ description: 'nvidia, amd, intel, apple, …' }),
-  memory_total_mb: field.floatOrNull({ unit: 'MB', description: 'Device memory' }),
+  memory_total_mb: field.floatOrNull({ unit: 'MB', min: 0, description: 'Device memory' }),
 } as const;
 
 export const HOST_FIELDS = {
   hostname: field.textOrNull({ description: 'Machine host name' }),
   platform: field.textOrNull({ description: 'Node `process.platform` (linux, darwin, win32)' }),
   arch: field.textOrNull({ description: 'Node `process.arch`' }),
-  cpu_model: field.textOrNull({ description: 'CPU model name' }),
-  cpu_count: field.integerOrNull({ description: 'Logical CPUs available to the process' }),
-  total_memory_mb: field.floatOrNull({ unit: 'MB', description: 'Physical memory of the machine' }),
+  cpu_model: field.textOrNull({ maxLength: LIMITS.textLength, description: 'CPU model name' }),
+  cpu_count: field.integerOrNull({ min: 0, description: 'Logical CPUs available to the process' }),
+  total_memory_mb: field.floatOrNull({ unit: 'MB', min: 0, description: 'Physical memory of the machine' }),
   node_version: field.textOrNull({ description: 'Node.js version' }),
   gpus: field.structListOrNull(GPU_FIELDS, { description: 'GPUs the GPU backend found' }),
 } as const;
 
 export const SAMPLER_INFO_FIELDS = {
   kind: field.enumOrNull(['native', 'js'], { description: 'Which sampler ran' }),
-  interval_ms: field.floatOrNull({ unit: 'ms', description: 'Requested sampling interval' }),
+  interval_ms: field.floatOrNull({ unit: 'ms', min: 0, description: 'Requested sampling interval' }),
   gpu_backend: field.enumOrNull(['nvml', 'drm', 'iokit', 'none'], { description: 'GPU counter source' }),
-  reason: field.textOrNull({ description: 'Why the native sampler or a counter is unavailable, if so' }),
+  reason: field.textOrNull({
+    maxLength: LIMITS.textLength,
+    description: 'Why the native sampler or a counter is unavailable, if so',
+  }),
 } as const;
 
 export const RUN_FIELDS = {
-  id: field.text({ description: 'Run id (unique)' }),
-  name: field.textOrNull({ description: 'Human name of the run (e.g. the bench config)' }),
+  id: field.id({ description: 'Run id (unique)' }),
+  name: field.textOrNull({
+    maxLength: LIMITS.textLength,
+    description: 'Human name of the run (e.g. the bench config)',
+  }),
   started_at: field.timestamp({ description: 'When the monitor started (ISO 8601)' }),
   ended_at: field.timestampOrNull({ description: 'When the file was written / the run closed' }),
   tags: field.jsonOrNull({ description: 'Free key/value tags' }),

@@ -3,20 +3,36 @@ import type { z } from 'zod';
 import { field, objectSchema } from './field.js';
 
 export const SAMPLE_FIELDS = {
-  t: field.float({ unit: 'seconds', description: 'Time since the run started' }),
+  t: field.float({ unit: 'seconds', min: 0, description: 'Time since the run started' }),
   cpu_percent: field.floatOrNull({
     unit: 'percent',
+    min: 0,
     description:
       'Process CPU over the interval ending at t (100 = one core): CPU time over the part of the interval that readings covered, so the timeline integrates to the process CPU time; null when no reading covered it',
   }),
   cpu_peak_percent: field.floatOrNull({
     unit: 'percent',
+    min: 0,
     description:
       'Highest process CPU of one sampler reading interval (10 ms native, the timer interval in JS) that overlaps the point',
   }),
-  rss_mb: field.float({ unit: 'MB', description: 'Resident set size at t (peak within the interval)' }),
-  system_cpu_percent: field.floatOrNull({ unit: 'percent', description: 'Whole machine CPU at t' }),
-  gpu_util_percent: field.floatOrNull({ unit: 'percent', description: 'GPU utilisation at t' }),
+  rss_mb: field.float({
+    unit: 'MB',
+    min: 0,
+    description: 'Resident set size at t (peak within the interval)',
+  }),
+  system_cpu_percent: field.floatOrNull({
+    unit: 'percent',
+    min: 0,
+    max: 100,
+    description: 'Whole machine CPU at t',
+  }),
+  gpu_util_percent: field.floatOrNull({
+    unit: 'percent',
+    min: 0,
+    max: 100,
+    description: 'GPU utilisation at t',
+  }),
 } as const;
 
 export const SampleSchema = objectSchema(SAMPLE_FIELDS);

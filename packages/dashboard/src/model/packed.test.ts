@@ -20,16 +20,20 @@ describe('packed metrics', () => {
   it('keep nulls, huge and negative integers, floats, text and JSON apart', () => {
     const file = syntheticMetrics({ operations: 2 });
     file.operations = [
-      rec({
-        seq: 0,
-        text_length: -2147483648, // the i32 null sentinel itself: must fall back to f64
-        net_bytes_sent: 2 ** 40, // beyond Int32
-        duration_seconds: 0.1 + 0.2,
-        model_name: 'ünïcödé 模型 </script>',
-        metadata: { nested: { a: [1, 'x', null] } },
-        threads: [],
-        error: null,
-      }),
+      // The i32 null sentinel itself must fall back to f64. No valid field holds it any more
+      // (lengths and counts are >= 0), so it is set after validation: the packer must not care.
+      Object.assign(
+        rec({
+          seq: 0,
+          net_bytes_sent: 2 ** 40, // beyond Int32
+          duration_seconds: 0.1 + 0.2,
+          model_name: 'ünïcödé 模型 </script>',
+          metadata: { nested: { a: [1, 'x', null] } },
+          threads: [],
+          error: null,
+        }),
+        { text_length: -2147483648 },
+      ),
       rec({ seq: 1, text_length: 5, net_bytes_sent: null, threads: null, metadata: null, error: 'boom' }),
       rec({ seq: 2, threads: [{ tid: null, name: '(exited threads)', cpu_seconds: 1e-9 }] }),
     ];
