@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, fromCsvRow, toCsvRow } from './csv.js';
+import { CSV_COLUMNS, fromCsvRow, neutralizeCsvText, restoreCsvText, toCsvRow } from './csv.js';
 import { OPERATION_COLUMNS, OperationRecordSchema } from './operation.js';
 
 const record = OperationRecordSchema.parse({
@@ -33,5 +33,34 @@ describe('CSV rows', () => {
     const row = Object.fromEntries(CSV_COLUMNS.map((k, i) => [k, toCsvRow(record)[i]!]));
     expect(() => fromCsvRow({ ...row, text_length: 'ten' })).toThrow(/^text_length: /);
     expect(() => fromCsvRow({ ...row, metadata: '{oops' })).toThrow(/^metadata: /);
+  });
+
+  it('neutralizes text a spreadsheet would run as a formula, and reads it back exactly', () => {
+    const hostile = [
+      '=HYPERLINK("http://x")',
+      "+cmd|' /C calc'!A0",
+      '-2+3',
+      '@SUM(A1)',
+      '\tx',
+      '\rx',
+      "'=already",
+    ];
+    for (const text of hostile) {
+      const cell = neutralizeCsvText(text);
+      expect(cell.startsWith("'")).toBe(true);
+      expect(restoreCsvText(cell)).toBe(text);
+    }
+    for (const text of ['plain', "it's", "'quoted", '', '1e5', 'a=b']) {
+      expect(neutralizeCsvText(text)).toBe(text);
+      expect(restoreCsvText(text)).toBe(text);
+    }
+    const evil = { ...record, model_name: '=HYPERLINK("http://x")', error: '@evil', memory_delta_mb: -5 };
+    const row = Object.fromEntries(CSV_COLUMNS.map((k, i) => [k, toCsvRow(evil)[i]!]));
+    expect(row).toMatchObject({
+      model_name: '\'=HYPERLINK("http://x")',
+      error: "'@evil",
+      memory_delta_mb: '-5',
+    });
+    expect(fromCsvRow(row)).toEqual(evil);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Operation records as CSV rows: one row per record, columns `OPERATION_COLUMNS` in order.
  * Numbers are written in JavaScript's shortest round-trip form, booleans as `true`/`false`, null
- * as an empty cell, and nested values (`threads`, `metadata`) as JSON text. Browser-safe, so the
- * server's and the dashboard's CSV exports are the same as core's.
+ * as an empty cell, nested values (`threads`, `metadata`) as JSON text, and text that a
+ * spreadsheet would run as a formula with a leading apostrophe (`neutralizeCsvText`).
+ * Browser-safe, so the server's and the dashboard's CSV exports are the same as core's.
  */
 import type { FieldSpec } from './field.js';
 import { describeZodError } from './normalize.js';
@@ -16,10 +17,43 @@ import {
 /** The CSV header: the record's field names in column order. */
 export const CSV_COLUMNS: readonly string[] = OPERATION_COLUMNS;
 
-function cell(value: unknown): string {
+/** First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell made safe to open in a spreadsheet: text that begins with `=`, `+`, `-`, `@`, a tab
+ * or a carriage return gets a leading apostrophe, which spreadsheets show as text instead of
+ * running it as a formula (`=HYPERLINK(…)`, `+cmd|' /C calc'!A0`). Text that already begins with
+ * an apostrophe before one of those gets one more, so `restoreCsvText` gives back exactly what
+ * was written. Only text cells: numbers stay numbers (a negative number is not text). Every CSV
+ * writer of llmmon uses this rule; for raw values read JSON or Parquet instead.
+ */
+export function neutralizeCsvText(text: string): string {
+  return FORMULA_START.test(text) || (text.startsWith("'") && FORMULA_START.test(text.slice(1)))
+    ? `'${text}`
+    : text;
+}
+
+/** The text `neutralizeCsvText` was given. */
+export function restoreCsvText(cell: string): string {
+  const rest = cell.slice(1);
+  return cell.startsWith("'") &&
+    (FORMULA_START.test(rest) || (rest.startsWith("'") && FORMULA_START.test(rest.slice(1))))
+    ? rest
+    : cell;
+}
+
+/**
+ * One value as CSV cell text, the rule of every llmmon CSV writer (records, query results, the
+ * dashboard's downloads): null is an empty cell, numbers as JavaScript writes them, booleans as
+ * words, objects and lists as JSON text, text through `neutralizeCsvText`. Quoting is the CSV
+ * writer's job.
+ */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return neutralizeCsvText(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value);
 }
 
@@ -29,7 +63,7 @@ function cell(value: unknown): string {
  * const rows = [CSV_COLUMNS, ...records.map(toCsvRow)];
  */
 export function toCsvRow(record: OperationRecord): string[] {
-  return OPERATION_COLUMNS.map((k) => cell(record[k]));
+  return OPERATION_COLUMNS.map((k) => csvCell(record[k]));
 }
 
 function parseCell(spec: FieldSpec, text: string): unknown {
@@ -45,7 +79,7 @@ function parseCell(spec: FieldSpec, text: string): unknown {
     case 'list':
       return JSON.parse(text);
     default:
-      return text;
+      return restoreCsvText(text);
   }
 }
 

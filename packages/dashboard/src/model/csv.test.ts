@@ -58,5 +58,7 @@ describe('operationsCsv', () => {
 describe('tableCsv', () => {
   it('writes nested values as JSON and null as an empty field', () => {
     expect(tableCsv(['a', 'b', 'c'], [[1, null, { x: [1, 2] }]])).toBe('a,b,c\r\n1,,"{""x"":[1,2]}"');
+    // Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers.
+    expect(tableCsv(['a', 'b', 'c'], [['=1+1', -5, '+cmd']])).toBe("a,b,c\r\n'=1+1,-5,'+cmd");
   });
 });

@@ -2,9 +2,10 @@
  * CSV of what the detailed table shows (its rows in their order, its columns), RFC 4180:
  * comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break,
  * quotes doubled. Written by papaparse. Values are the records' own (full precision, not the
- * rounded text the table shows); null is an empty field.
+ * rounded text the table shows), each cell as core's `csvCell` writes it: null is an empty field,
+ * text a spreadsheet would run as a formula gets a leading apostrophe.
  */
-import type { OperationField, OperationRecord } from '@llmmon/core/schema';
+import { csvCell, type OperationField, type OperationRecord } from '@llmmon/core/schema';
 import Papa from 'papaparse';
 import { cellValue } from './columns.js';
 
@@ -20,8 +21,6 @@ export function operationsCsv(rows: readonly OperationRecord[], columns: readonl
 
 /** Any table (a SQL console result, say) as RFC 4180 CSV. */
 export function tableCsv(fields: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const data = rows.map((row) =>
-    row.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : (v ?? null))),
-  );
+  const data = rows.map((row) => row.map(csvCell));
   return Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', quotes: false });
 }

@@ -63,3 +63,12 @@ function structText(fields: Readonly<Record<string, FieldSpec>>, x: string): str
   );
   return `CASE WHEN ${x} IS NULL THEN NULL ELSE '{' || ${members.join(" || ',' || ")} || '}' END`;
 }
+
+/**
+ * A text expression as a CSV cell the way core's `neutralizeCsvText` writes it: text that begins
+ * with `=`, `+`, `-`, `@`, a tab or a carriage return (or an apostrophe and one of those) gets a
+ * leading apostrophe, so a spreadsheet shows it instead of running it as a formula.
+ */
+export function csvTextSql(x: string): string {
+  return `CASE WHEN regexp_matches(${x}, '^''?[=+\\-@\\t\\r]') THEN '''' || ${x} ELSE ${x} END`;
+}

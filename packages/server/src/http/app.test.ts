@@ -236,14 +236,16 @@ describe('exports', () => {
     });
   });
 
-  it('CSV is the text core writes for the same records (Monitor.exportCsv, the dashboard)', async () => {
-    const tricky = [1, 100, 0.1 + 0.2, 1e-7, 2.5e-5, 36603106063140140, 1e21, -0.5];
+  it('CSV is the text core writes for the same records, formula-like text neutralized (Monitor.exportCsv, the dashboard)', async () => {
+    const tricky = [1, 100, 0.1 + 0.2, 1e-7, 2.5e-5, 36603106063140140, 1e21, 0.5];
+    const names = ['llama, "q8"', 'tiny', '=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "'-already"];
     const file = metricsFile('r1', 16, (seq) => ({
       duration_seconds: tricky[seq % tricky.length]! + (seq < 8 ? 0 : 1),
       peak_memory_mb: tricky[(seq + 3) % tricky.length]!,
-      model_name: seq % 3 === 0 ? 'llama, "q8"' : 'tiny',
+      memory_delta_mb: -tricky[(seq + 5) % tricky.length]!, // a negative number stays a number
+      model_name: names[seq % names.length]!,
       status: seq % 4 === 1 ? 'error' : 'ok',
-      error: seq % 4 === 1 ? (seq === 5 ? '' : 'line one\nline "two"') : null,
+      error: seq % 4 === 1 ? (seq === 5 ? '' : seq === 9 ? '@evil\tcell' : 'line one\nline "two"') : null,
       threads: [
         { tid: 7, name: 'a "b", c', cpu_seconds: tricky[seq % tricky.length]! },
         { tid: null, name: '(exited threads)', cpu_seconds: 0 },
@@ -258,7 +260,10 @@ describe('exports', () => {
         record_delimiter: '\r\n',
       },
     );
-    expect(await res.text()).toBe(core);
+    const text = await res.text();
+    expect(text).toBe(core);
+    expect(text).toContain(`'=HYPERLINK(""http://x"")`);
+    expect(text).toContain(',-100,');
   });
 
   it('Parquet reads back with DuckDB', async () => {
@@ -451,6 +456,11 @@ describe('/api/query sandbox', () => {
       { seq: '0', metadata: '{"quantization":"q8_0","prompt":0}' },
       { seq: '1', metadata: '{"quantization":"f16","prompt":1}' },
     ]);
+    // Text a spreadsheet would run as a formula is neutralized; numbers (negative ones too) stay.
+    const hostile = await q(`SELECT '=HYPERLINK("http://x")' AS t, '@cmd' AS u, -5 AS n, 'ok' AS v`, {
+      format: 'csv',
+    });
+    expect(await hostile.text()).toBe(`t,u,n,v\n"'=HYPERLINK(""http://x"")",'@cmd,-5,ok\n`);
   });
 
   it('answers Parquet', async () => {

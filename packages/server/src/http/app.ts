@@ -12,6 +12,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import {
   CompareQuerySchema,
   type CompareResponse,
+  csvCell,
   DEFAULT_STATS_EXCLUDED_OPERATIONS,
   describeZodError,
   ExcludeOperationsQuerySchema,
@@ -308,10 +309,8 @@ export function createApp(options: AppOptions): LlmmonApp {
     );
     if (body.format === 'csv') {
       const header = result.columns.map((col) => col.name);
-      const cells = result.rows.map((row) =>
-        row.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)),
-      );
-      return c.body(stringify([header, ...cells], { cast: { boolean: (b) => String(b) } }), 200, {
+      const cells = result.rows.map((row) => row.map(csvCell));
+      return c.body(stringify([header, ...cells]), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'X-Llmmon-Truncated': String(result.truncated),
       });

@@ -2,9 +2,10 @@
  * Export column lists. CSV (RFC 4180, DuckDB's writer): the operation columns in schema order,
  * each cell the text core's `toCsvRow` writes for it — timestamps as ISO 8601 UTC strings (as
  * the JSON record has them), numbers as JavaScript writes them, nested values (`threads`,
- * `metadata`) as JSON text, nulls as empty fields. Parquet keeps DuckDB's own types.
+ * `metadata`) as JSON text, nulls as empty fields, text that a spreadsheet would run as a formula
+ * with a leading apostrophe. Parquet keeps DuckDB's own types and raw values.
  */
-import { jsNumberSql, jsonTextSql } from '../db/js-text.js';
+import { csvTextSql, jsNumberSql, jsonTextSql } from '../db/js-text.js';
 import type { Table } from '../db/tables.js';
 import { ident } from '../db/tables.js';
 import { isoSql } from '../db/timestamps.js';
@@ -19,7 +20,8 @@ export function csvColumns(table: Table): string {
           return `${isoSql(col)} AS ${col}`;
         case 'text':
           // DuckDB quotes an empty string to tell it from null; core writes both as an empty cell.
-          return `nullif(${col}, '') AS ${col}`;
+          // Text a spreadsheet would run as a formula is neutralized as core does it.
+          return `${csvTextSql(`nullif(${col}, '')`)} AS ${col}`;
         case 'float':
           return `${jsNumberSql(col)} AS ${col}`;
         case 'json':

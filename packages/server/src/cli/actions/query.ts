@@ -1,5 +1,5 @@
 /** `llmmon query`, what it does (registered in `commands/query.ts`). */
-import type { QueryResponse } from '@llmmon/core/schema';
+import { csvCell, type QueryResponse } from '@llmmon/core/schema';
 import { stringify } from 'csv-stringify/sync';
 import { runUserQuery } from '../../store/query.js';
 import {
@@ -45,10 +45,7 @@ export async function queryRuns(sql: string, opts: QueryOptions): Promise<void> 
     const rows = result.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]])));
     await out(`${JSON.stringify(rows, null, 2)}\n`);
   } else if (opts.format === 'csv') {
-    const rows = result.rows.map((row) =>
-      row.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)),
-    );
-    await out(stringify([names, ...rows], { cast: { boolean: (b) => String(b) } }));
+    await out(stringify([names, ...result.rows.map((row) => row.map(csvCell))]));
   } else {
     await out(
       table(
