@@ -139,7 +139,16 @@ export type CounterName =
   | 'system_cpu'
   | 'system_memory'
   | 'gpu_util'
-  | 'gpu_memory';
+  | 'gpu_memory_util'
+  | 'gpu_memory'
+  | 'gpu_power'
+  | 'gpu_energy'
+  | 'gpu_clock'
+  | 'gpu_temperature'
+  | 'gpu_throttle'
+  | 'gpu_process_memory'
+  | 'gpu_process_util'
+  | 'gpu_process_busy';
 
 export interface CounterInfo {
   available: boolean;

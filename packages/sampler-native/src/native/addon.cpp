@@ -273,10 +273,7 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   ProcessProbe probe;
   std::unique_ptr<GpuBackend> gpu = make_gpu_backend();
   std::vector<Counter> counters = probe.counters();
-  const std::string util_reason = gpu->util_reason();
-  const std::string memory_reason = gpu->memory_reason();
-  counters.push_back({"gpu_util", util_reason.empty(), gpu->name(), util_reason});
-  counters.push_back({"gpu_memory", memory_reason.empty(), gpu->name(), memory_reason});
+  for (const GpuCounterInfo& c : gpu->counters()) counters.push_back({c.name, c.available, c.source, c.reason});
   Napi::Object list = Napi::Object::New(env);
   for (const Counter& c : counters) {
     Napi::Object o = Napi::Object::New(env);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace llmmon {
 
 namespace {
@@ -32,6 +34,7 @@ Sampler::Sampler(const SamplerConfig& config)
     : config_(config),
       gpu_(make_gpu_backend()),
       gpu_present_(std::string(gpu_->name()) != "none"),
+      pid_(::getpid()),
       timeline_(config.timeline_capacity),
       // Room for ~16 busy threads per sample before thread entries are dropped.
       thread_timeline_(config.timeline_capacity * 16) {
@@ -138,6 +141,11 @@ CpuReading Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
   return r;
 }
 
+GpuSample Sampler::read_gpu() {
+  gpu_->read({pid_}, gpu_reading_);
+  return summarize_gpu(gpu_reading_, pid_);
+}
+
 void Sampler::begin(int64_t t) {
   const CpuReading r = read_cpu(tl_prev_threads_);
   tl_prev_cpu_ns_ = r.cpu_ns;
@@ -152,7 +160,7 @@ void Sampler::begin(int64_t t) {
   const bool sys_ok = probe_.system_cpu(sys);
   double mem = 0;
   const bool mem_ok = probe_.system_memory_percent(mem);
-  const GpuReading g = gpu_->read();
+  const GpuSample g = read_gpu();
   next_system_ns_ = t + config_.system_interval_ns;
   std::lock_guard<std::mutex> lock(mu_);
   if (sys_ok) {
@@ -177,11 +185,11 @@ void Sampler::tick(int64_t t) {
   bool sys_ok = false;
   double mem = 0;
   bool mem_ok = false;
-  GpuReading g;
+  GpuSample g;
   if (do_system) {
     sys_ok = probe_.system_cpu(sys);
     mem_ok = probe_.system_memory_percent(mem);
-    g = gpu_->read();
+    g = read_gpu();
     next_system_ns_ = advance(next_system_ns_, config_.system_interval_ns, t);
   }
   const bool do_cpu = t >= next_thread_ns_;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "gpu.h"
+#include "gpu_sample.h"
 #include "platform.h"
 #include "ring_buffer.h"
 #include "window.h"
@@ -146,11 +147,14 @@ class Sampler {
   // Reads every thread's CPU clock (fresh thread list) into `threads` and returns the process's
   // CPU time at that moment, exact for every live thread (see the comment in sampler.cpp).
   CpuReading read_cpu(std::vector<ThreadCpu>& threads);
+  // Reads the GPU backend (sampling thread only) and summarizes it for this process.
+  GpuSample read_gpu();
 
   const SamplerConfig config_;
   ProcessProbe probe_;
   std::unique_ptr<GpuBackend> gpu_;
   const bool gpu_present_;  // a backend other than "none": windows report a gpu object
+  const Pid pid_;           // this process
 
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
@@ -160,6 +164,7 @@ class Sampler {
   std::atomic<int64_t> finished_cpu_ns_{0};  // sampling threads of earlier runs
 
   // --- Sampling-thread only (no lock) ---
+  GpuReading gpu_reading_;                  // scratch of read_gpu()
   int64_t next_thread_ns_ = 0;
   int64_t next_system_ns_ = 0;
   int64_t next_rescan_ns_ = 0;
@@ -199,7 +204,7 @@ class Sampler {
   SystemMark system_last_;
   SystemMark system_prev_;
   std::optional<double> system_memory_percent_;
-  GpuReading gpu_last_;
+  GpuSample gpu_last_;
   std::string wakeups_;
   std::string error_;
 

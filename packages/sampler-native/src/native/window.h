@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "gpu.h"
+#include "gpu_sample.h"
 #include "platform.h"
 
 namespace llmmon {
@@ -85,7 +85,7 @@ struct WindowAgg {
     slice_exact = true;
   }
 
-  void on_gpu(const GpuReading& g) {
+  void on_gpu(const GpuSample& g) {
     if (g.util_percent) {
       gpu_util_sum += *g.util_percent;
       ++gpu_util_count;

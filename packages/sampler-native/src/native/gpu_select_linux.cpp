@@ -1,0 +1,10 @@
+// GPU backend selection on Linux: NVML, then DRM fdinfo, then `none` with both reasons.
+#include "gpu.h"
+
+namespace llmmon {
+
+std::unique_ptr<GpuBackend> make_gpu_backend() {
+  return make_none_gpu_backend("no GPU backend in this build (NVML and DRM fdinfo backends are not implemented yet)");
+}
+
+}  // namespace llmmon
