@@ -1,4 +1,4 @@
-import { binding } from './binding.js';
+import { binding, type NativeCapabilities } from './binding.js';
 import type { Capabilities, CounterName } from './types.js';
 
 let cached: Capabilities | undefined;
@@ -13,19 +13,13 @@ let cached: Capabilities | undefined;
  * if (!caps.counters.gpu_util.available) console.log('GPU: null because', caps.counters.gpu_util.reason);
  */
 export function capabilities(): Capabilities {
-  if (!cached) {
-    const native = binding.capabilities();
-    cached = {
-      platform: process.platform,
-      arch: process.arch,
-      backend: native.backend,
-      clock: native.clock,
-      gpu_backend: native.gpu_backend,
-      napi_version: binding.napiVersion,
-      counters: native.counters as Capabilities['counters'],
-    };
-  }
+  cached ??= withProcess(binding.capabilities());
   return structuredClone(cached);
+}
+
+/** The native description plus what only JS knows (platform, arch, Node-API version). */
+export function withProcess(native: NativeCapabilities): Capabilities {
+  return { platform: process.platform, arch: process.arch, napi_version: binding.napiVersion, ...native };
 }
 
 /** Names of every counter {@link capabilities} reports. */
@@ -49,4 +43,5 @@ export const COUNTER_NAMES: readonly CounterName[] = [
   'gpu_process_memory',
   'gpu_process_util',
   'gpu_process_busy',
+  'cpu_energy',
 ];

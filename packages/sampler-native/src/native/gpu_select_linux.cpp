@@ -4,7 +4,8 @@
 namespace llmmon {
 
 std::unique_ptr<GpuBackend> make_gpu_backend() {
-  return make_none_gpu_backend("no GPU backend in this build (NVML and DRM fdinfo backends are not implemented yet)");
+  return make_none_gpu_backend(
+      "no GPU found: NVML: the backend is not implemented yet; DRM: the fdinfo backend is not implemented yet");
 }
 
 }  // namespace llmmon

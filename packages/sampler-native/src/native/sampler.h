@@ -7,7 +7,12 @@
 //  - The sampling thread shares with the owner only what `mu_` guards: the hot window
 //    aggregates, the latest sample, the timeline rings, the slow-loop readings, counters.
 //    The cold window data (`open_`) is owner-only and needs no lock.
-//  - Nobody calls into ProcessProbe or GpuBackend while holding `mu_`: the probe takes its own
+//  - GPU and energy counters are read on a thread of their own (`llmmon-gpu`, every
+//    gpu_interval_ns), started only when there is a GPU backend or an energy source: a GPU read
+//    may block for milliseconds (NVML ioctls, /proc walks) and must never delay the 1 ms ticks.
+//    It shares with the others only what `mu_` guards (the latest GpuSample, the windows'
+//    aggregates); its GpuTracker and scratch readings are its own.
+//  - Nobody calls into ProcessProbe, GpuBackend or EnergySource while holding `mu_`: the probe takes its own
 //    lock and does file I/O, and a tick must never wait behind it. CPU readings are serialized
 //    by `cpu_mu_` (held around probe calls, never together with `mu_`). Lock order:
 //    cpu_mu_ -> probe's lock; mu_ alone.
@@ -29,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "energy.h"
 #include "gpu.h"
 #include "gpu_sample.h"
 #include "platform.h"
@@ -40,7 +46,8 @@ namespace llmmon {
 struct SamplerConfig {
   int64_t interval_ns = 1000000;            // tick: RSS
   int64_t thread_interval_ns = 10000000;    // CPU reading (every thread): timeline sample, CPU slices
-  int64_t system_interval_ns = 100000000;   // whole-machine CPU/memory, GPU
+  int64_t system_interval_ns = 100000000;   // whole-machine CPU/memory
+  int64_t gpu_interval_ns = 100000000;      // GPU and energy counters (their own thread)
   int64_t rescan_interval_ns = 100000000;   // thread list (~10 Hz)
   size_t timeline_capacity = 65536;         // timeline samples kept until drained
 };
@@ -59,8 +66,10 @@ struct TimelineSample {
   double footprint_bytes = kUnknown;        // macOS phys_footprint
   double system_cpu_percent = kUnknown;     // over the newest slow-loop interval
   double system_memory_percent = kUnknown;  // newest slow-loop reading
-  double gpu_util_percent = kUnknown;
-  double gpu_memory_bytes = kUnknown;
+  double gpu_util_percent = kUnknown;          // newest GPU reading (GpuSample)
+  double gpu_process_util_percent = kUnknown;
+  double gpu_memory_bytes = kUnknown;          // the process's, else the covered devices' in use
+  double gpu_power_watts = kUnknown;
   double thread_count = kUnknown;
 };
 
@@ -92,7 +101,9 @@ struct LatestSample {
   double system_cpu_percent = kUnknown;
   double system_memory_percent = kUnknown;
   double gpu_util_percent = kUnknown;
+  double gpu_process_util_percent = kUnknown;
   double gpu_memory_bytes = kUnknown;
+  double gpu_power_watts = kUnknown;
   double thread_count = kUnknown;
 };
 
@@ -100,6 +111,9 @@ struct SamplerDiagnostics {
   bool running = false;
   std::optional<Tid> thread_tid;
   int64_t thread_cpu_ns = 0;  // CPU time of this Sampler's sampling threads, all runs (its overhead)
+  int64_t gpu_thread_cpu_ns = 0;  // of that, the GPU thread's
+  uint64_t gpu_readings = 0;      // passes of the GPU loop
+  int64_t gpu_read_ns = 0;        // wall time spent in them
   uint64_t ticks = 0;
   uint64_t missed_ticks = 0;  // deadlines skipped because the thread ran more than a tick late
   int64_t tick_work_ns = 0;   // wall time spent inside ticks (not sleeping), summed
@@ -136,10 +150,13 @@ class Sampler {
 
   ProcessProbe& probe() { return probe_; }
   GpuBackend& gpu() { return *gpu_; }
+  EnergySource& energy() { return *energy_; }
   const SamplerConfig& config() const { return config_; }
 
  private:
   void run();   // thread entry: loop() and what must happen when it ends
+  void gpu_run();  // GPU thread entry
+  void gpu_pass();  // one GPU loop pass: read, summarize, hand to windows
   void loop();
   void begin(int64_t t);  // first tick after start(): baselines
   void tick(int64_t t);
@@ -147,24 +164,34 @@ class Sampler {
   // Reads every thread's CPU clock (fresh thread list) into `threads` and returns the process's
   // CPU time at that moment, exact for every live thread (see the comment in sampler.cpp).
   CpuReading read_cpu(std::vector<ThreadCpu>& threads);
-  // Reads the GPU backend (sampling thread only) and summarizes it for this process.
-  GpuSample read_gpu();
 
   const SamplerConfig config_;
   ProcessProbe probe_;
   std::unique_ptr<GpuBackend> gpu_;
   const bool gpu_present_;  // a backend other than "none": windows report a gpu object
+  std::unique_ptr<EnergySource> energy_;
+  const std::vector<EnergyChannelInfo> energy_channels_;  // fixed for the source's life
   const Pid pid_;           // this process
+  const std::vector<Pid> gpu_pids_;  // whose per-process GPU figures are read: this process
 
   std::thread thread_;
+  std::thread gpu_thread_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> thread_tid_{0};
+  std::atomic<int64_t> gpu_thread_tid_{0};
+  std::atomic<uint64_t> gpu_readings_{0};
+  std::atomic<int64_t> gpu_read_ns_{0};
+  std::atomic<int64_t> finished_gpu_cpu_ns_{0};  // GPU threads of earlier runs
   std::atomic<uint64_t> missed_ticks_{0};
   std::atomic<int64_t> tick_work_ns_{0};
   std::atomic<int64_t> finished_cpu_ns_{0};  // sampling threads of earlier runs
 
+  // --- GPU-thread only (no lock) ---
+  GpuReading gpu_reading_;
+  GpuTracker gpu_tracker_;
+  std::vector<std::optional<uint64_t>> energy_scratch_;
+
   // --- Sampling-thread only (no lock) ---
-  GpuReading gpu_reading_;                  // scratch of read_gpu()
   int64_t next_thread_ns_ = 0;
   int64_t next_system_ns_ = 0;
   int64_t next_rescan_ns_ = 0;
@@ -205,6 +232,7 @@ class Sampler {
   SystemMark system_prev_;
   std::optional<double> system_memory_percent_;
   GpuSample gpu_last_;
+  bool have_gpu_ = false;
   std::string wakeups_;
   std::string error_;
 
