@@ -102,7 +102,7 @@ export interface WindowStats {
    * every process and every concurrent window. null: unreadable here (see `capabilities().counters.cpu_energy`).
    */
   cpu_energy_joules: number | null;
-  /** Every energy channel of the platform's source (empty when it has none). */
+  /** Every channel of the platform's energy source, when at least one is readable (else empty). */
   energy: WindowEnergy[];
   /** Ticks that updated the window. */
   sample_count: number;

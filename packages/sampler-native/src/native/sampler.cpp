@@ -36,6 +36,8 @@ Sampler::Sampler(const SamplerConfig& config)
       gpu_present_(std::string(gpu_->name()) != "none"),
       energy_(make_energy_source()),
       energy_channels_(energy_->channels()),
+      energy_present_(std::any_of(energy_channels_.begin(), energy_channels_.end(),
+                                  [](const EnergyChannelInfo& c) { return c.available; })),
       pid_(::getpid()),
       gpu_pids_{pid_},
       gpu_tracker_(pid_),
@@ -54,7 +56,7 @@ void Sampler::start() {
   if (thread_.joinable()) return;
   stop_requested_.store(false);
   thread_ = std::thread([this] { run(); });
-  if (gpu_present_ || !energy_channels_.empty()) {
+  if (gpu_present_ || energy_present_) {
     try {
       gpu_thread_ = std::thread([this] { gpu_run(); });
     } catch (...) {
@@ -178,7 +180,7 @@ void Sampler::gpu_run() {
 
 void Sampler::gpu_pass() {
   // Energy sources extend their wrap-arounds only when read often enough: read them every pass.
-  if (!energy_channels_.empty()) energy_->read(energy_scratch_);
+  if (energy_present_) energy_->read(energy_scratch_);
   if (!gpu_present_) return;
   gpu_->read(gpu_pids_, gpu_reading_);
   const GpuSample g = gpu_tracker_.update(gpu_reading_, platform::monotonic_ns());
@@ -346,7 +348,7 @@ uint32_t Sampler::open_window() {
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
   if (gpu_present_) gpu_->read_counters(gpu_pids_, o.gpu);
-  if (!energy_channels_.empty()) energy_->read(o.energy_uj);
+  if (energy_present_) energy_->read(o.energy_uj);
   uint32_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -376,10 +378,10 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
   if (gpu_present_) gpu_->read_counters(gpu_pids_, c.gpu);
-  if (!energy_channels_.empty()) energy_->read(c.energy_uj);
+  if (energy_present_) energy_->read(c.energy_uj);
   c.gpu_backend_present = gpu_present_;
   c.gpu_device_count = uint32_t(gpu_->devices().size());
-  c.energy_channels = energy_channels_;
+  if (energy_present_) c.energy_channels = energy_channels_;  // else windows list no energy
   c.pid = pid_;
   c.configured_interval_ns = config_.interval_ns;
   WindowAgg agg;

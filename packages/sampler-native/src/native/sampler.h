@@ -171,6 +171,7 @@ class Sampler {
   const bool gpu_present_;  // a backend other than "none": windows report a gpu object
   std::unique_ptr<EnergySource> energy_;
   const std::vector<EnergyChannelInfo> energy_channels_;  // fixed for the source's life
+  const bool energy_present_;  // at least one channel is readable: windows and the GPU thread read it
   const Pid pid_;           // this process
   const std::vector<Pid> gpu_pids_;  // whose per-process GPU figures are read: this process
 
