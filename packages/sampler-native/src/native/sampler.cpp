@@ -55,10 +55,12 @@ Sampler::~Sampler() { stop(); }
 void Sampler::start() {
   if (thread_.joinable()) return;
   stop_requested_.store(false);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread(
+      [this] { run_thread("llmmon-sampler", "sampling thread", thread_tid_, finished_cpu_ns_, &Sampler::loop); });
   if (gpu_present_ || energy_present_) {
     try {
-      gpu_thread_ = std::thread([this] { gpu_run(); });
+      gpu_thread_ = std::thread(
+          [this] { run_thread("llmmon-gpu", "GPU thread", gpu_thread_tid_, finished_gpu_cpu_ns_, &Sampler::gpu_loop); });
     } catch (...) {
       stop();
       throw;
@@ -82,27 +84,28 @@ bool Sampler::wait_until(int64_t deadline_ns) {
   }
 }
 
-void Sampler::run() {
-  platform::name_current_thread("llmmon-sampler");
-  thread_tid_.store(platform::current_thread_id());
+void Sampler::run_thread(const char* name, const char* role, std::atomic<int64_t>& tid,
+                         std::atomic<int64_t>& finished_cpu_ns, void (Sampler::*body)()) {
+  platform::name_current_thread(name);
+  tid.store(platform::current_thread_id());
+  try {
+    (this->*body)();
+  } catch (const std::exception& e) {
+    // Nothing may escape a std::thread (std::terminate). Record why sampling stopped.
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::string(role) + " stopped: " + e.what();
+  }
+  int64_t own_cpu;
+  if (probe_.one_thread_cpu_ns(tid.load(), own_cpu)) finished_cpu_ns.fetch_add(own_cpu);
+  tid.store(0);
+}
+
+void Sampler::loop() {
   std::string wakeups = platform::request_prompt_wakeups();
   {
     std::lock_guard<std::mutex> lock(mu_);
     wakeups_ = std::move(wakeups);
   }
-  try {
-    loop();
-  } catch (const std::exception& e) {
-    // Nothing may escape a std::thread (std::terminate). Record why sampling stopped.
-    std::lock_guard<std::mutex> lock(mu_);
-    error_ = std::string("sampling thread stopped: ") + e.what();
-  }
-  int64_t own_cpu;
-  if (probe_.one_thread_cpu_ns(thread_tid_.load(), own_cpu)) finished_cpu_ns_.fetch_add(own_cpu);
-  thread_tid_.store(0);
-}
-
-void Sampler::loop() {
   int64_t next = platform::monotonic_ns();
   begin(next);
   for (;;) {
@@ -156,26 +159,16 @@ CpuReading Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
   return r;
 }
 
-void Sampler::gpu_run() {
-  platform::name_current_thread("llmmon-gpu");
-  gpu_thread_tid_.store(platform::current_thread_id());
-  try {
-    int64_t next = platform::monotonic_ns();
-    do {
-      const int64_t t = platform::monotonic_ns();
-      gpu_pass();
-      const int64_t done = platform::monotonic_ns();
-      gpu_read_ns_.fetch_add(done - t, std::memory_order_relaxed);
-      gpu_readings_.fetch_add(1, std::memory_order_relaxed);
-      next = advance(next, config_.gpu_interval_ns, done);
-    } while (wait_until(next));
-  } catch (const std::exception& e) {
-    std::lock_guard<std::mutex> lock(mu_);
-    error_ = std::string("GPU thread stopped: ") + e.what();
-  }
-  int64_t own_cpu;
-  if (probe_.one_thread_cpu_ns(gpu_thread_tid_.load(), own_cpu)) finished_gpu_cpu_ns_.fetch_add(own_cpu);
-  gpu_thread_tid_.store(0);
+void Sampler::gpu_loop() {
+  int64_t next = platform::monotonic_ns();
+  do {
+    const int64_t t = platform::monotonic_ns();
+    gpu_pass();
+    const int64_t done = platform::monotonic_ns();
+    gpu_read_ns_.fetch_add(done - t, std::memory_order_relaxed);
+    gpu_readings_.fetch_add(1, std::memory_order_relaxed);
+    next = advance(next, config_.gpu_interval_ns, done);
+  } while (wait_until(next));
 }
 
 void Sampler::gpu_pass() {
@@ -440,7 +433,7 @@ void Sampler::drain_timeline(TimelineDrain& out) {
 SamplerDiagnostics Sampler::diagnostics() {
   // start()/stop() run on this same (owner) thread, so the sampling thread is not stopped
   // between reading its tid and reading its clock. (Only a thread that ends by itself after an
-  // error, see run(), could exit meanwhile; this one reading would then miss its CPU time.)
+  // error, see run_thread(), could exit meanwhile; this one reading would then miss its CPU time.)
   SamplerDiagnostics d;
   d.running = running();
   d.thread_cpu_ns = finished_cpu_ns_.load();

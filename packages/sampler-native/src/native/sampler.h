@@ -154,8 +154,11 @@ class Sampler {
   const SamplerConfig& config() const { return config_; }
 
  private:
-  void run();   // thread entry: loop() and what must happen when it ends
-  void gpu_run();  // GPU thread entry
+  // The frame of each of this sampler's threads: its name, its tid while it runs, the reason it
+  // stopped if `body` throws, its CPU time added to `finished_cpu_ns` when it ends.
+  void run_thread(const char* name, const char* role, std::atomic<int64_t>& tid, std::atomic<int64_t>& finished_cpu_ns,
+                  void (Sampler::*body)());
+  void gpu_loop();  // the GPU thread's loop: gpu_pass() every gpu_interval_ns
   void gpu_pass();  // one GPU loop pass: read, summarize, hand to windows
   void loop();
   void begin(int64_t t);  // first tick after start(): baselines
