@@ -70,7 +70,11 @@ void Sampler::start() {
 
 void Sampler::stop() {
   if (!thread_.joinable()) return;
-  stop_requested_.store(true);
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stop_requested_.store(true);
+  }
+  stop_cv_.notify_all();
   thread_.join();
   if (gpu_thread_.joinable()) gpu_thread_.join();
 }
@@ -161,14 +165,21 @@ CpuReading Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
 
 void Sampler::gpu_loop() {
   int64_t next = platform::monotonic_ns();
-  do {
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  while (!stop_requested_.load()) {
+    lock.unlock();
     const int64_t t = platform::monotonic_ns();
     gpu_pass();
     const int64_t done = platform::monotonic_ns();
     gpu_read_ns_.fetch_add(done - t, std::memory_order_relaxed);
     gpu_readings_.fetch_add(1, std::memory_order_relaxed);
     next = advance(next, config_.gpu_interval_ns, done);
-  } while (wait_until(next));
+    lock.lock();
+    // One wake-up per pass (stop() notifies): a 20 ms polling sleep would cost five per 100 ms.
+    // A relative wait: only how long until `next` (CLOCK_MONOTONIC) matters.
+    stop_cv_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, next - platform::monotonic_ns())),
+                      [this] { return stop_requested_.load(); });
+  }
 }
 
 void Sampler::gpu_pass() {

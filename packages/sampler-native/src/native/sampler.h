@@ -24,6 +24,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -181,6 +183,8 @@ class Sampler {
   std::thread thread_;
   std::thread gpu_thread_;
   std::atomic<bool> stop_requested_{false};
+  std::mutex stop_mu_;                // with stop_cv_: wakes the GPU thread at stop()
+  std::condition_variable stop_cv_;
   std::atomic<int64_t> thread_tid_{0};
   std::atomic<int64_t> gpu_thread_tid_{0};
   std::atomic<uint64_t> gpu_readings_{0};
