@@ -11,7 +11,10 @@
 //    gpu_interval_ns), started only when there is a GPU backend or an energy source: a GPU read
 //    may block for milliseconds (NVML ioctls, /proc walks) and must never delay the 1 ms ticks.
 //    It shares with the others only what `mu_` guards (the latest GpuSample, the windows'
-//    aggregates); its GpuTracker and scratch readings are its own.
+//    aggregates); its GpuTracker and scratch readings are its own. Unlike the sampling thread
+//    it calls into a vendor library (NVML), whose own exit handlers may run while it is inside a
+//    call if the process exits without stopping it: the JS wrapper's process.on('exit') stops
+//    every sampler first, so only a bare addon left running at exit carries that risk.
 //  - Nobody calls into ProcessProbe, GpuBackend or EnergySource while holding `mu_`: the probe takes its own
 //    lock and does file I/O, and a tick must never wait behind it. CPU readings are serialized
 //    by `cpu_mu_` (held around probe calls, never together with `mu_`). Lock order:
