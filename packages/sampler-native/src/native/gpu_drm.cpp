@@ -166,6 +166,7 @@ class DrmBackend final : public GpuBackend {
     for (size_t i = 0; i < devices_.size(); ++i) read_device(devices_[i], out.devices[i]);
     out.processes.clear();
     out.problems.clear();
+    out.process_memory_listed = true;  // every pid's fds are scanned, or it is in `problems`
     const int64_t t = platform::monotonic_ns();
     for (Pid pid : pids) {
       ProcessState& p = procs_[pid];
