@@ -17,7 +17,9 @@ ADDON_INC=$(node -p "require('node-addon-api').include_dir")
 status=0
 for target in arm64-apple-macos11 x86_64-apple-macos10.15; do
   for source in src/native/platform_darwin.cpp src/native/sampler.cpp src/native/window.cpp \
-    src/native/gpu_none.cpp src/native/addon.cpp src/native/testing/testing_addon.cpp; do
+    src/native/gpu_none.cpp src/native/gpu_sample.cpp src/native/gpu_select_darwin.cpp \
+    src/native/energy_none.cpp src/native/capabilities.cpp src/native/drm_fdinfo.cpp src/native/addon.cpp \
+    src/native/testing/testing_addon.cpp; do
     "$CLANG" -target "$target" -std=c++17 -fsyntax-only -Wall -Wextra -Wpedantic -Wshadow -Werror \
       -nostdinc -nostdinc++ -isystem "$MACOS_SDK_INCLUDE/c++/v1" -isystem "$RESOURCE" \
       -isystem "$MACOS_SDK_INCLUDE" -isystem "$NAPI_INC" -isystem "$ADDON_INC" -Isrc/native \

@@ -3,7 +3,7 @@
  * there carries the same signature as a comment), and the addon itself, loaded at import.
  */
 import { defaultCandidates, loadNative } from './load.js';
-import type { LatestSample, SamplerDiagnostics, TimelineBatch, WindowStats } from './types.js';
+import type { Capabilities, LatestSample, SamplerDiagnostics, TimelineBatch, WindowStats } from './types.js';
 
 export interface NativeSampler {
   start(): void;
@@ -17,14 +17,10 @@ export interface NativeSampler {
   latest(): LatestSample | null;
   timeline(): TimelineBatch;
   diagnostics(): SamplerDiagnostics;
+  capabilities(): NativeCapabilities;
 }
 
-export interface NativeCapabilities {
-  backend: string;
-  clock: string;
-  gpu_backend: string;
-  counters: Record<string, { available: boolean; source: string; reason: string | null }>;
-}
+export type NativeCapabilities = Omit<Capabilities, 'platform' | 'arch' | 'napi_version'>;
 
 export interface NativeBinding {
   Sampler: new (
@@ -32,6 +28,7 @@ export interface NativeBinding {
     threadIntervalNs: number,
     systemIntervalNs: number,
     timelineCapacity: number,
+    gpuIntervalNs: number,
   ) => NativeSampler;
   threadId(): number;
   now(): number;

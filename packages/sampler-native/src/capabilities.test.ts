@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COUNTER_NAMES, capabilities } from './index.js';
+import { COUNTER_NAMES, capabilities, Sampler } from './index.js';
 
 describe('capabilities()', () => {
   const caps = capabilities();
@@ -16,11 +17,27 @@ describe('capabilities()', () => {
     }
   });
 
-  it('has no GPU backend in this build, and says so', () => {
-    expect(caps.gpu_backend).toBe('none');
-    expect(caps.counters.gpu_util.available).toBe(false);
-    expect(caps.counters.gpu_util.reason).toMatch(/no GPU backend/);
-    expect(caps.counters.gpu_memory.available).toBe(false);
+  it.runIf(process.platform === 'linux' && !existsSync('/dev/dri') && !existsSync('/dev/nvidiactl'))(
+    "a machine without a GPU: backend none, every GPU counter null with each backend's reason",
+    () => {
+      expect(caps.gpu_backend).toBe('none');
+      expect(caps.gpus).toEqual([]);
+      for (const name of COUNTER_NAMES.filter((n) => n.startsWith('gpu_'))) {
+        expect(caps.counters[name].available, name).toBe(false);
+        expect(caps.counters[name].reason, name).toMatch(/^no GPU found: NVML: .*; DRM: /);
+      }
+    },
+  );
+
+  it('says for every counter where it is read and how fine its figures are', () => {
+    for (const [name, c] of Object.entries(caps.counters)) {
+      expect(['process', 'thread', 'machine', 'device', 'package'], name).toContain(c.scope);
+      if (c.resolution_ms !== null) expect(c.resolution_ms, name).toBeGreaterThan(0);
+    }
+    expect(caps.counters.rss.resolution_ms).toBe(1);
+    expect(caps.counters.thread_cpu.resolution_ms).toBe(10);
+    expect(caps.counters.gpu_memory.resolution_ms).toBe(caps.gpu_interval_ms);
+    expect(new Sampler({ gpuIntervalMs: 250 }).capabilities().counters.gpu_memory.resolution_ms).toBe(250);
   });
 
   it.runIf(process.platform === 'linux')(

@@ -3,11 +3,17 @@ import { Sampler } from './index.js';
 import { resolveOptions } from './options.js';
 
 describe('new Sampler(options)', () => {
-  it('has defaults: 1 ms ticks, 10 ms timeline, 100 ms system loop', () => {
+  it('has defaults: 1 ms ticks, 10 ms timeline, 100 ms system and GPU loops', () => {
     const s = new Sampler();
-    expect([s.intervalMs, s.threadIntervalMs, s.systemIntervalMs, s.timelineCapacity]).toEqual([
-      1, 10, 100, 65536,
-    ]);
+    expect([
+      s.intervalMs,
+      s.threadIntervalMs,
+      s.systemIntervalMs,
+      s.timelineCapacity,
+      s.gpuIntervalMs,
+    ]).toEqual([1, 10, 100, 65536, 100]);
+    expect(new Sampler({ gpuIntervalMs: 10 }).gpuIntervalMs).toBe(10);
+    expect(new Sampler({ gpuIntervalMs: 1000 }).gpuIntervalMs).toBe(1000);
     expect(resolveOptions({ intervalMs: 50 })).toMatchObject({ threadIntervalMs: 50, systemIntervalMs: 100 });
     expect(resolveOptions({ intervalMs: 500 })).toMatchObject({
       threadIntervalMs: 500,
@@ -31,6 +37,9 @@ describe('new Sampler(options)', () => {
     [{ systemIntervalMs: -1 }, RangeError, /systemIntervalMs/],
     [{ systemIntervalMs: 60_001 }, RangeError, /systemIntervalMs/],
     [{ timelineCapacity: 0 }, RangeError, /timelineCapacity/],
+    [{ gpuIntervalMs: 9 }, RangeError, /gpuIntervalMs must be between 10 and 1000, got 9/],
+    [{ gpuIntervalMs: 1001 }, RangeError, /gpuIntervalMs/],
+    [{ gpuIntervalMs: '100' }, TypeError, /gpuIntervalMs must be a number/],
     [{ timelineCapacity: 1.5 }, RangeError, /timelineCapacity must be an integer/],
     [{ intervalMS: 1 }, TypeError, /unknown option "intervalMS"/],
   ])('%o → %s naming the option', (options, type, message) => {

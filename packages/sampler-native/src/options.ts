@@ -6,13 +6,23 @@ export interface ResolvedOptions {
   threadIntervalMs: number;
   systemIntervalMs: number;
   timelineCapacity: number;
+  gpuIntervalMs: number;
 }
 
-const KNOWN = new Set(['intervalMs', 'threadIntervalMs', 'systemIntervalMs', 'timelineCapacity']);
+const KNOWN = new Set([
+  'intervalMs',
+  'threadIntervalMs',
+  'systemIntervalMs',
+  'gpuIntervalMs',
+  'timelineCapacity',
+]);
 
 const INTERVAL_MIN_MS = 0.1;
 const INTERVAL_MAX_MS = 1000;
 const SLOW_INTERVAL_MAX_MS = 60_000;
+/** The GPU loop: NVML's fastest utilisation period is 1/6 s; faster than 10 ms only costs CPU. */
+const GPU_INTERVAL_MIN_MS = 10;
+const GPU_INTERVAL_MAX_MS = 1000;
 const TIMELINE_CAPACITY_MAX = 10_000_000;
 
 function show(value: unknown): string {
@@ -61,5 +71,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (!Number.isInteger(timelineCapacity)) {
     throw new RangeError(`timelineCapacity must be an integer, got ${timelineCapacity}`);
   }
-  return { intervalMs, threadIntervalMs, systemIntervalMs, timelineCapacity };
+  const gpuIntervalMs = number(
+    'gpuIntervalMs',
+    o.gpuIntervalMs,
+    100,
+    GPU_INTERVAL_MIN_MS,
+    GPU_INTERVAL_MAX_MS,
+  );
+  return { intervalMs, threadIntervalMs, systemIntervalMs, timelineCapacity, gpuIntervalMs };
 }

@@ -1,5 +1,5 @@
 import { binding, type NativeSampler } from './binding.js';
-import { capabilities } from './capabilities.js';
+import { withProcess } from './capabilities.js';
 import { trackRunning, untrack } from './exit.js';
 import { resolveOptions } from './options.js';
 import type {
@@ -16,8 +16,9 @@ const NS_PER_MS = 1e6;
 /**
  * A background native thread that samples this process: its RSS every tick (default 1 ms),
  * every thread's CPU clock (and from them the process's CPU time) on the timeline interval
- * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms). It
- * keeps sampling while the JS event loop is blocked.
+ * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms); GPU and
+ * energy counters, where there are any, on a thread of their own (`gpuIntervalMs`, default
+ * 100 ms). It keeps sampling while the JS event loop is blocked.
  *
  * Several instances may exist (each has its own thread); `@llmmon/core` shares one per process.
  * A Sampler belongs to the JS thread (main or worker) that created it.
@@ -39,6 +40,8 @@ export class Sampler {
   readonly systemIntervalMs: number;
   /** Timeline samples kept until drained. */
   readonly timelineCapacity: number;
+  /** GPU and energy counters interval (their own thread), ms. */
+  readonly gpuIntervalMs: number;
   readonly #native: NativeSampler;
 
   /**
@@ -51,11 +54,13 @@ export class Sampler {
     this.threadIntervalMs = o.threadIntervalMs;
     this.systemIntervalMs = o.systemIntervalMs;
     this.timelineCapacity = o.timelineCapacity;
+    this.gpuIntervalMs = o.gpuIntervalMs;
     this.#native = new binding.Sampler(
       Math.round(o.intervalMs * NS_PER_MS),
       Math.round(o.threadIntervalMs * NS_PER_MS),
       Math.round(o.systemIntervalMs * NS_PER_MS),
       o.timelineCapacity,
+      Math.round(o.gpuIntervalMs * NS_PER_MS),
     );
   }
 
@@ -126,9 +131,12 @@ export class Sampler {
     return this.#native.timeline();
   }
 
-  /** What this machine's sampler can measure (see {@link capabilities}). */
+  /**
+   * What this sampler measures (see {@link capabilities}): its own GPU backend and energy source,
+   * and each counter's resolution at this sampler's intervals.
+   */
   capabilities(): Capabilities {
-    return capabilities();
+    return withProcess(this.#native.capabilities());
   }
 
   /** The sampling thread's own cost (CPU seconds, ticks, missed deadlines). */

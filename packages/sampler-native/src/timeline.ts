@@ -21,7 +21,9 @@ export function timelineRows(batch: TimelineBatch): TimelineRow[] {
       system_cpu_percent: nullable(batch.system_cpu_percent[i]),
       system_memory_percent: nullable(batch.system_memory_percent[i]),
       gpu_util_percent: nullable(batch.gpu_util_percent[i]),
+      gpu_process_util_percent: nullable(batch.gpu_process_util_percent[i]),
       gpu_memory_bytes: nullable(batch.gpu_memory_bytes[i]),
+      gpu_power_watts: nullable(batch.gpu_power_watts[i]),
       thread_count: nullable(batch.thread_count[i]),
       threads: [],
     });

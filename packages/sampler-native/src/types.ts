@@ -13,8 +13,14 @@ export interface SamplerOptions {
    * `intervalMs`–60000 ms, default max(10, intervalMs).
    */
   threadIntervalMs?: number;
-  /** Whole-machine CPU/memory and GPU interval. `intervalMs`–60000 ms, default max(100, intervalMs). */
+  /** Whole-machine CPU/memory interval. `intervalMs`–60000 ms, default max(100, intervalMs). */
   systemIntervalMs?: number;
+  /**
+   * GPU and energy counters interval (a thread of its own, started only when there is a GPU
+   * backend or an energy counter). 10–1000 ms, default 100. NVML itself updates utilisation
+   * every 1/6–1 s and (recent GPUs) power as a 1 s average: faster polling shows no more detail.
+   */
+  gpuIntervalMs?: number;
   /** Timeline samples kept until `timeline()` drains them (oldest dropped beyond). Default 65536. */
   timelineCapacity?: number;
 }
@@ -28,11 +34,49 @@ export interface ThreadCpuShare {
   cpu_seconds: number;
 }
 
-/** GPU counters over a window (null fields: the device does not report them). */
+/**
+ * GPU figures over a window (null fields: not reported here; `capabilities()` says why).
+ * Device-wide figures add up over `devices`: 100 % = one device fully busy.
+ */
 export interface WindowGpuStats {
+  /** Device indices (`capabilities().gpus`) the figures cover. */
+  devices: number[];
+  /** `process`: the devices this process used in the window; `all`: it used none, or the backend cannot tell. */
+  device_scope: 'process' | 'all';
+  /** Device utilisation (every process's work), mean of the GPU loop's readings in the window. */
   util_avg_percent: number | null;
   util_peak_percent: number | null;
+  /**
+   * This process's utilisation: `busy_seconds ÷ wall_seconds` where the backend counts engine
+   * time (DRM), else the mean of the API's per-process samples (NVML).
+   */
+  process_util_avg_percent: number | null;
+  /** Highest per-reading process utilisation (never below the average). */
+  process_util_peak_percent: number | null;
+  /** This process's GPU engine time in the window (busiest engine per device); null where the API has no per-process engine time. */
+  busy_seconds: number | null;
+  /**
+   * Highest GPU memory seen: this process's (`memory_scope: 'process'`; 0 when the backend listed
+   * every device's processes and this one held none), else, where the backend cannot tell per
+   * process, the devices' in use by all processes (`'device'`).
+   */
   memory_peak_bytes: number | null;
+  memory_scope: 'process' | 'device' | null;
+  /** Device energy counters, close − open, over `devices`: shared by every process and every concurrent window on them. */
+  energy_joules: number | null;
+  /** A covered device reported power or thermal throttling at a reading in the window; null: no reading said either way. */
+  throttled: boolean | null;
+  /** GPU loop readings inside the window. */
+  reading_count: number;
+}
+
+/** One energy channel's counter over a window (`capabilities().energy_channels`). */
+export interface WindowEnergy {
+  /** `cpu` (CPU packages), `dram`, … */
+  name: string;
+  /** `package` / `machine`: shared by every process and concurrent window; `process`: this process only. */
+  scope: string;
+  joules: number | null;
 }
 
 /** What happened between `openWindow()` and `closeWindow(id)` (DESIGN.md). */
@@ -57,6 +101,13 @@ export interface WindowStats {
   threads: ThreadCpuShare[];
   /** `null` when there is no GPU backend (gpu backend `none`). */
   gpu: WindowGpuStats | null;
+  /**
+   * CPU package energy (RAPL on Linux), close − open, in joules: the whole package, shared by
+   * every process and every concurrent window. null: unreadable here (see `capabilities().counters.cpu_energy`).
+   */
+  cpu_energy_joules: number | null;
+  /** Every channel of the platform's energy source, when at least one is readable (else empty). */
+  energy: WindowEnergy[];
   /** Ticks that updated the window. */
   sample_count: number;
   /** Mean time between those ticks (the configured interval when fewer than 2). */
@@ -78,7 +129,9 @@ export interface LatestSample {
   system_cpu_percent: number | null;
   system_memory_percent: number | null;
   gpu_util_percent: number | null;
+  gpu_process_util_percent: number | null;
   gpu_memory_bytes: number | null;
+  gpu_power_watts: number | null;
   thread_count: number | null;
 }
 
@@ -106,8 +159,14 @@ export interface TimelineBatch {
   /** Whole machine, over the newest system-loop interval at `t`. */
   system_cpu_percent: Float64Array;
   system_memory_percent: Float64Array;
+  /** Newest GPU reading at `t` (the GPU loop, default 100 ms): device utilisation over the covered devices. */
   gpu_util_percent: Float64Array;
+  /** This process's GPU utilisation over the newest GPU interval. */
+  gpu_process_util_percent: Float64Array;
+  /** This process's GPU memory, else the covered devices' memory in use. */
   gpu_memory_bytes: Float64Array;
+  /** Power the covered devices report (NVML: a 1 s average on recent GPUs). */
+  gpu_power_watts: Float64Array;
   thread_count: Float64Array;
   /**
    * Per-thread CPU %, one entry per (sample, thread that used CPU in that interval):
@@ -131,7 +190,9 @@ export interface TimelineRow {
   system_cpu_percent: number | null;
   system_memory_percent: number | null;
   gpu_util_percent: number | null;
+  gpu_process_util_percent: number | null;
   gpu_memory_bytes: number | null;
+  gpu_power_watts: number | null;
   thread_count: number | null;
   threads: { tid: number; name: string; cpu_percent: number }[];
 }
@@ -147,13 +208,54 @@ export type CounterName =
   | 'system_cpu'
   | 'system_memory'
   | 'gpu_util'
-  | 'gpu_memory';
+  | 'gpu_memory_util'
+  | 'gpu_memory'
+  | 'gpu_power'
+  | 'gpu_energy'
+  | 'gpu_clock'
+  | 'gpu_temperature'
+  | 'gpu_throttle'
+  | 'gpu_process_memory'
+  | 'gpu_process_util'
+  | 'gpu_process_busy'
+  | 'cpu_energy';
 
 export interface CounterInfo {
   available: boolean;
   /** Where the number comes from (syscall, file, API). */
   source: string;
   /** Why it is not available; null when it is. */
+  reason: string | null;
+  /** `process`, `thread`, `machine`, `device` (every process on the GPU), `package` (the CPU package). */
+  scope: string;
+  /**
+   * The finest detail the sampler's figures from this counter show, ms: the loop that reads it,
+   * or the counter's own update period where that is longer (NVML utilisation 1000). null: a
+   * cumulative counter read exactly at window open and close, or a kernel-kept maximum.
+   */
+  resolution_ms: number | null;
+}
+
+/** A GPU the backend found (the run header's `host.gpus`). */
+export interface GpuInfo {
+  /** Index in this list; `WindowGpuStats.devices` refers to it. */
+  index: number;
+  /** PCI bus id (NVML, DRM) or registry id. */
+  id: string;
+  name: string;
+  /** `nvidia`, `amd`, `intel`, `apple`; null: unknown. */
+  vendor: string | null;
+  memory_total_bytes: number | null;
+  driver_version: string | null;
+  core_count: number | null;
+}
+
+/** A channel of the platform's energy source. */
+export interface EnergyChannel {
+  name: string;
+  scope: string;
+  available: boolean;
+  source: string;
   reason: string | null;
 }
 
@@ -165,8 +267,15 @@ export interface Capabilities {
   backend: string;
   /** Clock of every timestamp: `CLOCK_MONOTONIC` (Linux) or `mach_continuous_time` (macOS). */
   clock: string;
-  /** `none` in this build; `nvml`, `drm`, `iokit` plug in behind the same interface. */
+  /** `nvml`, `drm` (Linux), `iokit` (macOS), or `none` (every GPU counter's reason says why). */
   gpu_backend: string;
+  /** Every GPU the backend found (empty with `none`). */
+  gpus: GpuInfo[];
+  /** `rapl` (Linux powercap) or `none`. */
+  energy_source: string;
+  energy_channels: EnergyChannel[];
+  /** The GPU loop's interval these resolutions assume (a sampler's own, or the default 100). */
+  gpu_interval_ms: number;
   napi_version: number;
   counters: Record<CounterName, CounterInfo>;
 }
@@ -183,6 +292,11 @@ export interface SamplerDiagnostics {
   missed_ticks: number;
   /** Wall time spent inside ticks, excluding sleep. */
   tick_work_seconds: number;
+  /** CPU time of the GPU thread (included in thread_cpu_seconds); 0 when it never ran. */
+  gpu_thread_cpu_seconds: number;
+  /** Passes of the GPU loop, and the wall time spent reading in them. */
+  gpu_readings: number;
+  gpu_read_seconds: number;
   open_windows: number;
   /** How the sampling thread asked the scheduler for prompt wake-ups, or why it could not. */
   wakeups: string;

@@ -73,7 +73,7 @@ describe('process exit while sampling (child processes)', () => {
     const script = `
       import { createRequire } from 'node:module';
       const addon = createRequire(import.meta.url)(${JSON.stringify(ADDON)});
-      const s = new addon.Sampler(0.1e6, 1e6, 10e6, 1024);
+      const s = new addon.Sampler(0.1e6, 1e6, 10e6, 1024, 100e6);
       s.start();
       for (let i = 0; i < 50; i++) s.openWindow();
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "capabilities.h"
 #include "napi_setup.h"
 #include "sampler.h"
 
@@ -61,6 +62,79 @@ double NumberArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
   return v;
 }
 
+Napi::Value OptionalBool(Napi::Env env, const std::optional<bool>& v) {
+  if (!v) return env.Null();
+  return Napi::Boolean::New(env, *v);
+}
+
+Napi::Object GpuToJs(Napi::Env env, const GpuWindow& w) {
+  Napi::Object g = Napi::Object::New(env);
+  Napi::Array devices = Napi::Array::New(env, w.devices.size());
+  for (size_t i = 0; i < w.devices.size(); ++i) devices.Set(uint32_t(i), double(w.devices[i]));
+  g.Set("devices", devices);
+  g.Set("device_scope", w.devices_are_process ? "process" : "all");
+  g.Set("util_avg_percent", OptionalNumber(env, w.util_avg_percent));
+  g.Set("util_peak_percent", OptionalNumber(env, w.util_peak_percent));
+  g.Set("process_util_avg_percent", OptionalNumber(env, w.process_util_avg_percent));
+  g.Set("process_util_peak_percent", OptionalNumber(env, w.process_util_peak_percent));
+  g.Set("busy_seconds", OptionalNumber(env, w.busy_seconds));
+  g.Set("memory_peak_bytes", OptionalNumber(env, w.memory_peak_bytes));
+  g.Set("memory_scope", w.memory_peak_bytes ? Napi::Value(Napi::String::New(env, w.memory_is_process ? "process" : "device"))
+                                            : env.Null());
+  g.Set("energy_joules", OptionalNumber(env, w.energy_joules));
+  g.Set("throttled", OptionalBool(env, w.throttled));
+  g.Set("reading_count", double(w.reading_count));
+  return g;
+}
+
+// capabilities() of a sampler's (or a default configuration's) counters.
+Napi::Object CapabilitiesToJs(Napi::Env env, const SamplerConfig& config, ProcessProbe& probe,
+                              const GpuBackend& gpu, const EnergySource& energy) {
+  Napi::Object list = Napi::Object::New(env);
+  for (const CounterDescription& c : describe_counters(config, probe, gpu, energy)) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("available", c.available);
+    o.Set("source", c.source);
+    o.Set("reason", c.available ? env.Null() : Napi::String::New(env, c.reason));
+    o.Set("scope", c.scope);
+    o.Set("resolution_ms", OptionalNumber(env, c.resolution_ms));
+    list.Set(c.name, o);
+  }
+  Napi::Array gpus = Napi::Array::New(env, gpu.devices().size());
+  for (size_t i = 0; i < gpu.devices().size(); ++i) {
+    const GpuDeviceInfo& d = gpu.devices()[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("index", double(d.index));
+    o.Set("id", d.id);
+    o.Set("name", d.name);
+    o.Set("vendor", d.vendor.empty() ? env.Null() : Napi::String::New(env, d.vendor));
+    o.Set("memory_total_bytes", OptionalNumber(env, d.memory_total_bytes));
+    o.Set("driver_version", d.driver_version.empty() ? env.Null() : Napi::String::New(env, d.driver_version));
+    o.Set("core_count", OptionalNumber(env, d.core_count));
+    gpus.Set(uint32_t(i), o);
+  }
+  Napi::Array channels = Napi::Array::New(env);
+  for (const EnergyChannelInfo& ch : energy.channels()) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", ch.name);
+    o.Set("scope", ch.scope);
+    o.Set("available", ch.available);
+    o.Set("source", ch.source);
+    o.Set("reason", ch.available ? env.Null() : Napi::String::New(env, ch.reason));
+    channels.Set(channels.Length(), o);
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("backend", platform::backend_name());
+  o.Set("clock", platform::clock_name());
+  o.Set("gpu_backend", gpu.name());
+  o.Set("gpus", gpus);
+  o.Set("energy_source", energy.name());
+  o.Set("energy_channels", channels);
+  o.Set("gpu_interval_ms", double(config.gpu_interval_ns) / 1e6);
+  o.Set("counters", list);
+  return o;
+}
+
 Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("wall_seconds", Seconds(s.wall_ns));
@@ -82,15 +156,17 @@ Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
     threads.Set(uint32_t(i), entry);
   }
   o.Set("threads", threads);
-  if (s.gpu) {
-    Napi::Object g = Napi::Object::New(env);
-    g.Set("util_avg_percent", OptionalNumber(env, s.gpu->util_avg_percent));
-    g.Set("util_peak_percent", OptionalNumber(env, s.gpu->util_peak_percent));
-    g.Set("memory_peak_bytes", OptionalNumber(env, s.gpu->memory_peak_bytes));
-    o.Set("gpu", g);
-  } else {
-    o.Set("gpu", env.Null());
+  o.Set("gpu", s.gpu ? GpuToJs(env, *s.gpu) : env.Null());
+  o.Set("cpu_energy_joules", OptionalNumber(env, s.cpu_energy_joules));
+  Napi::Array energy = Napi::Array::New(env, s.energy.size());
+  for (size_t i = 0; i < s.energy.size(); ++i) {
+    Napi::Object e = Napi::Object::New(env);
+    e.Set("name", s.energy[i].name);
+    e.Set("scope", s.energy[i].scope);
+    e.Set("joules", OptionalNumber(env, s.energy[i].joules));
+    energy.Set(uint32_t(i), e);
   }
+  o.Set("energy", energy);
   o.Set("sample_count", double(s.sample_count));
   o.Set("effective_interval_ms", s.effective_interval_ms);
   return o;
@@ -118,17 +194,19 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
                            InstanceMethod<&SamplerWrap::Latest>("latest"),
                            InstanceMethod<&SamplerWrap::Timeline>("timeline"),
                            InstanceMethod<&SamplerWrap::Diagnostics>("diagnostics"),
+                           InstanceMethod<&SamplerWrap::Capabilities>("capabilities"),
                        });
   }
 
   // new Sampler(intervalNs: number, threadIntervalNs: number, systemIntervalNs: number,
-  //             timelineCapacity: number)
+  //             timelineCapacity: number, gpuIntervalNs: number)
   explicit SamplerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SamplerWrap>(info) {
     SamplerConfig config;
     config.interval_ns = int64_t(NumberArg(info, 0, "intervalNs"));
     config.thread_interval_ns = int64_t(NumberArg(info, 1, "threadIntervalNs"));
     config.system_interval_ns = int64_t(NumberArg(info, 2, "systemIntervalNs"));
     config.timeline_capacity = size_t(NumberArg(info, 3, "timelineCapacity"));
+    config.gpu_interval_ns = int64_t(NumberArg(info, 4, "gpuIntervalNs"));
     registry_ = info.Env().GetInstanceData<AddonData>()->registry;
     sampler_ = std::make_unique<Sampler>(config);
     registry_->live.insert(sampler_.get());
@@ -180,7 +258,9 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     o.Set("system_cpu_percent", NumberOrNull(env, s.system_cpu_percent));
     o.Set("system_memory_percent", NumberOrNull(env, s.system_memory_percent));
     o.Set("gpu_util_percent", NumberOrNull(env, s.gpu_util_percent));
+    o.Set("gpu_process_util_percent", NumberOrNull(env, s.gpu_process_util_percent));
     o.Set("gpu_memory_bytes", NumberOrNull(env, s.gpu_memory_bytes));
+    o.Set("gpu_power_watts", NumberOrNull(env, s.gpu_power_watts));
     o.Set("thread_count", NumberOrNull(env, s.thread_count));
     return o;
   }
@@ -201,7 +281,10 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     o.Set("system_memory_percent",
           Column(env, s, [](const TimelineSample& x) { return x.system_memory_percent; }));
     o.Set("gpu_util_percent", Column(env, s, [](const TimelineSample& x) { return x.gpu_util_percent; }));
+    o.Set("gpu_process_util_percent",
+          Column(env, s, [](const TimelineSample& x) { return x.gpu_process_util_percent; }));
     o.Set("gpu_memory_bytes", Column(env, s, [](const TimelineSample& x) { return x.gpu_memory_bytes; }));
+    o.Set("gpu_power_watts", Column(env, s, [](const TimelineSample& x) { return x.gpu_power_watts; }));
     o.Set("thread_count", Column(env, s, [](const TimelineSample& x) { return x.thread_count; }));
 
     // Thread entries point at their sample by index in this batch. Both lists are in seq order.
@@ -242,10 +325,18 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     o.Set("ticks", double(d.ticks));
     o.Set("missed_ticks", double(d.missed_ticks));
     o.Set("tick_work_seconds", Seconds(d.tick_work_ns));
+    o.Set("gpu_thread_cpu_seconds", Seconds(d.gpu_thread_cpu_ns));
+    o.Set("gpu_readings", double(d.gpu_readings));
+    o.Set("gpu_read_seconds", Seconds(d.gpu_read_ns));
     o.Set("open_windows", double(d.open_windows));
     o.Set("wakeups", d.wakeups);
     o.Set("error", d.error.empty() ? env.Null() : Napi::String::New(env, d.error));
     return o;
+  }
+
+  // capabilities(): NativeCapabilities   (this sampler's backends and intervals)
+  Napi::Value Capabilities(const Napi::CallbackInfo& info) {
+    return CapabilitiesToJs(info.Env(), sampler_->config(), sampler_->probe(), sampler_->gpu(), sampler_->energy());
   }
 
   std::shared_ptr<Registry> registry_;
@@ -267,30 +358,12 @@ Napi::Value NowNs(const Napi::CallbackInfo& info) {
   return Napi::BigInt::New(info.Env(), platform::monotonic_ns());
 }
 
-// capabilities(): NativeCapabilities
+// capabilities(): NativeCapabilities   (fresh backends, the default intervals)
 Napi::Value Capabilities(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   ProcessProbe probe;
   std::unique_ptr<GpuBackend> gpu = make_gpu_backend();
-  std::vector<Counter> counters = probe.counters();
-  const std::string util_reason = gpu->util_reason();
-  const std::string memory_reason = gpu->memory_reason();
-  counters.push_back({"gpu_util", util_reason.empty(), gpu->name(), util_reason});
-  counters.push_back({"gpu_memory", memory_reason.empty(), gpu->name(), memory_reason});
-  Napi::Object list = Napi::Object::New(env);
-  for (const Counter& c : counters) {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("available", c.available);
-    o.Set("source", c.source);
-    o.Set("reason", c.available ? env.Null() : Napi::String::New(env, c.reason));
-    list.Set(c.name, o);
-  }
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("backend", platform::backend_name());
-  o.Set("clock", platform::clock_name());
-  o.Set("gpu_backend", gpu->name());
-  o.Set("counters", list);
-  return o;
+  std::unique_ptr<EnergySource> energy = make_energy_source();
+  return CapabilitiesToJs(info.Env(), SamplerConfig(), probe, *gpu, *energy);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

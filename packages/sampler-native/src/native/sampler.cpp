@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace llmmon {
 
 namespace {
@@ -32,6 +34,13 @@ Sampler::Sampler(const SamplerConfig& config)
     : config_(config),
       gpu_(make_gpu_backend()),
       gpu_present_(std::string(gpu_->name()) != "none"),
+      energy_(make_energy_source()),
+      energy_channels_(energy_->channels()),
+      energy_present_(std::any_of(energy_channels_.begin(), energy_channels_.end(),
+                                  [](const EnergyChannelInfo& c) { return c.available; })),
+      pid_(::getpid()),
+      gpu_pids_{pid_},
+      gpu_tracker_(pid_),
       timeline_(config.timeline_capacity),
       // Room for ~16 busy threads per sample before thread entries are dropped.
       thread_timeline_(config.timeline_capacity * 16) {
@@ -46,13 +55,28 @@ Sampler::~Sampler() { stop(); }
 void Sampler::start() {
   if (thread_.joinable()) return;
   stop_requested_.store(false);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread(
+      [this] { run_thread("llmmon-sampler", "sampling thread", thread_tid_, finished_cpu_ns_, &Sampler::loop); });
+  if (gpu_present_ || energy_present_) {
+    try {
+      gpu_thread_ = std::thread(
+          [this] { run_thread("llmmon-gpu", "GPU thread", gpu_thread_tid_, finished_gpu_cpu_ns_, &Sampler::gpu_loop); });
+    } catch (...) {
+      stop();
+      throw;
+    }
+  }
 }
 
 void Sampler::stop() {
   if (!thread_.joinable()) return;
-  stop_requested_.store(true);
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stop_requested_.store(true);
+  }
+  stop_cv_.notify_all();
   thread_.join();
+  if (gpu_thread_.joinable()) gpu_thread_.join();
 }
 
 bool Sampler::wait_until(int64_t deadline_ns) {
@@ -64,27 +88,28 @@ bool Sampler::wait_until(int64_t deadline_ns) {
   }
 }
 
-void Sampler::run() {
-  platform::name_current_thread("llmmon-sampler");
-  thread_tid_.store(platform::current_thread_id());
+void Sampler::run_thread(const char* name, const char* role, std::atomic<int64_t>& tid,
+                         std::atomic<int64_t>& finished_cpu_ns, void (Sampler::*body)()) {
+  platform::name_current_thread(name);
+  tid.store(platform::current_thread_id());
+  try {
+    (this->*body)();
+  } catch (const std::exception& e) {
+    // Nothing may escape a std::thread (std::terminate). Record why sampling stopped.
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::string(role) + " stopped: " + e.what();
+  }
+  int64_t own_cpu;
+  if (probe_.one_thread_cpu_ns(tid.load(), own_cpu)) finished_cpu_ns.fetch_add(own_cpu);
+  tid.store(0);
+}
+
+void Sampler::loop() {
   std::string wakeups = platform::request_prompt_wakeups();
   {
     std::lock_guard<std::mutex> lock(mu_);
     wakeups_ = std::move(wakeups);
   }
-  try {
-    loop();
-  } catch (const std::exception& e) {
-    // Nothing may escape a std::thread (std::terminate). Record why sampling stopped.
-    std::lock_guard<std::mutex> lock(mu_);
-    error_ = std::string("sampling thread stopped: ") + e.what();
-  }
-  int64_t own_cpu;
-  if (probe_.one_thread_cpu_ns(thread_tid_.load(), own_cpu)) finished_cpu_ns_.fetch_add(own_cpu);
-  thread_tid_.store(0);
-}
-
-void Sampler::loop() {
   int64_t next = platform::monotonic_ns();
   begin(next);
   for (;;) {
@@ -138,6 +163,37 @@ CpuReading Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
   return r;
 }
 
+void Sampler::gpu_loop() {
+  int64_t next = platform::monotonic_ns();
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  while (!stop_requested_.load()) {
+    lock.unlock();
+    const int64_t t = platform::monotonic_ns();
+    gpu_pass();
+    const int64_t done = platform::monotonic_ns();
+    gpu_read_ns_.fetch_add(done - t, std::memory_order_relaxed);
+    gpu_readings_.fetch_add(1, std::memory_order_relaxed);
+    next = advance(next, config_.gpu_interval_ns, done);
+    lock.lock();
+    // One wake-up per pass (stop() notifies): a 20 ms polling sleep would cost five per 100 ms.
+    // A relative wait: only how long until `next` (CLOCK_MONOTONIC) matters.
+    stop_cv_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, next - platform::monotonic_ns())),
+                      [this] { return stop_requested_.load(); });
+  }
+}
+
+void Sampler::gpu_pass() {
+  // Energy sources extend their wrap-arounds only when read often enough: read them every pass.
+  if (energy_present_) energy_->read(energy_scratch_);
+  if (!gpu_present_) return;
+  gpu_->read(gpu_pids_, gpu_reading_);
+  const GpuSample g = gpu_tracker_.update(gpu_reading_, platform::monotonic_ns());
+  std::lock_guard<std::mutex> lock(mu_);
+  gpu_last_ = g;
+  have_gpu_ = true;
+  for (WindowAgg& w : windows_) w.on_gpu(g);
+}
+
 void Sampler::begin(int64_t t) {
   const CpuReading r = read_cpu(tl_prev_threads_);
   tl_prev_cpu_ns_ = r.cpu_ns;
@@ -152,7 +208,6 @@ void Sampler::begin(int64_t t) {
   const bool sys_ok = probe_.system_cpu(sys);
   double mem = 0;
   const bool mem_ok = probe_.system_memory_percent(mem);
-  const GpuReading g = gpu_->read();
   next_system_ns_ = t + config_.system_interval_ns;
   std::lock_guard<std::mutex> lock(mu_);
   if (sys_ok) {
@@ -160,7 +215,6 @@ void Sampler::begin(int64_t t) {
     system_last_ = {next_system_seq_++, sys};
   }
   if (mem_ok) system_memory_percent_ = mem;
-  gpu_last_ = g;
 }
 
 void Sampler::tick(int64_t t) {
@@ -177,11 +231,9 @@ void Sampler::tick(int64_t t) {
   bool sys_ok = false;
   double mem = 0;
   bool mem_ok = false;
-  GpuReading g;
   if (do_system) {
     sys_ok = probe_.system_cpu(sys);
     mem_ok = probe_.system_memory_percent(mem);
-    g = gpu_->read();
     next_system_ns_ = advance(next_system_ns_, config_.system_interval_ns, t);
   }
   const bool do_cpu = t >= next_thread_ns_;
@@ -228,15 +280,18 @@ void Sampler::tick(int64_t t) {
         system_last_ = {next_system_seq_++, sys};
       }
       system_memory_percent_ = mem_ok ? std::optional<double>(mem) : std::nullopt;
-      gpu_last_ = g;
-      for (WindowAgg& w : windows_) w.on_gpu(g);
     }
     latest_.t_ns = t;
     latest_.rss_bytes = rss_ok ? double(rss) : kNaN;
     latest_.system_cpu_percent = opt(system_percent(system_prev_, system_last_));
     latest_.system_memory_percent = opt(system_memory_percent_);
-    latest_.gpu_util_percent = opt(gpu_last_.util_percent);
-    latest_.gpu_memory_bytes = opt(gpu_last_.memory_bytes);
+    if (have_gpu_) {
+      latest_.gpu_util_percent = opt(gpu_last_.util_percent);
+      latest_.gpu_process_util_percent = opt(gpu_last_.process_util_percent);
+      latest_.gpu_memory_bytes =
+          opt(gpu_last_.process_memory_bytes ? gpu_last_.process_memory_bytes : gpu_last_.device_memory_bytes);
+      latest_.gpu_power_watts = opt(gpu_last_.power_watts);
+    }
     have_latest_ = true;
     if (do_cpu) {
       if (cpu_exact)
@@ -257,7 +312,9 @@ void Sampler::tick(int64_t t) {
       s.system_cpu_percent = latest_.system_cpu_percent;
       s.system_memory_percent = latest_.system_memory_percent;
       s.gpu_util_percent = latest_.gpu_util_percent;
+      s.gpu_process_util_percent = latest_.gpu_process_util_percent;
       s.gpu_memory_bytes = latest_.gpu_memory_bytes;
+      s.gpu_power_watts = latest_.gpu_power_watts;
       s.thread_count = thread_count;
       timeline_.push(s);
       for (const ThreadSample& ts : tl_thread_samples_) thread_timeline_.push(ts);
@@ -294,6 +351,8 @@ uint32_t Sampler::open_window() {
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
+  if (gpu_present_) gpu_->read_counters(gpu_pids_, o.gpu);
+  if (energy_present_) energy_->read(o.energy_uj);
   uint32_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -301,6 +360,8 @@ uint32_t Sampler::open_window() {
       id = next_id_++;
     } while (id == 0 || index_.count(id) != 0);  // ids wrap after 2^32 windows
     windows_.emplace_back(id, o.t_ns, o.cpu_ns, o.rss, exact);
+    // The devices the process used at the newest GPU reading are the window's from the start.
+    if (have_gpu_ && gpu_last_.process_seen) windows_.back().gpu_process_devices = gpu_last_.device_mask;
     index_[id] = windows_.size() - 1;
     o.system = system_last_;
   }
@@ -320,7 +381,12 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
+  if (gpu_present_) gpu_->read_counters(gpu_pids_, c.gpu);
+  if (energy_present_) energy_->read(c.energy_uj);
   c.gpu_backend_present = gpu_present_;
+  c.gpu_device_count = uint32_t(gpu_->devices().size());
+  if (energy_present_) c.energy_channels = energy_channels_;  // else windows list no energy
+  c.pid = pid_;
   c.configured_interval_ns = config_.interval_ns;
   WindowAgg agg;
   {
@@ -378,7 +444,7 @@ void Sampler::drain_timeline(TimelineDrain& out) {
 SamplerDiagnostics Sampler::diagnostics() {
   // start()/stop() run on this same (owner) thread, so the sampling thread is not stopped
   // between reading its tid and reading its clock. (Only a thread that ends by itself after an
-  // error, see run(), could exit meanwhile; this one reading would then miss its CPU time.)
+  // error, see run_thread(), could exit meanwhile; this one reading would then miss its CPU time.)
   SamplerDiagnostics d;
   d.running = running();
   d.thread_cpu_ns = finished_cpu_ns_.load();
@@ -388,6 +454,13 @@ SamplerDiagnostics Sampler::diagnostics() {
     int64_t ns;
     if (probe_.one_thread_cpu_ns(tid, ns)) d.thread_cpu_ns += ns;
   }
+  d.gpu_thread_cpu_ns = finished_gpu_cpu_ns_.load();
+  const int64_t gpu_tid = gpu_thread_tid_.load();
+  int64_t gpu_ns;
+  if (gpu_tid != 0 && probe_.one_thread_cpu_ns(gpu_tid, gpu_ns)) d.gpu_thread_cpu_ns += gpu_ns;
+  d.thread_cpu_ns += d.gpu_thread_cpu_ns;
+  d.gpu_readings = gpu_readings_.load();
+  d.gpu_read_ns = gpu_read_ns_.load();
   d.missed_ticks = missed_ticks_.load();
   d.tick_work_ns = tick_work_ns_.load();
   d.open_windows = open_.size();

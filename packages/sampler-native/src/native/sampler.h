@@ -7,7 +7,15 @@
 //  - The sampling thread shares with the owner only what `mu_` guards: the hot window
 //    aggregates, the latest sample, the timeline rings, the slow-loop readings, counters.
 //    The cold window data (`open_`) is owner-only and needs no lock.
-//  - Nobody calls into ProcessProbe or GpuBackend while holding `mu_`: the probe takes its own
+//  - GPU and energy counters are read on a thread of their own (`llmmon-gpu`, every
+//    gpu_interval_ns), started only when there is a GPU backend or an energy source: a GPU read
+//    may block for milliseconds (NVML ioctls, /proc walks) and must never delay the 1 ms ticks.
+//    It shares with the others only what `mu_` guards (the latest GpuSample, the windows'
+//    aggregates); its GpuTracker and scratch readings are its own. Unlike the sampling thread
+//    it calls into a vendor library (NVML), whose own exit handlers may run while it is inside a
+//    call if the process exits without stopping it: the JS wrapper's process.on('exit') stops
+//    every sampler first, so only a bare addon left running at exit carries that risk.
+//  - Nobody calls into ProcessProbe, GpuBackend or EnergySource while holding `mu_`: the probe takes its own
 //    lock and does file I/O, and a tick must never wait behind it. CPU readings are serialized
 //    by `cpu_mu_` (held around probe calls, never together with `mu_`). Lock order:
 //    cpu_mu_ -> probe's lock; mu_ alone.
@@ -19,6 +27,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -29,7 +39,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "energy.h"
 #include "gpu.h"
+#include "gpu_sample.h"
 #include "platform.h"
 #include "ring_buffer.h"
 #include "window.h"
@@ -39,7 +51,8 @@ namespace llmmon {
 struct SamplerConfig {
   int64_t interval_ns = 1000000;            // tick: RSS
   int64_t thread_interval_ns = 10000000;    // CPU reading (every thread): timeline sample, CPU slices
-  int64_t system_interval_ns = 100000000;   // whole-machine CPU/memory, GPU
+  int64_t system_interval_ns = 100000000;   // whole-machine CPU/memory
+  int64_t gpu_interval_ns = 100000000;      // GPU and energy counters (their own thread)
   int64_t rescan_interval_ns = 100000000;   // thread list (~10 Hz)
   size_t timeline_capacity = 65536;         // timeline samples kept until drained
 };
@@ -58,8 +71,10 @@ struct TimelineSample {
   double footprint_bytes = kUnknown;        // macOS phys_footprint
   double system_cpu_percent = kUnknown;     // over the newest slow-loop interval
   double system_memory_percent = kUnknown;  // newest slow-loop reading
-  double gpu_util_percent = kUnknown;
-  double gpu_memory_bytes = kUnknown;
+  double gpu_util_percent = kUnknown;          // newest GPU reading (GpuSample)
+  double gpu_process_util_percent = kUnknown;
+  double gpu_memory_bytes = kUnknown;          // the process's, else the covered devices' in use
+  double gpu_power_watts = kUnknown;
   double thread_count = kUnknown;
 };
 
@@ -91,7 +106,9 @@ struct LatestSample {
   double system_cpu_percent = kUnknown;
   double system_memory_percent = kUnknown;
   double gpu_util_percent = kUnknown;
+  double gpu_process_util_percent = kUnknown;
   double gpu_memory_bytes = kUnknown;
+  double gpu_power_watts = kUnknown;
   double thread_count = kUnknown;
 };
 
@@ -99,6 +116,9 @@ struct SamplerDiagnostics {
   bool running = false;
   std::optional<Tid> thread_tid;
   int64_t thread_cpu_ns = 0;  // CPU time of this Sampler's sampling threads, all runs (its overhead)
+  int64_t gpu_thread_cpu_ns = 0;  // of that, the GPU thread's
+  uint64_t gpu_readings = 0;      // passes of the GPU loop
+  int64_t gpu_read_ns = 0;        // wall time spent in them
   uint64_t ticks = 0;
   uint64_t missed_ticks = 0;  // deadlines skipped because the thread ran more than a tick late
   int64_t tick_work_ns = 0;   // wall time spent inside ticks (not sleeping), summed
@@ -135,10 +155,16 @@ class Sampler {
 
   ProcessProbe& probe() { return probe_; }
   GpuBackend& gpu() { return *gpu_; }
+  EnergySource& energy() { return *energy_; }
   const SamplerConfig& config() const { return config_; }
 
  private:
-  void run();   // thread entry: loop() and what must happen when it ends
+  // The frame of each of this sampler's threads: its name, its tid while it runs, the reason it
+  // stopped if `body` throws, its CPU time added to `finished_cpu_ns` when it ends.
+  void run_thread(const char* name, const char* role, std::atomic<int64_t>& tid, std::atomic<int64_t>& finished_cpu_ns,
+                  void (Sampler::*body)());
+  void gpu_loop();  // the GPU thread's loop: gpu_pass() every gpu_interval_ns
+  void gpu_pass();  // one GPU loop pass: read, summarize, hand to windows
   void loop();
   void begin(int64_t t);  // first tick after start(): baselines
   void tick(int64_t t);
@@ -151,13 +177,30 @@ class Sampler {
   ProcessProbe probe_;
   std::unique_ptr<GpuBackend> gpu_;
   const bool gpu_present_;  // a backend other than "none": windows report a gpu object
+  std::unique_ptr<EnergySource> energy_;
+  const std::vector<EnergyChannelInfo> energy_channels_;  // fixed for the source's life
+  const bool energy_present_;  // at least one channel is readable: windows and the GPU thread read it
+  const Pid pid_;           // this process
+  const std::vector<Pid> gpu_pids_;  // whose per-process GPU figures are read: this process
 
   std::thread thread_;
+  std::thread gpu_thread_;
   std::atomic<bool> stop_requested_{false};
+  std::mutex stop_mu_;                // with stop_cv_: wakes the GPU thread at stop()
+  std::condition_variable stop_cv_;
   std::atomic<int64_t> thread_tid_{0};
+  std::atomic<int64_t> gpu_thread_tid_{0};
+  std::atomic<uint64_t> gpu_readings_{0};
+  std::atomic<int64_t> gpu_read_ns_{0};
+  std::atomic<int64_t> finished_gpu_cpu_ns_{0};  // GPU threads of earlier runs
   std::atomic<uint64_t> missed_ticks_{0};
   std::atomic<int64_t> tick_work_ns_{0};
   std::atomic<int64_t> finished_cpu_ns_{0};  // sampling threads of earlier runs
+
+  // --- GPU-thread only (no lock) ---
+  GpuReading gpu_reading_;
+  GpuTracker gpu_tracker_;
+  std::vector<std::optional<uint64_t>> energy_scratch_;
 
   // --- Sampling-thread only (no lock) ---
   int64_t next_thread_ns_ = 0;
@@ -199,7 +242,8 @@ class Sampler {
   SystemMark system_last_;
   SystemMark system_prev_;
   std::optional<double> system_memory_percent_;
-  GpuReading gpu_last_;
+  GpuSample gpu_last_;
+  bool have_gpu_ = false;
   std::string wakeups_;
   std::string error_;
 

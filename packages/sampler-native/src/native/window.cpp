@@ -11,6 +11,52 @@ std::optional<double> busy_percent(const CpuCounters& from, const CpuCounters& t
   return 100.0 * double(to.busy - from.busy) / double(to.total - from.total);
 }
 
+GpuWindow finish_gpu(const WindowAgg& agg, const WindowOpen& open, const WindowClose& close, int64_t wall_ns) {
+  GpuWindow g;
+  g.reading_count = agg.gpu_readings;
+  // Covered devices: those the process was seen on at any reading, else every device.
+  g.devices_are_process = agg.gpu_process_devices != 0;
+  uint64_t mask = agg.gpu_process_devices;
+  if (mask == 0)
+    for (uint32_t i = 0; i < close.gpu_device_count; ++i) mask |= gpu_bit(i);
+  for (uint32_t i = 0; i < close.gpu_device_count && i < kGpuMaskBits; ++i)
+    if (mask & gpu_bit(i)) g.devices.push_back(i);
+
+  if (agg.gpu_util_count > 0) {
+    g.util_avg_percent = agg.gpu_util_sum / agg.gpu_util_count;
+    g.util_peak_percent = agg.gpu_util_peak;
+  }
+  // Engine time, where the backend counts it per process: exact between open and close.
+  g.busy_seconds = process_busy_seconds(open.gpu, close.gpu, close.pid, mask, wall_ns);
+  if (g.busy_seconds && wall_ns > 0) {
+    g.process_util_avg_percent = 100.0 * *g.busy_seconds / (double(wall_ns) / 1e9);
+  } else if (agg.gpu_process_util_count > 0) {
+    g.process_util_avg_percent = agg.gpu_process_util_sum / agg.gpu_process_util_count;
+  }
+  if (agg.gpu_process_util_count > 0)
+    g.process_util_peak_percent = std::max(agg.gpu_process_util_peak, g.process_util_avg_percent.value_or(0));
+  else
+    g.process_util_peak_percent = g.process_util_avg_percent;
+
+  g.memory_is_process = agg.gpu_process_memory_peak.has_value();
+  g.memory_peak_bytes = g.memory_is_process ? agg.gpu_process_memory_peak : agg.gpu_device_memory_peak;
+  g.energy_joules = device_energy_joules(open.gpu, close.gpu, mask);
+  g.throttled = agg.gpu_throttled;
+  return g;
+}
+
+std::vector<EnergyWindow> finish_energy(const std::vector<std::optional<uint64_t>>& open, const WindowClose& close) {
+  std::vector<EnergyWindow> out;
+  for (size_t i = 0; i < close.energy_channels.size(); ++i) {
+    EnergyWindow e{close.energy_channels[i].name, close.energy_channels[i].scope, std::nullopt};
+    if (i < open.size() && i < close.energy_uj.size() && open[i] && close.energy_uj[i] &&
+        *close.energy_uj[i] >= *open[i])
+      e.joules = double(*close.energy_uj[i] - *open[i]) / 1e6;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace
 
 WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const WindowClose& close) {
@@ -68,15 +114,10 @@ WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const Wi
     s.system_cpu_percent = busy_percent(close.system_prev.cpu, close.system_last.cpu);
   s.system_memory_percent = close.system_memory_percent;
 
-  if (close.gpu_backend_present) {
-    GpuWindow g;
-    if (agg.gpu_util_count > 0) {
-      g.util_avg_percent = agg.gpu_util_sum / agg.gpu_util_count;
-      g.util_peak_percent = agg.gpu_util_peak;
-    }
-    if (agg.gpu_memory_seen) g.memory_peak_bytes = agg.gpu_memory_peak;
-    s.gpu = g;
-  }
+  if (close.gpu_backend_present) s.gpu = finish_gpu(agg, open, close, s.wall_ns);
+  s.energy = finish_energy(open.energy_uj, close);
+  for (const EnergyWindow& e : s.energy)
+    if (e.name == "cpu") s.cpu_energy_joules = e.joules;
 
   s.sample_count = agg.ticks;
   s.effective_interval_ms = agg.ticks >= 2

@@ -8,12 +8,14 @@
 // finish_window() combines both with the readings taken at close into WindowStats.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "gpu.h"
+#include "energy.h"
+#include "gpu_sample.h"
 #include "platform.h"
 
 namespace llmmon {
@@ -57,12 +59,18 @@ struct WindowAgg {
   int64_t slice_start_cpu_ns = 0;
   double peak_slice_percent = -1;  // < 0: no slice completed yet
   bool slice_exact = true;         // false: its start was not read at one instant (not measured)
-  // GPU (slow loop).
+  // GPU (the GPU loop's readings, GpuSample): sums, counts and peaks; memory peaks per scope.
+  uint32_t gpu_readings = 0;
   double gpu_util_sum = 0;
   uint32_t gpu_util_count = 0;
   double gpu_util_peak = -1;
-  uint64_t gpu_memory_peak = 0;
-  bool gpu_memory_seen = false;
+  double gpu_process_util_sum = 0;
+  uint32_t gpu_process_util_count = 0;
+  double gpu_process_util_peak = -1;
+  std::optional<uint64_t> gpu_process_memory_peak;
+  std::optional<uint64_t> gpu_device_memory_peak;
+  std::optional<bool> gpu_throttled;  // empty: no reading said either way
+  uint64_t gpu_process_devices = 0;   // devices the process was seen on (mask)
 
   WindowAgg() = default;
   WindowAgg(uint32_t window_id, int64_t t_ns, int64_t cpu_ns, uint64_t rss, bool exact)
@@ -85,16 +93,24 @@ struct WindowAgg {
     slice_exact = true;
   }
 
-  void on_gpu(const GpuReading& g) {
+  void on_gpu(const GpuSample& g) {
+    ++gpu_readings;
     if (g.util_percent) {
       gpu_util_sum += *g.util_percent;
       ++gpu_util_count;
-      if (*g.util_percent > gpu_util_peak) gpu_util_peak = *g.util_percent;
+      gpu_util_peak = std::max(gpu_util_peak, *g.util_percent);
     }
-    if (g.memory_bytes) {
-      gpu_memory_seen = true;
-      if (*g.memory_bytes > gpu_memory_peak) gpu_memory_peak = *g.memory_bytes;
+    if (g.process_util_percent && g.process_util_new) {
+      gpu_process_util_sum += *g.process_util_percent;
+      ++gpu_process_util_count;
+      gpu_process_util_peak = std::max(gpu_process_util_peak, *g.process_util_percent);
     }
+    if (g.process_memory_bytes)
+      gpu_process_memory_peak = std::max(gpu_process_memory_peak.value_or(0), *g.process_memory_bytes);
+    if (g.device_memory_bytes)
+      gpu_device_memory_peak = std::max(gpu_device_memory_peak.value_or(0), *g.device_memory_bytes);
+    if (g.throttled) gpu_throttled = gpu_throttled.value_or(false) || *g.throttled;
+    if (g.process_seen) gpu_process_devices |= g.device_mask;
   }
 };
 
@@ -105,6 +121,8 @@ struct WindowOpen {
   std::optional<uint64_t> rss_high_water;
   std::vector<ThreadCpu> threads;  // sorted by tid
   SystemMark system;
+  GpuCounters gpu;                                  // cumulative GPU counters (read when a backend exists)
+  std::vector<std::optional<uint64_t>> energy_uj;   // EnergySource channels, same order
 };
 
 // The readings taken at close, plus what the Sampler knew then.
@@ -120,6 +138,11 @@ struct WindowClose {
   SystemMark system_prev;          // the one before it
   std::optional<double> system_memory_percent;
   bool gpu_backend_present = false;
+  GpuCounters gpu;
+  std::vector<std::optional<uint64_t>> energy_uj;
+  std::vector<EnergyChannelInfo> energy_channels;  // names and scopes of energy_uj's entries
+  uint32_t gpu_device_count = 0;
+  Pid pid = 0;
   int64_t configured_interval_ns = 0;
 };
 
@@ -129,10 +152,26 @@ struct ThreadShare {
   int64_t cpu_ns = 0;
 };
 
+// A window's GPU figures (GpuSample's rules on covered devices and scope).
 struct GpuWindow {
-  std::optional<double> util_avg_percent;
+  std::vector<uint32_t> devices;  // the devices covered
+  bool devices_are_process = false;  // the process was seen on them (else: every device)
+  std::optional<double> util_avg_percent;    // device utilisation, mean of the GPU loop's readings
   std::optional<double> util_peak_percent;
+  std::optional<double> process_util_avg_percent;  // busy_seconds / wall where engine time exists, else mean of samples
+  std::optional<double> process_util_peak_percent;
+  std::optional<double> busy_seconds;        // the process's engine time (busiest engine per device)
   std::optional<uint64_t> memory_peak_bytes;
+  bool memory_is_process = false;            // memory_peak_bytes is the process's (else the devices' in use)
+  std::optional<double> energy_joules;       // device energy counters, close - open
+  std::optional<bool> throttled;
+  uint32_t reading_count = 0;                // GPU loop readings inside the window
+};
+
+struct EnergyWindow {
+  std::string name;
+  std::string scope;
+  std::optional<double> joules;
 };
 
 // WindowStats of DESIGN.md, in C++ units.
@@ -148,6 +187,8 @@ struct WindowStats {
   std::optional<double> system_memory_percent;
   std::vector<ThreadShare> threads;  // busiest first; names filled by the caller
   std::optional<GpuWindow> gpu;
+  std::optional<double> cpu_energy_joules;  // the "cpu" energy channel, close - open
+  std::vector<EnergyWindow> energy;          // every energy channel
   uint64_t sample_count = 0;
   double effective_interval_ms = 0;
 };

@@ -15,6 +15,8 @@
 //                                                         map, touch, hold, unmap; blocks
 //   sleepLoopCpu(ticks: number, intervalMs: number): number   CPU seconds a bare absolute-deadline
 //                                                         sleep loop costs (the floor of any sampler)
+//   parseDrmFdinfo(text: string): DrmClientStats          the DRM fdinfo parser (drm_fdinfo.h) on
+//                                                         text the test writes; null fields unknown
 //
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
@@ -31,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "drm_fdinfo.h"
 #include "napi_setup.h"
 #include "platform.h"
 
@@ -257,6 +260,37 @@ Napi::Value SleepLoopCpu(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(thread_cpu_ns() - start) / 1e9);
 }
 
+Napi::Value Optional(Napi::Env env, const std::optional<uint64_t>& v) {
+  return v ? Napi::Value(Napi::Number::New(env, double(*v))) : env.Null();
+}
+
+// parseDrmFdinfo(text: string): { driver, pdev, client_id, engines: { [name]: { busy_ns, cycles,
+//   total_cycles, maxfreq_hz, capacity } }, resident_bytes, total_bytes, memory_bytes }
+Napi::Value ParseDrmFdinfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "text must be a string");
+  const DrmClientStats c = parse_drm_fdinfo(info[0].As<Napi::String>().Utf8Value());
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("driver", c.driver);
+  out.Set("pdev", c.pdev);
+  out.Set("client_id", Optional(env, c.client_id));
+  Napi::Object engines = Napi::Object::New(env);
+  for (const auto& [name, e] : c.engines) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("busy_ns", Optional(env, e.busy_ns));
+    o.Set("cycles", Optional(env, e.cycles));
+    o.Set("total_cycles", Optional(env, e.total_cycles));
+    o.Set("maxfreq_hz", Optional(env, e.maxfreq_hz));
+    o.Set("capacity", double(e.capacity));
+    engines.Set(name, o);
+  }
+  out.Set("engines", engines);
+  out.Set("resident_bytes", Optional(env, c.resident_bytes));
+  out.Set("total_bytes", Optional(env, c.total_bytes));
+  out.Set("memory_bytes", Optional(env, c.memory_bytes()));
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("BurnerGroup", BurnerGroup::Define(env));
   exports.Set("ParkedThreads", ParkedThreads::Define(env));
@@ -264,6 +298,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("churnThreads", Napi::Function::New<ChurnThreads>(env, "churnThreads"));
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
+  exports.Set("parseDrmFdinfo", Napi::Function::New<ParseDrmFdinfo>(env, "parseDrmFdinfo"));
   return exports;
 }
 
