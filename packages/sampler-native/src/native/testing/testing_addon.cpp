@@ -15,6 +15,8 @@
 //                                                         map, touch, hold, unmap; blocks
 //   sleepLoopCpu(ticks: number, intervalMs: number): number   CPU seconds a bare absolute-deadline
 //                                                         sleep loop costs (the floor of any sampler)
+//   apple*(...)                                           the macOS backend's portable rules
+//                                                         (apple_rules_testing.cpp)
 //
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
@@ -35,6 +37,9 @@
 #include "platform.h"
 
 namespace llmmon::testing {
+
+void RegisterAppleRules(Napi::Env env, Napi::Object exports);  // apple_rules_testing.cpp
+
 namespace {
 
 int64_t thread_cpu_ns() {
@@ -264,6 +269,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("churnThreads", Napi::Function::New<ChurnThreads>(env, "churnThreads"));
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
+  RegisterAppleRules(env, exports);
   return exports;
 }
 
