@@ -5,7 +5,7 @@
  * another tool (all-smi) derived independently.
  */
 import { describe, expect, it } from 'vitest';
-import { apple, fixture } from './apple-rules.ts';
+import { apple, fixture, only } from './apple-rules.ts';
 
 interface IoReportFixture {
   group: string;
@@ -27,7 +27,7 @@ describe('IOReport Energy Model channels', () => {
       unit: unitOf.get(channel) ?? '?',
       delta,
     }));
-    const [totals] = apple.appleEnergy([step]);
+    const totals = only(apple.appleEnergy([step]));
     // Both dies' CPU; "GPU Energy" (nJ) only, not GPU0_0 (mJ, the same energy); both dies' ANE and DRAM.
     expect(totals.cpu).toBe((23296 + 2033) * 1000);
     expect(totals.gpu).toBe(Math.floor(31385200 / 1000));
@@ -45,7 +45,7 @@ describe('IOReport Energy Model channels', () => {
 
   it('every channel of the list lands in one domain or none', () => {
     const step = ultra.channels.map(({ channel, unit }) => ({ group: ultra.group, channel, unit, delta: 1 }));
-    const [t] = apple.appleEnergy([step]);
+    const t = only(apple.appleEnergy([step]));
     expect(t.ignored.sort()).toEqual(
       [
         'PCPU1DTL2b',
@@ -81,9 +81,9 @@ describe('IOReport Energy Model channels', () => {
       'ANE0',
       'DRAM0',
     ];
-    const [t] = apple.appleEnergy([
-      names.map((channel) => ({ group: 'Energy Model', channel, unit: 'mJ', delta: 3 })),
-    ]);
+    const t = only(
+      apple.appleEnergy([names.map((channel) => ({ group: 'Energy Model', channel, unit: 'mJ', delta: 3 }))]),
+    );
     expect(t).toMatchObject({ cpu: 3000, gpu: 3000, ane: 6000, dram: 3000 });
     expect(t.ignored).toEqual(['EACC_CPU', 'PACC0_CPU', 'GPU0', 'GPU SRAM0']);
   });
@@ -95,12 +95,14 @@ describe('IOReport Energy Model channels', () => {
   });
 
   it('unknown units, other groups and absent domains: not counted, null', () => {
-    const [t] = apple.appleEnergy([
-      [
-        { group: 'Energy Model', channel: 'CPU Energy', unit: 'kWh', delta: 1 },
-        { group: 'CPU Stats', channel: 'GPU Energy', unit: 'nJ', delta: 9 },
-      ],
-    ]);
+    const t = only(
+      apple.appleEnergy([
+        [
+          { group: 'Energy Model', channel: 'CPU Energy', unit: 'kWh', delta: 1 },
+          { group: 'CPU Stats', channel: 'GPU Energy', unit: 'nJ', delta: 9 },
+        ],
+      ]),
+    );
     expect(t).toMatchObject({ cpu: null, gpu: null, ane: null, dram: null });
     expect(t.ignored).toEqual(['CPU Energy', 'GPU Energy']);
   });

@@ -5,12 +5,11 @@
  * The IOKit calls themselves run only on a Mac (the macOS CI job).
  */
 import { describe, expect, it } from 'vitest';
-import { apple, fixture } from './apple-rules.ts';
+import { type Accelerator, apple, fixture, only } from './apple-rules.ts';
 
 describe('accelerator statistics across GPU generations', () => {
   it('M1 Max (G13X, macOS 12): the M1 keys, name falls back to the driver class', () => {
-    const [gpu, ...rest] = apple.appleAccelerators(fixture('ioreg-m1-max.txt'));
-    expect(rest).toEqual([]);
+    const gpu = only(apple.appleAccelerators(fixture('ioreg-m1-max.txt')));
     expect(gpu).toMatchObject({
       name: 'AGXAcceleratorG13X',
       io_class: 'AGXAcceleratorG13X',
@@ -30,7 +29,7 @@ describe('accelerator statistics across GPU generations', () => {
   });
 
   it('M2 Max (G14X): "In use system memory (driver)"=0 comes first and is not the memory in use', () => {
-    const [gpu] = apple.appleAccelerators(fixture('ioreg-m2-max.txt'));
+    const gpu = only(apple.appleAccelerators(fixture('ioreg-m2-max.txt')));
     expect(gpu).toMatchObject({
       name: 'Apple M2 Max',
       core_count: 38,
@@ -42,7 +41,7 @@ describe('accelerator statistics across GPU generations', () => {
   });
 
   it('M3 Max (G15X) under load: device, renderer and tiler read separately', () => {
-    const [gpu] = apple.appleAccelerators(fixture('ioreg-m3-max.txt'));
+    const gpu = only(apple.appleAccelerators(fixture('ioreg-m3-max.txt')));
     expect(gpu).toMatchObject({
       name: 'Apple M3 Max',
       io_class: 'AGXAcceleratorG15X',
@@ -84,7 +83,7 @@ describe('accelerator statistics across GPU generations', () => {
       '      "model" = "Intel Iris"',
       '    }',
     ].join('\n');
-    const [agx, intel] = apple.appleAccelerators(listing);
+    const [agx, intel] = apple.appleAccelerators(listing) as [Accelerator, Accelerator];
     expect(agx.device_util_percent).toBeNull();
     expect(agx.renderer_util_percent).toBe(12);
     expect(agx.in_use_bytes).toBeNull();
@@ -107,7 +106,7 @@ describe('accelerator statistics across GPU generations', () => {
       '      "PerformanceStatistics" = {"Device Utilization %"=250,"Tiler Utilization %"=-1}',
       '    }',
     ].join('\n');
-    const [gpu] = apple.appleAccelerators(listing);
+    const gpu = only(apple.appleAccelerators(listing));
     expect(gpu.device_util_percent).toBeNull();
     expect(gpu.tiler_util_percent).toBeNull();
   });
@@ -176,6 +175,6 @@ describe('per-process GPU time from user clients', () => {
     const totals = apple.appleLedger(passes, [4242, 390, 1]);
     expect(totals.map((t) => t['4242'])).toEqual([150, 185, 185, 195]);
     expect(totals.map((t) => t['390'])).toEqual([7, 7, 7, 7]);
-    expect(totals[3]['1']).toBeNull(); // never seen: no GPU client, not 0 GPU time
+    expect(totals[3]?.['1']).toBeNull(); // never seen: no GPU client, not 0 GPU time
   });
 });

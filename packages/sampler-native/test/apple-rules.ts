@@ -56,3 +56,10 @@ export const apple = createRequire(import.meta.url)(TESTING_ADDON) as AppleRules
 export function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/apple/${name}`, import.meta.url), 'utf8');
 }
+
+/** The one entry of a list the test expects exactly one of. */
+export function only<T>(items: T[]): T {
+  const [item] = items;
+  if (items.length !== 1 || item === undefined) throw new Error(`expected one entry, got ${items.length}`);
+  return item;
+}
