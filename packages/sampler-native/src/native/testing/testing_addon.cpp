@@ -17,6 +17,9 @@
 //                                                         sleep loop costs (the floor of any sampler)
 //   apple*(...)                                           the macOS backend's portable rules
 //                                                         (apple_rules_testing.cpp)
+//   gpuBackend(), gpuRead(pids), energySource(), energyRead()   this platform's backends, read
+//                                                         directly (backend_testing.cpp)
+//   new MetalWorkload(bytes)                              macOS: GPU work of known size (metal_workload.mm)
 //
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
@@ -38,7 +41,11 @@
 
 namespace llmmon::testing {
 
-void RegisterAppleRules(Napi::Env env, Napi::Object exports);  // apple_rules_testing.cpp
+void RegisterAppleRules(Napi::Env env, Napi::Object exports);      // apple_rules_testing.cpp
+void RegisterBackendTesting(Napi::Env env, Napi::Object exports);  // backend_testing.cpp
+#if defined(__APPLE__)
+void RegisterMetalWorkload(Napi::Env env, Napi::Object exports);   // metal_workload.mm
+#endif
 
 namespace {
 
@@ -270,6 +277,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
   RegisterAppleRules(env, exports);
+  RegisterBackendTesting(env, exports);
+#if defined(__APPLE__)
+  RegisterMetalWorkload(env, exports);
+#endif
   return exports;
 }
 
