@@ -26,7 +26,7 @@ describe(
         expect(output).toMatch(/x86_64-apple-macos10\.15 testing: compiled and linked/);
         expect(r.status, output).toBe(0);
       },
-      600_000,
+      1_200_000,
     );
   },
 );
