@@ -1,10 +1,15 @@
-// GPU backend selection on macOS. The IOKit/Metal backend plugs in here, tried before `none`.
+// GPU backend selection on macOS: the IOKit/Metal backend (gpu_iokit.cpp), else `none` with its
+// reason.
 #include "gpu.h"
 
 namespace llmmon {
 
+std::unique_ptr<GpuBackend> make_iokit_backend(std::string& why_not);  // gpu_iokit.cpp
+
 std::unique_ptr<GpuBackend> make_gpu_backend() {
-  return make_none_gpu_backend("no GPU backend for macOS in this build (the IOKit/Metal backend is not implemented yet)");
+  std::string why_not;
+  if (std::unique_ptr<GpuBackend> iokit = make_iokit_backend(why_not)) return iokit;
+  return make_none_gpu_backend("iokit: " + why_not);
 }
 
 }  // namespace llmmon

@@ -17,6 +17,11 @@
 //                                                         sleep loop costs (the floor of any sampler)
 //   parseDrmFdinfo(text: string): DrmClientStats          the DRM fdinfo parser (drm_fdinfo.h) on
 //                                                         text the test writes; null fields unknown
+//   apple*(...)                                           the macOS backend's portable rules
+//                                                         (apple_rules_testing.cpp)
+//   gpuBackend(), gpuRead(pids), energySource(), energyRead()   this platform's backends, read
+//                                                         directly (backend_testing.cpp)
+//   new MetalWorkload(bytes)                              macOS: GPU work of known size (metal_workload.mm)
 //
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
@@ -38,6 +43,13 @@
 #include "platform.h"
 
 namespace llmmon::testing {
+
+void RegisterAppleRules(Napi::Env env, Napi::Object exports);      // apple_rules_testing.cpp
+void RegisterBackendTesting(Napi::Env env, Napi::Object exports);  // backend_testing.cpp
+#if defined(__APPLE__)
+void RegisterMetalWorkload(Napi::Env env, Napi::Object exports);   // metal_workload.mm
+#endif
+
 namespace {
 
 int64_t thread_cpu_ns() {
@@ -299,6 +311,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
   exports.Set("parseDrmFdinfo", Napi::Function::New<ParseDrmFdinfo>(env, "parseDrmFdinfo"));
+  RegisterAppleRules(env, exports);
+  RegisterBackendTesting(env, exports);
+#if defined(__APPLE__)
+  RegisterMetalWorkload(env, exports);
+#endif
   return exports;
 }
 
