@@ -185,7 +185,7 @@ void Sampler::gpu_pass() {
   std::lock_guard<std::mutex> lock(mu_);
   gpu_last_ = g;
   have_gpu_ = true;
-  for (WindowAgg& w : windows_) w.on_gpu(g);
+  for (WindowAgg& w : windows_) w.gpu.on_gpu(g);
 }
 
 void Sampler::begin(int64_t t) {
@@ -289,7 +289,7 @@ void Sampler::tick(int64_t t) {
     have_latest_ = true;
     if (do_cpu) {
       if (cpu_exact)
-        for (WindowAgg& w : windows_) w.on_cpu(cpu_t, cpu);
+        for (WindowAgg& w : windows_) w.cpu.on_cpu(cpu_t, cpu, kMinSliceNs);
       const double cpu_percent =
           cpu_exact && tl_prev_exact_ && dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
       // latest() keeps the newest known figure over a preempted reading.
@@ -355,7 +355,7 @@ uint32_t Sampler::open_window() {
     } while (id == 0 || index_.count(id) != 0);  // ids wrap after 2^32 windows
     windows_.emplace_back(id, o.t_ns, o.cpu_ns, o.rss, exact);
     // The devices the process used at the newest GPU reading are the window's from the start.
-    if (have_gpu_ && gpu_last_.process_seen) windows_.back().gpu_process_devices = gpu_last_.device_mask;
+    if (have_gpu_ && gpu_last_.process_seen) windows_.back().gpu.process_devices = gpu_last_.device_mask;
     index_[id] = windows_.size() - 1;
     o.system = system_last_;
   }

@@ -11,39 +11,44 @@ std::optional<double> busy_percent(const CpuCounters& from, const CpuCounters& t
   return 100.0 * double(to.busy - from.busy) / double(to.total - from.total);
 }
 
-GpuWindow finish_gpu(const WindowAgg& agg, const WindowOpen& open, const WindowClose& close, int64_t wall_ns) {
+}  // namespace
+
+GpuWindow finish_gpu(const GpuAgg& agg, const GpuCounters& open, const GpuCounters& close, Pid pid,
+                     uint32_t device_count, int64_t wall_ns) {
   GpuWindow g;
-  g.reading_count = agg.gpu_readings;
+  g.reading_count = agg.readings;
   // Covered devices: those the process was seen on at any reading, else every device.
-  g.devices_are_process = agg.gpu_process_devices != 0;
-  uint64_t mask = agg.gpu_process_devices;
+  g.devices_are_process = agg.process_devices != 0;
+  uint64_t mask = agg.process_devices;
   if (mask == 0)
-    for (uint32_t i = 0; i < close.gpu_device_count; ++i) mask |= gpu_bit(i);
-  for (uint32_t i = 0; i < close.gpu_device_count && i < kGpuMaskBits; ++i)
+    for (uint32_t i = 0; i < device_count; ++i) mask |= gpu_bit(i);
+  for (uint32_t i = 0; i < device_count && i < kGpuMaskBits; ++i)
     if (mask & gpu_bit(i)) g.devices.push_back(i);
 
-  if (agg.gpu_util_count > 0) {
-    g.util_avg_percent = agg.gpu_util_sum / agg.gpu_util_count;
-    g.util_peak_percent = agg.gpu_util_peak;
+  if (agg.util_count > 0) {
+    g.util_avg_percent = agg.util_sum / agg.util_count;
+    g.util_peak_percent = agg.util_peak;
   }
   // Engine time, where the backend counts it per process: exact between open and close.
-  g.busy_seconds = process_busy_seconds(open.gpu, close.gpu, close.pid, mask, wall_ns);
+  g.busy_seconds = process_busy_seconds(open, close, pid, mask, wall_ns);
   if (g.busy_seconds && wall_ns > 0) {
     g.process_util_avg_percent = 100.0 * *g.busy_seconds / (double(wall_ns) / 1e9);
-  } else if (agg.gpu_process_util_count > 0) {
-    g.process_util_avg_percent = agg.gpu_process_util_sum / agg.gpu_process_util_count;
+  } else if (agg.process_util_count > 0) {
+    g.process_util_avg_percent = agg.process_util_sum / agg.process_util_count;
   }
-  if (agg.gpu_process_util_count > 0)
-    g.process_util_peak_percent = std::max(agg.gpu_process_util_peak, g.process_util_avg_percent.value_or(0));
+  if (agg.process_util_count > 0)
+    g.process_util_peak_percent = std::max(agg.process_util_peak, g.process_util_avg_percent.value_or(0));
   else
     g.process_util_peak_percent = g.process_util_avg_percent;
 
-  g.memory_is_process = agg.gpu_process_memory_peak.has_value();
-  g.memory_peak_bytes = g.memory_is_process ? agg.gpu_process_memory_peak : agg.gpu_device_memory_peak;
-  g.energy_joules = device_energy_joules(open.gpu, close.gpu, mask);
-  g.throttled = agg.gpu_throttled;
+  g.memory_is_process = agg.process_memory_peak.has_value();
+  g.memory_peak_bytes = g.memory_is_process ? agg.process_memory_peak : agg.device_memory_peak;
+  g.energy_joules = device_energy_joules(open, close, mask);
+  g.throttled = agg.throttled;
   return g;
 }
+
+namespace {
 
 std::vector<EnergyWindow> finish_energy(const std::vector<std::optional<uint64_t>>& open, const WindowClose& close) {
   std::vector<EnergyWindow> out;
@@ -87,14 +92,8 @@ WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const Wi
   });
 
   s.avg_cpu_percent = s.wall_ns > 0 ? 100.0 * double(s.cpu_ns) / double(s.wall_ns) : 0.0;
-  // Slices end at the sampler's CPU readings; the last one ends at close. The whole window is
-  // itself a span of >= 10 ms (when it is that long), so the peak is never below the average;
-  // a window shorter than one slice reports its average.
-  double peak = agg.peak_slice_percent;
-  const int64_t tail_ns = close.cpu_t_ns - agg.slice_start_ns;
-  if (agg.slice_exact && close.cpu_exact && tail_ns >= kMinSliceNs)
-    peak = std::max(peak, 100.0 * double(close.cpu_ns - agg.slice_start_cpu_ns) / double(tail_ns));
-  s.peak_cpu_percent = std::max(peak, s.avg_cpu_percent);
+  // Slices end at the sampler's CPU readings; the last one ends at close.
+  s.peak_cpu_percent = agg.cpu.peak(close.cpu_t_ns, close.cpu_ns, close.cpu_exact, kMinSliceNs, s.avg_cpu_percent);
 
   s.rss_start = open.rss;
   s.rss_end = close.rss;
@@ -114,7 +113,8 @@ WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const Wi
     s.system_cpu_percent = busy_percent(close.system_prev.cpu, close.system_last.cpu);
   s.system_memory_percent = close.system_memory_percent;
 
-  if (close.gpu_backend_present) s.gpu = finish_gpu(agg, open, close, s.wall_ns);
+  if (close.gpu_backend_present)
+    s.gpu = finish_gpu(agg.gpu, open.gpu, close.gpu, close.pid, close.gpu_device_count, s.wall_ns);
   s.energy = finish_energy(open.energy_uj, close);
   for (const EnergyWindow& e : s.energy)
     if (e.name == "cpu") s.cpu_energy_joules = e.joules;

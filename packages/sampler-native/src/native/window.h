@@ -48,69 +48,93 @@ struct SystemMark {
   CpuCounters cpu;
 };
 
+// One process's GPU figures over a window, from the GPU loop's readings (GpuSample): sums,
+// counts and peaks, memory peaks per scope. Updated in place under Sampler::mu_.
+struct GpuAgg {
+  uint32_t readings = 0;
+  double util_sum = 0;
+  uint32_t util_count = 0;
+  double util_peak = -1;
+  double process_util_sum = 0;
+  uint32_t process_util_count = 0;
+  double process_util_peak = -1;
+  std::optional<uint64_t> process_memory_peak;
+  std::optional<uint64_t> device_memory_peak;
+  std::optional<bool> throttled;  // empty: no reading said either way
+  uint64_t process_devices = 0;   // devices the process was seen on (mask)
+
+  void on_gpu(const GpuSample& g) {
+    ++readings;
+    if (g.util_percent) {
+      util_sum += *g.util_percent;
+      ++util_count;
+      util_peak = std::max(util_peak, *g.util_percent);
+    }
+    if (g.process_util_percent && g.process_util_new) {
+      process_util_sum += *g.process_util_percent;
+      ++process_util_count;
+      process_util_peak = std::max(process_util_peak, *g.process_util_percent);
+    }
+    if (g.process_memory_bytes)
+      process_memory_peak = std::max(process_memory_peak.value_or(0), *g.process_memory_bytes);
+    if (g.device_memory_bytes)
+      device_memory_peak = std::max(device_memory_peak.value_or(0), *g.device_memory_bytes);
+    if (g.throttled) throttled = throttled.value_or(false) || *g.throttled;
+    if (g.process_seen) process_devices |= g.device_mask;
+  }
+};
+
+// The 10 ms CPU slices behind a peak CPU %: a slice starts at open, then at every CPU reading
+// that ends one. A slice counts once it is at least `min_slice_ns` long, so a reading that wakes
+// a little early does not merge two.
+struct CpuSlices {
+  int64_t start_ns = 0;
+  int64_t start_cpu_ns = 0;
+  double peak_percent = -1;  // < 0: no slice completed yet
+  bool exact = true;         // false: the current slice's start was not read at one instant (not measured)
+
+  CpuSlices() = default;
+  CpuSlices(int64_t t_ns, int64_t cpu_ns, bool start_exact) : start_ns(t_ns), start_cpu_ns(cpu_ns), exact(start_exact) {}
+
+  // Every single-instant CPU reading: CPU time as the reader gives it (monotone).
+  void on_cpu(int64_t t_ns, int64_t cpu_ns, int64_t min_slice_ns) {
+    if (t_ns - start_ns < min_slice_ns) return;
+    const double pct = 100.0 * double(cpu_ns - start_cpu_ns) / double(t_ns - start_ns);
+    if (exact && pct > peak_percent) peak_percent = pct;
+    start_ns = t_ns;
+    start_cpu_ns = cpu_ns;
+    exact = true;
+  }
+
+  // The peak including the last slice, which ends at the closing reading (t_ns, cpu_ns) when
+  // both its ends were single-instant; never below `avg_percent` (the whole window is itself a
+  // span of at least one slice when it is that long; a shorter one reports its average).
+  double peak(int64_t t_ns, int64_t cpu_ns, bool end_exact, int64_t min_slice_ns, double avg_percent) const {
+    double p = peak_percent;
+    if (exact && end_exact && t_ns - start_ns >= min_slice_ns)
+      p = std::max(p, 100.0 * double(cpu_ns - start_cpu_ns) / double(t_ns - start_ns));
+    return std::max(p, avg_percent);
+  }
+};
+
 struct WindowAgg {
   uint32_t id = 0;
   uint64_t ticks = 0;
   int64_t first_tick_ns = 0;
   int64_t last_tick_ns = 0;
   uint64_t rss_max = 0;
-  // Current CPU slice: starts at open, then at every CPU reading that closes a slice.
-  int64_t slice_start_ns = 0;
-  int64_t slice_start_cpu_ns = 0;
-  double peak_slice_percent = -1;  // < 0: no slice completed yet
-  bool slice_exact = true;         // false: its start was not read at one instant (not measured)
-  // GPU (the GPU loop's readings, GpuSample): sums, counts and peaks; memory peaks per scope.
-  uint32_t gpu_readings = 0;
-  double gpu_util_sum = 0;
-  uint32_t gpu_util_count = 0;
-  double gpu_util_peak = -1;
-  double gpu_process_util_sum = 0;
-  uint32_t gpu_process_util_count = 0;
-  double gpu_process_util_peak = -1;
-  std::optional<uint64_t> gpu_process_memory_peak;
-  std::optional<uint64_t> gpu_device_memory_peak;
-  std::optional<bool> gpu_throttled;  // empty: no reading said either way
-  uint64_t gpu_process_devices = 0;   // devices the process was seen on (mask)
+  CpuSlices cpu;  // the process's CPU slices
+  GpuAgg gpu;     // the process's GPU figures
 
   WindowAgg() = default;
   WindowAgg(uint32_t window_id, int64_t t_ns, int64_t cpu_ns, uint64_t rss, bool exact)
-      : id(window_id), rss_max(rss), slice_start_ns(t_ns), slice_start_cpu_ns(cpu_ns), slice_exact(exact) {}
+      : id(window_id), rss_max(rss), cpu(t_ns, cpu_ns, exact) {}
 
   // Every tick: RSS.
   void on_tick(int64_t t_ns, uint64_t rss, bool rss_ok) {
     if (ticks++ == 0) first_tick_ns = t_ns;
     last_tick_ns = t_ns;
     if (rss_ok && rss > rss_max) rss_max = rss;
-  }
-
-  // Every exact CPU reading (timeline interval): process CPU time as Sampler::read_cpu gives it.
-  void on_cpu(int64_t t_ns, int64_t cpu_ns) {
-    if (t_ns - slice_start_ns < kMinSliceNs) return;
-    const double pct = 100.0 * double(cpu_ns - slice_start_cpu_ns) / double(t_ns - slice_start_ns);
-    if (slice_exact && pct > peak_slice_percent) peak_slice_percent = pct;
-    slice_start_ns = t_ns;
-    slice_start_cpu_ns = cpu_ns;
-    slice_exact = true;
-  }
-
-  void on_gpu(const GpuSample& g) {
-    ++gpu_readings;
-    if (g.util_percent) {
-      gpu_util_sum += *g.util_percent;
-      ++gpu_util_count;
-      gpu_util_peak = std::max(gpu_util_peak, *g.util_percent);
-    }
-    if (g.process_util_percent && g.process_util_new) {
-      gpu_process_util_sum += *g.process_util_percent;
-      ++gpu_process_util_count;
-      gpu_process_util_peak = std::max(gpu_process_util_peak, *g.process_util_percent);
-    }
-    if (g.process_memory_bytes)
-      gpu_process_memory_peak = std::max(gpu_process_memory_peak.value_or(0), *g.process_memory_bytes);
-    if (g.device_memory_bytes)
-      gpu_device_memory_peak = std::max(gpu_device_memory_peak.value_or(0), *g.device_memory_bytes);
-    if (g.throttled) gpu_throttled = gpu_throttled.value_or(false) || *g.throttled;
-    if (g.process_seen) gpu_process_devices |= g.device_mask;
   }
 };
 
@@ -167,6 +191,11 @@ struct GpuWindow {
   std::optional<bool> throttled;
   uint32_t reading_count = 0;                // GPU loop readings inside the window
 };
+
+// A process's GPU figures over a window: the GPU loop's aggregate plus the cumulative counters
+// read at open and close. `pid` picks the process's engine time; `device_count` is the backend's.
+GpuWindow finish_gpu(const GpuAgg& agg, const GpuCounters& open, const GpuCounters& close, Pid pid,
+                     uint32_t device_count, int64_t wall_ns);
 
 struct EnergyWindow {
   std::string name;
