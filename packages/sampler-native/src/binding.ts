@@ -3,7 +3,14 @@
  * there carries the same signature as a comment), and the addon itself, loaded at import.
  */
 import { defaultCandidates, loadNative } from './load.js';
-import type { Capabilities, LatestSample, SamplerDiagnostics, TimelineBatch, WindowStats } from './types.js';
+import type {
+  Capabilities,
+  LatestSample,
+  SamplerDiagnostics,
+  TargetInfo,
+  TimelineBatch,
+  WindowStats,
+} from './types.js';
 
 export interface NativeSampler {
   start(): void;
@@ -18,6 +25,11 @@ export interface NativeSampler {
   timeline(): TimelineBatch;
   diagnostics(): SamplerDiagnostics;
   capabilities(): NativeCapabilities;
+  /** role '' = none. */
+  addTarget(pid: number, role: string): TargetInfo;
+  /** false: not attached. */
+  removeTarget(pid: number): boolean;
+  targets(): TargetInfo[];
 }
 
 export type NativeCapabilities = Omit<Capabilities, 'platform' | 'arch' | 'napi_version'>;

@@ -1,12 +1,13 @@
 import { binding, type NativeSampler } from './binding.js';
 import { withProcess } from './capabilities.js';
 import { trackRunning, untrack } from './exit.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, resolveTarget } from './options.js';
 import type {
   Capabilities,
   LatestSample,
   SamplerDiagnostics,
   SamplerOptions,
+  TargetInfo,
   TimelineBatch,
   WindowStats,
 } from './types.js';
@@ -61,6 +62,7 @@ export class Sampler {
       o.timelineCapacity,
       Math.round(o.gpuIntervalMs * NS_PER_MS),
     );
+    for (const t of o.targets) this.#native.addTarget(t.pid, t.role);
   }
 
   /** Starts the sampling thread (no-op when running). Returns `this`. */
@@ -136,6 +138,39 @@ export class Sampler {
    */
   capabilities(): Capabilities {
     return withProcess(this.#native.capabilities());
+  }
+
+  /**
+   * Attaches another process: from now on it is sampled on the same ticks as this one (RSS every
+   * tick, every thread's CPU at every CPU reading), and every window opened while it is attached
+   * reports it in `targets`. Find pids with {@link findProcesses}. A pid that does not exist, or
+   * that this user may not read, is attached all the same: windows report it with a `status` and a
+   * `reason` (never figures of 0). Adding an attached pid again returns it unchanged.
+   *
+   * @param role a label of yours carried into each window's entry (`'server'`, `'runner'`).
+   * @throws TypeError / RangeError when `pid` is not a pid (or is this process's own).
+   * @example
+   * const [server] = findProcesses({ port: 11434 });
+   * sampler.addTarget(server.pid, { role: 'server' });
+   */
+  addTarget(pid: number, options: { role?: string } = {}): TargetInfo {
+    const t = resolveTarget({ pid, ...options }, 'addTarget');
+    return this.#native.addTarget(t.pid, t.role);
+  }
+
+  /**
+   * Detaches a process. Windows open now end its figures here (`status: 'detached'`); windows
+   * opened later do not list it. Returns false when it was not attached.
+   */
+  removeTarget(pid: number): boolean {
+    if (typeof pid !== 'number' || !Number.isInteger(pid))
+      throw new TypeError(`removeTarget: pid must be an integer, got ${typeof pid} ${String(pid)}`);
+    return pid > 0 && this.#native.removeTarget(pid);
+  }
+
+  /** The attached processes and their state now. */
+  get targets(): TargetInfo[] {
+    return this.#native.targets();
   }
 
   /** The sampling thread's own cost (CPU seconds, ticks, missed deadlines). */
