@@ -3,6 +3,7 @@
  * there carries the same signature as a comment), and the addon itself, loaded at import.
  */
 import { defaultCandidates, loadNative } from './load.js';
+import type { ProcessEntry } from './process-name.js';
 import type {
   Capabilities,
   LatestSample,
@@ -34,6 +35,13 @@ export interface NativeSampler {
 
 export type NativeCapabilities = Omit<Capabilities, 'platform' | 'arch' | 'napi_version'>;
 
+/** macOS only (`process_list_darwin.cpp`): the process table and the owners of a listening TCP port. */
+export interface NativeProcessList {
+  entries: ProcessEntry[];
+  /** Processes this user may not read (another user's). */
+  denied: number;
+}
+
 export interface NativeBinding {
   Sampler: new (
     intervalNs: number,
@@ -47,6 +55,10 @@ export interface NativeBinding {
   nowNs(): bigint;
   capabilities(): NativeCapabilities;
   napiVersion: number;
+  /** macOS only. */
+  processList?(): NativeProcessList;
+  /** macOS only: pids with a TCP socket listening on `port`; `denied` processes could not be inspected. */
+  listeningPids?(port: number): { pids: number[]; denied: number };
 }
 
 /** Throws one SamplerLoadError (every path tried, with reasons) when the addon cannot load. */
