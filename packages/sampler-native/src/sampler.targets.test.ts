@@ -52,15 +52,15 @@ function freePid(): number {
   return child.pid!;
 }
 
-/** CPU seconds a target's timeline samples cover: each known cpu_percent times its interval. */
+/** CPU seconds a target's timeline entries cover: each known cpu_percent times its interval. */
 function timelineCpuSeconds(rows: TimelineRow[], pid: number): number {
   let seconds = 0;
   let lastKnown: number | null = null;
   for (const row of rows) {
     const t = row.targets.find((x) => x.pid === pid);
     if (!t || t.cpu_percent === null) continue;
-    if (lastKnown !== null) seconds += (t.cpu_percent / 100) * (row.t - lastKnown);
-    lastKnown = row.t;
+    if (lastKnown !== null) seconds += (t.cpu_percent / 100) * (t.t - lastKnown);
+    lastKnown = t.t;
   }
   return seconds;
 }
@@ -86,12 +86,20 @@ describe.runIf(linux)('attached processes (Linux, a scripted server in a child p
     const [found] = findProcesses({ pid: server.pid });
     expect(found).toMatchObject({ pid: server.pid, name: server.name, matched_by: 'pid', exe });
     const sampler = new Sampler({ targets: [{ pid: server.pid, role: 'server' }] }).start();
-    sampler.timeline(); // from here on
+    // The timeline from a reading of the server's CPU before the window to one after it.
+    const rows: TimelineRow[] = [];
+    const drainUntilRead = async (after: number) => {
+      const known = (r: TimelineRow) => r.targets.some((x) => x.cpu_percent !== null && x.t > after);
+      while (!rows.some(known)) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        rows.push(...timelineRows(sampler.timeline()));
+      }
+    };
+    await drainUntilRead(0);
     const id = sampler.openWindow();
     const work = await server.get<WorkAnswer>('/work?cpu_ms=300&mb=64&hold_ms=150');
     const stats = sampler.closeWindow(id);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const rows = timelineRows(sampler.timeline());
+    await drainUntilRead(hrSeconds());
     sampler.stop();
 
     expect(stats.targets).toHaveLength(1);

@@ -42,6 +42,7 @@ export function timelineRows(batch: TimelineBatch): TimelineRow[] {
   for (let j = 0; j < targets.length; j++) {
     rows[targets.sample[j]!]?.targets.push({
       pid: targets.pid[j]!,
+      t: targets.t[j]!,
       cpu_percent: nullable(targets.cpu_percent[j]),
       rss_bytes: nullable(targets.rss_bytes[j]),
       rss_peak_bytes: nullable(targets.rss_peak_bytes[j]),

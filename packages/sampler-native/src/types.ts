@@ -243,15 +243,17 @@ export interface TimelineBatch {
   /** Names of the threads in `threads`, by tid. */
   thread_names: Record<string, string>;
   /**
-   * Attached processes, one entry per (sample, process still readable): its CPU % over the
-   * interval since its previous reading (NaN: preempted reading, or CPU unreadable), RSS at the
-   * sample and the highest tick reading in the interval, thread count. A 10 ms figure is
-   * uncertain by up to a scheduler tick per running thread (see the README); sums over time are not.
+   * Attached processes, one entry per (sample, process still readable): when its counters were
+   * read (`t`, just after the sample's own), its CPU % over the interval since its previous
+   * reading with a known figure (NaN: preempted reading, or CPU unreadable), RSS at the sample and
+   * the highest tick reading in the interval, thread count. A 10 ms figure is uncertain by up to
+   * a scheduler tick per running thread (see the README); sums over time are not.
    */
   targets: {
     length: number;
     sample: Uint32Array;
     pid: Float64Array;
+    t: Float64Array;
     cpu_percent: Float64Array;
     rss_bytes: Float64Array;
     rss_peak_bytes: Float64Array;
@@ -281,6 +283,7 @@ export interface TimelineRow {
   threads: { pid: number; tid: number; name: string; cpu_percent: number }[];
   targets: {
     pid: number;
+    t: number;
     cpu_percent: number | null;
     rss_bytes: number | null;
     rss_peak_bytes: number | null;

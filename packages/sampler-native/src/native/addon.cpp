@@ -229,6 +229,7 @@ Napi::Object TargetColumns(Napi::Env env, const std::vector<TimelineSample>& sam
   const size_t n = targets.size();
   Napi::Uint32Array sample = Napi::Uint32Array::New(env, n);
   Napi::Float64Array pid = Napi::Float64Array::New(env, n);
+  Napi::Float64Array t_col = Napi::Float64Array::New(env, n);
   Napi::Float64Array cpu = Napi::Float64Array::New(env, n);
   Napi::Float64Array rss = Napi::Float64Array::New(env, n);
   Napi::Float64Array rss_peak = Napi::Float64Array::New(env, n);
@@ -239,6 +240,7 @@ Napi::Object TargetColumns(Napi::Env env, const std::vector<TimelineSample>& sam
     while (k < samples.size() && samples[k].seq < t.seq) ++k;
     sample[i] = uint32_t(k);
     pid[i] = double(t.pid);
+    t_col[i] = Seconds(t.t_ns);
     cpu[i] = t.cpu_percent;
     rss[i] = t.rss_bytes;
     rss_peak[i] = t.rss_peak_bytes;
@@ -248,6 +250,7 @@ Napi::Object TargetColumns(Napi::Env env, const std::vector<TimelineSample>& sam
   o.Set("length", double(n));
   o.Set("sample", sample);
   o.Set("pid", pid);
+  o.Set("t", t_col);
   o.Set("cpu_percent", cpu);
   o.Set("rss_bytes", rss);
   o.Set("rss_peak_bytes", rss_peak);

@@ -512,7 +512,7 @@ void Sampler::tick_targets(bool do_cpu) {
       t.read_cpu(t.tl_now);
       const TargetReading& now = t.tl_now;
       const TargetReading& prev = t.tl_prev;
-      TargetSample s{next_seq_, t.pid};
+      TargetSample s{next_seq_, t.pid, now.t_ns};
       s.rss_bytes = k.rss_ok ? double(k.rss) : kNaN;
       s.rss_peak_bytes = t.tl_rss_seen ? double(t.tl_rss_max) : kNaN;
       if (now.ok && now.threads_ok) s.thread_count = double(now.threads.size());

@@ -85,6 +85,7 @@ struct ThreadSample {
 struct TargetSample {
   uint64_t seq;  // TimelineSample::seq it belongs to
   Pid pid;
+  int64_t t_ns;  // right after its counters were read (a little after the sample's own t)
   // Its CPU since its previous single-instant reading; unknown when this reading was preempted,
   // or where its CPU is unreadable.
   double cpu_percent = kUnknown;
