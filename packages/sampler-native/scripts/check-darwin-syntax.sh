@@ -17,6 +17,8 @@ ADDON_INC=$(node -p "require('node-addon-api').include_dir")
 status=0
 for target in arm64-apple-macos11 x86_64-apple-macos10.15; do
   for source in src/native/platform_darwin.cpp src/native/sampler.cpp src/native/window.cpp \
+    src/native/window_parts.cpp src/native/target.cpp src/native/targets.cpp src/native/target_window.cpp \
+    src/native/target_darwin.cpp src/native/process_list_darwin.cpp \
     src/native/gpu_none.cpp src/native/gpu_sample.cpp src/native/gpu_select_darwin.cpp \
     src/native/energy_none.cpp src/native/capabilities.cpp src/native/addon.cpp \
     src/native/testing/testing_addon.cpp; do

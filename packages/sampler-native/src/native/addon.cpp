@@ -15,6 +15,9 @@
 #include "capabilities.h"
 #include "napi_setup.h"
 #include "sampler.h"
+#ifdef __APPLE__
+#include "process_list.h"
+#endif
 
 namespace llmmon {
 namespace {
@@ -472,6 +475,49 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   return CapabilitiesToJs(info.Env(), SamplerConfig(), probe, *gpu, *energy);
 }
 
+#ifdef __APPLE__
+// processList(): { entries: { pid, name, exe, args, uid }[]; denied: number }   (macOS only)
+Napi::Value ProcessList(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t denied = 0;
+  const std::vector<ProcessRow> rows = list_processes(denied);
+  Napi::Array entries = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ProcessRow& r = rows[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("pid", double(r.pid));
+    o.Set("name", r.name);
+    o.Set("exe", r.exe ? Napi::Value(Napi::String::New(env, *r.exe)) : env.Null());
+    if (r.args) {
+      Napi::Array args = Napi::Array::New(env, r.args->size());
+      for (size_t k = 0; k < r.args->size(); ++k) args.Set(uint32_t(k), (*r.args)[k]);
+      o.Set("args", args);
+    } else {
+      o.Set("args", env.Null());
+    }
+    o.Set("uid", OptionalNumber(env, r.uid));
+    entries.Set(uint32_t(i), o);
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("entries", entries);
+  out.Set("denied", double(denied));
+  return out;
+}
+
+// listeningPids(port: number): { pids: number[]; denied: number }   (macOS only)
+Napi::Value ListeningPids(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t denied = 0;
+  const std::vector<Pid> pids = listening_pids(int(NumberArg(info, 0, "port")), denied);
+  Napi::Array list = Napi::Array::New(env, pids.size());
+  for (size_t i = 0; i < pids.size(); ++i) list.Set(uint32_t(i), double(pids[i]));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("pids", list);
+  out.Set("denied", double(denied));
+  return out;
+}
+#endif
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   Napi::Function ctor = SamplerWrap::Define(env);
@@ -485,6 +531,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("nowNs", Napi::Function::New<NowNs>(env, "nowNs"));
   exports.Set("capabilities", Napi::Function::New<Capabilities>(env, "capabilities"));
   exports.Set("napiVersion", NAPI_VERSION);
+#ifdef __APPLE__
+  exports.Set("processList", Napi::Function::New<ProcessList>(env, "processList"));
+  exports.Set("listeningPids", Napi::Function::New<ListeningPids>(env, "listeningPids"));
+#endif
   return exports;
 }
 

@@ -36,6 +36,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,27 @@ enum class TargetState : uint8_t {
 
 // "ok", "exited", "permission_denied", "not_found": the `status` of WindowStats.targets.
 const char* target_state_name(TargetState s);
+
+// What both platforms' probes keep about a target besides its counters: its state, the reason,
+// its name. Thread-safe (target.cpp).
+class TargetStatus {
+ public:
+  TargetState state() const { return state_.load(); }
+  std::string reason() const;
+  std::string name() const;
+  // At attach: the state found and why, the process's name.
+  void set(TargetState s, std::string why);
+  void set_name(std::string name);
+  // The first time the process is found gone (or forbidden): the state and its reason, for good.
+  // Only a live or denied target moves (a denied one may still exit).
+  void end(TargetState s, std::string why);
+
+ private:
+  std::atomic<TargetState> state_{TargetState::kLive};
+  mutable std::mutex mu_;
+  std::string reason_;
+  std::string name_;
+};
 
 // One CPU reading of a target (TargetProbe::read_cpu).
 struct TargetCpuRead {
@@ -74,12 +96,12 @@ class TargetProbe {
   TargetProbe& operator=(const TargetProbe&) = delete;
 
   Pid pid() const { return pid_; }
-  TargetState state() const;
+  TargetState state() const { return status_.state(); }
   // One line: why the state is not kLive, or which figures cannot be read while it lives;
   // empty when everything is readable.
-  std::string reason() const;
+  std::string reason() const { return status_.reason(); }
   // The process's name at attach (Linux comm, macOS p_comm); empty when unknown.
-  std::string name() const;
+  std::string name() const { return status_.name(); }
 
   // The process CPU, then every live thread's CPU (sorted by tid, `threads` reused).
   TargetCpuRead read_cpu(std::vector<ThreadCpu>& threads);
@@ -102,6 +124,7 @@ class TargetProbe {
 
  private:
   const Pid pid_;
+  TargetStatus status_;
   std::unique_ptr<State> state_;
 };
 

@@ -49,17 +49,10 @@ bool parse_schedstat(const char* text, int64_t& ns, long long& switches) {
 
 }  // namespace
 
-const char* target_state_name(TargetState s) {
-  switch (s) {
-    case TargetState::kLive: return "ok";
-    case TargetState::kExited: return "exited";
-    case TargetState::kDenied: return "permission_denied";
-    case TargetState::kNotFound: return "not_found";
-  }
-  return "ok";
-}
-
 struct TargetProbe::State {
+  explicit State(TargetStatus& target_status) : status(target_status) {}
+
+  TargetStatus& status;
   pid_t pid = 0;
   long page_size = ::sysconf(_SC_PAGESIZE);
   int dir_fd = -1;
@@ -70,14 +63,11 @@ struct TargetProbe::State {
   clockid_t clock = 0;
   bool clock_ok = false;
   bool user_memory = true;  // false: a kernel thread (no mm: statm reads 0)
-  std::atomic<TargetState> state{TargetState::kLive};
+  bool threads_ok = true;   // schedstat is readable here (fixed at attach)
 
   // Guards everything below and task_fd's file position. Held for the file reads of one
   // listing; never while calling out.
   mutable std::mutex mu;
-  std::string reason;
-  std::string name;
-  bool threads_ok = true;
   std::vector<std::pair<pid_t, int>> thread_fds;  // schedstat fds, sorted by tid
   std::vector<long> listing;                      // scratch
   std::vector<std::pair<pid_t, int>> next_fds;    // scratch
@@ -90,15 +80,7 @@ struct TargetProbe::State {
       if (fd >= 0) ::close(fd);
   }
 
-  // The first time the process is found gone: the state and its reason, for good.
-  void end(TargetState s, std::string why) {
-    std::lock_guard<std::mutex> lock(mu);
-    const TargetState now = state.load();
-    if (now == TargetState::kExited || now == TargetState::kNotFound) return;
-    reason = std::move(why);
-    state.store(s);
-  }
-  void gone() { end(TargetState::kExited, "the process exited"); }
+  void gone() { status.end(TargetState::kExited, "the process exited"); }
 
   int open_in_dir(const char* path, int flags = O_RDONLY) {
     return ::openat(dir_fd, path, flags | O_CLOEXEC);
@@ -107,21 +89,19 @@ struct TargetProbe::State {
   // Why /proc/<pid> could not be opened: the process does not exist, or /proc hides it.
   void not_opened(int e) {
     if (permission_errno(e)) {
-      state.store(TargetState::kDenied);
-      reason = "/proc/" + std::to_string(pid) +
-               " refuses access (procfs mounted with hidepid): threads and memory are unreadable";
+      status.set(TargetState::kDenied, "/proc/" + std::to_string(pid) +
+                                           " refuses access (procfs mounted with hidepid): threads and memory are unreadable");
       return;
     }
     // hidepid=invisible (2) hides the directory altogether: kill(pid, 0) still tells a process of
     // another user (EPERM) from none (ESRCH).
     if (::kill(pid, 0) != 0 && errno == EPERM) {
-      state.store(TargetState::kDenied);
-      reason = "/proc/" + std::to_string(pid) +
-               " is hidden from this user (procfs mounted with hidepid=invisible): threads and memory are unreadable";
+      status.set(TargetState::kDenied,
+                 "/proc/" + std::to_string(pid) +
+                     " is hidden from this user (procfs mounted with hidepid=invisible): threads and memory are unreadable");
       return;
     }
-    state.store(TargetState::kNotFound);
-    reason = "no process with pid " + std::to_string(pid);
+    status.set(TargetState::kNotFound, "no process with pid " + std::to_string(pid));
   }
 
   // Reads stat: its state letter and thread count. false: the process is gone (or unreadable).
@@ -198,7 +178,7 @@ struct TargetProbe::State {
   }
 };
 
-TargetProbe::TargetProbe(Pid pid) : pid_(pid), state_(std::make_unique<State>()) {
+TargetProbe::TargetProbe(Pid pid) : pid_(pid), state_(std::make_unique<State>(status_)) {
   State& s = *state_;
   s.pid = static_cast<pid_t>(pid);
   // The process CPU clock answers for any process of this pid namespace, hidden or not.
@@ -208,7 +188,7 @@ TargetProbe::TargetProbe(Pid pid) : pid_(pid), state_(std::make_unique<State>())
   if (s.dir_fd < 0) {
     s.not_opened(errno);
     timespec ts;
-    if (s.state.load() == TargetState::kDenied && !(s.clock_ok && ::clock_gettime(s.clock, &ts) == 0))
+    if (s.status.state() == TargetState::kDenied && !(s.clock_ok && ::clock_gettime(s.clock, &ts) == 0))
       s.clock_ok = false;
     return;
   }
@@ -217,31 +197,26 @@ TargetProbe::TargetProbe(Pid pid) : pid_(pid), state_(std::make_unique<State>())
   s.status_fd = s.open_in_dir("status");
   s.task_fd = s.open_in_dir("task", O_RDONLY | O_DIRECTORY);
   if (s.stat_fd < 0 || s.statm_fd < 0 || s.task_fd < 0) {
-    if (permission_errno(errno)) {
-      s.state.store(TargetState::kDenied);
-      s.reason = procfs::errno_text((dir + "/stat, statm or task").c_str());
-    } else {
-      s.state.store(TargetState::kExited);
-      s.reason = "the process exited while it was being attached";
-    }
+    if (permission_errno(errno))
+      status_.set(TargetState::kDenied, procfs::errno_text((dir + "/stat, statm or task").c_str()));
+    else
+      status_.set(TargetState::kExited, "the process exited while it was being attached");
     return;
   }
-  s.name = procfs::read_comm(s.task_fd, s.pid);  // the leader's comm is the process's name
+  status_.set_name(procfs::read_comm(s.task_fd, s.pid));  // the leader's comm is the process's name
   char letter = 0;
   long threads = 0;
   if (!s.read_stat(letter, threads)) {
-    s.state.store(TargetState::kExited);
-    s.reason = "the process exited while it was being attached";
+    status_.set(TargetState::kExited, "the process exited while it was being attached");
     return;
   }
   if (letter == 'Z' || letter == 'X') {
-    s.state.store(TargetState::kExited);
-    s.reason = "the process had already exited (a zombie) when it was attached";
+    status_.set(TargetState::kExited, "the process had already exited (a zombie) when it was attached");
     return;
   }
   char buf[128];
   s.user_memory = pread_text(s.statm_fd, buf, sizeof(buf)) > 0 && std::strtoull(buf, nullptr, 10) > 0;
-  if (!s.user_memory) s.reason = "a kernel thread: no memory of its own (rss null)";
+  if (!s.user_memory) status_.set(TargetState::kLive, "a kernel thread: no memory of its own (rss null)");
   // Kernels whose scheduler does not keep these counts print "0 0 0" for every thread
   // (sched_info off); a thread that exists has run at least once, so its count of CPU slots
   // (third field) cannot be 0.
@@ -255,30 +230,19 @@ TargetProbe::TargetProbe(Pid pid) : pid_(pid), state_(std::make_unique<State>())
   if (fd >= 0) ::close(fd);
   if (!schedstat_ok || switches == 0) {
     s.threads_ok = false;
-    s.reason = !schedstat_ok ? "no /proc/<pid>/task/<tid>/schedstat here (kernel without CONFIG_SCHED_INFO): per-thread CPU is null"
-                             : "schedstat reads 0 here (scheduler statistics off): per-thread CPU is null";
+    status_.set(TargetState::kLive,
+                !schedstat_ok ? "no /proc/<pid>/task/<tid>/schedstat here (kernel without CONFIG_SCHED_INFO): per-thread CPU is null"
+                              : "schedstat reads 0 here (scheduler statistics off): per-thread CPU is null");
   }
 }
 
 TargetProbe::~TargetProbe() = default;
 
-TargetState TargetProbe::state() const { return state_->state.load(); }
-
-std::string TargetProbe::reason() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->reason;
-}
-
-std::string TargetProbe::name() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->name;
-}
-
 TargetCpuRead TargetProbe::read_cpu(std::vector<ThreadCpu>& threads) {
   State& s = *state_;
   TargetCpuRead r;
   threads.clear();
-  const TargetState st = s.state.load();
+  const TargetState st = status_.state();
   if (st == TargetState::kExited || st == TargetState::kNotFound) return r;
   timespec ts;
   if (s.clock_ok) {
@@ -314,13 +278,13 @@ TargetCpuRead TargetProbe::read_cpu(std::vector<ThreadCpu>& threads) {
   }
   r.ok = true;
   // A zombie's counts are final and exact (nothing runs): this reading is its last.
-  if (r.final) s.end(TargetState::kExited, "the process exited");
+  if (r.final) status_.end(TargetState::kExited, "the process exited");
   return r;
 }
 
 bool TargetProbe::rss_bytes(uint64_t& out) {
   State& s = *state_;
-  if (s.state.load() != TargetState::kLive || !s.user_memory) return false;
+  if (status_.state() != TargetState::kLive || !s.user_memory) return false;
   char buf[128];
   if (pread_text(s.statm_fd, buf, sizeof(buf)) <= 0) {
     if (errno == ESRCH) s.gone();
@@ -339,7 +303,7 @@ bool TargetProbe::rss_bytes(uint64_t& out) {
 
 bool TargetProbe::rss_high_water_bytes(uint64_t& out) {
   State& s = *state_;
-  if (s.state.load() != TargetState::kLive || !s.user_memory) return false;
+  if (status_.state() != TargetState::kLive || !s.user_memory) return false;
   char buf[4096];
   if (pread_text(s.status_fd, buf, sizeof(buf)) <= 0) return false;
   const char* p = std::strstr(buf, "VmHWM:");
@@ -355,7 +319,7 @@ bool TargetProbe::energy_uj(uint64_t&) { return false; }
 
 void TargetProbe::rescan_threads() {
   State& s = *state_;
-  if (s.state.load() != TargetState::kLive || s.task_fd < 0) return;
+  if (status_.state() != TargetState::kLive || s.task_fd < 0) return;
   std::vector<long> live;
   std::vector<long> unnamed;
   {
