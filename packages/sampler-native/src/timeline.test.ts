@@ -85,13 +85,20 @@ describe('Sampler.timeline()', () => {
     const rows = timelineRows(sampler.timeline());
     sampler.stop();
 
-    // CPU seconds of the main thread in each sample's interval (previous t, t].
+    // CPU seconds of the main thread in each sample's interval (previous t, t], where the
+    // previous sample is the last one with a known cpu_percent: a reading preempted midway
+    // (cpu_percent null) ends no interval, and the next one's per-thread figures cover both.
     const main = threadId();
-    const cpu = rows.slice(1).map((r, i) => ({
-      from: rows[i]!.t,
-      to: r.t,
-      seconds: ((r.threads.find((t) => t.tid === main)?.cpu_percent ?? 0) / 100) * (r.t - rows[i]!.t),
-    }));
+    const cpu: { from: number; to: number; seconds: number }[] = [];
+    let from: number | null = null;
+    for (const r of rows) {
+      if (r.cpu_percent === null) continue;
+      if (from !== null) {
+        const pct = r.threads.find((t) => t.tid === main)?.cpu_percent ?? 0;
+        cpu.push({ from, to: r.t, seconds: (pct / 100) * (r.t - from) });
+      }
+      from = r.t;
+    }
     const sum = (xs: typeof cpu) => xs.reduce((s, x) => s + x.seconds, 0);
     const overlapping = cpu.filter((x) => x.to > busyFrom && x.from < busyTo);
     const before = cpu.filter((x) => x.to <= busyFrom);
