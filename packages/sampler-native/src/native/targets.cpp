@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "window.h"
+#include "window_parts.h"
 
 namespace llmmon {
 

@@ -15,12 +15,17 @@
 //                                                         map, touch, hold, unmap; blocks
 //   sleepLoopCpu(ticks: number, intervalMs: number): number   CPU seconds a bare absolute-deadline
 //                                                         sleep loop costs (the floor of any sampler)
+//   targetReadCost(pid: number, iterations: number): { rss_us, cpu_reading_us, threads }
+//                                                         CPU time (this thread's clock) of one
+//                                                         RSS read and one CPU reading of an
+//                                                         attached process, as the sampler does them
 //
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
 #include <sys/mman.h>
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -33,6 +38,7 @@
 
 #include "napi_setup.h"
 #include "platform.h"
+#include "targets.h"
 
 namespace llmmon::testing {
 namespace {
@@ -257,6 +263,32 @@ Napi::Value SleepLoopCpu(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(thread_cpu_ns() - start) / 1e9);
 }
 
+// targetReadCost(pid: number, iterations: number): { rss_us, cpu_reading_us, threads }
+// What the sampling thread spends on one attached process, by this thread's CPU clock (so a
+// loaded machine's preemptions are not counted): one RSS read (every tick) and one CPU reading
+// (the process clock and every thread's schedstat, every CPU reading), each averaged over
+// `iterations` calls on a Target as the Sampler keeps it.
+Napi::Value TargetReadCost(const Napi::CallbackInfo& info) {
+  const Pid pid = Pid(PositiveArg(info, 0, "pid"));
+  const int64_t iterations = std::max<int64_t>(1, int64_t(PositiveArg(info, 1, "iterations")));
+  Target target(1, pid, "");
+  if (target.probe.state() != TargetState::kLive)
+    throw Napi::Error::New(info.Env(), "pid " + std::to_string(pid) + ": " + target.probe.reason());
+  uint64_t rss = 0;
+  int64_t start = thread_cpu_ns();
+  for (int64_t i = 0; i < iterations; ++i) target.read_rss(rss);
+  const int64_t rss_ns = thread_cpu_ns() - start;
+  TargetReading reading;
+  start = thread_cpu_ns();
+  for (int64_t i = 0; i < iterations; ++i) target.read_cpu(reading);
+  const int64_t cpu_ns = thread_cpu_ns() - start;
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("rss_us", double(rss_ns) / 1e3 / double(iterations));
+  out.Set("cpu_reading_us", double(cpu_ns) / 1e3 / double(iterations));
+  out.Set("threads", double(reading.threads.size()));
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("BurnerGroup", BurnerGroup::Define(env));
   exports.Set("ParkedThreads", ParkedThreads::Define(env));
@@ -264,6 +296,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("churnThreads", Napi::Function::New<ChurnThreads>(env, "churnThreads"));
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
+  exports.Set("targetReadCost", Napi::Function::New<TargetReadCost>(env, "targetReadCost"));
   return exports;
 }
 
