@@ -38,6 +38,12 @@ function entry(pid: number): ProcessEntry | null {
   return { pid, name: comm.replace(/\n$/, ''), exe, args, uid: uid === undefined ? null : Number(uid) };
 }
 
+/** The process a thread id belongs to (`Tgid`), when `pid` is a thread's id and not a process's. */
+function leaderOf(pid: number): number | null {
+  const tgid = /^Tgid:\s+(\d+)/m.exec(read(`${PROC}/${pid}/status`) ?? '')?.[1];
+  return tgid !== undefined && Number(tgid) !== pid ? Number(tgid) : null;
+}
+
 /** Whether pid exists though /proc does not show it: kill(pid, 0) answers EPERM for another user's process. */
 function existsHidden(pid: number): boolean {
   try {
@@ -49,6 +55,10 @@ function existsHidden(pid: number): boolean {
 }
 
 export function linuxProcess(pid: number): ProcessEntry | FindProcessError {
+  // /proc/<tid> answers for any thread, though only processes are listed.
+  const leader = leaderOf(pid);
+  if (leader !== null)
+    return new FindProcessError('ENOPID', `pid ${pid} is a thread of process ${leader}: use ${leader}`);
   const p = entry(pid);
   if (p) return p;
   if (existsHidden(pid)) {

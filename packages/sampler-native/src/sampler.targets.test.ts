@@ -238,6 +238,11 @@ describe.runIf(linux)('attached processes (Linux, a scripted server in a child p
     await new Promise((resolve) => setTimeout(resolve, 30));
     const stats = sampler.closeWindow(id);
     const info = sampler.targets[0]!;
+    // Attaching the pid again looks at it afresh: no process has it now.
+    expect(sampler.addTarget(dying.pid)).toMatchObject({
+      status: 'not_found',
+      reason: `no process with pid ${dying.pid}`,
+    });
     sampler.stop();
 
     const t = stats.targets[0]!;
@@ -289,6 +294,20 @@ describe.runIf(linux)('attached processes (Linux, a scripted server in a child p
       rss_end_bytes: null,
       rss_peak_bytes: null,
       threads: null,
+    });
+  });
+
+  it("a thread's id is not a process: it says whose thread it is", () => {
+    const message = `pid ${server.tid} is a thread of process ${server.pid}`;
+    expect(() => findProcesses({ pid: server.tid })).toThrow(`${message}: use ${server.pid}`);
+    const sampler = new Sampler();
+    expect(sampler.addTarget(server.tid)).toMatchObject({
+      status: 'not_found',
+      reason: `${message}: attach ${server.pid}`,
+    });
+    expect(sampler.closeWindow(sampler.openWindow()).targets[0]).toMatchObject({
+      status: 'not_found',
+      cpu_seconds: null,
     });
   });
 

@@ -145,7 +145,8 @@ export class Sampler {
    * tick, every thread's CPU at every CPU reading), and every window opened while it is attached
    * reports it in `targets`. Find pids with {@link findProcesses}. A pid that does not exist, or
    * that this user may not read, is attached all the same: windows report it with a `status` and a
-   * `reason` (never figures of 0). Adding an attached pid again returns it unchanged.
+   * `reason` (never figures of 0). Adding an attached pid again returns it unchanged while it is
+   * readable; one found exited or missing is looked up afresh (the pid may name a new process).
    *
    * @param role a label of yours carried into each window's entry (`'server'`, `'runner'`).
    * @throws TypeError / RangeError when `pid` is not a pid (or is this process's own).

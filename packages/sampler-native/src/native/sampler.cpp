@@ -582,12 +582,21 @@ void Sampler::close_targets(const WindowOpen& o, WindowClose& c) {
 
 TargetInfo Sampler::add_target(Pid pid, const std::string& role) {
   uint32_t slot;
+  std::shared_ptr<Target> stale;  // the same pid attached before, found exited or missing since
   {
     std::lock_guard<std::mutex> lock(targets_mu_);
-    for (const auto& t : targets_)
-      if (t->pid == pid) return describe(*t);
+    for (auto it = targets_.begin(); it != targets_.end(); ++it) {
+      if ((*it)->pid != pid) continue;
+      if ((*it)->readable()) return describe(**it);
+      // Looked up afresh: the pid may name a new process by now.
+      stale = *it;
+      targets_.erase(it);
+      targets_version_.fetch_add(1);
+      break;
+    }
     slot = next_slot_++;
   }
+  if (stale) stale->detach();
   // The probe opens the process's files: outside the lock (the sampling thread copies the list).
   auto target = std::make_shared<Target>(slot, pid, role);
   target->probe.rescan_threads();

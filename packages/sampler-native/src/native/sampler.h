@@ -166,7 +166,8 @@ class Sampler {
 
   // Attaches a process: sampled from now on, on the same ticks, and reported by every window
   // opened while it is attached. A missing or forbidden pid is attached too and reports its
-  // state (windows carry the reason). Adding an attached pid again returns it unchanged.
+  // state (windows carry the reason). Adding an attached pid again returns it unchanged while it
+  // is readable; one found exited or missing is replaced by a fresh look at the pid.
   TargetInfo add_target(Pid pid, const std::string& role);
   // Detaches it (windows still open end its figures here); false: not attached.
   bool remove_target(Pid pid);

@@ -204,6 +204,17 @@ TargetProbe::TargetProbe(Pid pid) : pid_(pid), state_(std::make_unique<State>(st
     return;
   }
   status_.set_name(procfs::read_comm(s.task_fd, s.pid));  // the leader's comm is the process's name
+  // /proc/<tid> opens for any thread too, but a process CPU clock exists only for a process.
+  if (!s.clock_ok) {
+    char status[4096];
+    const char* tgid = pread_text(s.status_fd, status, sizeof(status)) > 0 ? std::strstr(status, "Tgid:") : nullptr;
+    const long leader = tgid ? std::strtol(tgid + 5, nullptr, 10) : 0;
+    if (leader > 0 && leader != s.pid) {
+      status_.set(TargetState::kNotFound, "pid " + std::to_string(pid) + " is a thread of process " +
+                                              std::to_string(leader) + ": attach " + std::to_string(leader));
+      return;
+    }
+  }
   char letter = 0;
   long threads = 0;
   if (!s.read_stat(letter, threads)) {
