@@ -377,11 +377,7 @@ uint32_t Sampler::open_window() {
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
   open_targets(o);
-  if (gpu_present_) {
-    std::vector<std::shared_ptr<Target>> targets;
-    for (const TargetOpen& t : o.targets) targets.push_back(t.target);
-    gpu_->read_counters(gpu_pids(targets), o.gpu);
-  }
+  if (gpu_present_) gpu_->read_counters(gpu_pids(o.targets), o.gpu);
   if (!energy_channels_.empty()) energy_->read(o.energy_uj);
   uint32_t id;
   {
@@ -413,11 +409,7 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
   close_targets(it->second, c);
-  if (gpu_present_) {
-    std::vector<std::shared_ptr<Target>> targets;
-    for (const TargetOpen& t : it->second.targets) targets.push_back(t.target);
-    gpu_->read_counters(gpu_pids(targets), c.gpu);
-  }
+  if (gpu_present_) gpu_->read_counters(gpu_pids(it->second.targets), c.gpu);
   if (!energy_channels_.empty()) energy_->read(c.energy_uj);
   c.gpu_backend_present = gpu_present_;
   c.gpu_device_count = uint32_t(gpu_->devices().size());
@@ -486,6 +478,12 @@ std::vector<std::shared_ptr<Target>> Sampler::target_list() {
 std::vector<Pid> Sampler::gpu_pids(const std::vector<std::shared_ptr<Target>>& targets) const {
   std::vector<Pid> pids{pid_};
   for (const auto& t : targets) pids.push_back(t->pid);
+  return pids;
+}
+
+std::vector<Pid> Sampler::gpu_pids(const std::vector<TargetOpen>& targets) const {
+  std::vector<Pid> pids{pid_};
+  for (const TargetOpen& t : targets) pids.push_back(t.target->pid);
   return pids;
 }
 

@@ -12,6 +12,10 @@
 //    may block for milliseconds (NVML ioctls, /proc walks) and must never delay the 1 ms ticks.
 //    It shares with the others only what `mu_` guards (the latest GpuSample, the windows'
 //    aggregates); its GpuTracker and scratch readings are its own.
+//  - Attached processes (targets.h) are shared by shared_ptr between the target list, the
+//    windows open while they were attached and both sampling threads. The list is guarded by
+//    `targets_mu_` (held only to copy or change it, never together with `mu_`); the sampling
+//    thread copies it when `targets_version_` changed. A Target serializes its own readings.
 //  - Nobody calls into ProcessProbe, GpuBackend or EnergySource while holding `mu_`: the probe takes its own
 //    lock and does file I/O, and a tick must never wait behind it. CPU readings are serialized
 //    by `cpu_mu_` (held around probe calls, never together with `mu_`). Lock order:
@@ -199,7 +203,9 @@ class Sampler {
   // Readings of `targets` at window open / close (owner thread).
   void open_targets(WindowOpen& o);
   void close_targets(const WindowOpen& o, WindowClose& c);
+  // Whose per-process GPU figures to read: this process and the targets.
   std::vector<Pid> gpu_pids(const std::vector<std::shared_ptr<Target>>& targets) const;
+  std::vector<Pid> gpu_pids(const std::vector<TargetOpen>& targets) const;
 
   const SamplerConfig config_;
   ProcessProbe probe_;
