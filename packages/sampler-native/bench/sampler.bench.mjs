@@ -10,12 +10,15 @@
 //  - cost of openWindow() + closeWindow() on the JS thread (mean, p50, p99).
 // Then the floor (what a bare absolute-deadline sleep loop costs per wake-up on this machine,
 // before any sampling work), tick work with 1,000 windows open, the 20 ms RSS spike catch
-// rate from ticks alone, and (Linux) the added cost of one attached process of 1, 4 and 16
-// threads (test/fixtures/target-server, built with the system C compiler): the CPU time of one
-// RSS read (every tick) and one CPU reading (every 10 ms) of it by the reading thread's own
-// clock (the testing addon's targetReadCost), what they add at 1 kHz / 10 ms, and as a check the
-// sampling thread's CPU with the process attached minus without (A/B, alternating; on a loaded
-// machine the wake-up cost's noise is larger than the difference).
+// rate from ticks alone, the GPU loop's cost per reading with the NVML backend, where a
+// scripted stand-in for libnvidia-ml (test/fixtures/nvml-stub, built here with cc) answers in
+// place of a GPU: it measures the backend's own work, not the driver's ioctls (on a real GPU,
+// scripts/gpu-check.sh prints that cost), and (Linux) the added cost of one attached process of
+// 1, 4 and 16 threads (test/fixtures/target-server, built with cc): the CPU time of one RSS read
+// (every tick) and one CPU reading (every 10 ms) of it by the reading thread's own clock (the
+// testing addon's targetReadCost), what they add at 1 kHz / 10 ms, and as a check the sampling
+// thread's CPU with the process attached minus without (A/B, alternating; on a loaded machine
+// the wake-up cost's noise is larger than the difference).
 // Prints a table and writes JSON to bench/results/.
 //
 // LLMMON_BENCH_SECONDS (default 2) sets each measurement's length.
@@ -256,6 +259,61 @@ async function attached() {
   return { rows };
 }
 
+/** Builds the NVML stand-in; null (and why) when there is no C compiler. */
+function nvmlStub(dir) {
+  const source = fileURLToPath(new URL('../test/fixtures/nvml-stub/nvml_stub.c', import.meta.url));
+  const out = path.join(dir, 'libnvidia-ml-stub.so');
+  try {
+    execFileSync(process.env.CC ?? 'cc', ['-shared', '-fPIC', '-O2', '-o', out, source], { stdio: 'pipe' });
+    return out;
+  } catch (error) {
+    console.log(`GPU loop: skipped, the NVML stand-in did not build (${String(error).split('\n')[0]})`);
+    return null;
+  }
+}
+
+/** The GPU thread's cost per reading with the NVML backend on the stand-in (one device). */
+async function gpuLoop() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'llmmon-bench-nvml-'));
+  const stub = nvmlStub(dir);
+  if (!stub) return null;
+  const saved = { ...process.env };
+  process.env.LLMMON_NVML_PATH = stub;
+  process.env.LLMMON_SYS_ROOT = dir; // no DRM devices
+  delete process.env.LLMMON_NVML_STUB_SCRIPT; // fixed answers: no script file to read
+  try {
+    const rows = [];
+    for (const gpuIntervalMs of [100, 10]) {
+      const sampler = new Sampler({ gpuIntervalMs }).start();
+      if (sampler.capabilities().gpu_backend !== 'nvml') throw new Error('the NVML stand-in did not load');
+      await sleep(100);
+      const a = sampler.diagnostics();
+      const t0 = hr();
+      await sleep(SECONDS * 1000);
+      const wall = hr() - t0;
+      const b = sampler.diagnostics();
+      sampler.stop();
+      const readings = b.gpu_readings - a.gpu_readings;
+      rows.push({
+        gpu_interval_ms: gpuIntervalMs,
+        readings,
+        cpu_per_reading_us: (1e6 * (b.gpu_thread_cpu_seconds - a.gpu_thread_cpu_seconds)) / readings,
+        wall_per_reading_us: (1e6 * (b.gpu_read_seconds - a.gpu_read_seconds)) / readings,
+        gpu_thread_percent_of_core: (100 * (b.gpu_thread_cpu_seconds - a.gpu_thread_cpu_seconds)) / wall,
+        sampler_percent_of_core: (100 * (b.thread_cpu_seconds - a.thread_cpu_seconds)) / wall,
+      });
+    }
+    // Windows read the cumulative counters (energy) at open and close.
+    return { backend: 'nvml (scripted stand-in, 1 device)', rows, open_close: openClose() };
+  } finally {
+    for (const key of ['LLMMON_NVML_PATH', 'LLMMON_SYS_ROOT', 'LLMMON_NVML_STUB_SCRIPT']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const fmt = (v, digits = 2) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
 
 async function main() {
@@ -274,6 +332,7 @@ async function main() {
   const windows = await windowsLoad();
   const spike = spikes();
   const targets = await attached();
+  const gpu = await gpuLoop();
 
   console.log(
     `\nllmmon native sampler benchmark: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${process.platform} ${release()}, Node ${process.versions.node}`,
@@ -301,6 +360,21 @@ async function main() {
   console.log(
     `20 ms RSS spikes of ${spike.spike_mib} MiB caught from 1 kHz ticks alone: ${spike.caught}/${spike.spikes} (${fmt(spike.mean_ticks_per_window, 1)} ticks per window, ${spike.missed_ticks} ticks missed, load average ${fmt(spike.loadavg_1min)})\n`,
   );
+  if (gpu) {
+    console.log(`GPU loop, ${gpu.backend}; the stand-in answers instead of a driver:\n`);
+    console.log(
+      '| GPU interval | readings | CPU/reading µs | wall/reading µs | GPU thread, % of a core | sampler (all threads), % of a core |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of gpu.rows)
+      console.log(
+        `| ${r.gpu_interval_ms} ms | ${r.readings} | ${fmt(r.cpu_per_reading_us, 1)} | ${fmt(r.wall_per_reading_us, 1)} | ${fmt(r.gpu_thread_percent_of_core, 3)} | ${fmt(r.sampler_percent_of_core)} |`,
+      );
+    const oc = gpu.open_close;
+    console.log(
+      `\nopen+close with the NVML backend (energy counter read at both ends): ${fmt(oc.mean_us, 1)} / ${fmt(oc.p50_us, 1)} / ${fmt(oc.p99_us, 1)} µs mean / p50 / p99\n`,
+    );
+  }
 
   if (targets.rows) {
     console.log('One attached process at 1 kHz ticks / 10 ms CPU readings:\n');
@@ -335,6 +409,7 @@ async function main() {
     windows,
     spike,
     targets,
+    gpu,
   };
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });

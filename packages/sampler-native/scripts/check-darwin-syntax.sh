@@ -20,7 +20,7 @@ for target in arm64-apple-macos11 x86_64-apple-macos10.15; do
     src/native/window_parts.cpp src/native/target.cpp src/native/targets.cpp src/native/target_window.cpp \
     src/native/target_darwin.cpp src/native/process_list_darwin.cpp \
     src/native/gpu_none.cpp src/native/gpu_sample.cpp src/native/gpu_select_darwin.cpp \
-    src/native/energy_none.cpp src/native/capabilities.cpp src/native/addon.cpp \
+    src/native/energy_none.cpp src/native/capabilities.cpp src/native/drm_fdinfo.cpp src/native/addon.cpp \
     src/native/testing/testing_addon.cpp; do
     "$CLANG" -target "$target" -std=c++17 -fsyntax-only -Wall -Wextra -Wpedantic -Wshadow -Werror \
       -nostdinc -nostdinc++ -isystem "$MACOS_SDK_INCLUDE/c++/v1" -isystem "$RESOURCE" \

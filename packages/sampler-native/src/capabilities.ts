@@ -5,8 +5,10 @@ let cached: Capabilities | undefined;
 
 /**
  * What this machine's native sampler can measure: the platform backend, the clock of every
- * timestamp, the GPU backend, and for each counter whether it is available, where it comes from,
- * and why not. Computed once (it opens the counters' files), then cached.
+ * timestamp, the GPU backend and its devices, the energy source, and for each counter whether it
+ * is available, where it comes from, why not, its scope and its resolution at the default
+ * intervals (`sampler.capabilities()` gives a sampler's own). Computed once (it opens the
+ * counters' files and loads the GPU library), then cached.
  *
  * @example
  * const caps = capabilities();

@@ -17,8 +17,9 @@ const NS_PER_MS = 1e6;
 /**
  * A background native thread that samples this process: its RSS every tick (default 1 ms),
  * every thread's CPU clock (and from them the process's CPU time) on the timeline interval
- * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms). It
- * keeps sampling while the JS event loop is blocked.
+ * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms); GPU and
+ * energy counters, where there are any, on a thread of their own (`gpuIntervalMs`, default
+ * 100 ms). It keeps sampling while the JS event loop is blocked.
  *
  * Several instances may exist (each has its own thread); `@llmmon/core` shares one per process.
  * A Sampler belongs to the JS thread (main or worker) that created it.

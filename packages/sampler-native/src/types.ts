@@ -86,7 +86,11 @@ export interface WindowGpuStats {
   process_util_peak_percent: number | null;
   /** This process's GPU engine time in the window (busiest engine per device); null where the API has no per-process engine time. */
   busy_seconds: number | null;
-  /** Highest GPU memory seen: this process's (`memory_scope: 'process'`), else the devices' in use by all processes (`'device'`). */
+  /**
+   * Highest GPU memory seen: this process's (`memory_scope: 'process'`; 0 when the backend listed
+   * every device's processes and this one held none), else, where the backend cannot tell per
+   * process, the devices' in use by all processes (`'device'`).
+   */
   memory_peak_bytes: number | null;
   memory_scope: 'process' | 'device' | null;
   /** Device energy counters, close − open, over `devices`: shared by every process and every concurrent window on them. */
@@ -172,7 +176,7 @@ export interface WindowStats {
    * every process and every concurrent window. null: unreadable here (see `capabilities().counters.cpu_energy`).
    */
   cpu_energy_joules: number | null;
-  /** Every energy channel of the platform's source (empty when it has none). */
+  /** Every channel of the platform's energy source, when at least one is readable (else empty). */
   energy: WindowEnergy[];
   /** Ticks that updated the window. */
   sample_count: number;

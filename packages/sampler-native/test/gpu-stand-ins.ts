@@ -73,3 +73,63 @@ export function link(root: string, linkPath: string, target: string): void {
   rmSync(full, { force: true });
   symlinkSync(target, full);
 }
+
+export interface DrmDeviceFixture {
+  node: string;
+  pdev: string;
+  driver: string;
+  vendor: string;
+  /** Files in the device's sysfs directory (gpu_busy_percent, mem_info_vram_used, product_name, ...). */
+  files?: Record<string, string>;
+  /** Files in its hwmon directory (power1_average, energy1_input, temp1_input, freq1_input). */
+  hwmon?: Record<string, string>;
+}
+
+/**
+ * A machine laid out like /sys and /proc for the DRM backend: render nodes whose `device` links
+ * to a PCI device directory (driver link, vendor id, sysfs and hwmon files), and per process
+ * fds linking to /dev/dri nodes with their fdinfo text.
+ */
+export class DrmMachine {
+  readonly sys: string;
+  readonly proc: string;
+
+  constructor(root: string) {
+    this.sys = path.join(root, 'sys');
+    this.proc = path.join(root, 'proc');
+    mkdirSync(path.join(this.sys, 'class', 'drm'), { recursive: true });
+    mkdirSync(this.proc, { recursive: true });
+  }
+
+  device(d: DrmDeviceFixture): this {
+    const dir = path.join('bus', 'pci', 'devices', d.pdev);
+    put(this.sys, path.join(dir, 'vendor'), `${d.vendor}\n`);
+    link(this.sys, path.join(dir, 'driver'), `../../../../bus/pci/drivers/${d.driver}`);
+    for (const [name, text] of Object.entries(d.files ?? {})) this.set(d.pdev, name, text);
+    for (const [name, text] of Object.entries(d.hwmon ?? {})) this.set(d.pdev, `hwmon/hwmon4/${name}`, text);
+    link(this.sys, path.join('class', 'drm', d.node, 'device'), path.join(this.sys, dir));
+    return this;
+  }
+
+  /** Writes one sysfs file of a device (`hwmon/hwmon4/energy1_input` for hwmon ones). */
+  set(pdev: string, file: string, text: string): void {
+    put(this.sys, path.join('bus', 'pci', 'devices', pdev, file), `${text}\n`);
+  }
+
+  /** fd `fd` of `pid` opens `/dev/dri/<node>`, its fdinfo shows `text`. */
+  fd(pid: number, fd: number, node: string, text: string): void {
+    link(this.proc, path.join(String(pid), 'fd', String(fd)), `/dev/dri/${node}`);
+    put(this.proc, path.join(String(pid), 'fdinfo', String(fd)), text);
+  }
+
+  /** A file descriptor that is not a GPU's. */
+  otherFd(pid: number, fd: number): void {
+    link(this.proc, path.join(String(pid), 'fd', String(fd)), 'socket:[12345]');
+    put(this.proc, path.join(String(pid), 'fdinfo', String(fd)), 'pos:\t0\nflags:\t02\n');
+  }
+
+  close(pid: number, fd: number): void {
+    rmSync(path.join(this.proc, String(pid), 'fd', String(fd)), { force: true });
+    rmSync(path.join(this.proc, String(pid), 'fdinfo', String(fd)), { force: true });
+  }
+}

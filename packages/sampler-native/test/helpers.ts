@@ -45,6 +45,29 @@ export interface Testing {
   spikeRss(bytes: number, holdMs: number): { bytes: number; hold_from: number; hold_to: number };
   /** CPU seconds the calling thread spends sleeping to `ticks` absolute deadlines (no work). */
   sleepLoopCpu(ticks: number, intervalMs: number): number;
+  /** The native DRM fdinfo parser (src/native/drm_fdinfo.h) on `text`; null: not in the text. */
+  parseDrmFdinfo(text: string): DrmClientStats;
+}
+
+export interface DrmClientStats {
+  /** '' when the text is not a DRM client's. */
+  driver: string;
+  pdev: string;
+  client_id: number | null;
+  engines: Record<
+    string,
+    {
+      busy_ns: number | null;
+      cycles: number | null;
+      total_cycles: number | null;
+      maxfreq_hz: number | null;
+      capacity: number;
+    }
+  >;
+  resident_bytes: number | null;
+  total_bytes: number | null;
+  /** What windows use: resident, else total. */
+  memory_bytes: number | null;
 }
 
 export const TESTING_ADDON = fileURLToPath(

@@ -183,6 +183,22 @@ describe('NVML backend (scripted libnvidia-ml stand-in)', () => {
     expect(gpu.memory_scope).toBe('process');
   });
 
+  it('a process absent from complete process lists holds no GPU memory (0); the devices are all', async () => {
+    writeAtomically(
+      script,
+      base().replace(`0 compute ${pid} ${100 * MiB}`, `0 compute ${pid + 1} ${500 * MiB}`),
+    );
+    const s = sampler();
+    await gpuPasses(s, 2);
+    const id = s.openWindow();
+    await gpuPasses(s, 2);
+    expect(s.closeWindow(id).gpu).toMatchObject({
+      memory_peak_bytes: 0,
+      memory_scope: 'process',
+      device_scope: 'all',
+    });
+  });
+
   it('process utilisation samples count once each, by their timestamp', async () => {
     writeAtomically(script, base([`0 sample ${pid} 1000 40 5`, '0 sample 4242 1000 99 99']));
     const s = sampler();

@@ -152,6 +152,8 @@ export class JsSampler implements SamplerBackend {
       system_memory_percent: systemMemoryPercent(),
       threads: null,
       gpu: null,
+      cpu_energy_joules: null,
+      energy: [],
       sample_count: w.ticks,
       effective_interval_ms: w.ticks > 0 ? (wallSeconds * 1000) / (w.ticks + 1) : wallSeconds * 1000,
     };

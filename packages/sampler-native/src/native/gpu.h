@@ -111,6 +111,9 @@ struct GpuReading {
   std::vector<GpuDeviceReading> devices;  // one per devices() entry, same order
   std::vector<GpuProcessReading> processes;  // only for requested pids, only devices they use
   std::vector<GpuProcessProblem> problems;
+  // True when this reading listed every device's per-process memory: then a requested pid that
+  // is neither in `processes` nor in `problems` holds no GPU memory (0, not unknown).
+  bool process_memory_listed = false;
 };
 
 // The cheap cumulative counters (GpuBackend::read_counters): what a window differences

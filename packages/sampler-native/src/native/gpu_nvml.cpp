@@ -206,12 +206,13 @@ class NvmlBackend final : public GpuBackend {
     out.devices.assign(handles_.size(), GpuDeviceReading());
     out.processes.clear();
     out.problems.clear();
+    out.process_memory_listed = !namespaced_;
     for (size_t i = 0; i < handles_.size(); ++i) {
       read_device(i, out.devices[i]);
       if (namespaced_) {
         for (Counter c : {kProcMemory, kProcUtil}) set_status(c, i, kNotCalled);
       } else {
-        read_processes(i, pids, out.processes);
+        out.process_memory_listed = read_processes(i, pids, out.processes) && out.process_memory_listed;
       }
     }
   }
@@ -309,7 +310,8 @@ class NvmlBackend final : public GpuBackend {
     return kInsufficientSize;
   }
 
-  void read_processes(size_t i, const std::vector<Pid>& pids, std::vector<GpuProcessReading>& out) {
+  // Returns whether the process lists were read (a pid absent from them holds no memory here).
+  bool read_processes(size_t i, const std::vector<Pid>& pids, std::vector<GpuProcessReading>& out) {
     const nvmlDevice h = handles_[i];
     entries_.clear();
     const bool any_list = nvml_->compute_v2 || nvml_->compute_v1 || nvml_->graphics_v2 || nvml_->graphics_v1;
@@ -353,7 +355,7 @@ class NvmlBackend final : public GpuBackend {
     }
     // NOT_FOUND: no process had a sample since the last one seen (nothing new, not an error).
     set_status(kProcUtil, i, u == kNotFound ? kSuccess : u);
-    if (u != kSuccess) return;
+    if (u != kSuccess) return lists_ok;
     unsigned long long newest = last_sample_us_[i];
     for (unsigned k = 0; k < n; ++k) {
       const ProcessUtilizationSample& s = samples_[k];
@@ -366,6 +368,7 @@ class NvmlBackend final : public GpuBackend {
       p.util_sample_us = s.time_stamp;
     }
     last_sample_us_[i] = newest;
+    return lists_ok;
   }
 
   const std::unique_ptr<Nvml> nvml_;

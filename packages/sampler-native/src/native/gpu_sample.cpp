@@ -103,6 +103,10 @@ GpuSample GpuTracker::update(const GpuReading& reading, int64_t t_ns) {
   // API samples: the newest known value of every device the process was seen on.
   for (const Previous& q : prev_)
     if (q.engines.empty() && q.util_percent) add(s.process_util_percent, *q.util_percent);
+  const bool problem = std::any_of(reading.problems.begin(), reading.problems.end(),
+                                   [this](const GpuProcessProblem& p) { return p.pid == pid_; });
+  // Absent from complete lists: holds no GPU memory. (Listed with an unknown amount stays unknown.)
+  if (reading.process_memory_listed && !problem && !s.process_seen) s.process_memory_bytes = 0;
   if (s.device_mask == 0)
     for (uint32_t i = 0; i < reading.devices.size(); ++i) s.device_mask |= gpu_bit(i);
   for (uint32_t i = 0; i < reading.devices.size() && i < kGpuMaskBits; ++i) {

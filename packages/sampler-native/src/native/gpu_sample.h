@@ -30,7 +30,9 @@ struct GpuSample {
   // new values, so each sample counts once.
   std::optional<double> process_util_percent;
   bool process_util_new = false;
-  std::optional<uint64_t> process_memory_bytes;  // the process's GPU memory, summed over devices
+  // The process's GPU memory, summed over devices; 0 when the backend listed every device's
+  // processes and this one holds none.
+  std::optional<uint64_t> process_memory_bytes;
   std::optional<uint64_t> device_memory_bytes;   // memory in use on the covered devices
   std::optional<double> power_watts;             // summed over the covered devices
   std::optional<bool> throttled;                 // any covered device throttled; empty: none reports

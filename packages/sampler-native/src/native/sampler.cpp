@@ -50,6 +50,8 @@ Sampler::Sampler(const SamplerConfig& config)
       gpu_present_(std::string(gpu_->name()) != "none"),
       energy_(make_energy_source()),
       energy_channels_(energy_->channels()),
+      energy_present_(std::any_of(energy_channels_.begin(), energy_channels_.end(),
+                                  [](const EnergyChannelInfo& c) { return c.available; })),
       pid_(::getpid()),
       gpu_tracker_(pid_),
       timeline_(config.timeline_capacity),
@@ -68,10 +70,12 @@ Sampler::~Sampler() { stop(); }
 void Sampler::start() {
   if (thread_.joinable()) return;
   stop_requested_.store(false);
-  thread_ = std::thread([this] { run(); });
-  if (gpu_present_ || !energy_channels_.empty()) {
+  thread_ = std::thread(
+      [this] { run_thread("llmmon-sampler", "sampling thread", thread_tid_, finished_cpu_ns_, &Sampler::loop); });
+  if (gpu_present_ || energy_present_) {
     try {
-      gpu_thread_ = std::thread([this] { gpu_run(); });
+      gpu_thread_ = std::thread(
+          [this] { run_thread("llmmon-gpu", "GPU thread", gpu_thread_tid_, finished_gpu_cpu_ns_, &Sampler::gpu_loop); });
     } catch (...) {
       stop();
       throw;
@@ -81,7 +85,11 @@ void Sampler::start() {
 
 void Sampler::stop() {
   if (!thread_.joinable()) return;
-  stop_requested_.store(true);
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stop_requested_.store(true);
+  }
+  stop_cv_.notify_all();
   thread_.join();
   if (gpu_thread_.joinable()) gpu_thread_.join();
 }
@@ -95,27 +103,28 @@ bool Sampler::wait_until(int64_t deadline_ns) {
   }
 }
 
-void Sampler::run() {
-  platform::name_current_thread("llmmon-sampler");
-  thread_tid_.store(platform::current_thread_id());
+void Sampler::run_thread(const char* name, const char* role, std::atomic<int64_t>& tid,
+                         std::atomic<int64_t>& finished_cpu_ns, void (Sampler::*body)()) {
+  platform::name_current_thread(name);
+  tid.store(platform::current_thread_id());
+  try {
+    (this->*body)();
+  } catch (const std::exception& e) {
+    // Nothing may escape a std::thread (std::terminate). Record why sampling stopped.
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::string(role) + " stopped: " + e.what();
+  }
+  int64_t own_cpu;
+  if (probe_.one_thread_cpu_ns(tid.load(), own_cpu)) finished_cpu_ns.fetch_add(own_cpu);
+  tid.store(0);
+}
+
+void Sampler::loop() {
   std::string wakeups = platform::request_prompt_wakeups();
   {
     std::lock_guard<std::mutex> lock(mu_);
     wakeups_ = std::move(wakeups);
   }
-  try {
-    loop();
-  } catch (const std::exception& e) {
-    // Nothing may escape a std::thread (std::terminate). Record why sampling stopped.
-    std::lock_guard<std::mutex> lock(mu_);
-    error_ = std::string("sampling thread stopped: ") + e.what();
-  }
-  int64_t own_cpu;
-  if (probe_.one_thread_cpu_ns(thread_tid_.load(), own_cpu)) finished_cpu_ns_.fetch_add(own_cpu);
-  thread_tid_.store(0);
-}
-
-void Sampler::loop() {
   int64_t next = platform::monotonic_ns();
   begin(next);
   for (;;) {
@@ -169,31 +178,28 @@ CpuReading Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
   return r;
 }
 
-void Sampler::gpu_run() {
-  platform::name_current_thread("llmmon-gpu");
-  gpu_thread_tid_.store(platform::current_thread_id());
-  try {
-    int64_t next = platform::monotonic_ns();
-    do {
-      const int64_t t = platform::monotonic_ns();
-      gpu_pass();
-      const int64_t done = platform::monotonic_ns();
-      gpu_read_ns_.fetch_add(done - t, std::memory_order_relaxed);
-      gpu_readings_.fetch_add(1, std::memory_order_relaxed);
-      next = advance(next, config_.gpu_interval_ns, done);
-    } while (wait_until(next));
-  } catch (const std::exception& e) {
-    std::lock_guard<std::mutex> lock(mu_);
-    error_ = std::string("GPU thread stopped: ") + e.what();
+void Sampler::gpu_loop() {
+  int64_t next = platform::monotonic_ns();
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  while (!stop_requested_.load()) {
+    lock.unlock();
+    const int64_t t = platform::monotonic_ns();
+    gpu_pass();
+    const int64_t done = platform::monotonic_ns();
+    gpu_read_ns_.fetch_add(done - t, std::memory_order_relaxed);
+    gpu_readings_.fetch_add(1, std::memory_order_relaxed);
+    next = advance(next, config_.gpu_interval_ns, done);
+    lock.lock();
+    // One wake-up per pass (stop() notifies): a 20 ms polling sleep would cost five per 100 ms.
+    // A relative wait: only how long until `next` (CLOCK_MONOTONIC) matters.
+    stop_cv_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, next - platform::monotonic_ns())),
+                      [this] { return stop_requested_.load(); });
   }
-  int64_t own_cpu;
-  if (probe_.one_thread_cpu_ns(gpu_thread_tid_.load(), own_cpu)) finished_gpu_cpu_ns_.fetch_add(own_cpu);
-  gpu_thread_tid_.store(0);
 }
 
 void Sampler::gpu_pass() {
   // Energy sources extend their wrap-arounds only when read often enough: read them every pass.
-  if (!energy_channels_.empty()) energy_->read(energy_scratch_);
+  if (energy_present_) energy_->read(energy_scratch_);
   if (!gpu_present_) return;
   const std::vector<std::shared_ptr<Target>> targets = target_list();
   gpu_->read(gpu_pids(targets), gpu_reading_);
@@ -378,7 +384,7 @@ uint32_t Sampler::open_window() {
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
   open_targets(o);
   if (gpu_present_) gpu_->read_counters(gpu_pids(o.targets), o.gpu);
-  if (!energy_channels_.empty()) energy_->read(o.energy_uj);
+  if (energy_present_) energy_->read(o.energy_uj);
   uint32_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -410,10 +416,10 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
   close_targets(it->second, c);
   if (gpu_present_) gpu_->read_counters(gpu_pids(it->second.targets), c.gpu);
-  if (!energy_channels_.empty()) energy_->read(c.energy_uj);
+  if (energy_present_) energy_->read(c.energy_uj);
   c.gpu_backend_present = gpu_present_;
   c.gpu_device_count = uint32_t(gpu_->devices().size());
-  c.energy_channels = energy_channels_;
+  if (energy_present_) c.energy_channels = energy_channels_;  // else windows list no energy
   c.pid = pid_;
   c.configured_interval_ns = config_.interval_ns;
   WindowAgg agg;
@@ -635,7 +641,7 @@ std::string Sampler::thread_name(Pid pid, Tid tid) {
 SamplerDiagnostics Sampler::diagnostics() {
   // start()/stop() run on this same (owner) thread, so the sampling thread is not stopped
   // between reading its tid and reading its clock. (Only a thread that ends by itself after an
-  // error, see run(), could exit meanwhile; this one reading would then miss its CPU time.)
+  // error, see run_thread(), could exit meanwhile; this one reading would then miss its CPU time.)
   SamplerDiagnostics d;
   d.running = running();
   d.thread_cpu_ns = finished_cpu_ns_.load();

@@ -11,7 +11,10 @@
 //    gpu_interval_ns), started only when there is a GPU backend or an energy source: a GPU read
 //    may block for milliseconds (NVML ioctls, /proc walks) and must never delay the 1 ms ticks.
 //    It shares with the others only what `mu_` guards (the latest GpuSample, the windows'
-//    aggregates); its GpuTracker and scratch readings are its own.
+//    aggregates); its GpuTracker and scratch readings are its own. Unlike the sampling thread
+//    it calls into a vendor library (NVML), whose own exit handlers may run while it is inside a
+//    call if the process exits without stopping it: the JS wrapper's process.on('exit') stops
+//    every sampler first, so only a bare addon left running at exit carries that risk.
 //  - Attached processes (targets.h) are shared by shared_ptr between the target list, the
 //    windows open while they were attached and both sampling threads. The list is guarded by
 //    `targets_mu_` (held only to copy or change it, never together with `mu_`); the sampling
@@ -28,6 +31,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -186,8 +191,11 @@ class Sampler {
   const SamplerConfig& config() const { return config_; }
 
  private:
-  void run();   // thread entry: loop() and what must happen when it ends
-  void gpu_run();  // GPU thread entry
+  // The frame of each of this sampler's threads: its name, its tid while it runs, the reason it
+  // stopped if `body` throws, its CPU time added to `finished_cpu_ns` when it ends.
+  void run_thread(const char* name, const char* role, std::atomic<int64_t>& tid, std::atomic<int64_t>& finished_cpu_ns,
+                  void (Sampler::*body)());
+  void gpu_loop();  // the GPU thread's loop: gpu_pass() every gpu_interval_ns
   void gpu_pass();  // one GPU loop pass: read, summarize, hand to windows
   void loop();
   void begin(int64_t t);  // first tick after start(): baselines
@@ -213,11 +221,14 @@ class Sampler {
   const bool gpu_present_;  // a backend other than "none": windows report a gpu object
   std::unique_ptr<EnergySource> energy_;
   const std::vector<EnergyChannelInfo> energy_channels_;  // fixed for the source's life
+  const bool energy_present_;  // at least one channel is readable: windows and the GPU thread read it
   const Pid pid_;           // this process
 
   std::thread thread_;
   std::thread gpu_thread_;
   std::atomic<bool> stop_requested_{false};
+  std::mutex stop_mu_;                // with stop_cv_: wakes the GPU thread at stop()
+  std::condition_variable stop_cv_;
   std::atomic<int64_t> thread_tid_{0};
   std::atomic<int64_t> gpu_thread_tid_{0};
   std::atomic<uint64_t> gpu_readings_{0};

@@ -19,6 +19,8 @@
 //                                                         CPU time (this thread's clock) of one
 //                                                         RSS read and one CPU reading of an
 //                                                         attached process, as the sampler does them
+//   parseDrmFdinfo(text: string): DrmClientStats          the DRM fdinfo parser (drm_fdinfo.h) on
+//                                                         text the test writes; null fields unknown
 //
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
@@ -36,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "drm_fdinfo.h"
 #include "napi_setup.h"
 #include "platform.h"
 #include "targets.h"
@@ -289,6 +292,37 @@ Napi::Value TargetReadCost(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value Optional(Napi::Env env, const std::optional<uint64_t>& v) {
+  return v ? Napi::Value(Napi::Number::New(env, double(*v))) : env.Null();
+}
+
+// parseDrmFdinfo(text: string): { driver, pdev, client_id, engines: { [name]: { busy_ns, cycles,
+//   total_cycles, maxfreq_hz, capacity } }, resident_bytes, total_bytes, memory_bytes }
+Napi::Value ParseDrmFdinfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "text must be a string");
+  const DrmClientStats c = parse_drm_fdinfo(info[0].As<Napi::String>().Utf8Value());
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("driver", c.driver);
+  out.Set("pdev", c.pdev);
+  out.Set("client_id", Optional(env, c.client_id));
+  Napi::Object engines = Napi::Object::New(env);
+  for (const auto& [name, e] : c.engines) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("busy_ns", Optional(env, e.busy_ns));
+    o.Set("cycles", Optional(env, e.cycles));
+    o.Set("total_cycles", Optional(env, e.total_cycles));
+    o.Set("maxfreq_hz", Optional(env, e.maxfreq_hz));
+    o.Set("capacity", double(e.capacity));
+    engines.Set(name, o);
+  }
+  out.Set("engines", engines);
+  out.Set("resident_bytes", Optional(env, c.resident_bytes));
+  out.Set("total_bytes", Optional(env, c.total_bytes));
+  out.Set("memory_bytes", Optional(env, c.memory_bytes()));
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("BurnerGroup", BurnerGroup::Define(env));
   exports.Set("ParkedThreads", ParkedThreads::Define(env));
@@ -297,6 +331,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
   exports.Set("targetReadCost", Napi::Function::New<TargetReadCost>(env, "targetReadCost"));
+  exports.Set("parseDrmFdinfo", Napi::Function::New<ParseDrmFdinfo>(env, "parseDrmFdinfo"));
   return exports;
 }
 
