@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, testing } from '../test/helpers.js';
-import { Sampler } from './index.js';
+import { now, Sampler } from './index.js';
 import type { TimelineBatch } from './types.js';
 
 const cores = availableParallelism();
@@ -43,8 +43,12 @@ describe('CPU invariants under thread churn on a busy machine', () => {
 
   it('timeline samples stay within the machine and integrate to the process CPU time', async () => {
     await sleep(30);
-    const batches: TimelineBatch[] = [sampler.timeline()];
+    sampler.timeline();
+    // The samples counted lie inside the getrusage span: its readings come first and last.
     const fromCpu = cpuSeconds();
+    const fromT = now();
+    await sleep(25); // readings inside the span before the churn starts
+    const batches: TimelineBatch[] = [];
     let burned = 0;
     for (let round = 0; round < 4; round++) {
       burned += churn().cpu_seconds;
@@ -52,6 +56,7 @@ describe('CPU invariants under thread churn on a busy machine', () => {
       batches.push(sampler.timeline()); // drains mid-span change nothing
     }
     await sleep(25);
+    const toT = now();
     const toCpu = cpuSeconds();
     batches.push(sampler.timeline());
 
@@ -65,6 +70,7 @@ describe('CPU invariants under thread churn on a busy machine', () => {
     for (const b of batches) {
       for (let i = 0; i < b.length; i++) {
         const pct = b.cpu_percent[i]!;
+        if (b.t[i]! < fromT || b.t[i]! > toT) continue;
         if (Number.isNaN(pct)) {
           unknown++;
           continue;
