@@ -29,10 +29,10 @@ export interface FoundProcess {
 }
 
 /** Where a platform's process table comes from; `find-linux.ts` and `find-darwin.ts` fill it. */
-export interface ProcessTable {
+interface ProcessTable {
   /** The process with this pid, or an error naming why it is not there. */
   process(pid: number): ProcessEntry | FindProcessError;
-  /** Every process this user can see, and how many exist that it cannot (hidden by the OS). */
+  /** Every process this user can see, and (one line) why others may be missing: hidden by the OS. */
   processes(): { entries: ProcessEntry[]; hidden: string | null };
   /** Pids of the processes listening on a TCP port; `denied` counts processes whose sockets could not be inspected. */
   listening(port: number): { listening: boolean; pids: number[]; denied: number };
