@@ -179,16 +179,22 @@ function spikes(count = 100, bytes = 64 * MiB, holdMs = 20) {
   };
 }
 
-/** The sampling thread's CPU (% of a core) and ticks per second over SECONDS, 1 kHz / 10 ms, with `targets` attached. */
-async function samplerCost(targets) {
-  const sampler = new Sampler({ intervalMs: 1, threadIntervalMs: 10, targets }).start();
-  await sleep(50);
+/** A running sampler's diagnostics before and after SECONDS (after `settleMs`), then stops it. */
+async function diagnosticsOver(sampler, settleMs) {
+  await sleep(settleMs);
   const a = sampler.diagnostics();
   const t0 = hr();
   await sleep(SECONDS * 1000);
   const wall = hr() - t0;
   const b = sampler.diagnostics();
   sampler.stop();
+  return { a, b, wall };
+}
+
+/** The sampling thread's CPU (% of a core) and ticks per second over SECONDS, 1 kHz / 10 ms, with `targets` attached. */
+async function samplerCost(targets) {
+  const sampler = new Sampler({ intervalMs: 1, threadIntervalMs: 10, targets }).start();
+  const { a, b, wall } = await diagnosticsOver(sampler, 50);
   return {
     percent: (100 * (b.thread_cpu_seconds - a.thread_cpu_seconds)) / wall,
     ticks: (b.ticks - a.ticks) / wall,
@@ -286,13 +292,7 @@ async function gpuLoop() {
     for (const gpuIntervalMs of [100, 10]) {
       const sampler = new Sampler({ gpuIntervalMs }).start();
       if (sampler.capabilities().gpu_backend !== 'nvml') throw new Error('the NVML stand-in did not load');
-      await sleep(100);
-      const a = sampler.diagnostics();
-      const t0 = hr();
-      await sleep(SECONDS * 1000);
-      const wall = hr() - t0;
-      const b = sampler.diagnostics();
-      sampler.stop();
+      const { a, b, wall } = await diagnosticsOver(sampler, 100);
       const readings = b.gpu_readings - a.gpu_readings;
       rows.push({
         gpu_interval_ms: gpuIntervalMs,
