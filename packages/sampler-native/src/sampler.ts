@@ -21,6 +21,9 @@ const NS_PER_MS = 1e6;
  * energy counters, where there are any, on a thread of their own (`gpuIntervalMs`, default
  * 100 ms). It keeps sampling while the JS event loop is blocked.
  *
+ * It can also sample other processes on the same ticks ({@link Sampler.addTarget}): each window
+ * then reports what they did too (`targets`).
+ *
  * Several instances may exist (each has its own thread); `@llmmon/core` shares one per process.
  * A Sampler belongs to the JS thread (main or worker) that created it.
  *
@@ -156,7 +159,7 @@ export class Sampler {
    * sampler.addTarget(server.pid, { role: 'server' });
    */
   addTarget(pid: number, options: { role?: string } = {}): TargetInfo {
-    const t = resolveTarget({ pid, ...options }, 'addTarget');
+    const t = resolveTarget({ ...options, pid }, 'addTarget');
     return this.#native.addTarget(t.pid, t.role);
   }
 
