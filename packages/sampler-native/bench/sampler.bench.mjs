@@ -10,18 +10,24 @@
 //  - cost of openWindow() + closeWindow() on the JS thread (mean, p50, p99).
 // Then the floor (what a bare absolute-deadline sleep loop costs per wake-up on this machine,
 // before any sampling work), tick work with 1,000 windows open, the 20 ms RSS spike catch
-// rate from ticks alone, and the GPU loop's cost per reading with the NVML backend, where a
+// rate from ticks alone, the GPU loop's cost per reading with the NVML backend, where a
 // scripted stand-in for libnvidia-ml (test/fixtures/nvml-stub, built here with cc) answers in
 // place of a GPU: it measures the backend's own work, not the driver's ioctls (on a real GPU,
-// scripts/gpu-check.sh prints that cost).
+// scripts/gpu-check.sh prints that cost), and (Linux) the added cost of one attached process of
+// 1, 4 and 16 threads (test/fixtures/target-server, built with cc): the CPU time of one RSS read
+// (every tick) and one CPU reading (every 10 ms) of it by the reading thread's own clock (the
+// testing addon's targetReadCost), what they add at 1 kHz / 10 ms, and as a check the sampling
+// thread's CPU with the process attached minus without (A/B, alternating; on a loaded machine
+// the wake-up cost's noise is larger than the difference).
 // Prints a table and writes JSON to bench/results/.
 //
 // LLMMON_BENCH_SECONDS (default 2) sets each measurement's length.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Sampler } from '../dist/index.js';
 
@@ -173,6 +179,92 @@ function spikes(count = 100, bytes = 64 * MiB, holdMs = 20) {
   };
 }
 
+/** A running sampler's diagnostics before and after SECONDS (after `settleMs`), then stops it. */
+async function diagnosticsOver(sampler, settleMs) {
+  await sleep(settleMs);
+  const a = sampler.diagnostics();
+  const t0 = hr();
+  await sleep(SECONDS * 1000);
+  const wall = hr() - t0;
+  const b = sampler.diagnostics();
+  sampler.stop();
+  return { a, b, wall };
+}
+
+/** The sampling thread's CPU (% of a core) and ticks per second over SECONDS, 1 kHz / 10 ms, with `targets` attached. */
+async function samplerCost(targets) {
+  const sampler = new Sampler({ intervalMs: 1, threadIntervalMs: 10, targets }).start();
+  const { a, b, wall } = await diagnosticsOver(sampler, 50);
+  return {
+    percent: (100 * (b.thread_cpu_seconds - a.thread_cpu_seconds)) / wall,
+    ticks: (b.ticks - a.ticks) / wall,
+  };
+}
+
+/** A process of `threads` threads (the test's scripted server), its pid once it listens. */
+async function startTarget(exe, threads) {
+  const child = spawn(exe, ['--threads', String(threads)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await Promise.race([
+    createInterface({ input: child.stdout })
+      [Symbol.asyncIterator]()
+      .next()
+      .then((r) => [r.value]),
+    new Promise((_, reject) => child.once('exit', () => reject(new Error(`${exe} exited`)))),
+  ]);
+  return { child, pid: Number(/ pid (\d+) /.exec(line)[1]) };
+}
+
+async function attached() {
+  if (process.platform !== 'linux')
+    return { skipped: `the scripted target is built for Linux (${process.platform})` };
+  const dir = mkdtempSync(path.join(tmpdir(), 'llmmon-bench-'));
+  const exe = path.join(dir, 'llmmon-target');
+  try {
+    const source = fileURLToPath(new URL('../test/fixtures/target-server/target_server.c', import.meta.url));
+    execFileSync(process.env.CC ?? 'cc', ['-O1', '-pthread', '-o', exe, source], { stdio: 'pipe' });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skipped: `no C compiler to build the target (${e.message.split('\n')[0]})` };
+  }
+  const rows = [];
+  for (const threads of [1, 4, 16]) {
+    const target = await startTarget(exe, threads);
+    const runs = { none: [], full: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.none.push(await samplerCost([]));
+      runs.full.push(await samplerCost([target.pid]));
+    }
+    const reads = Array.from({ length: ROUNDS }, () => testing.targetReadCost(target.pid, 2000));
+    const rssUs = median(reads.map((r) => r.rss_us));
+    const cpuUs = median(reads.map((r) => r.cpu_reading_us));
+    const rate = median(runs.full.map((r) => r.ticks));
+    const sampler = new Sampler({ targets: [target.pid] }).start();
+    for (let i = 0; i < 50; i++) sampler.closeWindow(sampler.openWindow());
+    const us = [];
+    for (let i = 0; i < 500; i++) {
+      const t0 = process.hrtime.bigint();
+      sampler.closeWindow(sampler.openWindow());
+      us.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    sampler.stop();
+    target.child.kill('SIGKILL');
+    rows.push({
+      threads: reads[0].threads,
+      rss_read_us: rssUs,
+      cpu_reading_us: cpuUs,
+      // 1,000 ticks and 100 CPU readings per second, in % of one core.
+      added_percent_of_core: (rssUs * 1000 + cpuUs * 100) / 1e4,
+      rate_hz: rate,
+      ab_sampler_percent_without: median(runs.none.map((r) => r.percent)),
+      ab_sampler_percent_with: median(runs.full.map((r) => r.percent)),
+      open_close_p50_us: quantile(us, 0.5),
+      open_close_p99_us: quantile(us, 0.99),
+    });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { rows };
+}
+
 /** Builds the NVML stand-in; null (and why) when there is no C compiler. */
 function nvmlStub(dir) {
   const source = fileURLToPath(new URL('../test/fixtures/nvml-stub/nvml_stub.c', import.meta.url));
@@ -200,13 +292,7 @@ async function gpuLoop() {
     for (const gpuIntervalMs of [100, 10]) {
       const sampler = new Sampler({ gpuIntervalMs }).start();
       if (sampler.capabilities().gpu_backend !== 'nvml') throw new Error('the NVML stand-in did not load');
-      await sleep(100);
-      const a = sampler.diagnostics();
-      const t0 = hr();
-      await sleep(SECONDS * 1000);
-      const wall = hr() - t0;
-      const b = sampler.diagnostics();
-      sampler.stop();
+      const { a, b, wall } = await diagnosticsOver(sampler, 100);
       const readings = b.gpu_readings - a.gpu_readings;
       rows.push({
         gpu_interval_ms: gpuIntervalMs,
@@ -245,6 +331,7 @@ async function main() {
   const floors = [floor(1), floor(10)];
   const windows = await windowsLoad();
   const spike = spikes();
+  const targets = await attached();
   const gpu = await gpuLoop();
 
   console.log(
@@ -289,6 +376,22 @@ async function main() {
     );
   }
 
+  if (targets.rows) {
+    console.log('One attached process at 1 kHz ticks / 10 ms CPU readings:\n');
+    console.log(
+      '| threads in it | RSS read (per tick) µs CPU | CPU reading (per 10 ms) µs CPU | added, % of a core | A/B sampling thread % without / with | open+close µs p50 / p99 |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of targets.rows) {
+      console.log(
+        `| ${r.threads} | ${fmt(r.rss_read_us)} | ${fmt(r.cpu_reading_us, 1)} | ${fmt(r.added_percent_of_core)} | ${fmt(r.ab_sampler_percent_without)} / ${fmt(r.ab_sampler_percent_with)} (${fmt(r.rate_hz, 0)} Hz) | ${fmt(r.open_close_p50_us, 1)} / ${fmt(r.open_close_p99_us, 1)} |`,
+      );
+    }
+    console.log('');
+  } else {
+    console.log(`attached processes: skipped (${targets.skipped})\n`);
+  }
+
   const result = {
     date: new Date().toISOString(),
     host: {
@@ -305,6 +408,7 @@ async function main() {
     floors,
     windows,
     spike,
+    targets,
     gpu,
   };
   const dir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -45,9 +45,11 @@ fi
 # The macOS sources of CMakeLists.txt's two targets (keep in step with its APPLE branch).
 N=src/native
 RULES=($N/apple_gpu_rules.cpp $N/apple_energy_rules.cpp)
-BACKENDS=($N/gpu_none.cpp $N/platform_darwin.cpp $N/gpu_select_darwin.cpp $N/gpu_iokit.cpp $N/metal_device.mm
+BACKENDS=($N/gpu_none.cpp $N/platform_darwin.cpp $N/target.cpp $N/targets.cpp $N/target_darwin.cpp
+  $N/process_list_darwin.cpp $N/gpu_select_darwin.cpp $N/gpu_iokit.cpp $N/metal_device.mm
   $N/thermal_pressure_darwin.cpp $N/ioreport_darwin.cpp $N/energy_darwin.cpp "${RULES[@]}")
-PRODUCT=($N/addon.cpp $N/sampler.cpp $N/window.cpp $N/gpu_sample.cpp $N/capabilities.cpp "${BACKENDS[@]}")
+PRODUCT=($N/addon.cpp $N/sampler.cpp $N/window.cpp $N/window_parts.cpp $N/target_window.cpp $N/gpu_sample.cpp
+  $N/capabilities.cpp "${BACKENDS[@]}")
 TESTING=($N/testing/testing_addon.cpp $N/testing/apple_rules_testing.cpp $N/testing/ioreg_text.cpp
   $N/testing/backend_testing.cpp $N/testing/metal_workload.mm $N/drm_fdinfo.cpp "${BACKENDS[@]}")
 FRAMEWORKS=(-framework IOKit -framework CoreFoundation -framework Metal -framework Foundation)

@@ -3,7 +3,15 @@
  * there carries the same signature as a comment), and the addon itself, loaded at import.
  */
 import { defaultCandidates, loadNative } from './load.js';
-import type { Capabilities, LatestSample, SamplerDiagnostics, TimelineBatch, WindowStats } from './types.js';
+import type { ProcessEntry } from './process-name.js';
+import type {
+  Capabilities,
+  LatestSample,
+  SamplerDiagnostics,
+  TargetInfo,
+  TimelineBatch,
+  WindowStats,
+} from './types.js';
 
 export interface NativeSampler {
   start(): void;
@@ -18,9 +26,21 @@ export interface NativeSampler {
   timeline(): TimelineBatch;
   diagnostics(): SamplerDiagnostics;
   capabilities(): NativeCapabilities;
+  /** role '' = none. */
+  addTarget(pid: number, role: string): TargetInfo;
+  /** false: not attached. */
+  removeTarget(pid: number): boolean;
+  targets(): TargetInfo[];
 }
 
 export type NativeCapabilities = Omit<Capabilities, 'platform' | 'arch' | 'napi_version'>;
+
+/** macOS only (`process_list_darwin.cpp`): the process table and the owners of a listening TCP port. */
+export interface NativeProcessList {
+  entries: ProcessEntry[];
+  /** Processes this user may not read (another user's). */
+  denied: number;
+}
 
 export interface NativeBinding {
   Sampler: new (
@@ -35,6 +55,10 @@ export interface NativeBinding {
   nowNs(): bigint;
   capabilities(): NativeCapabilities;
   napiVersion: number;
+  /** macOS only. */
+  processList?(): NativeProcessList;
+  /** macOS only: pids with a TCP socket listening on `port`; `denied` processes could not be inspected. */
+  listeningPids?(port: number): { pids: number[]; denied: number };
 }
 
 /** Throws one SamplerLoadError (every path tried, with reasons) when the addon cannot load. */

@@ -31,7 +31,7 @@ describe('capabilities()', () => {
 
   it('says for every counter where it is read and how fine its figures are', () => {
     for (const [name, c] of Object.entries(caps.counters)) {
-      expect(['process', 'thread', 'machine', 'device', 'package'], name).toContain(c.scope);
+      expect(['process', 'thread', 'machine', 'device', 'package', 'target'], name).toContain(c.scope);
       if (c.resolution_ms !== null) expect(c.resolution_ms, name).toBeGreaterThan(0);
     }
     expect(caps.counters.rss.resolution_ms).toBe(1);
@@ -47,6 +47,12 @@ describe('capabilities()', () => {
       expect(caps.counters.footprint.available).toBe(false);
       expect(caps.counters.footprint.reason).toMatch(/macOS only/);
       expect(caps.counters.thread_names.available).toBe(true);
+      // Other processes: schedstat and statm, no per-process energy counter.
+      expect(caps.counters.target_thread_cpu.source).toMatch(/schedstat/);
+      expect(caps.counters.target_rss.resolution_ms).toBe(1);
+      expect(caps.counters.target_cpu.resolution_ms).toBe(10);
+      expect(caps.counters.target_energy).toMatchObject({ available: false, scope: 'target' });
+      expect(caps.counters.target_energy.reason).toMatch(/no energy per process/);
     },
   );
 

@@ -9,6 +9,13 @@
 import { binding } from './binding.js';
 
 export { COUNTER_NAMES, capabilities } from './capabilities.js';
+export {
+  FindProcessError,
+  type FindProcessErrorCode,
+  type FoundProcess,
+  findProcesses,
+  type ProcessQuery,
+} from './find.js';
 export { type LoadAttempt, SamplerLoadError } from './load.js';
 export { Sampler } from './sampler.js';
 export { timelineRows } from './timeline.js';

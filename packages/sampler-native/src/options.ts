@@ -1,4 +1,4 @@
-import type { SamplerOptions } from './types.js';
+import type { SamplerOptions, TargetSpec } from './types.js';
 
 /** Validated options, in milliseconds. */
 export interface ResolvedOptions {
@@ -7,9 +7,11 @@ export interface ResolvedOptions {
   systemIntervalMs: number;
   timelineCapacity: number;
   gpuIntervalMs: number;
+  targets: Required<TargetSpec>[];
 }
 
 const KNOWN = new Set([
+  'targets',
   'intervalMs',
   'threadIntervalMs',
   'systemIntervalMs',
@@ -37,6 +39,33 @@ function number(name: string, value: unknown, fallback: number, min: number, max
     throw new RangeError(`${name} must be between ${min} and ${max}, got ${show(value)}`);
   }
   return value;
+}
+
+/** Linux's highest possible pid (PID_MAX_LIMIT, 2^22); macOS stays below 100,000. */
+const PID_MAX = 4_194_304;
+
+/**
+ * Checks one process to attach: a pid or `{ pid, role }`. `name` is what the message calls it.
+ * Throws a `TypeError` (wrong type) or `RangeError` (not a pid, or this process's own).
+ */
+export function resolveTarget(value: unknown, name = 'target'): Required<TargetSpec> {
+  const spec = typeof value === 'number' ? { pid: value } : value;
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+    throw new TypeError(
+      `${name} must be a pid or { pid, role }, got ${spec === null ? 'null' : typeof spec}`,
+    );
+  const { pid, role, ...rest } = spec as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new TypeError(`${name}: unknown key ${show(unknown[0])} (known: pid, role)`);
+  if (typeof pid !== 'number')
+    throw new TypeError(`${name}.pid must be a number, got ${typeof pid} ${show(pid)}`);
+  if (!Number.isInteger(pid) || pid < 1 || pid > PID_MAX)
+    throw new RangeError(`${name}.pid must be an integer between 1 and ${PID_MAX}, got ${show(pid)}`);
+  if (pid === process.pid)
+    throw new RangeError(`${name}.pid ${pid} is this process: its figures are every window's own`);
+  if (role !== undefined && typeof role !== 'string')
+    throw new TypeError(`${name}.role must be a string, got ${typeof role} ${show(role)}`);
+  return { pid, role: role ?? '' };
 }
 
 /**
@@ -78,5 +107,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     GPU_INTERVAL_MIN_MS,
     GPU_INTERVAL_MAX_MS,
   );
-  return { intervalMs, threadIntervalMs, systemIntervalMs, timelineCapacity, gpuIntervalMs };
+  if (o.targets !== undefined && !Array.isArray(o.targets))
+    throw new TypeError(`targets must be an array of pids or { pid, role }, got ${typeof o.targets}`);
+  const targets = (o.targets ?? []).map((t, i) => resolveTarget(t, `targets[${i}]`));
+  return { intervalMs, threadIntervalMs, systemIntervalMs, timelineCapacity, gpuIntervalMs, targets };
 }

@@ -1,12 +1,13 @@
 import { binding, type NativeSampler } from './binding.js';
 import { withProcess } from './capabilities.js';
 import { trackRunning, untrack } from './exit.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, resolveTarget } from './options.js';
 import type {
   Capabilities,
   LatestSample,
   SamplerDiagnostics,
   SamplerOptions,
+  TargetInfo,
   TimelineBatch,
   WindowStats,
 } from './types.js';
@@ -19,6 +20,9 @@ const NS_PER_MS = 1e6;
  * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms); GPU and
  * energy counters, where there are any, on a thread of their own (`gpuIntervalMs`, default
  * 100 ms). It keeps sampling while the JS event loop is blocked.
+ *
+ * It can also sample other processes on the same ticks ({@link Sampler.addTarget}): each window
+ * then reports what they did too (`targets`).
  *
  * Several instances may exist (each has its own thread); `@llmmon/core` shares one per process.
  * A Sampler belongs to the JS thread (main or worker) that created it.
@@ -62,6 +66,7 @@ export class Sampler {
       o.timelineCapacity,
       Math.round(o.gpuIntervalMs * NS_PER_MS),
     );
+    for (const t of o.targets) this.#native.addTarget(t.pid, t.role);
   }
 
   /** Starts the sampling thread (no-op when running). Returns `this`. */
@@ -137,6 +142,40 @@ export class Sampler {
    */
   capabilities(): Capabilities {
     return withProcess(this.#native.capabilities());
+  }
+
+  /**
+   * Attaches another process: from now on it is sampled on the same ticks as this one (RSS every
+   * tick, every thread's CPU at every CPU reading), and every window opened while it is attached
+   * reports it in `targets`. Find pids with {@link findProcesses}. A pid that does not exist, or
+   * that this user may not read, is attached all the same: windows report it with a `status` and a
+   * `reason` (never figures of 0). Adding an attached pid again returns it unchanged while it is
+   * readable; one found exited or missing is looked up afresh (the pid may name a new process).
+   *
+   * @param role a label of yours carried into each window's entry (`'server'`, `'runner'`).
+   * @throws TypeError / RangeError when `pid` is not a pid (or is this process's own).
+   * @example
+   * const [server] = findProcesses({ port: 11434 });
+   * sampler.addTarget(server.pid, { role: 'server' });
+   */
+  addTarget(pid: number, options: { role?: string } = {}): TargetInfo {
+    const t = resolveTarget({ ...options, pid }, 'addTarget');
+    return this.#native.addTarget(t.pid, t.role);
+  }
+
+  /**
+   * Detaches a process. Windows open now end its figures here (`status: 'detached'`); windows
+   * opened later do not list it. Returns false when it was not attached.
+   */
+  removeTarget(pid: number): boolean {
+    if (typeof pid !== 'number' || !Number.isInteger(pid))
+      throw new TypeError(`removeTarget: pid must be an integer, got ${typeof pid} ${String(pid)}`);
+    return pid > 0 && this.#native.removeTarget(pid);
+  }
+
+  /** The attached processes and their state now. */
+  get targets(): TargetInfo[] {
+    return this.#native.targets();
   }
 
   /** The sampling thread's own cost (CPU seconds, ticks, missed deadlines). */

@@ -26,15 +26,27 @@ export function timelineRows(batch: TimelineBatch): TimelineRow[] {
       gpu_power_watts: nullable(batch.gpu_power_watts[i]),
       thread_count: nullable(batch.thread_count[i]),
       threads: [],
+      targets: [],
     });
   }
-  const { threads } = batch;
+  const { threads, targets } = batch;
   for (let j = 0; j < threads.length; j++) {
     const tid = threads.tid[j]!;
     rows[threads.sample[j]!]?.threads.push({
+      pid: threads.pid[j]!,
       tid,
       name: batch.thread_names[String(tid)] ?? '',
       cpu_percent: threads.cpu_percent[j]!,
+    });
+  }
+  for (let j = 0; j < targets.length; j++) {
+    rows[targets.sample[j]!]?.targets.push({
+      pid: targets.pid[j]!,
+      t: targets.t[j]!,
+      cpu_percent: nullable(targets.cpu_percent[j]),
+      rss_bytes: nullable(targets.rss_bytes[j]),
+      rss_peak_bytes: nullable(targets.rss_peak_bytes[j]),
+      thread_count: nullable(targets.thread_count[j]),
     });
   }
   return rows;

@@ -23,6 +23,37 @@ export interface SamplerOptions {
   gpuIntervalMs?: number;
   /** Timeline samples kept until `timeline()` drains them (oldest dropped beyond). Default 65536. */
   timelineCapacity?: number;
+  /**
+   * Other processes to sample besides this one, from the start (see `Sampler.addTarget`): a pid,
+   * or `{ pid, role }` where `role` is a label of yours (`'server'`, `'runner'`).
+   */
+  targets?: (number | TargetSpec)[];
+}
+
+/** A process to attach (`new Sampler({ targets })`, `Sampler.addTarget`). */
+export interface TargetSpec {
+  pid: number;
+  /** A label of yours carried into every window's entry for this process (`'server'`); default null. */
+  role?: string;
+}
+
+/**
+ * `ok`: readable. `exited`: it was seen, then found gone (its figures end at the last reading that
+ * saw it running). `permission_denied`: the OS hides its threads and memory from this user (on
+ * Linux the process CPU may still be read). `not_found`: no such process when it was attached.
+ * `detached`: `removeTarget()` was called while the window was open.
+ */
+export type TargetStatus = 'ok' | 'exited' | 'permission_denied' | 'not_found' | 'detached';
+
+/** An attached process (`Sampler.addTarget`, `Sampler.targets`). */
+export interface TargetInfo {
+  pid: number;
+  /** Its name when attached (Linux `comm`, macOS `p_comm`); null when unreadable. */
+  name: string | null;
+  role: string | null;
+  status: TargetStatus;
+  /** Why the status is not `ok`, or which figures cannot be read though it is; null when all is readable. */
+  reason: string | null;
 }
 
 /** CPU time of one thread inside a window. */
@@ -79,6 +110,45 @@ export interface WindowEnergy {
   joules: number | null;
 }
 
+/**
+ * What an attached process did in a window (`WindowStats.targets`). Figures are null where they
+ * could not be read, and `reason` says why; a process that exited inside the window ends its
+ * figures at the last reading that saw it running (`wall_seconds` is then shorter than the window's).
+ */
+export interface TargetWindowStats {
+  pid: number;
+  /** The process's name when it was attached; null when unreadable. */
+  name: string | null;
+  /** The caller's label (`addTarget(pid, { role })`); null when none was given. */
+  role: string | null;
+  status: TargetStatus;
+  /** One line: why figures are missing or end early, or which cannot be read; null when none. */
+  reason: string | null;
+  /** The span the figures cover: window open to close, or to the process's last reading. */
+  wall_seconds: number;
+  /** CPU time of every thread of the process, exited ones included. */
+  cpu_seconds: number | null;
+  /** cpu_seconds ÷ wall_seconds × 100. */
+  avg_cpu_percent: number | null;
+  /**
+   * Highest CPU % over slices of at least 100 ms (not 10 ms as for this process: another
+   * process's counts lag by up to a scheduler tick per running thread); never below the average.
+   */
+  peak_cpu_percent: number | null;
+  /** Resident set size at open, at close (or its last reading), and the highest in between. */
+  rss_start_bytes: number | null;
+  rss_end_bytes: number | null;
+  rss_peak_bytes: number | null;
+  /** Busiest first, only threads that used CPU, `(exited threads)` for the rest; null when per-thread CPU is unreadable. */
+  threads: ThreadCpuShare[] | null;
+  /** The process's GPU figures (same rules as `WindowStats.gpu`); null without a GPU backend. */
+  gpu: WindowGpuStats | null;
+  /** The process's own energy counter (macOS `proc_pid_rusage`), joules; null where the OS has none. */
+  energy_joules: number | null;
+  /** Ticks that read its RSS. */
+  sample_count: number;
+}
+
 /** What happened between `openWindow()` and `closeWindow(id)` (DESIGN.md). */
 export interface WindowStats {
   /** Wall time between open and close (the samples' clock). */
@@ -112,6 +182,8 @@ export interface WindowStats {
   sample_count: number;
   /** Mean time between those ticks (the configured interval when fewer than 2). */
   effective_interval_ms: number;
+  /** The processes attached when the window opened, in attach order (empty when none). */
+  targets: TargetWindowStats[];
 }
 
 /** The newest tick (`Sampler.latest()`). */
@@ -170,14 +242,39 @@ export interface TimelineBatch {
   thread_count: Float64Array;
   /**
    * Per-thread CPU %, one entry per (sample, thread that used CPU in that interval):
-   * `sample[i]` is the index of its sample in this batch.
+   * `sample[i]` is the index of its sample in this batch; `pid[i]` is this process or the
+   * attached process the thread belongs to.
    */
-  threads: { length: number; sample: Uint32Array; tid: Float64Array; cpu_percent: Float64Array };
+  threads: {
+    length: number;
+    sample: Uint32Array;
+    pid: Float64Array;
+    tid: Float64Array;
+    cpu_percent: Float64Array;
+  };
   /** Names of the threads in `threads`, by tid. */
   thread_names: Record<string, string>;
+  /**
+   * Attached processes, one entry per (sample, process still readable): when its counters were
+   * read (`t`, just after the sample's own), its CPU % over the interval since its previous
+   * reading with a known figure (NaN: preempted reading, or CPU unreadable), RSS at the sample and
+   * the highest tick reading in the interval, thread count. A 10 ms figure is uncertain by up to
+   * a scheduler tick per running thread (see the README); sums over time are not.
+   */
+  targets: {
+    length: number;
+    sample: Uint32Array;
+    pid: Float64Array;
+    t: Float64Array;
+    cpu_percent: Float64Array;
+    rss_bytes: Float64Array;
+    rss_peak_bytes: Float64Array;
+    thread_count: Float64Array;
+  };
   /** Samples lost because the buffer filled before it was drained (raise the drain rate or timelineCapacity). */
   dropped_samples: number;
   dropped_thread_samples: number;
+  dropped_target_samples: number;
 }
 
 /** One timeline sample as an object (`timelineRows`). */
@@ -194,7 +291,16 @@ export interface TimelineRow {
   gpu_memory_bytes: number | null;
   gpu_power_watts: number | null;
   thread_count: number | null;
-  threads: { tid: number; name: string; cpu_percent: number }[];
+  /** This process's threads and attached processes' threads (`pid` says whose). */
+  threads: { pid: number; tid: number; name: string; cpu_percent: number }[];
+  targets: {
+    pid: number;
+    t: number;
+    cpu_percent: number | null;
+    rss_bytes: number | null;
+    rss_peak_bytes: number | null;
+    thread_count: number | null;
+  }[];
 }
 
 /** Counter names of {@link Capabilities.counters}. */
@@ -207,6 +313,12 @@ export type CounterName =
   | 'thread_names'
   | 'system_cpu'
   | 'system_memory'
+  | 'target_cpu'
+  | 'target_thread_cpu'
+  | 'target_thread_names'
+  | 'target_rss'
+  | 'target_rss_high_water'
+  | 'target_energy'
   | 'gpu_util'
   | 'gpu_memory_util'
   | 'gpu_memory'
@@ -226,7 +338,7 @@ export interface CounterInfo {
   source: string;
   /** Why it is not available; null when it is. */
   reason: string | null;
-  /** `process`, `thread`, `machine`, `device` (every process on the GPU), `package` (the CPU package). */
+  /** `process`, `thread`, `machine`, `device` (every process on the GPU), `package` (the CPU package), `target` (an attached process). */
   scope: string;
   /**
    * The finest detail the sampler's figures from this counter show, ms: the loop that reads it,

@@ -154,6 +154,7 @@ export class JsSampler implements SamplerBackend {
       gpu: null,
       cpu_energy_joules: null,
       energy: [],
+      targets: [], // other processes are read by the native sampler only
       sample_count: w.ticks,
       effective_interval_ms: w.ticks > 0 ? (wallSeconds * 1000) / (w.ticks + 1) : wallSeconds * 1000,
     };

@@ -15,6 +15,9 @@
 #include "capabilities.h"
 #include "napi_setup.h"
 #include "sampler.h"
+#ifdef __APPLE__
+#include "process_list.h"
+#endif
 
 namespace llmmon {
 namespace {
@@ -135,6 +138,55 @@ Napi::Object CapabilitiesToJs(Napi::Env env, const SamplerConfig& config, Proces
   return o;
 }
 
+Napi::Array ThreadsToJs(Napi::Env env, const std::vector<ThreadShare>& shares) {
+  Napi::Array threads = Napi::Array::New(env, shares.size());
+  for (size_t i = 0; i < shares.size(); ++i) {
+    const ThreadShare& t = shares[i];
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("tid", OptionalNumber(env, t.tid));
+    entry.Set("name", t.name);
+    entry.Set("cpu_seconds", Seconds(t.cpu_ns));
+    threads.Set(uint32_t(i), entry);
+  }
+  return threads;
+}
+
+Napi::Value StringOrNull(Napi::Env env, const std::string& s) {
+  if (s.empty()) return env.Null();
+  return Napi::String::New(env, s);
+}
+
+Napi::Object TargetToJs(Napi::Env env, const TargetStats& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pid", double(t.pid));
+  o.Set("name", StringOrNull(env, t.name));
+  o.Set("role", StringOrNull(env, t.role));
+  o.Set("status", t.status);
+  o.Set("reason", StringOrNull(env, t.reason));
+  o.Set("wall_seconds", Seconds(t.wall_ns));
+  o.Set("cpu_seconds", t.cpu_ns ? Napi::Value(Napi::Number::New(env, Seconds(*t.cpu_ns))) : env.Null());
+  o.Set("avg_cpu_percent", OptionalNumber(env, t.avg_cpu_percent));
+  o.Set("peak_cpu_percent", OptionalNumber(env, t.peak_cpu_percent));
+  o.Set("rss_start_bytes", OptionalNumber(env, t.rss_start));
+  o.Set("rss_end_bytes", OptionalNumber(env, t.rss_end));
+  o.Set("rss_peak_bytes", OptionalNumber(env, t.rss_peak));
+  o.Set("threads", t.threads_ok ? Napi::Value(ThreadsToJs(env, t.threads)) : env.Null());
+  o.Set("gpu", t.gpu ? Napi::Value(GpuToJs(env, *t.gpu)) : env.Null());
+  o.Set("energy_joules", OptionalNumber(env, t.energy_joules));
+  o.Set("sample_count", double(t.sample_count));
+  return o;
+}
+
+Napi::Object TargetInfoToJs(Napi::Env env, const TargetInfo& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pid", double(t.pid));
+  o.Set("name", StringOrNull(env, t.name));
+  o.Set("role", StringOrNull(env, t.role));
+  o.Set("status", t.detached ? "detached" : target_state_name(t.state));
+  o.Set("reason", StringOrNull(env, t.reason));
+  return o;
+}
+
 Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("wall_seconds", Seconds(s.wall_ns));
@@ -146,16 +198,7 @@ Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
   o.Set("rss_peak_bytes", double(s.rss_peak));
   o.Set("system_cpu_percent", OptionalNumber(env, s.system_cpu_percent));
   o.Set("system_memory_percent", OptionalNumber(env, s.system_memory_percent));
-  Napi::Array threads = Napi::Array::New(env, s.threads.size());
-  for (size_t i = 0; i < s.threads.size(); ++i) {
-    const ThreadShare& t = s.threads[i];
-    Napi::Object entry = Napi::Object::New(env);
-    entry.Set("tid", OptionalNumber(env, t.tid));
-    entry.Set("name", t.name);
-    entry.Set("cpu_seconds", Seconds(t.cpu_ns));
-    threads.Set(uint32_t(i), entry);
-  }
-  o.Set("threads", threads);
+  o.Set("threads", ThreadsToJs(env, s.threads));
   o.Set("gpu", s.gpu ? GpuToJs(env, *s.gpu) : env.Null());
   o.Set("cpu_energy_joules", OptionalNumber(env, s.cpu_energy_joules));
   Napi::Array energy = Napi::Array::New(env, s.energy.size());
@@ -169,6 +212,9 @@ Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
   o.Set("energy", energy);
   o.Set("sample_count", double(s.sample_count));
   o.Set("effective_interval_ms", s.effective_interval_ms);
+  Napi::Array targets = Napi::Array::New(env, s.targets.size());
+  for (size_t i = 0; i < s.targets.size(); ++i) targets.Set(uint32_t(i), TargetToJs(env, s.targets[i]));
+  o.Set("targets", targets);
   return o;
 }
 
@@ -178,6 +224,41 @@ Napi::Float64Array Column(Napi::Env env, const std::vector<TimelineSample>& samp
   double* data = a.Data();
   for (size_t i = 0; i < samples.size(); ++i) data[i] = get(samples[i]);
   return a;
+}
+
+// The timeline's per-target columns: entry i belongs to sample[i] of the batch (both in seq order).
+Napi::Object TargetColumns(Napi::Env env, const std::vector<TimelineSample>& samples,
+                           const std::vector<TargetSample>& targets) {
+  const size_t n = targets.size();
+  Napi::Uint32Array sample = Napi::Uint32Array::New(env, n);
+  Napi::Float64Array pid = Napi::Float64Array::New(env, n);
+  Napi::Float64Array t_col = Napi::Float64Array::New(env, n);
+  Napi::Float64Array cpu = Napi::Float64Array::New(env, n);
+  Napi::Float64Array rss = Napi::Float64Array::New(env, n);
+  Napi::Float64Array rss_peak = Napi::Float64Array::New(env, n);
+  Napi::Float64Array thread_count = Napi::Float64Array::New(env, n);
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const TargetSample& t = targets[i];
+    while (k < samples.size() && samples[k].seq < t.seq) ++k;
+    sample[i] = uint32_t(k);
+    pid[i] = double(t.pid);
+    t_col[i] = Seconds(t.t_ns);
+    cpu[i] = t.cpu_percent;
+    rss[i] = t.rss_bytes;
+    rss_peak[i] = t.rss_peak_bytes;
+    thread_count[i] = t.thread_count;
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("length", double(n));
+  o.Set("sample", sample);
+  o.Set("pid", pid);
+  o.Set("t", t_col);
+  o.Set("cpu_percent", cpu);
+  o.Set("rss_bytes", rss);
+  o.Set("rss_peak_bytes", rss_peak);
+  o.Set("thread_count", thread_count);
+  return o;
 }
 
 class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
@@ -195,6 +276,9 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
                            InstanceMethod<&SamplerWrap::Timeline>("timeline"),
                            InstanceMethod<&SamplerWrap::Diagnostics>("diagnostics"),
                            InstanceMethod<&SamplerWrap::Capabilities>("capabilities"),
+                           InstanceMethod<&SamplerWrap::AddTarget>("addTarget"),
+                           InstanceMethod<&SamplerWrap::RemoveTarget>("removeTarget"),
+                           InstanceMethod<&SamplerWrap::Targets>("targets"),
                        });
   }
 
@@ -290,29 +374,54 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     // Thread entries point at their sample by index in this batch. Both lists are in seq order.
     const size_t n = d.threads.size();
     Napi::Uint32Array sample = Napi::Uint32Array::New(env, n);
+    Napi::Float64Array pid = Napi::Float64Array::New(env, n);
     Napi::Float64Array tid = Napi::Float64Array::New(env, n);
     Napi::Float64Array pct = Napi::Float64Array::New(env, n);
     Napi::Object names = Napi::Object::New(env);
-    std::unordered_set<Tid> named;
+    std::unordered_set<Tid> named;  // tids are unique across processes of one pid namespace
     size_t k = 0;
     for (size_t i = 0; i < n; ++i) {
       const ThreadSample& t = d.threads[i];
       while (k < s.size() && s[k].seq < t.seq) ++k;
       sample[i] = uint32_t(k);
+      pid[i] = double(t.pid);
       tid[i] = double(t.tid);
       pct[i] = t.cpu_percent;
-      if (named.insert(t.tid).second) names.Set(std::to_string(t.tid), sampler_->probe().thread_name(t.tid));
+      if (named.insert(t.tid).second) names.Set(std::to_string(t.tid), sampler_->thread_name(t.pid, t.tid));
     }
     Napi::Object threads = Napi::Object::New(env);
     threads.Set("length", double(n));
     threads.Set("sample", sample);
+    threads.Set("pid", pid);
     threads.Set("tid", tid);
     threads.Set("cpu_percent", pct);
     o.Set("threads", threads);
     o.Set("thread_names", names);
+    o.Set("targets", TargetColumns(env, s, d.targets));
     o.Set("dropped_samples", double(d.dropped_samples));
     o.Set("dropped_thread_samples", double(d.dropped_thread_samples));
+    o.Set("dropped_target_samples", double(d.dropped_target_samples));
     return o;
+  }
+  // addTarget(pid: number, role: string): NativeTargetInfo
+  Napi::Value AddTarget(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const double pid = NumberArg(info, 0, "pid");
+    if (std::floor(pid) != pid || pid > 4194304.0) throw Napi::RangeError::New(env, "pid must be an integer pid");
+    if (info.Length() < 2 || !info[1].IsString()) throw Napi::TypeError::New(env, "role must be a string");
+    return TargetInfoToJs(env, sampler_->add_target(Pid(pid), info[1].As<Napi::String>().Utf8Value()));
+  }
+  // removeTarget(pid: number): boolean   (false: not attached)
+  Napi::Value RemoveTarget(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), sampler_->remove_target(Pid(NumberArg(info, 0, "pid"))));
+  }
+  // targets(): NativeTargetInfo[]
+  Napi::Value Targets(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const std::vector<TargetInfo> list = sampler_->targets();
+    Napi::Array out = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) out.Set(uint32_t(i), TargetInfoToJs(env, list[i]));
+    return out;
   }
   // diagnostics(): NativeDiagnostics
   Napi::Value Diagnostics(const Napi::CallbackInfo& info) {
@@ -366,6 +475,49 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   return CapabilitiesToJs(info.Env(), SamplerConfig(), probe, *gpu, *energy);
 }
 
+#ifdef __APPLE__
+// processList(): { entries: { pid, name, exe, args, uid }[]; denied: number }   (macOS only)
+Napi::Value ProcessList(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t denied = 0;
+  const std::vector<ProcessRow> rows = list_processes(denied);
+  Napi::Array entries = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ProcessRow& r = rows[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("pid", double(r.pid));
+    o.Set("name", r.name);
+    o.Set("exe", r.exe ? Napi::Value(Napi::String::New(env, *r.exe)) : env.Null());
+    if (r.args) {
+      Napi::Array args = Napi::Array::New(env, r.args->size());
+      for (size_t k = 0; k < r.args->size(); ++k) args.Set(uint32_t(k), (*r.args)[k]);
+      o.Set("args", args);
+    } else {
+      o.Set("args", env.Null());
+    }
+    o.Set("uid", OptionalNumber(env, r.uid));
+    entries.Set(uint32_t(i), o);
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("entries", entries);
+  out.Set("denied", double(denied));
+  return out;
+}
+
+// listeningPids(port: number): { pids: number[]; denied: number }   (macOS only)
+Napi::Value ListeningPids(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t denied = 0;
+  const std::vector<Pid> pids = listening_pids(int(NumberArg(info, 0, "port")), denied);
+  Napi::Array list = Napi::Array::New(env, pids.size());
+  for (size_t i = 0; i < pids.size(); ++i) list.Set(uint32_t(i), double(pids[i]));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("pids", list);
+  out.Set("denied", double(denied));
+  return out;
+}
+#endif
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   Napi::Function ctor = SamplerWrap::Define(env);
@@ -379,6 +531,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("nowNs", Napi::Function::New<NowNs>(env, "nowNs"));
   exports.Set("capabilities", Napi::Function::New<Capabilities>(env, "capabilities"));
   exports.Set("napiVersion", NAPI_VERSION);
+#ifdef __APPLE__
+  exports.Set("processList", Napi::Function::New<ProcessList>(env, "processList"));
+  exports.Set("listeningPids", Napi::Function::New<ListeningPids>(env, "listeningPids"));
+#endif
   return exports;
 }
 

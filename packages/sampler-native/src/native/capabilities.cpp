@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "target.h"
+
 namespace llmmon {
 
 namespace {
@@ -27,6 +29,15 @@ std::vector<CounterDescription> describe_counters(const SamplerConfig& config, P
   for (const Counter& c : probe.counters()) {
     CounterDescription d{c.name, c.available, c.source, c.reason, "", std::nullopt};
     describe_platform(config, d);
+    out.push_back(std::move(d));
+  }
+  // Attached processes (target.h): what the platform can read of another process, whatever the
+  // process; each window's target entry says what it could read of that one.
+  for (const Counter& c : TargetProbe::counters()) {
+    CounterDescription d{c.name, c.available, c.source, c.reason, "target", std::nullopt};
+    if (c.name == "target_rss") d.resolution_ms = ms(config.interval_ns);
+    if (c.name == "target_cpu" || c.name == "target_thread_cpu") d.resolution_ms = ms(config.thread_interval_ns);
+    if (c.name == "target_thread_names") d.resolution_ms = ms(config.rescan_interval_ns);
     out.push_back(std::move(d));
   }
   for (const GpuCounterInfo& c : gpu.counters()) {

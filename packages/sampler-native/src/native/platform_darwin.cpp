@@ -18,6 +18,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "darwin_time.h"
 #include "platform.h"
 
 namespace llmmon {
@@ -26,25 +27,8 @@ namespace {
 
 constexpr int64_t kNsPerSec = 1000000000LL;
 
-struct Timebase {
-  uint64_t numer;
-  uint64_t denom;
-};
-
-const Timebase& timebase() {
-  // Function-local static of a trivially destructible type: thread-safe init, no destructor.
-  static const Timebase tb = [] {
-    mach_timebase_info_data_t info{0, 0};
-    if (mach_timebase_info(&info) != KERN_SUCCESS || info.denom == 0) return Timebase{1, 1};
-    return Timebase{info.numer, info.denom};
-  }();
-  return tb;
-}
-
-// ticks * numer / denom without overflowing 64 bits (numer/denom are small: 1/1, 125/3).
-uint64_t scale(uint64_t v, uint64_t mul, uint64_t div) { return (v / div) * mul + (v % div) * mul / div; }
-uint64_t ticks_to_ns(uint64_t ticks) { return scale(ticks, timebase().numer, timebase().denom); }
-uint64_t ns_to_ticks(uint64_t ns) { return scale(ns, timebase().denom, timebase().numer); }
+using darwin::ns_to_ticks;
+using darwin::ticks_to_ns;
 
 // A thread name as thread_info() returns it (NUL-padded, at most MAXTHREADNAMESIZE bytes).
 std::string thread_name_of(const char* pth_name) {

@@ -34,6 +34,7 @@
 #include <unordered_map>
 
 #include "platform.h"
+#include "procfs.h"
 
 namespace llmmon {
 
@@ -50,19 +51,9 @@ clockid_t thread_clock(pid_t tid) {
   return static_cast<clockid_t>((~static_cast<unsigned>(tid) << 3) | 6u);
 }
 
-int open_ro(const char* path) { return ::open(path, O_RDONLY | O_CLOEXEC); }
-
-// Reads up to size-1 bytes from offset 0 and NUL-terminates; returns the length or -1.
-ssize_t pread_text(int fd, char* buf, size_t size) {
-  if (fd < 0) return -1;
-  ssize_t n;
-  do {
-    n = ::pread(fd, buf, size - 1, 0);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return -1;
-  buf[n] = '\0';
-  return n;
-}
+using procfs::errno_text;
+using procfs::open_ro;
+using procfs::pread_text;
 
 // Value in kB of a "Key:   123 kB" line of /proc/meminfo.
 bool meminfo_kb(const char* text, const char* key, uint64_t& out) {
@@ -74,10 +65,6 @@ bool meminfo_kb(const char* text, const char* key, uint64_t& out) {
   if (end == p) return false;
   out = v;
   return true;
-}
-
-std::string errno_text(const char* what) {
-  return std::string(what) + ": " + std::strerror(errno);
 }
 
 }  // namespace
@@ -114,40 +101,10 @@ struct ProcessProbe::State {
   // Calls add(tid) for every entry of /proc/self/task, in directory order. Caller holds `mu`.
   template <class Add>
   bool list_locked(Add&& add) {
-    if (task_fd < 0 || ::lseek(task_fd, 0, SEEK_SET) < 0) return false;
-    bool any = false;
-    alignas(8) char buf[8192];
-    for (;;) {
-      long n = ::syscall(SYS_getdents64, task_fd, buf, sizeof(buf));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      for (long off = 0; off < n;) {
-        // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
-        unsigned short reclen;
-        std::memcpy(&reclen, buf + off + 16, sizeof(reclen));
-        const char* name = buf + off + 19;
-        if (name[0] >= '0' && name[0] <= '9') {
-          add(static_cast<pid_t>(std::atoi(name)));
-          any = true;
-        }
-        off += reclen;
-      }
-    }
-    return any;
+    return procfs::list_numeric(task_fd, [&add](long n) { add(static_cast<pid_t>(n)); });
   }
 
-  std::string read_comm(pid_t tid) {
-    char path[32];
-    std::snprintf(path, sizeof(path), "%d/comm", static_cast<int>(tid));
-    int fd = ::openat(task_fd, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {};
-    char buf[64];
-    ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
-    ::close(fd);
-    if (n <= 0) return {};
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0')) --n;
-    return std::string(buf, static_cast<size_t>(n));
-  }
+  std::string read_comm(pid_t tid) { return procfs::read_comm(task_fd, tid); }
 };
 
 ProcessProbe::ProcessProbe() : state_(std::make_unique<State>()) { rescan_threads(); }
@@ -219,22 +176,13 @@ void read_clocks(std::vector<ThreadCpu>& out, size_t from, std::vector<pid_t>& d
   out.resize(kept);
 }
 
-// Field 20 of /proc/<pid>/stat (num_threads); the comm field (2) may hold spaces and parentheses,
-// so fields are counted from the last ')'.
+// Field 20 of /proc/<pid>/stat: num_threads.
 bool stat_num_threads(int fd, long& out) {
   char buf[1024];
-  if (pread_text(fd, buf, sizeof(buf)) <= 0) return false;
-  const char* p = std::strrchr(buf, ')');
-  if (p == nullptr) return false;
-  ++p;
-  for (int field = 3; field < 20; ++field) {
-    while (*p == ' ') ++p;
-    while (*p != ' ' && *p != '\0') ++p;
-    if (*p == '\0') return false;
-  }
-  char* end = nullptr;
-  out = std::strtol(p, &end, 10);
-  return end != p;
+  long long n = 0;
+  if (pread_text(fd, buf, sizeof(buf)) <= 0 || !procfs::stat_number(buf, 20, n)) return false;
+  out = long(n);
+  return true;
 }
 
 // At most this many extra listings per reading when threads are still unaccounted for.

@@ -22,6 +22,20 @@ std::optional<double> system_percent(const SystemMark& prev, const SystemMark& l
   return 100.0 * double(last.cpu.busy - prev.cpu.busy) / double(last.cpu.total - prev.cpu.total);
 }
 
+// Per-thread CPU % between two single-instant readings (both sorted by tid), appended to `out`:
+// only threads that used CPU. A thread without a previous reading has no interval yet: nothing is
+// recorded for it rather than a guess.
+void thread_samples(uint64_t seq, Pid pid, const std::vector<ThreadCpu>& prev, const std::vector<ThreadCpu>& now,
+                    double dt, std::vector<ThreadSample>& out) {
+  auto p = prev.begin();
+  for (const ThreadCpu& c : now) {
+    while (p != prev.end() && p->tid < c.tid) ++p;
+    if (p == prev.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
+    const int64_t delta = c.cpu_ns - p->cpu_ns;
+    if (delta > 0 && dt > 0) out.push_back({seq, pid, c.tid, 100.0 * double(delta) / dt});
+  }
+}
+
 // Next deadline of a slower loop: on its grid, unless the grid fell behind `t`.
 int64_t advance(int64_t deadline, int64_t interval, int64_t t) {
   deadline += interval;
@@ -39,11 +53,12 @@ Sampler::Sampler(const SamplerConfig& config)
       energy_present_(std::any_of(energy_channels_.begin(), energy_channels_.end(),
                                   [](const EnergyChannelInfo& c) { return c.available; })),
       pid_(::getpid()),
-      gpu_pids_{pid_},
       gpu_tracker_(pid_),
       timeline_(config.timeline_capacity),
       // Room for ~16 busy threads per sample before thread entries are dropped.
-      thread_timeline_(config.timeline_capacity * 16) {
+      thread_timeline_(config.timeline_capacity * 16),
+      // Room for 16 attached processes per sample (the buffers grow only as far as they are filled).
+      target_timeline_(config.timeline_capacity * 16) {
   int64_t cpu;
   uint64_t rss;
   if (!probe_.process_cpu_ns(cpu)) throw std::runtime_error("cannot read the process CPU clock");
@@ -186,12 +201,23 @@ void Sampler::gpu_pass() {
   // Energy sources extend their wrap-arounds only when read often enough: read them every pass.
   if (energy_present_) energy_->read(energy_scratch_);
   if (!gpu_present_) return;
-  gpu_->read(gpu_pids_, gpu_reading_);
-  const GpuSample g = gpu_tracker_.update(gpu_reading_, platform::monotonic_ns());
+  const std::vector<std::shared_ptr<Target>> targets = target_list();
+  gpu_->read(gpu_pids(targets), gpu_reading_);
+  const int64_t t = platform::monotonic_ns();
+  const GpuSample g = gpu_tracker_.update(gpu_reading_, t);
+  gpu_target_samples_.clear();
+  for (const auto& target : targets) gpu_target_samples_.push_back(target->gpu_tracker.update(gpu_reading_, t));
   std::lock_guard<std::mutex> lock(mu_);
   gpu_last_ = g;
   have_gpu_ = true;
-  for (WindowAgg& w : windows_) w.on_gpu(g);
+  for (WindowAgg& w : windows_) {
+    w.gpu.on_gpu(g);
+    size_t k = 0;  // both sorted by slot
+    for (TargetAgg& a : w.targets) {
+      while (k < targets.size() && targets[k]->slot < a.slot) ++k;
+      if (k < targets.size() && targets[k]->slot == a.slot) a.gpu.on_gpu(gpu_target_samples_[k]);
+    }
+  }
 }
 
 void Sampler::begin(int64_t t) {
@@ -255,25 +281,27 @@ void Sampler::tick(int64_t t) {
     cpu_t = r.t_ns;
     cpu_exact = r.single_instant;
     dt = double(cpu_t - tl_prev_t_ns_);
-    if (cpu_exact && tl_prev_exact_) {
-      // Per-thread CPU % since the previous reading (both lists sorted by tid). A thread without
-      // a previous reading has no interval yet: nothing is recorded for it rather than a guess.
-      auto p = tl_prev_threads_.begin();
-      for (const ThreadCpu& c : tl_threads_) {
-        while (p != tl_prev_threads_.end() && p->tid < c.tid) ++p;
-        if (p == tl_prev_threads_.end() || p->tid != c.tid || c.cpu_ns < p->cpu_ns) continue;
-        const int64_t delta = c.cpu_ns - p->cpu_ns;
-        if (delta > 0 && dt > 0) tl_thread_samples_.push_back({next_seq_, c.tid, 100.0 * double(delta) / dt});
-      }
-    }
+    if (cpu_exact && tl_prev_exact_) thread_samples(next_seq_, pid_, tl_prev_threads_, tl_threads_, dt, tl_thread_samples_);
     footprint_ok = probe_.footprint_bytes(footprint);
   }
   const double thread_count = do_cpu ? double(tl_threads_.size()) : kNaN;
+  tick_targets(do_cpu);
 
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++ticks_;
-    for (WindowAgg& w : windows_) w.on_tick(t, rss, rss_ok);
+    for (WindowAgg& w : windows_) {
+      w.on_tick(t, rss, rss_ok);
+      // Both lists are sorted by slot; a window holds the targets attached when it opened.
+      auto k = tick_targets_.begin();
+      for (TargetAgg& a : w.targets) {
+        while (k != tick_targets_.end() && k->slot < a.slot) ++k;
+        if (k == tick_targets_.end()) break;
+        if (k->slot != a.slot) continue;
+        if (k->rss_ok) a.on_tick(k->rss);
+        if (k->cpu_ok) a.cpu.on_cpu(k->cpu_t_ns, k->cpu_ns, kTargetSliceNs);
+      }
+    }
     if (do_system) {
       if (sys_ok) {
         system_prev_ = system_last_;
@@ -295,7 +323,7 @@ void Sampler::tick(int64_t t) {
     have_latest_ = true;
     if (do_cpu) {
       if (cpu_exact)
-        for (WindowAgg& w : windows_) w.on_cpu(cpu_t, cpu);
+        for (WindowAgg& w : windows_) w.cpu.on_cpu(cpu_t, cpu, kMinSliceNs);
       const double cpu_percent =
           cpu_exact && tl_prev_exact_ && dt > 0 ? 100.0 * double(cpu - tl_prev_cpu_ns_) / dt : kNaN;
       // latest() keeps the newest known figure over a preempted reading.
@@ -318,6 +346,7 @@ void Sampler::tick(int64_t t) {
       s.thread_count = thread_count;
       timeline_.push(s);
       for (const ThreadSample& ts : tl_thread_samples_) thread_timeline_.push(ts);
+      for (const TargetSample& ts : tl_target_samples_) target_timeline_.push(ts);
     }
   }
 
@@ -338,6 +367,8 @@ void Sampler::tick(int64_t t) {
   }
   if (t >= next_rescan_ns_) {
     probe_.rescan_threads();
+    for (const auto& target : tl_targets_)
+      if (target->readable()) target->probe.rescan_threads();
     next_rescan_ns_ = advance(next_rescan_ns_, config_.rescan_interval_ns, t);
   }
 }
@@ -351,7 +382,8 @@ uint32_t Sampler::open_window() {
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
-  if (gpu_present_) gpu_->read_counters(gpu_pids_, o.gpu);
+  open_targets(o);
+  if (gpu_present_) gpu_->read_counters(gpu_pids(o.targets), o.gpu);
   if (energy_present_) energy_->read(o.energy_uj);
   uint32_t id;
   {
@@ -360,8 +392,9 @@ uint32_t Sampler::open_window() {
       id = next_id_++;
     } while (id == 0 || index_.count(id) != 0);  // ids wrap after 2^32 windows
     windows_.emplace_back(id, o.t_ns, o.cpu_ns, o.rss, exact);
+    for (const TargetOpen& t : o.targets) windows_.back().targets.emplace_back(t.target->slot, t.cpu);
     // The devices the process used at the newest GPU reading are the window's from the start.
-    if (have_gpu_ && gpu_last_.process_seen) windows_.back().gpu_process_devices = gpu_last_.device_mask;
+    if (have_gpu_ && gpu_last_.process_seen) windows_.back().gpu.process_devices = gpu_last_.device_mask;
     index_[id] = windows_.size() - 1;
     o.system = system_last_;
   }
@@ -381,7 +414,8 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
-  if (gpu_present_) gpu_->read_counters(gpu_pids_, c.gpu);
+  close_targets(it->second, c);
+  if (gpu_present_) gpu_->read_counters(gpu_pids(it->second.targets), c.gpu);
   if (energy_present_) energy_->read(c.energy_uj);
   c.gpu_backend_present = gpu_present_;
   c.gpu_device_count = uint32_t(gpu_->devices().size());
@@ -411,9 +445,12 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
     if (probe_.system_memory_percent(mem)) c.system_memory_percent = mem;
   }
   out = finish_window(it->second, agg, c);
-  open_.erase(it);
   for (ThreadShare& t : out.threads)
     if (t.tid) t.name = probe_.thread_name(*t.tid);
+  for (size_t i = 0; i < out.targets.size(); ++i)
+    for (ThreadShare& t : out.targets[i].threads)
+      if (t.tid) t.name = it->second.targets[i].target->probe.thread_name(*t.tid);
+  open_.erase(it);
   return true;
 }
 
@@ -429,16 +466,176 @@ void Sampler::drain_timeline(TimelineDrain& out) {
     std::lock_guard<std::mutex> lock(mu_);
     out.dropped_samples = timeline_.drain(out.samples);
     out.dropped_thread_samples = thread_timeline_.drain(out.threads);
+    out.dropped_target_samples = target_timeline_.drain(out.targets);
   }
-  // Thread entries whose sample was overwritten have nothing to belong to.
-  if (!out.samples.empty()) {
-    const uint64_t first = out.samples.front().seq;
-    const auto keep_from = std::find_if(out.threads.begin(), out.threads.end(),
-                                        [first](const ThreadSample& s) { return s.seq >= first; });
-    out.threads.erase(out.threads.begin(), keep_from);
-  } else {
-    out.threads.clear();
+  // Thread and target entries whose sample was overwritten have nothing to belong to.
+  const uint64_t first = out.samples.empty() ? UINT64_MAX : out.samples.front().seq;
+  out.threads.erase(out.threads.begin(), std::find_if(out.threads.begin(), out.threads.end(),
+                                                      [first](const ThreadSample& s) { return s.seq >= first; }));
+  out.targets.erase(out.targets.begin(), std::find_if(out.targets.begin(), out.targets.end(),
+                                                      [first](const TargetSample& s) { return s.seq >= first; }));
+}
+
+std::vector<std::shared_ptr<Target>> Sampler::target_list() {
+  std::lock_guard<std::mutex> lock(targets_mu_);
+  return targets_;
+}
+
+std::vector<Pid> Sampler::gpu_pids(const std::vector<std::shared_ptr<Target>>& targets) const {
+  std::vector<Pid> pids{pid_};
+  for (const auto& t : targets) pids.push_back(t->pid);
+  return pids;
+}
+
+std::vector<Pid> Sampler::gpu_pids(const std::vector<TargetOpen>& targets) const {
+  std::vector<Pid> pids{pid_};
+  for (const TargetOpen& t : targets) pids.push_back(t.target->pid);
+  return pids;
+}
+
+void Sampler::tick_targets(bool do_cpu) {
+  const uint64_t version = targets_version_.load();
+  if (version != tl_targets_version_) {
+    tl_targets_ = target_list();
+    tl_targets_version_ = version;
   }
+  tick_targets_.clear();
+  tl_target_samples_.clear();
+  for (const auto& target : tl_targets_) {
+    Target& t = *target;
+    if (!t.readable()) continue;
+    TickTarget k{t.slot, false, 0, false, 0, 0};
+    k.rss_ok = t.read_rss(k.rss);
+    if (k.rss_ok && (!t.tl_rss_seen || k.rss > t.tl_rss_max)) {
+      t.tl_rss_max = k.rss;
+      t.tl_rss_seen = true;
+    }
+    if (do_cpu) {
+      // The same rules as the process's own timeline (tick()): intervals run from one
+      // single-instant reading to the next.
+      t.read_cpu(t.tl_now);
+      const TargetReading& now = t.tl_now;
+      const TargetReading& prev = t.tl_prev;
+      TargetSample s{next_seq_, t.pid, now.t_ns};
+      s.rss_bytes = k.rss_ok ? double(k.rss) : kNaN;
+      s.rss_peak_bytes = t.tl_rss_seen ? double(t.tl_rss_max) : kNaN;
+      if (now.ok && now.threads_ok) s.thread_count = double(now.threads.size());
+      const bool exact = now.ok && now.cpu_ok && now.single_instant;
+      if (exact && prev.ok && prev.cpu_ok && prev.single_instant) {
+        const double dt = double(now.t_ns - prev.t_ns);
+        if (dt > 0) s.cpu_percent = 100.0 * double(now.cpu_ns - prev.cpu_ns) / dt;
+        if (now.threads_ok && prev.threads_ok) thread_samples(next_seq_, t.pid, prev.threads, now.threads, dt, tl_thread_samples_);
+      }
+      if (exact) {
+        k.cpu_ok = true;
+        k.cpu_t_ns = now.t_ns;
+        k.cpu_ns = now.cpu_ns;
+        std::swap(t.tl_prev, t.tl_now);
+      }
+      tl_target_samples_.push_back(s);
+      t.tl_rss_seen = false;
+    }
+    tick_targets_.push_back(k);
+  }
+}
+
+void Sampler::open_targets(WindowOpen& o) {
+  for (const auto& target : target_list()) {
+    TargetOpen t;
+    t.target = target;
+    t.window_t_ns = o.t_ns;
+    t.name = target->probe.name();
+    if (target->readable()) {
+      target->read_cpu(t.cpu);
+      uint64_t v;
+      if (target->read_rss(v)) t.rss = v;
+      if (target->probe.rss_high_water_bytes(v)) t.rss_high_water = v;
+      if (target->probe.energy_uj(v)) t.energy_uj = v;
+    }
+    o.targets.push_back(std::move(t));
+  }
+}
+
+void Sampler::close_targets(const WindowOpen& o, WindowClose& c) {
+  for (const TargetOpen& opened : o.targets) {
+    Target& target = *opened.target;
+    TargetClose t;
+    uint64_t v;
+    if (target.readable()) {
+      target.read_cpu(t.cpu);
+      if (t.cpu.ok && target.read_rss(v)) t.rss = v;
+      if (t.cpu.ok && target.probe.rss_high_water_bytes(v)) t.rss_high_water = v;
+      if (t.cpu.ok && target.probe.energy_uj(v)) t.energy_uj = v;
+    }
+    // A target that exited (or was detached) ends with the last figures read while it ran.
+    std::optional<uint64_t> last_rss;
+    if (!t.cpu.ok) {
+      target.last(t.cpu, last_rss);
+    } else if (!t.rss) {
+      TargetReading unused;
+      target.last(unused, last_rss);
+    }
+    if (!t.rss) t.rss = last_rss;
+    t.state = target.probe.state();
+    t.reason = target.probe.reason();
+    t.detached = target.detached();
+    t.ended_ns = target.ended_ns();
+    c.targets.push_back(std::move(t));
+  }
+}
+
+TargetInfo Sampler::add_target(Pid pid, const std::string& role) {
+  uint32_t slot;
+  std::shared_ptr<Target> stale;  // the same pid attached before, found exited or missing since
+  {
+    std::lock_guard<std::mutex> lock(targets_mu_);
+    for (auto it = targets_.begin(); it != targets_.end(); ++it) {
+      if ((*it)->pid != pid) continue;
+      if ((*it)->readable()) return describe(**it);
+      // Looked up afresh: the pid may name a new process by now.
+      stale = *it;
+      targets_.erase(it);
+      targets_version_.fetch_add(1);
+      break;
+    }
+    slot = next_slot_++;
+  }
+  if (stale) stale->detach();
+  // The probe opens the process's files: outside the lock (the sampling thread copies the list).
+  auto target = std::make_shared<Target>(slot, pid, role);
+  target->probe.rescan_threads();
+  const TargetInfo info = describe(*target);
+  std::lock_guard<std::mutex> lock(targets_mu_);
+  targets_.push_back(std::move(target));
+  targets_version_.fetch_add(1);
+  return info;
+}
+
+bool Sampler::remove_target(Pid pid) {
+  std::shared_ptr<Target> removed;
+  {
+    std::lock_guard<std::mutex> lock(targets_mu_);
+    auto it = std::find_if(targets_.begin(), targets_.end(), [pid](const auto& t) { return t->pid == pid; });
+    if (it == targets_.end()) return false;
+    removed = *it;
+    targets_.erase(it);
+    targets_version_.fetch_add(1);
+  }
+  removed->detach();  // windows still open end its figures here
+  return true;
+}
+
+std::vector<TargetInfo> Sampler::targets() {
+  std::vector<TargetInfo> out;
+  for (const auto& t : target_list()) out.push_back(describe(*t));
+  return out;
+}
+
+std::string Sampler::thread_name(Pid pid, Tid tid) {
+  if (pid == pid_) return probe_.thread_name(tid);
+  for (const auto& t : target_list())
+    if (t->pid == pid) return t->probe.thread_name(tid);
+  return {};
 }
 
 SamplerDiagnostics Sampler::diagnostics() {

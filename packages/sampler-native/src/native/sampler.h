@@ -15,6 +15,10 @@
 //    it calls into a vendor library (NVML), whose own exit handlers may run while it is inside a
 //    call if the process exits without stopping it: the JS wrapper's process.on('exit') stops
 //    every sampler first, so only a bare addon left running at exit carries that risk.
+//  - Attached processes (targets.h) are shared by shared_ptr between the target list, the
+//    windows open while they were attached and both sampling threads. The list is guarded by
+//    `targets_mu_` (held only to copy or change it, never together with `mu_`); the sampling
+//    thread copies it when `targets_version_` changed. A Target serializes its own readings.
 //  - Nobody calls into ProcessProbe, GpuBackend or EnergySource while holding `mu_`: the probe takes its own
 //    lock and does file I/O, and a tick must never wait behind it. CPU readings are serialized
 //    by `cpu_mu_` (held around probe calls, never together with `mu_`). Lock order:
@@ -44,6 +48,7 @@
 #include "gpu_sample.h"
 #include "platform.h"
 #include "ring_buffer.h"
+#include "targets.h"
 #include "window.h"
 
 namespace llmmon {
@@ -80,15 +85,31 @@ struct TimelineSample {
 
 struct ThreadSample {
   uint64_t seq;        // TimelineSample::seq it belongs to
+  Pid pid;             // this process, or the target the thread belongs to
   Tid tid;
   double cpu_percent;  // over the same interval; only threads that used CPU are recorded
+};
+
+// One attached process at one timeline sample (the same CPU reading).
+struct TargetSample {
+  uint64_t seq;  // TimelineSample::seq it belongs to
+  Pid pid;
+  int64_t t_ns;  // right after its counters were read (a little after the sample's own t)
+  // Its CPU since its previous single-instant reading; unknown when this reading was preempted,
+  // or where its CPU is unreadable.
+  double cpu_percent = kUnknown;
+  double rss_bytes = kUnknown;       // newest tick reading
+  double rss_peak_bytes = kUnknown;  // highest tick reading in the interval
+  double thread_count = kUnknown;
 };
 
 struct TimelineDrain {
   std::vector<TimelineSample> samples;
   std::vector<ThreadSample> threads;
+  std::vector<TargetSample> targets;
   uint64_t dropped_samples = 0;
   uint64_t dropped_thread_samples = 0;
+  uint64_t dropped_target_samples = 0;
 };
 
 // One reading of every CPU clock (Sampler::read_cpu).
@@ -151,6 +172,17 @@ class Sampler {
 
   bool latest(LatestSample& out);
   void drain_timeline(TimelineDrain& out);
+
+  // Attaches a process: sampled from now on, on the same ticks, and reported by every window
+  // opened while it is attached. A missing or forbidden pid is attached too and reports its
+  // state (windows carry the reason). Adding an attached pid again returns it unchanged while it
+  // is readable; one found exited or missing is replaced by a fresh look at the pid.
+  TargetInfo add_target(Pid pid, const std::string& role);
+  // Detaches it (windows still open end its figures here); false: not attached.
+  bool remove_target(Pid pid);
+  std::vector<TargetInfo> targets();
+  // A thread's name in this process or in an attached one.
+  std::string thread_name(Pid pid, Tid tid);
   SamplerDiagnostics diagnostics();
 
   ProcessProbe& probe() { return probe_; }
@@ -172,6 +204,16 @@ class Sampler {
   // Reads every thread's CPU clock (fresh thread list) into `threads` and returns the process's
   // CPU time at that moment, exact for every live thread (see the comment in sampler.cpp).
   CpuReading read_cpu(std::vector<ThreadCpu>& threads);
+  // The attached processes now (a copy of the list, sorted by slot).
+  std::vector<std::shared_ptr<Target>> target_list();
+  // Sampling thread: reads the targets' RSS (every tick) and CPU (CPU readings) into scratch.
+  void tick_targets(bool do_cpu);
+  // Readings of `targets` at window open / close (owner thread).
+  void open_targets(WindowOpen& o);
+  void close_targets(const WindowOpen& o, WindowClose& c);
+  // Whose per-process GPU figures to read: this process and the targets.
+  std::vector<Pid> gpu_pids(const std::vector<std::shared_ptr<Target>>& targets) const;
+  std::vector<Pid> gpu_pids(const std::vector<TargetOpen>& targets) const;
 
   const SamplerConfig config_;
   ProcessProbe probe_;
@@ -181,7 +223,6 @@ class Sampler {
   const std::vector<EnergyChannelInfo> energy_channels_;  // fixed for the source's life
   const bool energy_present_;  // at least one channel is readable: windows and the GPU thread read it
   const Pid pid_;           // this process
-  const std::vector<Pid> gpu_pids_;  // whose per-process GPU figures are read: this process
 
   std::thread thread_;
   std::thread gpu_thread_;
@@ -201,6 +242,7 @@ class Sampler {
   GpuReading gpu_reading_;
   GpuTracker gpu_tracker_;
   std::vector<std::optional<uint64_t>> energy_scratch_;
+  std::vector<GpuSample> gpu_target_samples_;  // scratch: one per target of the pass
 
   // --- Sampling-thread only (no lock) ---
   int64_t next_thread_ns_ = 0;
@@ -215,6 +257,24 @@ class Sampler {
   std::vector<ThreadSample> tl_thread_samples_;  // scratch, same reason
   uint64_t tl_rss_max_ = 0;
   bool tl_rss_seen_ = false;
+  std::vector<std::shared_ptr<Target>> tl_targets_;  // the target list as of tl_targets_version_
+  uint64_t tl_targets_version_ = 0;
+  struct TickTarget {
+    uint32_t slot;
+    bool rss_ok;
+    uint64_t rss;
+    bool cpu_ok;        // a single-instant CPU reading at this tick
+    int64_t cpu_t_ns;
+    int64_t cpu_ns;
+  };
+  std::vector<TickTarget> tick_targets_;       // scratch, sorted by slot
+  std::vector<TargetSample> tl_target_samples_;  // scratch
+
+  // --- Targets, guarded by targets_mu_ (never held together with mu_ or a Target's locks) ---
+  std::mutex targets_mu_;
+  std::vector<std::shared_ptr<Target>> targets_;  // sorted by slot
+  uint32_t next_slot_ = 1;
+  std::atomic<uint64_t> targets_version_{1};      // bumped at every change of targets_
 
   // --- CPU readings, guarded by cpu_mu_ ---
   // The owner thread (open/close) and the sampling thread (every thread interval) both read
@@ -237,6 +297,7 @@ class Sampler {
   LatestSample latest_;
   RingBuffer<TimelineSample> timeline_;
   RingBuffer<ThreadSample> thread_timeline_;
+  RingBuffer<TargetSample> target_timeline_;
   uint64_t next_system_seq_ = 1;
   uint64_t ticks_ = 0;
   SystemMark system_last_;

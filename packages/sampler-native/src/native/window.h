@@ -17,29 +17,10 @@
 #include "energy.h"
 #include "gpu_sample.h"
 #include "platform.h"
+#include "target_window.h"
+#include "window_parts.h"
 
 namespace llmmon {
-
-// Peak CPU % is measured over slices of about this length (DESIGN.md: "10 ms slices"). Slices
-// end at the sampler's CPU readings (the timeline interval, default 10 ms); a slice counts once it
-// is at least kMinSliceNs long, so a reading that wakes a little early does not merge two slices.
-constexpr int64_t kCpuSliceNs = 10000000;
-constexpr int64_t kMinSliceNs = 9000000;
-// A CPU reading (the thread list, every thread's clock, the process clock) is stamped with the
-// time right after it. It counts as taken at that one instant when it took no longer than
-// 250 us + 3 us per thread. Unpreempted, a reading takes ~20 us + ~1.5 us per thread on an idle
-// 2-vCPU VM (~0.3 ms with 200 threads) and ~100-160 us with 15 threads while 14 of them fight
-// for the 2 CPUs; a preempted one takes milliseconds. A longer reading has no single time: it
-// ends no CPU slice and no timeline interval, so a preemption cannot make an interval look
-// busier than its threads were (a 10 ms CPU delta over an interval shortened to 0.2 ms reads
-// 5,000 %). Within the limit, each end of an interval is uncertain by at most the spread times
-// the threads running meanwhile: +-2 x 0.3 ms / 10 ms = +-6 % of the machine for a 10 ms slice
-// at worst, ~1 % as a rule.
-constexpr int64_t kSpreadBaseNs = 250000;
-constexpr int64_t kSpreadPerThreadNs = 3000;
-inline bool single_instant(int64_t spread_ns, size_t threads) {
-  return spread_ns <= kSpreadBaseNs + kSpreadPerThreadNs * int64_t(threads);
-}
 
 // A whole-machine CPU reading of the slow loop, numbered so windows can tell whether a newer
 // one arrived while they were open.
@@ -54,63 +35,19 @@ struct WindowAgg {
   int64_t first_tick_ns = 0;
   int64_t last_tick_ns = 0;
   uint64_t rss_max = 0;
-  // Current CPU slice: starts at open, then at every CPU reading that closes a slice.
-  int64_t slice_start_ns = 0;
-  int64_t slice_start_cpu_ns = 0;
-  double peak_slice_percent = -1;  // < 0: no slice completed yet
-  bool slice_exact = true;         // false: its start was not read at one instant (not measured)
-  // GPU (the GPU loop's readings, GpuSample): sums, counts and peaks; memory peaks per scope.
-  uint32_t gpu_readings = 0;
-  double gpu_util_sum = 0;
-  uint32_t gpu_util_count = 0;
-  double gpu_util_peak = -1;
-  double gpu_process_util_sum = 0;
-  uint32_t gpu_process_util_count = 0;
-  double gpu_process_util_peak = -1;
-  std::optional<uint64_t> gpu_process_memory_peak;
-  std::optional<uint64_t> gpu_device_memory_peak;
-  std::optional<bool> gpu_throttled;  // empty: no reading said either way
-  uint64_t gpu_process_devices = 0;   // devices the process was seen on (mask)
+  CpuSlices cpu;  // the process's CPU slices
+  GpuAgg gpu;     // the process's GPU figures
+  std::vector<TargetAgg> targets;  // the attached processes' (sorted by slot)
 
   WindowAgg() = default;
   WindowAgg(uint32_t window_id, int64_t t_ns, int64_t cpu_ns, uint64_t rss, bool exact)
-      : id(window_id), rss_max(rss), slice_start_ns(t_ns), slice_start_cpu_ns(cpu_ns), slice_exact(exact) {}
+      : id(window_id), rss_max(rss), cpu(t_ns, cpu_ns, exact) {}
 
   // Every tick: RSS.
   void on_tick(int64_t t_ns, uint64_t rss, bool rss_ok) {
     if (ticks++ == 0) first_tick_ns = t_ns;
     last_tick_ns = t_ns;
     if (rss_ok && rss > rss_max) rss_max = rss;
-  }
-
-  // Every exact CPU reading (timeline interval): process CPU time as Sampler::read_cpu gives it.
-  void on_cpu(int64_t t_ns, int64_t cpu_ns) {
-    if (t_ns - slice_start_ns < kMinSliceNs) return;
-    const double pct = 100.0 * double(cpu_ns - slice_start_cpu_ns) / double(t_ns - slice_start_ns);
-    if (slice_exact && pct > peak_slice_percent) peak_slice_percent = pct;
-    slice_start_ns = t_ns;
-    slice_start_cpu_ns = cpu_ns;
-    slice_exact = true;
-  }
-
-  void on_gpu(const GpuSample& g) {
-    ++gpu_readings;
-    if (g.util_percent) {
-      gpu_util_sum += *g.util_percent;
-      ++gpu_util_count;
-      gpu_util_peak = std::max(gpu_util_peak, *g.util_percent);
-    }
-    if (g.process_util_percent && g.process_util_new) {
-      gpu_process_util_sum += *g.process_util_percent;
-      ++gpu_process_util_count;
-      gpu_process_util_peak = std::max(gpu_process_util_peak, *g.process_util_percent);
-    }
-    if (g.process_memory_bytes)
-      gpu_process_memory_peak = std::max(gpu_process_memory_peak.value_or(0), *g.process_memory_bytes);
-    if (g.device_memory_bytes)
-      gpu_device_memory_peak = std::max(gpu_device_memory_peak.value_or(0), *g.device_memory_bytes);
-    if (g.throttled) gpu_throttled = gpu_throttled.value_or(false) || *g.throttled;
-    if (g.process_seen) gpu_process_devices |= g.device_mask;
   }
 };
 
@@ -123,6 +60,7 @@ struct WindowOpen {
   SystemMark system;
   GpuCounters gpu;                                  // cumulative GPU counters (read when a backend exists)
   std::vector<std::optional<uint64_t>> energy_uj;   // EnergySource channels, same order
+  std::vector<TargetOpen> targets;                  // the processes attached at open, sorted by slot
 };
 
 // The readings taken at close, plus what the Sampler knew then.
@@ -144,28 +82,7 @@ struct WindowClose {
   uint32_t gpu_device_count = 0;
   Pid pid = 0;
   int64_t configured_interval_ns = 0;
-};
-
-struct ThreadShare {
-  std::optional<Tid> tid;  // empty: "(exited threads)"
-  std::string name;
-  int64_t cpu_ns = 0;
-};
-
-// A window's GPU figures (GpuSample's rules on covered devices and scope).
-struct GpuWindow {
-  std::vector<uint32_t> devices;  // the devices covered
-  bool devices_are_process = false;  // the process was seen on them (else: every device)
-  std::optional<double> util_avg_percent;    // device utilisation, mean of the GPU loop's readings
-  std::optional<double> util_peak_percent;
-  std::optional<double> process_util_avg_percent;  // busy_seconds / wall where engine time exists, else mean of samples
-  std::optional<double> process_util_peak_percent;
-  std::optional<double> busy_seconds;        // the process's engine time (busiest engine per device)
-  std::optional<uint64_t> memory_peak_bytes;
-  bool memory_is_process = false;            // memory_peak_bytes is the process's (else the devices' in use)
-  std::optional<double> energy_joules;       // device energy counters, close - open
-  std::optional<bool> throttled;
-  uint32_t reading_count = 0;                // GPU loop readings inside the window
+  std::vector<TargetClose> targets;  // one per WindowOpen::targets entry, same order
 };
 
 struct EnergyWindow {
@@ -191,9 +108,8 @@ struct WindowStats {
   std::vector<EnergyWindow> energy;          // every energy channel
   uint64_t sample_count = 0;
   double effective_interval_ms = 0;
+  std::vector<TargetStats> targets;  // the processes attached at open, in attach order
 };
-
-constexpr const char* kExitedThreadsName = "(exited threads)";
 
 // Pure arithmetic over the readings (no I/O, no locks); names are left empty.
 WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const WindowClose& close);

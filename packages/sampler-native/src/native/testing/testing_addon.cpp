@@ -15,6 +15,10 @@
 //                                                         map, touch, hold, unmap; blocks
 //   sleepLoopCpu(ticks: number, intervalMs: number): number   CPU seconds a bare absolute-deadline
 //                                                         sleep loop costs (the floor of any sampler)
+//   targetReadCost(pid: number, iterations: number): { rss_us, cpu_reading_us, threads }
+//                                                         CPU time (this thread's clock) of one
+//                                                         RSS read and one CPU reading of an
+//                                                         attached process, as the sampler does them
 //   parseDrmFdinfo(text: string): DrmClientStats          the DRM fdinfo parser (drm_fdinfo.h) on
 //                                                         text the test writes; null fields unknown
 //   apple*(...)                                           the macOS backend's portable rules
@@ -28,6 +32,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -41,6 +46,7 @@
 #include "drm_fdinfo.h"
 #include "napi_setup.h"
 #include "platform.h"
+#include "targets.h"
 
 namespace llmmon::testing {
 
@@ -272,6 +278,32 @@ Napi::Value SleepLoopCpu(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(thread_cpu_ns() - start) / 1e9);
 }
 
+// targetReadCost(pid: number, iterations: number): { rss_us, cpu_reading_us, threads }
+// What the sampling thread spends on one attached process, by this thread's CPU clock (so a
+// loaded machine's preemptions are not counted): one RSS read (every tick) and one CPU reading
+// (the process clock and every thread's schedstat, every CPU reading), each averaged over
+// `iterations` calls on a Target as the Sampler keeps it.
+Napi::Value TargetReadCost(const Napi::CallbackInfo& info) {
+  const Pid pid = Pid(PositiveArg(info, 0, "pid"));
+  const int64_t iterations = std::max<int64_t>(1, int64_t(PositiveArg(info, 1, "iterations")));
+  Target target(1, pid, "");
+  if (target.probe.state() != TargetState::kLive)
+    throw Napi::Error::New(info.Env(), "pid " + std::to_string(pid) + ": " + target.probe.reason());
+  uint64_t rss = 0;
+  int64_t start = thread_cpu_ns();
+  for (int64_t i = 0; i < iterations; ++i) target.read_rss(rss);
+  const int64_t rss_ns = thread_cpu_ns() - start;
+  TargetReading reading;
+  start = thread_cpu_ns();
+  for (int64_t i = 0; i < iterations; ++i) target.read_cpu(reading);
+  const int64_t cpu_ns = thread_cpu_ns() - start;
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("rss_us", double(rss_ns) / 1e3 / double(iterations));
+  out.Set("cpu_reading_us", double(cpu_ns) / 1e3 / double(iterations));
+  out.Set("threads", double(reading.threads.size()));
+  return out;
+}
+
 Napi::Value Optional(Napi::Env env, const std::optional<uint64_t>& v) {
   return v ? Napi::Value(Napi::Number::New(env, double(*v))) : env.Null();
 }
@@ -310,6 +342,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("churnThreads", Napi::Function::New<ChurnThreads>(env, "churnThreads"));
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
+  exports.Set("targetReadCost", Napi::Function::New<TargetReadCost>(env, "targetReadCost"));
   exports.Set("parseDrmFdinfo", Napi::Function::New<ParseDrmFdinfo>(env, "parseDrmFdinfo"));
   RegisterAppleRules(env, exports);
   RegisterBackendTesting(env, exports);
