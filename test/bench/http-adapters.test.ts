@@ -10,7 +10,7 @@ import { LLMMonitor, type OperationRecord } from '@llmmon/core';
 import { type LlamaCppModel, llamaCpp } from '@llmmon/core/adapters/llama-cpp';
 import { ollama } from '@llmmon/core/adapters/ollama';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
-import { ensureLlamaGguf } from '@llmmon/core/gguf';
+import { ensureLlamaGguf } from '@llmmon/gguf';
 import { type LocalServer, type ServedRequest, startLocalServer } from '@llmmon/server/bench';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -12,7 +12,7 @@ import {
   MODEL_PRESETS,
   ModelSpecError,
   normalizeModelSpec,
-} from '@llmmon/core/gguf';
+} from '@llmmon/gguf';
 import { z } from 'zod';
 import { BUILTIN_PROMPTS, readPromptsFile } from './prompts.js';
 
@@ -35,7 +35,7 @@ const LlamaRuntime = {
   contextSize: z.number().int().min(16).max(1_048_576).optional(),
 };
 
-/** A model llmmon generates: a preset and/or explicit sizes (see `@llmmon/core/gguf`). */
+/** A model llmmon generates: a preset and/or explicit sizes (see `@llmmon/gguf`). */
 const GeneratedModel = z.strictObject({
   kind: z.literal('generated'),
   preset: z.enum(MODEL_PRESET_NAMES).optional(),

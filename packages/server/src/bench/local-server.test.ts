@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type LlamaCppModel, llamaCpp } from '@llmmon/core/adapters/llama-cpp';
-import { ensureLlamaGguf } from '@llmmon/core/gguf';
+import { ensureLlamaGguf } from '@llmmon/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatPrompt, type LocalServer, startLocalServer } from './local-server.js';
 

@@ -10,7 +10,7 @@ import type { LLMMonitor } from '@llmmon/core';
 import { defaultLlamaThreads, type LLMModel, llamaCpp, probeGgufFile } from '@llmmon/core/adapters/llama-cpp';
 import { ollama } from '@llmmon/core/adapters/ollama';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
-import { describeModel, ensureLlamaGguf } from '@llmmon/core/gguf';
+import { describeModel, ensureLlamaGguf } from '@llmmon/gguf';
 import { type BenchConfig, BenchConfigError, generatedSpec, type ModelEntry } from './config.js';
 
 /** A model that passed its checks, with a factory for the adapter that runs it. */

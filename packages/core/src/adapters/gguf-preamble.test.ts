@@ -1,9 +1,9 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writeLlamaGguf } from '@llmmon/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGgufPreamble } from './preamble.js';
-import { writeLlamaGguf } from './write.js';
+import { readGgufPreamble } from './gguf-preamble.js';
 
 let dir: string;
 beforeAll(async () => {

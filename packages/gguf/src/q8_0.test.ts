@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../random/xoshiro128.js';
 import { f16BitsToF32 } from './f16.js';
 import { encodeQ8_0, Q8_0_BLOCK_BYTES } from './q8_0.js';
+import { Xoshiro128 } from './xoshiro128.js';
 
 /** Reads block `b` back: ggml's `dequantize_row_q8_0` (x = d × q). */
 function dequantize(bytes: Uint8Array, blocks: number): Float32Array {

@@ -5,7 +5,9 @@
  * microseconds, in process.
  */
 import { open } from 'node:fs/promises';
-import { GGUF_MAGIC } from './format.js';
+
+/** `GGUF` as a little-endian u32 at offset 0 (https://github.com/ggml-org/ggml/blob/master/docs/gguf.md). */
+const GGUF_MAGIC = 0x46554747;
 
 /** What the first 24 bytes of a GGUF file say. */
 export interface GgufPreamble {

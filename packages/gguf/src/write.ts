@@ -4,7 +4,6 @@
  * chunk (~1 MiB) whatever the model size.
  */
 import { open, rename, rm } from 'node:fs/promises';
-import { fnv1a32, Xoshiro128 } from '../random/xoshiro128.js';
 import { encodeF16 } from './f16.js';
 import { alignUp, tensorBytes } from './format.js';
 import { encodeGgufHeader } from './header.js';
@@ -16,6 +15,7 @@ import {
   planLlamaModel,
 } from './llama.js';
 import { encodeQ8_0 } from './q8_0.js';
+import { fnv1a32, Xoshiro128 } from './xoshiro128.js';
 
 /** Values generated and written per step. */
 const CHUNK_VALUES = 256 * 1024;

@@ -4,7 +4,6 @@
  * it into bytes.
  */
 import { z } from 'zod';
-import { describeZodError } from '../schema/normalize.js';
 import { alignUp, GGML_TYPES, type TensorType, tensorBytes } from './format.js';
 import type { GgufValue, TensorInfo } from './header.js';
 import { BOS_ID, buildVocabulary, EOS_ID, FIRST_NORMAL_ID, MIN_VOCAB_SIZE, UNK_ID } from './vocab.js';
@@ -74,6 +73,13 @@ export type LlamaModelSpecInput = z.input<typeof LlamaModelSpecSchema>;
 /** A spec with every default filled in. */
 export type LlamaModelSpec = Required<LlamaModelSpecInput>;
 
+/** The first problem of a spec as one line: `field: message`, and how many more there are. */
+function firstIssue(error: z.ZodError): string {
+  const [first, ...rest] = error.issues;
+  const field = first?.path.map(String).join('.') || 'input';
+  return `${field}: ${first?.message ?? 'invalid'}${rest.length ? ` (and ${rest.length} more problems)` : ''}`;
+}
+
 /** Thrown for a spec that cannot describe a model; the message names the field. */
 export class ModelSpecError extends Error {
   override name = 'ModelSpecError';
@@ -88,7 +94,7 @@ export class ModelSpecError extends Error {
  */
 export function normalizeModelSpec(input: LlamaModelSpecInput): LlamaModelSpec {
   const parsed = LlamaModelSpecSchema.safeParse(input);
-  if (!parsed.success) throw new ModelSpecError(`model spec ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new ModelSpecError(`model spec ${firstIssue(parsed.error)}`);
   const s = parsed.data;
   return {
     name: s.name ?? `llama-d${s.embeddingLength}-l${s.blockCount}-${s.type}`,

@@ -1,10 +1,10 @@
 /**
- * `@llmmon/core/gguf`: writes llama-architecture GGUF models with seeded random weights — real
+ * `@llmmon/gguf`: writes llama-architecture GGUF models with seeded random weights — real
  * llama.cpp compute, memory and tokens without downloading a model. Text they generate is
  * gibberish by design.
  *
  * @example
- * import { ensureLlamaGguf, MODEL_PRESETS } from '@llmmon/core/gguf';
+ * import { ensureLlamaGguf, MODEL_PRESETS } from '@llmmon/gguf';
  * const { path } = await ensureLlamaGguf(MODEL_PRESETS.small);
  */
 export {
@@ -30,8 +30,8 @@ export {
   type PlannedTensor,
   planLlamaModel,
 } from './llama.js';
-export { GgufFormatError, type GgufPreamble, readGgufPreamble } from './preamble.js';
 export { MODEL_PRESET_NAMES, MODEL_PRESETS, type ModelPresetName } from './presets.js';
 export { encodeQ8_0 } from './q8_0.js';
 export { buildVocabulary, FIRST_NORMAL_ID, type Vocabulary } from './vocab.js';
 export { type GgufWriteResult, plannedFileBytes, writeLlamaGguf, writePlannedModel } from './write.js';
+export { fnv1a32, Xoshiro128 } from './xoshiro128.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../random/xoshiro128.js';
 import { encodeF16, f16BitsToF32, f32ToF16Bits } from './f16.js';
+import { Xoshiro128 } from './xoshiro128.js';
 
 // Bit patterns from the IEEE 754 binary16 definition.
 const KNOWN: [number, number][] = [
