@@ -6,7 +6,7 @@
  * computed, every chart and the table drawn); its newest result is reused here rather than
  * rendering everything twice.
  */
-import { RENDER_RESULT_PREFIX, type RenderResult } from '@llmmon/dashboard/render-bench';
+import { RENDER_RESULT_PREFIX, type RenderResult } from '@llmmon/testkit';
 import { packageResult } from '../lib/package-results.js';
 import { type Spread, spread } from '../lib/stats.js';
 

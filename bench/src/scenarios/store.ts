@@ -6,7 +6,7 @@
  *
  * - Ingest: the first `ingestRuns` runs (1,000,000 operations by default), timed per run and
  *   sink, one sink after the other (llmmon's last: see below). The data are llmmon records of original-format runs
- *   (`store/data.ts`); the JSON sink writes the original format. The other runs are copies of
+ *   (`syntheticRun` of `@llmmon/testkit`); the JSON sink writes the original format. The other runs are copies of
  *   those under new ids, made inside each store (INSERT … SELECT; file copies): the query's
  *   work does not depend on the values, and generating 10M rows three ways would take minutes.
  * - Query: p95 of duration per model per run over all `runs` (10,000,000 operations by default):
@@ -22,10 +22,10 @@ import { link, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store } from '@llmmon/server';
+import { runId, syntheticRun } from '@llmmon/testkit';
 import { now, sleep } from '../lib/clock.js';
 import { packageResult } from '../lib/package-results.js';
 import { type Spread, spread } from '../lib/stats.js';
-import { runId, syntheticRun } from '../store/data.js';
 import { jsonP95, writeRunFile } from '../store/json.js';
 import { DUCKDB_P95 } from '../store/queries.js';
 import {

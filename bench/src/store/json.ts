@@ -7,7 +7,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { quantileSorted } from '@llmmon/core/schema';
-import type { OriginalRecord } from './data.js';
+import type { OriginalRecord } from '@llmmon/testkit';
 
 export async function writeRunFile(
   dir: string,

@@ -17,9 +17,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantile } from '@llmmon/core/schema';
 import { createDashboard } from '@llmmon/dashboard';
-import { launchChromium, waitForRender } from '@llmmon/dashboard/chromium';
-import { RENDER_RESULT_PREFIX, type RenderResult, type RenderRow } from '@llmmon/dashboard/render-bench';
-import { syntheticMetrics } from '@llmmon/dashboard/synthetic';
+import { RENDER_RESULT_PREFIX, type RenderResult, type RenderRow, syntheticMetrics } from '@llmmon/testkit';
+import { launchChromium, waitForRender } from '@llmmon/testkit/chromium';
 
 const SIZES = (process.env.LLMMON_BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const REPEATS = Number(process.env.LLMMON_BENCH_REPEATS ?? 5);

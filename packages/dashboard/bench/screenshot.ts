@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDashboard } from '@llmmon/dashboard';
-import { launchChromium, waitForRender } from '@llmmon/dashboard/chromium';
-import { syntheticMetrics } from '@llmmon/dashboard/synthetic';
+import { syntheticMetrics } from '@llmmon/testkit';
+import { launchChromium, waitForRender } from '@llmmon/testkit/chromium';
 
 const OUT = fileURLToPath(new URL('../../../../docs/img/dashboard.png', import.meta.url));
 const dir = await mkdtemp(path.join(tmpdir(), 'llmmon-shot-'));

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { normalizeMetrics } from '@llmmon/core/schema';
+import { metricsFile, originalRecords, runHeader, tempDir } from '@llmmon/testkit';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricsFile, originalRecords, runHeader, tempDir } from '../../test/support.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricsFileSchema } from '@llmmon/core/schema';
+import { nightlyRuns, tempDir } from '@llmmon/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nightlyRuns, tempDir } from '../../test/support.js';
 import { cell, table } from '../cli/format.js';
 import { runUserQuery } from '../store/query.js';
 import { Store } from '../store/store.js';

@@ -19,10 +19,10 @@ import {
   type RunsResponse,
   toCsvRow,
 } from '@llmmon/core/schema';
+import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '@llmmon/testkit';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
 import { SCHEMA_VERSION } from '../db/migrations.js';
 import { welchTest } from '../stats/welch.js';
 import { jsonSize } from '../store/query.js';

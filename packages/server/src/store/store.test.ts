@@ -6,8 +6,8 @@ import {
   normalizeMetrics,
   type OperationRecord,
 } from '@llmmon/core/schema';
+import { metricsFile, originalRecords, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsFile, originalRecords, tempDir } from '../../test/support.js';
 import { singlePass } from './bulk.js';
 import { InputError, NotFoundError } from './errors.js';
 import { Store } from './store.js';

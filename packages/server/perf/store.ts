@@ -1,7 +1,7 @@
 /**
  * Storage benchmark (`pnpm bench` in packages/server): ingest rate of a 1,000,000-operation
  * metrics file, live-batch ingest rate over HTTP, and compare / model-history / run-list latency
- * over 10 million stored operations. Data is synthetic (seeded), generated here. Results go to
+ * over 10 million stored operations. Data is synthetic (seeded), from `@llmmon/testkit`. Results go to
  * bench/results/store-<time>.json and stdout.
  *
  * Options (environment): LLMMON_BENCH_OPS (default 1000000), LLMMON_BENCH_ROWS (default
@@ -12,9 +12,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '@llmmon/core/random';
-import { createApp } from '../http/app.js';
-import { Store } from '../store/store.js';
-import { MODELS, record, writeMetricsFile } from './synthetic.js';
+import { createApp, Store } from '@llmmon/server';
+import { RANDOM_MODEL_COUNT as MODELS, randomOperation, writeMetricsFile } from '@llmmon/testkit';
 
 const OPS = Number(process.env.LLMMON_BENCH_OPS ?? 1_000_000);
 const ROWS = Number(process.env.LLMMON_BENCH_ROWS ?? 10_000_000);
@@ -162,7 +161,7 @@ async function main() {
     };
     const bodies: string[] = [];
     for (let b = 0; b < liveOps / 1000; b++) {
-      const operations = Array.from({ length: 1000 }, (_, i) => record('live-1', b * 1000 + i, rnd));
+      const operations = Array.from({ length: 1000 }, (_, i) => randomOperation('live-1', b * 1000 + i, rnd));
       bodies.push(JSON.stringify({ run, operations }));
     }
     const [, liveSeconds] = await timed(async () => {

@@ -1,9 +1,8 @@
 /**
- * `@llmmon/dashboard/chromium`: headless Chromium for the browser tests, the render bench and the
- * screenshot, launched one way. Debian's own build (playwright-core never downloads one; NOTES.md),
- * the flags that keep it quiet and offline in a container, and a fresh profile per launch so no
- * cache or storage carries over from an earlier page. Needs `playwright-core` (a dev dependency:
- * the dashboard itself never imports this module).
+ * `@llmmon/testkit/chromium`: headless Chromium for the browser tests, the dashboard's render
+ * measurements and its screenshot, launched one way: Debian's own build (playwright-core never
+ * downloads one), the flags that keep it quiet and offline in a container, and a fresh profile
+ * per launch so no cache or storage carries over from an earlier page.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 /**
- * `@llmmon/dashboard/render-bench`: the result file of the dashboard's render bench
- * (`pnpm --filter @llmmon/dashboard bench`, `bench/render.ts`), which the repository's bench suite
- * reads back instead of rendering everything a second time.
+ * The result file of the dashboard's render measurement (`pnpm --filter @llmmon/dashboard bench`,
+ * `packages/dashboard/bench/render.ts`), which the repository's bench suite reads back instead of
+ * rendering everything a second time.
  */
 
 /** Result files are `bench/results/<prefix><time>.json` in the dashboard package. */

@@ -1,18 +1,22 @@
-/** Synthetic, seeded operation records and metrics files for the storage benchmark. */
+/**
+ * Large metrics files for the store's performance measurements: full records with seeded random
+ * values, streamed to disk so that a million operations never sit in memory at once.
+ */
 import { createWriteStream, statSync } from 'node:fs';
 import { mulberry32 } from '@llmmon/core/random';
 import { METRICS_FORMAT } from '@llmmon/core/schema';
 
-export const MODELS = 4;
+/** Models the random operations are dealt to: `model-0` … `model-3`. */
+export const RANDOM_MODEL_COUNT = 4;
 
-/** One full operation record as core writes it (every field present, most non-null). */
-export function record(runId: string, seq: number, rnd: () => number) {
+/** One full operation record as core writes it (every field present, most non-null), values from `rnd`. */
+export function randomOperation(runId: string, seq: number, rnd: () => number) {
   const duration = 0.05 + rnd() * 0.5;
   const chars = 64 + Math.floor(rnd() * 512);
   const cpu = duration * (0.8 + rnd() * 0.4);
   return {
     timestamp: new Date(Date.UTC(2024, 4, 1) + seq * 300).toISOString(),
-    model_name: `model-${seq % MODELS}`,
+    model_name: `model-${seq % RANDOM_MODEL_COUNT}`,
     operation: seq % 100 === 0 ? 'warmup' : 'inference',
     text_length: chars,
     duration_seconds: duration,
@@ -80,7 +84,7 @@ export async function writeMetricsFile(path: string, runId: string, n: number): 
   const rnd = mulberry32(1);
   const batch: string[] = [];
   for (let i = 0; i < n; i++) {
-    batch.push(JSON.stringify(record(runId, i, rnd)));
+    batch.push(JSON.stringify(randomOperation(runId, i, rnd)));
     if (batch.length === 5000 || i === n - 1) {
       await write((i >= batch.length ? ',' : '') + batch.join(','));
       batch.length = 0;

@@ -1,5 +1,5 @@
 /**
- * The run-store dataset: runs of operations as the original Python monitor wrote them (its
+ * The run-store dataset of the comparison suite: runs of operations as the original Python monitor wrote them (its
  * thirteen fields, one JSON array per run: what its users kept and scanned to compare runs),
  * and the same operations as llmmon records (`normalizeMetrics` of such a file: the extension
  * fields null, `run_id` and `seq` set). Seeded: every run of the suite stores the same numbers.
@@ -12,27 +12,16 @@ import {
   originalRunHeader,
   type RunHeader,
 } from '@llmmon/core/schema';
+import type { OriginalRecord } from './original.js';
 
-export const MODELS = ['tinyllama-q8_0', 'phi-mini-f16', 'qwen-0.5b-q4', 'llama-3b-q4', 'mistral-7b-q4'];
+export const DATASET_MODELS = [
+  'tinyllama-q8_0',
+  'phi-mini-f16',
+  'qwen-0.5b-q4',
+  'llama-3b-q4',
+  'mistral-7b-q4',
+];
 const OPERATIONS = ['inference', 'inference', 'inference', 'generate', 'embed'];
-
-/** The original monitor's thirteen fields (`ORIGINAL_OPERATION_COLUMNS`; data.test.ts checks the records hold exactly those). */
-export type OriginalRecord = Pick<
-  OperationRecord,
-  | 'timestamp'
-  | 'model_name'
-  | 'operation'
-  | 'text_length'
-  | 'duration_seconds'
-  | 'throughput_chars_per_sec'
-  | 'cpu_delta_percent'
-  | 'memory_delta_mb'
-  | 'peak_memory_mb'
-  | 'peak_cpu_percent'
-  | 'system_cpu_percent'
-  | 'system_memory_percent'
-  | 'gpu_available'
->;
 
 export interface SyntheticRun {
   header: RunHeader;
@@ -61,13 +50,13 @@ export function syntheticRun(index: number, operations: number, seed = 1): Synth
   const id = runId(index);
   let clock = start;
   for (let i = 0; i < operations; i++) {
-    const m = i % MODELS.length;
+    const m = i % DATASET_MODELS.length;
     const duration = 0.05 * (1 + m) * drift * Math.exp(0.3 * gauss());
     const textLength = 50 + Math.floor(random() * 950);
     const rss = 200 + 150 * m + 20 * random();
     const o: OriginalRecord = {
       timestamp: new Date(clock).toISOString(),
-      model_name: MODELS[m]!,
+      model_name: DATASET_MODELS[m]!,
       operation: OPERATIONS[m]!,
       text_length: textLength,
       duration_seconds: duration,

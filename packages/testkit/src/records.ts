@@ -1,19 +1,13 @@
-/** Test fixtures: temporary folders and metrics files with known values. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/**
+ * Full records with known values: every field of the schema present, each derived from the
+ * operation's `seq` unless overridden, so tests can compute what a store or a view must show.
+ */
 import {
   METRICS_FORMAT,
   type MetricsFileInput,
   type OperationRecordInput,
   type RunHeaderInput,
 } from '@llmmon/core/schema';
-
-/** A fresh folder, removed by the returned function. */
-export function tempDir(prefix = 'llmmon-server-test-'): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 export function runHeader(id: string, overrides: Partial<RunHeaderInput> = {}): RunHeaderInput {
   return {
@@ -114,29 +108,6 @@ export function metricsFile(
     ],
   };
 }
-
-/** Records as the original Python monitor wrote them (thirteen fields, naive local timestamps). */
-export function originalRecords(n = 6) {
-  return Array.from({ length: n }, (_, i) => ({
-    timestamp: `2024-05-01T12:00:0${i}.123456`,
-    model_name: i % 2 ? 'gpt2' : 'distilgpt2',
-    operation: 'inference',
-    text_length: 40 + i,
-    duration_seconds: 0.5 + i / 10,
-    throughput_chars_per_sec: (40 + i) / (0.5 + i / 10),
-    cpu_delta_percent: 80,
-    memory_delta_mb: 1.5,
-    peak_memory_mb: 500 + i,
-    peak_cpu_percent: 100,
-    system_cpu_percent: 40,
-    system_memory_percent: 50,
-    gpu_available: false,
-  }));
-}
-
-/** A response's JSON body, loosely typed for assertions. */
-// biome-ignore lint/suspicious/noExplicitAny: answers of every shape are checked by the assertions
-export const json = (res: Response): Promise<any> => res.json();
 
 /**
  * The README's example data: three nightly runs of two models on one host; in the third, the q8

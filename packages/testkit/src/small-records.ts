@@ -1,4 +1,7 @@
-/** Record builders for the unit tests: a valid operation record with every field, overridable. */
+/**
+ * Small records for unit tests: a valid operation record from a handful of fields (the schema
+ * fills in the rest), and a run header on a known machine.
+ */
 import { type OperationRecord, OperationRecordSchema, type RunHeader, RunSchema } from '@llmmon/core/schema';
 
 let nextSeq = 0;
@@ -30,7 +33,7 @@ export function rec(over: Partial<OperationRecord> = {}): OperationRecord {
 }
 
 /** A run header on a 4-core, 8 GiB machine with the native sampler. */
-export function runHeader(over: Partial<RunHeader> = {}): RunHeader {
+export function fourCoreRun(over: Partial<RunHeader> = {}): RunHeader {
   return RunSchema.parse({
     id: 'r1',
     name: 'test run',
@@ -52,28 +55,4 @@ export function series(
   return Array.from({ length: n }, (_, i) =>
     rec({ model_name: model, duration_seconds: duration(i), ...over(i) }),
   );
-}
-
-/**
- * A record as the original Python monitor wrote it: its thirteen fields only, in its order, with
- * its naive local timestamp (microseconds, no zone). Files of such records are bare arrays or
- * `{ "metrics": […] }`.
- */
-export function originalRecord(over: Record<string, unknown> = {}) {
-  return {
-    timestamp: '2024-05-01T12:00:00.123456',
-    model_name: 'llama2',
-    operation: 'inference',
-    text_length: 120,
-    duration_seconds: 1.5,
-    throughput_chars_per_sec: 80,
-    cpu_delta_percent: 95.5,
-    memory_delta_mb: 12.25,
-    peak_memory_mb: 512,
-    peak_cpu_percent: 180,
-    system_cpu_percent: 40,
-    system_memory_percent: 61.2,
-    gpu_available: false,
-    ...over,
-  };
 }

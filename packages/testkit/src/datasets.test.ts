@@ -1,6 +1,6 @@
 import { normalizeMetrics, ORIGINAL_OPERATION_COLUMNS } from '@llmmon/core/schema';
 import { describe, expect, it } from 'vitest';
-import { MODELS, runId, syntheticRun } from './data.js';
+import { DATASET_MODELS, runId, syntheticRun } from './datasets.js';
 
 describe('syntheticRun', () => {
   const run = syntheticRun(3, 50, 1);
@@ -19,7 +19,7 @@ describe('syntheticRun', () => {
   });
 
   it('deals the models round-robin and gives the same numbers for the same seed', () => {
-    expect(run.original.slice(0, MODELS.length).map((r) => r.model_name)).toEqual(MODELS);
+    expect(run.original.slice(0, DATASET_MODELS.length).map((r) => r.model_name)).toEqual(DATASET_MODELS);
     expect(syntheticRun(3, 50, 1)).toEqual(run);
     expect(syntheticRun(4, 50, 1).original[0]!.duration_seconds).not.toBe(run.original[0]!.duration_seconds);
   });
