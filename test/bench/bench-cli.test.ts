@@ -16,7 +16,7 @@ import { Store } from '@llmmon/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'packages/server/dist/cli.js');
+const CLI = path.join(ROOT, 'packages/cli/dist/cli.js');
 const PROMPTS = ['How fast is this model?', 'Count the tokens of this slightly longer prompt, please.'];
 const MAX_TOKENS = 8;
 

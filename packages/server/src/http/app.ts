@@ -39,7 +39,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { runUserQuery, writeUserQueryParquet } from '../store/query.js';
+import { writeUserQueryParquet } from '../store/query.js';
 import {
   DEFAULT_QUERY_MAX_BYTES,
   DEFAULT_QUERY_MAX_ROWS,
@@ -303,9 +303,7 @@ export function createApp(options: AppOptions): LlmmonApp {
         });
       return sendFile(c, store, path, 'application/vnd.apache.parquet', 'query.parquet');
     }
-    const result = await store.isolated((conn) =>
-      runUserQuery(conn, body.sql, { maxRows, timeoutMs, maxBytes }),
-    );
+    const result = await store.query(body.sql, { maxRows, timeoutMs, maxBytes });
     if (body.format === 'csv') {
       const header = result.columns.map((col) => col.name);
       const cells = result.rows.map((row) =>

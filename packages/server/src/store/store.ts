@@ -42,6 +42,7 @@ import {
   readEntries,
   writeEntries,
 } from './persisted-cache.js';
+import { type QueryOptions, type QueryResult, runUserQuery } from './query.js';
 import { RunCache } from './run-cache.js';
 import { runSummariesSql, toRunSummary } from './runs-sql.js';
 import { type ModelStatsRow, modelStats, modelStatsSql, readModelStats } from './stats-sql.js';
@@ -200,6 +201,14 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
         c.closeSync();
       }
     });
+  }
+
+  /**
+   * Runs one user query (read-only, sandboxed, limited: see query.ts) on a connection of its own.
+   * @throws QueryRefusedError, QueryTimeoutError, InputError naming the problem
+   */
+  query(sql: string, options: QueryOptions): Promise<QueryResult> {
+    return this.isolated((c) => runUserQuery(c, sql, options));
   }
 
   /** Runs `fn` as a read that `close()` waits for. */

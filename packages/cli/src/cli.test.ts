@@ -1,6 +1,6 @@
 /**
  * The `llmmon` command line end to end, in child processes running the built `dist/cli.js`
- * (`pnpm --filter @llmmon/server... build` first; `pnpm test` does).
+ * (`pnpm --filter @llmmon/cli... build` first; `pnpm test` does).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { metricsFile, originalRecords, runHeader, tempDir } from '@llmmon/testki
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 interface Result {
   code: number;
@@ -54,7 +54,7 @@ function writeRun(id: string, shift: number, started = '2024-05-01T12:00:00.000Z
 let tmp: ReturnType<typeof tempDir>;
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm --filter @llmmon/server... build first`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm --filter @llmmon/cli... build first`);
   tmp = tempDir('llmmon-cli-test-');
   writeRun('base', 0);
   writeRun('slower', 0.1, '2024-05-02T12:00:00.000Z');
@@ -77,7 +77,7 @@ describe('llmmon', () => {
   it.runIf(process.platform === 'linux')(
     'registers the commands without loading a native addon',
     async () => {
-      const index = new URL('../../dist/cli/index.js', import.meta.url).href;
+      const index = new URL('../dist/program.js', import.meta.url).href;
       const script =
         `const { buildProgram } = await import(${JSON.stringify(index)}); buildProgram();` +
         "const { readFileSync } = await import('node:fs');" +

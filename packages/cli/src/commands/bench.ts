@@ -3,7 +3,7 @@
  * llama.cpp) and write the metrics file, the static dashboard and the DuckDB run.
  */
 import type { Command } from 'commander';
-import type { BenchCommandOptions } from '../../bench/bench.js';
+import type { BenchCommandOptions } from '../bench/bench.js';
 import { positiveInt, whereOptions } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -74,8 +74,8 @@ export function registerBench(program: Command): void {
     .action(async (flags: BenchFlags) => {
       // Imported on use: `llmmon --help` and other commands stay quick.
       const [{ runBenchCommand }, { parseModelSpec }] = await Promise.all([
-        import('../../bench/bench.js'),
-        import('../../bench/config.js'),
+        import('../bench/bench.js'),
+        import('../bench/config.js'),
       ]);
       const { model, prompts, maxTokens, warmup, repetitions, concurrency, threads, name, ...options } =
         flags;

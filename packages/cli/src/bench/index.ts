@@ -1,8 +1,16 @@
 /**
- * `@llmmon/server/bench`: what `llmmon bench` is made of, for programs that want to run a bench
+ * `@llmmon/cli/bench`: what `llmmon bench` is made of, for programs that want to run a bench
  * or serve a local model over HTTP themselves.
  */
 
+export {
+  chatPrompt,
+  type LocalServer,
+  type LocalServerOptions,
+  type ServableModel,
+  type ServedRequest,
+  startLocalServer,
+} from '../model-server/local-server.js';
 export {
   type BenchCommandOptions,
   type BenchOutcome,
@@ -22,14 +30,6 @@ export {
   type ModelEntry,
   parseModelSpec,
 } from './config.js';
-export {
-  chatPrompt,
-  type LocalServer,
-  type LocalServerOptions,
-  type ServableModel,
-  type ServedRequest,
-  startLocalServer,
-} from './local-server.js';
 export { type PreparedModel, prepareModels } from './models.js';
 export { BUILTIN_PROMPTS, readPromptsFile } from './prompts.js';
 export { ModelLoadError, planRuns, runBench } from './runner.js';

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { DEFAULT_OUTPUT_DIR, LLMMonitor } from '@llmmon/core';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
 import { createDashboard } from '@llmmon/dashboard';
-import { DEFAULT_DB_PATH } from '../db/default-path.js';
-import { DEFAULT_PORT } from '../http/defaults.js';
+import { DEFAULT_DB_PATH, DEFAULT_PORT } from '@llmmon/server/defaults';
+import { type ServedModelProcess, serveModelInChild } from '../model-server/serve-openai.js';
 import {
   type BenchConfig,
   BenchConfigError,
@@ -22,7 +22,6 @@ import {
 import { displayPath, type PreparedModel, prepareModels } from './models.js';
 import { createProgress } from './progress.js';
 import { runBench } from './runner.js';
-import { type ServedModelProcess, serveModelInChild } from './serve-openai.js';
 import { type BenchModelSummary, formatBenchTable, summarizeBench } from './summary.js';
 
 export interface BenchCommandOptions {

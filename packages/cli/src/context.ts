@@ -5,8 +5,8 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ApiError } from '@llmmon/core/schema';
+import { DEFAULT_DB_PATH } from '@llmmon/server/defaults';
 import { type Command, Option } from 'commander';
-import { DEFAULT_DB_PATH } from '../db/default-path.js';
 
 /** An error whose message is the whole story: printed as one line, exit status 1. */
 export class CliError extends Error {

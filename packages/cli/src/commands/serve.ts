@@ -1,8 +1,13 @@
 /** `llmmon serve`: the HTTP API and the dashboard on a DuckDB file. */
+
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_DB_PATH,
+  DEFAULT_PORT,
+  DEFAULT_QUERY_MAX_ROWS,
+  DEFAULT_QUERY_TIMEOUT_MS,
+} from '@llmmon/server/defaults';
 import { type Command, Option } from 'commander';
-import { DEFAULT_DB_PATH } from '../../db/default-path.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from '../../http/defaults.js';
-import { DEFAULT_QUERY_MAX_ROWS, DEFAULT_QUERY_TIMEOUT_MS } from '../../store/query-limits.js';
 import type { ServeOptions } from '../actions/serve.js';
 import { positiveInt } from '../context.js';
 

@@ -13,10 +13,9 @@ import {
   type IngestResponse,
   type QueryResponse,
 } from '@llmmon/core';
-import { ApiClient, servingUrl } from '../cli/context.js';
-import { DatabaseLockedError } from '../db/database.js';
-import { literal } from '../db/tables.js';
-import { Store } from '../store/store.js';
+import { DatabaseLockedError, literal, Store } from '@llmmon/server';
+import { DEFAULT_QUERY_TIMEOUT_MS } from '@llmmon/server/defaults';
+import { ApiClient, servingUrl } from '../context.js';
 
 /** Significance level of the comparison's t-tests. */
 export const COMPARE_ALPHA = 0.05;
@@ -43,7 +42,7 @@ async function localSink(db: string): Promise<RunSink> {
       const r = await store.ingestFile(file);
       return { run_id: r.run_id, operations: r.operations.received };
     },
-    query: (sql) => store.read(async (c) => (await c.runAndReadAll(sql)).getRowsJS()),
+    query: async (sql) => (await store.query(sql, { maxRows: 10, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS })).rows,
     async compare(ids) {
       return (await store.compare(ids, COMPARE_ALPHA, DEFAULT_STATS_EXCLUDED_OPERATIONS)).models;
     },

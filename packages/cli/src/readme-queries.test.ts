@@ -1,14 +1,16 @@
-/** The README's example queries run on a real DuckDB file and print what the README shows. */
+/**
+ * The server README's example queries run on a real DuckDB file and print what the README shows,
+ * as `llmmon query` prints it.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricsFileSchema } from '@llmmon/core/schema';
+import { Store } from '@llmmon/server';
 import { nightlyRuns, tempDir } from '@llmmon/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cell, table } from '../cli/format.js';
-import { runUserQuery } from '../store/query.js';
-import { Store } from '../store/store.js';
+import { cell, table } from './format.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../server/README.md', import.meta.url), 'utf8');
 const section = readme.slice(
   readme.indexOf('## Example queries'),
   readme.indexOf('## Statistics and comparison'),
@@ -40,9 +42,7 @@ describe('README example queries', () => {
   it.each(examples.map((e, i) => [i + 1, e] as const))(
     'query %i gives the output shown',
     async (_, example) => {
-      const result = await store.isolated((c) =>
-        runUserQuery(c, example.sql, { maxRows: 1000, timeoutMs: 10_000 }),
-      );
+      const result = await store.query(example.sql, { maxRows: 1000, timeoutMs: 10_000 });
       const text = table(
         result.columns.map((c) => c.name),
         result.rows.map((row) => row.map(cell)),

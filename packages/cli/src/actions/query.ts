@@ -1,12 +1,11 @@
 /** `llmmon query`, what it does (registered in `commands/query.ts`). */
 import type { QueryResponse } from '@llmmon/core/schema';
-import { stringify } from 'csv-stringify/sync';
-import { runUserQuery } from '../../store/query.js';
 import {
   DEFAULT_QUERY_MAX_BYTES,
   DEFAULT_QUERY_MAX_ROWS,
   DEFAULT_QUERY_TIMEOUT_MS,
-} from '../../store/query-limits.js';
+} from '@llmmon/server/defaults';
+import { stringify } from 'csv-stringify/sync';
 import { ApiClient, out, type WhereOptions } from '../context.js';
 import { cell, table } from '../format.js';
 import { withStore } from '../local-store.js';
@@ -28,16 +27,13 @@ export async function queryRuns(sql: string, opts: QueryOptions): Promise<void> 
     });
   } else {
     result = await withStore(opts.db!, (store) =>
-      store.isolated(async (c) => {
-        const r = await runUserQuery(c, sql, { maxRows, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS });
-        return {
-          columns: r.columns,
-          rows: r.rows,
-          row_count: r.rows.length,
-          truncated: r.truncated,
-          elapsed_ms: r.elapsedMs,
-        };
-      }),
+      store.query(sql, { maxRows, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS }).then((r) => ({
+        columns: r.columns,
+        rows: r.rows,
+        row_count: r.rows.length,
+        truncated: r.truncated,
+        elapsed_ms: r.elapsedMs,
+      })),
     );
   }
   const names = result.columns.map((c) => c.name);

@@ -3,8 +3,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { IngestResponse } from '@llmmon/core/schema';
+import { InputError } from '@llmmon/server';
 import { SingleBar } from 'cli-progress';
-import { InputError } from '../../store/errors.js';
 import { ApiClient, CliError, type WhereOptions } from '../context.js';
 import { withStore } from '../local-store.js';
 

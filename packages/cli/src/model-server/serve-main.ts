@@ -5,7 +5,7 @@
  * own process (so the bench measures only the client side, as with a remote endpoint); also
  * usable by hand:
  *
- *   node packages/server/dist/bench/serve-main.js --model path/to/model.gguf --port 8080
+ *   node packages/cli/dist/model-server/serve-main.js --model path/to/model.gguf --port 8080
  *
  * Prints one JSON line when listening: {"url": …, "openaiBaseURL": …, "models": [name]}.
  */

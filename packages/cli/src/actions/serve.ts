@@ -1,6 +1,6 @@
 /** `llmmon serve`, what it does (registered in `commands/serve.ts`). */
 import { resolve } from 'node:path';
-import { isExposed, startServer } from '../../http/server.js';
+import { isExposed, startServer } from '@llmmon/server';
 import { CliError, removeServerNote, writeServerNote } from '../context.js';
 
 export interface ServeOptions {

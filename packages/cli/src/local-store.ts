@@ -1,8 +1,6 @@
 /** The local DuckDB file of `--db`: opened for one command, with one-line errors. */
 import { existsSync } from 'node:fs';
-import { DatabaseLockedError } from '../db/database.js';
-import { DEFAULT_PORT } from '../http/defaults.js';
-import { Store } from '../store/store.js';
+import { DatabaseLockedError, DEFAULT_PORT, Store } from '@llmmon/server';
 import { CliError, servingUrl } from './context.js';
 
 export interface WithStoreOptions {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `llmmon` executable (bin). */
-import { main } from './cli/index.js';
+import { main } from './program.js';
 
 // `llmmon … | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

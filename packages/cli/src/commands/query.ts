@@ -1,6 +1,7 @@
 /** `llmmon query "SQL"`: read-only SQL on the runs (the same sandbox as /api/query). */
+
+import { DEFAULT_QUERY_TIMEOUT_MS } from '@llmmon/server/defaults';
 import { type Command, Option } from 'commander';
-import { DEFAULT_QUERY_TIMEOUT_MS } from '../../store/query-limits.js';
 import type { QueryOptions } from '../actions/query.js';
 import { positiveInt, whereOptions } from '../context.js';
 
