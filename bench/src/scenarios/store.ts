@@ -21,7 +21,8 @@
 import { link, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Store } from '@llmmon/server';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openDatabase, Store } from '@llmmon/server';
 import { runId, syntheticRun } from '@llmmon/testkit';
 import { now, sleep } from '../lib/clock.js';
 import { packageResult } from '../lib/package-results.js';
@@ -148,7 +149,20 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
   const sqliteDir = path.join(dir, 'sqlite');
   await mkdir(duckDir);
   await mkdir(sqliteDir);
-  const store = await Store.open(path.join(duckDir, 'llmmon.duckdb'));
+  const duckFile = path.join(duckDir, 'llmmon.duckdb');
+  let store = await Store.open(duckFile);
+  // A handle of its own on the store's file (the same DuckDB instance): the setup's copies and the
+  // plain-SQL query run on it, and it keeps the instance, and its buffers, alive while the store
+  // is reopened with its kept statistics emptied.
+  const duck = await openDatabase(duckFile);
+  const onDuck = async <T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const c = await duck.connect();
+    try {
+      return await fn(c);
+    } finally {
+      c.closeSync();
+    }
+  };
   const sqlite = openSqlite(path.join(sqliteDir, 'runs.sqlite'));
   try {
     const sinks = [
@@ -194,7 +208,7 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
     for (let i = options.ingestRuns; i < options.runs; i++)
       copies.push({ id: runId(i), from: runId(i % options.ingestRuns) });
     let t0 = now();
-    await store.exclusive(async (c) => {
+    await onDuck(async (c) => {
       // One statement per table: every source row is read once, whatever the number of copies.
       const mapping = copies.map(({ id, from }) => `('${id}', '${from}')`).join(', ');
       await c.run(
@@ -216,7 +230,7 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
     }
     copySeconds.json = now() - t0;
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    await store.exclusive((c) => c.run('CHECKPOINT'));
+    await onDuck((c) => c.run('CHECKPOINT'));
     const ingestOps = options.ingestRuns * options.opsPerRun;
     const ingest: IngestRow[] = sinks.map((s, k) => {
       const seconds = perRun[k]!.reduce((a, b) => a + b, 0);
@@ -244,7 +258,7 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
         label: 'llmmon (DuckDB): quantile_cont … GROUP BY run_id, model_name',
         reps: options.reps.duckdb,
         run: () =>
-          store.read(async (c) =>
+          onDuck(async (c) =>
             (await c.runAndReadAll(DUCKDB_P95)).getRowsJS().map(([run_id, model_name, p95]) => ({
               run_id: String(run_id),
               model_name: String(model_name),
@@ -257,7 +271,12 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
         label:
           'llmmon (DuckDB): Store.modelStats, every per-model statistic of every run (its caches, in memory and in the file, emptied first)',
         reps: options.reps.sqlite,
-        before: () => store.forgetCached(runIds),
+        before: async () => {
+          // A fresh store (nothing in memory) on the file without the statistics kept in it.
+          await store.close();
+          await onDuck((c) => c.run('DELETE FROM llmmon_run_cache'));
+          store = await Store.open(duckFile);
+        },
         run: async () => {
           await store.modelStats(runIds, []);
           return null;
@@ -352,6 +371,7 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
   } finally {
     sqlite.close();
     await store.close();
+    duck.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

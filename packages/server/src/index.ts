@@ -3,7 +3,7 @@
  * `startServer`). The `llmmon` command line that drives them is `@llmmon/cli`.
  */
 
-export { DatabaseLockedError, openDatabase } from './db/database.js';
+export { type Database, DatabaseLockedError, openDatabase } from './db/database.js';
 export { DEFAULT_DB_PATH } from './db/default-path.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './db/migrations.js';
 export { ALERTS, duckdbType, literal, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
