@@ -1,7 +1,7 @@
 /**
- * Named model sizes for benches and tests. Chosen on a 2-core VM with `threads: 1` so that the
- * three bench defaults differ clearly in speed and memory while the whole default bench still
- * runs in well under a minute.
+ * Named model sizes for `llmmon bench` and tests. Chosen on a 2-core VM with `threads: 1` so
+ * that the three default models of `llmmon bench` differ clearly in speed and memory while the
+ * whole default run still takes well under a minute.
  */
 import type { LlamaModelSpecInput } from './llama.js';
 

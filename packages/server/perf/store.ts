@@ -1,11 +1,11 @@
 /**
- * Storage benchmark (`pnpm bench` in packages/server): ingest rate of a 1,000,000-operation
+ * Store performance (`pnpm perf` in packages/server; the root `pnpm bench` runs it too): ingest rate of a 1,000,000-operation
  * metrics file, live-batch ingest rate over HTTP, and compare / model-history / run-list latency
  * over 10 million stored operations. Data is synthetic (seeded), from `@llmmon/testkit`. Results go to
- * bench/results/store-<time>.json and stdout.
+ * perf/results/store-<time>.json and stdout.
  *
- * Options (environment): LLMMON_BENCH_OPS (default 1000000), LLMMON_BENCH_ROWS (default
- * 10000000), LLMMON_BENCH_DIR (scratch folder; default a temporary one, removed afterwards).
+ * Options (environment): LLMMON_PERF_OPS (default 1000000), LLMMON_PERF_ROWS (default
+ * 10000000), LLMMON_PERF_DIR (scratch folder; default a temporary one, removed afterwards).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -16,8 +16,8 @@ import { mulberry32 } from '@llmmon/core/random';
 import { createApp, type Database, openDatabase, Store } from '@llmmon/server';
 import { RANDOM_MODEL_COUNT as MODELS, randomOperation, writeMetricsFile } from '@llmmon/testkit';
 
-const OPS = Number(process.env.LLMMON_BENCH_OPS ?? 1_000_000);
-const ROWS = Number(process.env.LLMMON_BENCH_ROWS ?? 10_000_000);
+const OPS = Number(process.env.LLMMON_PERF_OPS ?? 1_000_000);
+const ROWS = Number(process.env.LLMMON_PERF_ROWS ?? 10_000_000);
 const RUNS = 10;
 const REPEAT = 5;
 
@@ -84,7 +84,7 @@ async function fillRows(path: string, rows: number) {
       await c.run(
         `INSERT INTO runs (id, name, started_at, ended_at, tags, host, sampler, ingested_at, updated_at)
          VALUES ('${id}', 'history ${r}', TIMESTAMPTZ '2024-01-01 00:00:00+00' + INTERVAL ${r} DAY, NULL, NULL,
-                 {'hostname': 'bench', 'platform': 'linux', 'arch': 'x64', 'cpu_model': NULL, 'cpu_count': 2, 'total_memory_mb': NULL, 'node_version': NULL, 'gpus': NULL},
+                 {'hostname': 'perf', 'platform': 'linux', 'arch': 'x64', 'cpu_model': NULL, 'cpu_count': 2, 'total_memory_mb': NULL, 'node_version': NULL, 'gpus': NULL},
                  {'kind': 'native', 'interval_ms': 1, 'gpu_backend': 'none', 'reason': NULL}, now(), now())`,
       );
       await c.run(
@@ -115,11 +115,11 @@ async function fillRows(path: string, rows: number) {
 }
 
 async function main() {
-  const keep = Boolean(process.env.LLMMON_BENCH_DIR);
-  const dir = process.env.LLMMON_BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'llmmon-bench-'));
+  const keep = Boolean(process.env.LLMMON_PERF_DIR);
+  const dir = process.env.LLMMON_PERF_DIR ?? mkdtempSync(join(tmpdir(), 'llmmon-perf-'));
   mkdirSync(dir, { recursive: true });
   const results: Record<string, unknown> = {
-    bench: 'store',
+    perf: 'store',
     date: new Date().toISOString(),
     machine: {
       cpus: cpus().length,
@@ -271,7 +271,7 @@ async function main() {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
   results.load_average_at_end = loadavg();
-  const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  const outDir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `store-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

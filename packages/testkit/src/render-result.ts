@@ -1,10 +1,10 @@
 /**
- * The result file of the dashboard's render measurement (`pnpm --filter @llmmon/dashboard bench`,
- * `packages/dashboard/bench/render.ts`), which the repository's bench suite reads back instead of
+ * The result file of the dashboard's render measurement (`pnpm --filter @llmmon/dashboard perf`,
+ * `packages/dashboard/perf/render.ts`), which the comparison suite reads back instead of
  * rendering everything a second time.
  */
 
-/** Result files are `bench/results/<prefix><time>.json` in the dashboard package. */
+/** Result files are `perf/results/<prefix><time>.json` in the dashboard package. */
 export const RENDER_RESULT_PREFIX = 'render-';
 
 /** One run size. */

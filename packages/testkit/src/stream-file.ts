@@ -64,12 +64,12 @@ export async function writeMetricsFile(path: string, runId: string, n: number): 
     out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
   const run = {
     id: runId,
-    name: 'bench',
+    name: 'store perf',
     started_at: '2024-05-01T00:00:00.000Z',
     ended_at: null,
-    tags: { bench: 'store' },
+    tags: { perf: 'store' },
     host: {
-      hostname: 'bench',
+      hostname: 'perf',
       platform: 'linux',
       arch: 'x64',
       cpu_model: null,

@@ -100,7 +100,7 @@ export const BenchConfigSchema = z.strictObject({
   repetitions: PositiveInt.max(10_000).optional(),
   /** Generations in flight at once per model. */
   concurrency: PositiveInt.max(64).optional(),
-  /** llama.cpp threads for local models; default 1 on ≤ 4 CPUs (see docs/bench.md). */
+  /** llama.cpp threads for local models; default 1 on ≤ 4 CPUs (see docs/llmmon-bench.md). */
   threads: PositiveInt.max(256).optional(),
   /** Sampling temperature; default 0 (greedy, same output every run). */
   temperature: z.number().min(0).max(2).optional(),

@@ -69,7 +69,7 @@ export function registerBench(program: Command): void {
         '  llmmon bench --model my-model.gguf --repetitions 3\n' +
         '  llmmon bench --model openai:gpt-4o-mini@https://api.openai.com/v1 --max-tokens 32\n' +
         '  llmmon bench --config llmmon.bench.json --compare-last\n' +
-        '\nConfig format and metrics: docs/bench.md',
+        '\nConfig format and metrics: docs/llmmon-bench.md',
     )
     .action(async (flags: BenchFlags) => {
       // Imported on use: `llmmon --help` and other commands stay quick.
