@@ -148,7 +148,7 @@ describe('llmmon bench', () => {
         const prompt = PROMPTS.find((p) => p.length === r.text_length)!;
         expect(r.input_tokens).toBe(model.llamaModel.tokenize(prompt).length + 1); // + BOS
         expect(r.output_tokens).toBe(MAX_TOKENS);
-        // the tiny preset is written as f32: the README's "peak memory by quantization" query reads this
+        // the tiny preset is written as f32: the server README's "peak memory by quantization" query reads this
         expect(r.metadata).toMatchObject({ engine_sampled_tokens: MAX_TOKENS, quantization: 'f32' });
         expect(r.time_to_first_token_seconds!).toBeGreaterThan(0);
         expect(r.time_to_first_token_seconds!).toBeLessThan(r.duration_seconds);

@@ -3,7 +3,7 @@
  * above core build their data from, in one place.
  *
  * - `records.ts`: full records with known values (every field, derived from `seq`), metrics
- *   files, the README's nightly runs.
+ *   files, the nightly runs of the server README's example queries.
  * - `small-records.ts`: a valid record from a few fields, for unit tests of views.
  * - `original.ts`: records as the original Python monitor wrote them.
  * - `synthetic.ts`: a realistic seeded run (models, warm-ups, tokens, threads, timeline, alerts).

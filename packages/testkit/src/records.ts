@@ -110,7 +110,7 @@ export function metricsFile(
 }
 
 /**
- * The README's example data: three nightly runs of two models on one host; in the third, the q8
+ * The server README's example data (its example queries): three nightly runs of two models on one host; in the third, the q8
  * model is 25 % slower. Peak memory depends on the quantization in `metadata`.
  */
 export function nightlyRuns(): MetricsFileInput[] {

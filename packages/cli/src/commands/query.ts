@@ -23,7 +23,7 @@ export function registerQuery(program: Command): void {
     .addHelpText(
       'after',
       `\nOnly one SELECT statement; no file or network access; stopped after ${DEFAULT_QUERY_TIMEOUT_MS / 1000} s.\n` +
-        'The schema is in the README of @llmmon/server; any DuckDB client can open the file for more.',
+        'The schema is in docs/duckdb-schema.md; any DuckDB client can open the file for more.',
     )
     .action(async (sql: string, opts: QueryOptions) =>
       (await import('../actions/query.js')).queryRuns(sql, opts),

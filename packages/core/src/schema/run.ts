@@ -32,7 +32,7 @@ export const SAMPLER_INFO_FIELDS = {
 
 export const RUN_FIELDS = {
   id: field.text({ description: 'Run id (unique)' }),
-  name: field.textOrNull({ description: 'Human name of the run (e.g. the bench config)' }),
+  name: field.textOrNull({ description: 'Human name of the run (e.g. the `llmmon bench` config)' }),
   started_at: field.timestamp({ description: 'When the monitor started (ISO 8601)' }),
   ended_at: field.timestampOrNull({ description: 'When the file was written / the run closed' }),
   tags: field.jsonOrNull({ description: 'Free key/value tags' }),
