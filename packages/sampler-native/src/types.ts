@@ -35,7 +35,7 @@ export interface WindowGpuStats {
   memory_peak_bytes: number | null;
 }
 
-/** What happened between `openWindow()` and `closeWindow(id)` (DESIGN.md). */
+/** What happened between `openWindow()` and `closeWindow(id)`. */
 export interface WindowStats {
   /** Wall time between open and close (the samples' clock). */
   wall_seconds: number;

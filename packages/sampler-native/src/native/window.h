@@ -18,9 +18,10 @@
 
 namespace llmmon {
 
-// Peak CPU % is measured over slices of about this length (DESIGN.md: "10 ms slices"). Slices
-// end at the sampler's CPU readings (the timeline interval, default 10 ms); a slice counts once it
-// is at least kMinSliceNs long, so a reading that wakes a little early does not merge two slices.
+// Peak CPU % (the record's `peak_cpu_percent`) is measured over 10 ms slices, about this long.
+// Slices end at the sampler's CPU readings (the timeline interval, default 10 ms); a slice counts
+// once it is at least kMinSliceNs long, so a reading that wakes a little early does not merge two
+// slices.
 constexpr int64_t kCpuSliceNs = 10000000;
 constexpr int64_t kMinSliceNs = 9000000;
 // A CPU reading (the thread list, every thread's clock, the process clock) is stamped with the
@@ -135,7 +136,7 @@ struct GpuWindow {
   std::optional<uint64_t> memory_peak_bytes;
 };
 
-// WindowStats of DESIGN.md, in C++ units.
+// The WindowStats of the TypeScript API (src/types.ts), in C++ units.
 struct WindowStats {
   int64_t wall_ns = 0;
   int64_t cpu_ns = 0;
