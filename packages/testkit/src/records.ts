@@ -31,6 +31,16 @@ export function runHeader(id: string, overrides: Partial<RunHeaderInput> = {}): 
   };
 }
 
+/** The fields of a run that used no GPU (its counters unknown) and made no HTTP request. */
+export const NO_GPU_NO_NETWORK = {
+  gpu_util_avg_percent: null,
+  gpu_util_peak_percent: null,
+  gpu_memory_peak_mb: null,
+  net_requests: 0,
+  net_bytes_sent: 0,
+  net_bytes_received: 0,
+} as const;
+
 /** One full operation record; every value derives from `seq` unless overridden. */
 export function operation(runId: string | null, seq: number, overrides: Partial<OperationRecordInput> = {}) {
   const duration = 0.25 + (seq % 10) * 0.01;
@@ -65,12 +75,7 @@ export function operation(runId: string | null, seq: number, overrides: Partial<
     time_to_first_token_seconds: 0.02 + (seq % 3) * 0.001,
     tokens_per_sec: 300 + (seq % 4),
     inter_token_latency_seconds: 0.0033,
-    gpu_util_avg_percent: null,
-    gpu_util_peak_percent: null,
-    gpu_memory_peak_mb: null,
-    net_requests: 0,
-    net_bytes_sent: 0,
-    net_bytes_received: 0,
+    ...NO_GPU_NO_NETWORK,
     sample_count: 250,
     sampler: 'native',
     metadata: { quantization: seq % 2 === 0 ? 'q8_0' : 'f16', prompt: seq % 5 },

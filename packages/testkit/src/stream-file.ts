@@ -5,6 +5,7 @@
 import { createWriteStream, statSync } from 'node:fs';
 import { mulberry32 } from '@llmmon/core/random';
 import { METRICS_FORMAT } from '@llmmon/core/schema';
+import { NO_GPU_NO_NETWORK } from './records.js';
 
 /** Models the random operations are dealt to: `model-0` … `model-3`. */
 export const RANDOM_MODEL_COUNT = 4;
@@ -45,12 +46,7 @@ export function randomOperation(runId: string, seq: number, rnd: () => number) {
     time_to_first_token_seconds: 0.01 + rnd() * 0.02,
     tokens_per_sec: 64 / duration,
     inter_token_latency_seconds: duration / 63,
-    gpu_util_avg_percent: null,
-    gpu_util_peak_percent: null,
-    gpu_memory_peak_mb: null,
-    net_requests: 0,
-    net_bytes_sent: 0,
-    net_bytes_received: 0,
+    ...NO_GPU_NO_NETWORK,
     sample_count: Math.round(duration * 1000),
     sampler: 'native',
     metadata: { quantization: seq % 2 ? 'q8_0' : 'f16', prompt: seq % 16 },

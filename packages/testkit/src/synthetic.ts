@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic metrics files, for the dashboard's own tests, its benchmark and demos. Every
+ * Seeded synthetic metrics files, for the dashboard's tests, its render measurement and demos. Every
  * number is drawn from a fixed-seed generator, so a given `options` object always gives the same
  * file, and tests can count what the dashboard must draw from it. Not a measurement: the run is
  * named `synthetic` and tagged `synthetic: true` so it can never pass for one.
@@ -12,6 +12,7 @@ import {
   type OperationRecord,
   type Sample,
 } from '@llmmon/core/schema';
+import { NO_GPU_NO_NETWORK } from './records.js';
 
 export interface SyntheticOptions {
   /** Operations in the run (load and warm-up operations included). Default 200. */
@@ -114,12 +115,7 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
       tokens_per_sec: outTokens === null || ttft === null ? null : outTokens / (duration - ttft),
       inter_token_latency_seconds:
         outTokens === null || ttft === null ? null : (duration - ttft) / Math.max(1, outTokens - 1),
-      gpu_util_avg_percent: null,
-      gpu_util_peak_percent: null,
-      gpu_memory_peak_mb: null,
-      net_requests: 0,
-      net_bytes_sent: 0,
-      net_bytes_received: 0,
+      ...NO_GPU_NO_NETWORK,
       sample_count: sampler === 'native' ? Math.round(duration * 1000) : Math.round(duration * 10),
       sampler,
       metadata: null,
