@@ -1,14 +1,15 @@
 /**
  * Scenario 5, run store: the same runs kept three ways, side by side in one process —
- * llmmon's DuckDB store (`Store` from `@llmmon/server`: `ingest` through the appender, SQL on
- * its read connections), better-sqlite3 with the same tables and indexes (`store/sqlite.ts`),
- * and one metrics JSON file per run scanned in JS (`store/json.ts`).
+ * llmmon's DuckDB store (`Store` from `@llmmon/server`: `ingest` through the appender, plain SQL
+ * on a connection to the same DuckDB instance), better-sqlite3 with the same tables and indexes
+ * (`store/sqlite.ts`), and one metrics JSON file per run scanned in JS (`store/json.ts`).
  *
  * - Ingest: the first `ingestRuns` runs (1,000,000 operations by default), timed per run and
- *   sink, one sink after the other (llmmon's last: see below). The data are llmmon records of original-format runs
- *   (`syntheticRun` of `@llmmon/testkit`); the JSON sink writes the original format. The other runs are copies of
- *   those under new ids, made inside each store (INSERT … SELECT; file copies): the query's
- *   work does not depend on the values, and generating 10M rows three ways would take minutes.
+ *   sink, one sink after the other (llmmon's last: see below). The data are llmmon records of
+ *   original-format runs (`syntheticRun` of `@llmmon/testkit`); the JSON sink writes the original
+ *   format. The other runs are copies of those under new ids, made inside each store (INSERT …
+ *   SELECT; file copies): the query's work does not depend on the values, and generating 10M
+ *   rows three ways would take minutes.
  * - Query: p95 of duration per model per run over all `runs` (10,000,000 operations by default):
  *   DuckDB `quantile_cont … GROUP BY`; SQLite with window functions, then with the index a
  *   SQLite user would add for it (run_id, model_name, duration_seconds) and ORDER BY + OFFSET
