@@ -4,11 +4,11 @@
 //
 // Run from the repository after `pnpm build`:  node examples/track-llama-cpp.mjs [model.gguf]
 // In your own project the imports are '@llmmon/core', '@llmmon/core/adapters/llama-cpp' and
-// '@llmmon/core/gguf'; here they point at the built packages so the example runs as is.
+// '@llmmon/gguf'; here they point at the built packages so the example runs as is.
 
 import { llamaCpp } from '../packages/core/dist/adapters/llama-cpp.js';
-import { ensureLlamaGguf, MODEL_PRESETS } from '../packages/core/dist/gguf/index.js';
 import { LLMMonitor } from '../packages/core/dist/index.js';
+import { ensureLlamaGguf, MODEL_PRESETS } from '../packages/gguf/dist/index.js';
 
 // A model file: the one given, or a small generated one (random weights: gibberish, real compute).
 const generated = process.argv[2] ? null : await ensureLlamaGguf(MODEL_PRESETS.small);

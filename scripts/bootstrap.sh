@@ -15,7 +15,7 @@ fi
 declare -A need=([cmake]=cmake [g++]=g++ [chromium]=chromium [promtool]=prometheus)
 missing=()
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done
-# psutil, the original monitor's library, is a comparator in the benchmark suite and its tests.
+# psutil, the original monitor's library, is a comparator in the comparison suite and its tests.
 /usr/bin/python3 -c 'import psutil' >/dev/null 2>&1 || missing+=(python3-psutil)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -12,13 +12,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMetrics, type MetricsFile } from '@llmmon/core';
 import { llamaCpp } from '@llmmon/core/adapters/llama-cpp';
-import { Store } from '@llmmon/server';
+import { literal, Store } from '@llmmon/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'packages/server/dist/cli.js');
+const CLI = path.join(ROOT, 'packages/cli/dist/cli.js');
 const PROMPTS = ['How fast is this model?', 'Count the tokens of this slightly longer prompt, please.'];
 const MAX_TOKENS = 8;
+const QUERY = { maxRows: 1000, timeoutMs: 10_000 };
 
 let dir: string;
 let out: string;
@@ -60,14 +61,12 @@ const bench = (...extra: string[]) =>
 async function storedCounts(runId?: string) {
   const store = await Store.open(db);
   try {
-    return await store.read(async (c) => {
-      const r = await c.runAndReadAll(
-        `SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM operations WHERE run_id = $1)`,
-        [runId ?? ''],
-      );
-      const [runs, ops] = r.getRowsJS()[0]!;
-      return { runs: Number(runs), operations: Number(ops) };
-    });
+    const r = await store.query(
+      `SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM operations WHERE run_id = ${literal(runId ?? '')})`,
+      QUERY,
+    );
+    const [runs, ops] = r.rows[0]!;
+    return { runs: Number(runs), operations: Number(ops) };
   } finally {
     await store.close();
   }
@@ -77,13 +76,11 @@ async function storedCounts(runId?: string) {
 async function storedQuantizations(runId: string) {
   const store = await Store.open(db);
   try {
-    return await store.read(async (c) => {
-      const r = await c.runAndReadAll(
-        `SELECT DISTINCT model_name, metadata->>'quantization' FROM operations WHERE run_id = $1 AND operation = 'generate'`,
-        [runId],
-      );
-      return r.getRowsJS();
-    });
+    const r = await store.query(
+      `SELECT DISTINCT model_name, metadata->>'quantization' FROM operations WHERE run_id = ${literal(runId)} AND operation = 'generate'`,
+      QUERY,
+    );
+    return r.rows;
   } finally {
     await store.close();
   }
@@ -151,7 +148,7 @@ describe('llmmon bench', () => {
         const prompt = PROMPTS.find((p) => p.length === r.text_length)!;
         expect(r.input_tokens).toBe(model.llamaModel.tokenize(prompt).length + 1); // + BOS
         expect(r.output_tokens).toBe(MAX_TOKENS);
-        // the tiny preset is written as f32: the README's "peak memory by quantization" query reads this
+        // the tiny preset is written as f32: the server README's "peak memory by quantization" query reads this
         expect(r.metadata).toMatchObject({ engine_sampled_tokens: MAX_TOKENS, quantization: 'f32' });
         expect(r.time_to_first_token_seconds!).toBeGreaterThan(0);
         expect(r.time_to_first_token_seconds!).toBeLessThan(r.duration_seconds);

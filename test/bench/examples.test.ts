@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { loadBenchConfig } from '@llmmon/cli/bench';
 import { loadMetrics } from '@llmmon/core';
-import { loadBenchConfig } from '@llmmon/server/bench';
 import { describe, expect, it } from 'vitest';
 
 const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');

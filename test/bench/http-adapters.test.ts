@@ -6,12 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type LocalServer, type ServedRequest, startLocalServer } from '@llmmon/cli/bench';
 import { LLMMonitor, type OperationRecord } from '@llmmon/core';
 import { type LlamaCppModel, llamaCpp } from '@llmmon/core/adapters/llama-cpp';
 import { ollama } from '@llmmon/core/adapters/ollama';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
-import { ensureLlamaGguf } from '@llmmon/core/gguf';
-import { type LocalServer, type ServedRequest, startLocalServer } from '@llmmon/server/bench';
+import { ensureLlamaGguf } from '@llmmon/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PROMPT = 'How much memory does a token take, and how fast is the model?';

@@ -1,16 +1,16 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the page, so these files also see the DOM types.
 /**
- * Headless Chromium for the browser tests: launched as `@llmmon/dashboard/chromium` launches it
+ * Headless Chromium for the browser tests: launched as `@llmmon/testkit/chromium` launches it
  * for every caller (Debian's build, a fresh profile), plus a record of what each page logs and
  * requests so tests can assert "no console errors" and "no network".
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Chromium, launchChromium } from '@llmmon/dashboard/chromium';
+import { type Chromium, launchChromium } from '@llmmon/testkit/chromium';
 import type { Page } from 'playwright-core';
 
-export { waitForRender as rendered } from '@llmmon/dashboard/chromium';
+export { waitForRender as rendered } from '@llmmon/testkit/chromium';
 
 /** Where screenshots go (gitignored; CI keeps them as artifacts). */
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type MetricsFile, type OperationRecord, quantile } from '@llmmon/core/schema';
 import { createDashboard } from '@llmmon/dashboard';
-import { syntheticMetrics } from '@llmmon/dashboard/synthetic';
+import { originalRecord, syntheticMetrics } from '@llmmon/testkit';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launch, rendered, screenshot, type Watched, watchedPage } from './chromium.ts';
@@ -298,21 +298,21 @@ describe('static dashboard states', () => {
   });
 
   it('says what an original-monitor file lacks, and still draws what it has', async () => {
-    const original = Array.from({ length: 12 }, (_, i) => ({
-      timestamp: `2024-05-01T12:00:${String(i * 2).padStart(2, '0')}.000000`,
-      model_name: i % 2 ? 'llama2' : 'mistral',
-      operation: 'inference',
-      text_length: 100 + i,
-      duration_seconds: 0.5 + i / 10,
-      throughput_chars_per_sec: (100 + i) / (0.5 + i / 10),
-      cpu_delta_percent: 80,
-      memory_delta_mb: 1,
-      peak_memory_mb: 512 + i,
-      peak_cpu_percent: 120,
-      system_cpu_percent: 35,
-      system_memory_percent: 60,
-      gpu_available: false,
-    }));
+    const original = Array.from({ length: 12 }, (_, i) =>
+      originalRecord({
+        timestamp: `2024-05-01T12:00:${String(i * 2).padStart(2, '0')}.000000`,
+        model_name: i % 2 ? 'llama2' : 'mistral',
+        text_length: 100 + i,
+        duration_seconds: 0.5 + i / 10,
+        throughput_chars_per_sec: (100 + i) / (0.5 + i / 10),
+        cpu_delta_percent: 80,
+        memory_delta_mb: 1,
+        peak_memory_mb: 512 + i,
+        peak_cpu_percent: 120,
+        system_cpu_percent: 35,
+        system_memory_percent: 60,
+      }),
+    );
     const url = await dashboardOf('metrics_original', { metrics: original });
     const w = await open(url);
     expect(w.errors).toEqual([]);

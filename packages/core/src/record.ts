@@ -1,6 +1,6 @@
 /**
  * Turning one operation's measurements into its record. Pure: every value is either computed
- * from a measurement or null, and the formulas are the README's.
+ * from a measurement or null, with the formulas of packages/core/README.md ("What is measured").
  */
 
 import type { SamplerKind, WindowStats } from './sampler/types.js';

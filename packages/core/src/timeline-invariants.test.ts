@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ensureLlamaGguf } from '@llmmon/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burnCpu, sleep } from '../test/support/ground-truth.js';
 import { HAS_NATIVE } from '../test/support/native.js';
 import { type LlamaCppModel, llamaCpp } from './adapters/llama-cpp.js';
-import { ensureLlamaGguf } from './gguf/cache.js';
 import { LLMMonitor } from './monitor.js';
 
 const cores = availableParallelism();

@@ -149,7 +149,7 @@ export interface TargetWindowStats {
   sample_count: number;
 }
 
-/** What happened between `openWindow()` and `closeWindow(id)` (DESIGN.md). */
+/** What happened between `openWindow()` and `closeWindow(id)`. */
 export interface WindowStats {
   /** Wall time between open and close (the samples' clock). */
   wall_seconds: number;

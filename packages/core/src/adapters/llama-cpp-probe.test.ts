@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { normalizeModelSpec, planLlamaModel, writePlannedModel } from '@llmmon/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeModelSpec, planLlamaModel } from '../gguf/llama.js';
-import { writePlannedModel } from '../gguf/write.js';
 import { probeGgufFile } from './llama-cpp-probe.js';
 
 const SPEC = normalizeModelSpec({

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readGgufPreamble } from '../gguf/preamble.js';
+import { readGgufPreamble } from './gguf-preamble.js';
 
 export interface ProbeResult {
   ok: boolean;

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureLlamaGguf } from '@llmmon/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLlamaGguf } from '../gguf/cache.js';
 import { LLMMonitor } from '../monitor.js';
 import type { OperationRecord } from '../schema/operation.js';
 import { type LlamaCppModel, llamaCpp, quantizationName } from './llama-cpp.js';

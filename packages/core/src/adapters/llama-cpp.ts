@@ -11,6 +11,7 @@ import { defaultLlamaThreads } from './threads.js';
 import { reportMetadata, reportUsage, type TrackingOptions } from './tracking.js';
 import type { FinishReason, GenerateOptions } from './types.js';
 
+export { GgufFormatError, type GgufPreamble, readGgufPreamble } from './gguf-preamble.js';
 export { type ProbeResult, probeGgufFile } from './llama-cpp-probe.js';
 export { defaultLlamaThreads } from './threads.js';
 export type { OperationTracker } from './tracking.js';

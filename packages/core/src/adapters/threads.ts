@@ -3,7 +3,7 @@
  * every matrix product; when there are more of them than idle cores, each barrier waits for a
  * descheduled thread. node-llama-cpp's default (4 threads) on a busy 2-core VM is hundreds of
  * times slower than one thread (measured there: 603 tok/s with 1 thread, 7.6 with 2, 0.8 with 4;
- * docs/bench.md, "Why threads: 1").
+ * docs/llmmon-bench.md, "Why threads: 1").
  */
 import { availableParallelism } from 'node:os';
 

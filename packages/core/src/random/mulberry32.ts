@@ -1,8 +1,8 @@
 /**
  * mulberry32 (Tommy Ettinger): a tiny seeded generator of floats in [0, 1) with a 32-bit state.
  * Plenty for synthetic test and benchmark data, and 32-bit integer arithmetic only, so a seed
- * gives the same stream on every platform and in the browser. Fixtures (the dashboard's
- * synthetic run, the server's and the bench suite's generated records) depend on this exact
+ * gives the same stream on every platform and in the browser. Fixtures (the test kit's
+ * synthetic run and generated records, the comparison suite's datasets) depend on this exact
  * stream: `mulberry32.test.ts` pins it.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Field descriptors: each field of a record is declared once, with its validation (zod), its
  * column type, its unit and a one-line definition. Validation, TypeScript types, CSV columns,
- * DuckDB DDL and the README's metric table are all derived from these descriptors.
+ * DuckDB DDL and the tables of docs/fields.md are all derived from these descriptors.
  */
 import { z } from 'zod';
 

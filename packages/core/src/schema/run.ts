@@ -37,7 +37,7 @@ export const RUN_FIELDS = {
   id: field.id({ description: 'Run id (unique)' }),
   name: field.textOrNull({
     maxLength: LIMITS.textLength,
-    description: 'Human name of the run (e.g. the bench config)',
+    description: 'Human name of the run (e.g. the `llmmon bench` config)',
   }),
   started_at: field.timestamp({ description: 'When the monitor started (ISO 8601)' }),
   ended_at: field.timestampOrNull({ description: 'When the file was written / the run closed' }),

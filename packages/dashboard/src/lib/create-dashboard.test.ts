@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MetricsFormatError } from '@llmmon/core/schema';
+import { originalRecord, syntheticMetrics } from '@llmmon/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_ELEMENT_ID, decodeEnvelope } from '../model/embed.js';
-import { originalRecord } from '../model/test-support.js';
 import { createDashboard, dashboardPathFor } from './create-dashboard.js';
 import { renderDashboardHtml, STATIC_CSP } from './html.js';
-import { syntheticMetrics } from './synthetic.js';
 
 /** The data block's JSON text, as the browser reads it (textContent of the element). */
 function dataBlock(html: string): string {

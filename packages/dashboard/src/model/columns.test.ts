@@ -1,7 +1,7 @@
 import { OPERATION_COLUMNS, OPERATION_FIELDS } from '@llmmon/core/schema';
+import { rec } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import { COLUMN_BY_KEY, cellText, cellValue, defaultColumns, TABLE_COLUMNS } from './columns.js';
-import { rec } from './test-support.js';
 
 describe('table columns', () => {
   it('are the schema’s fields, in its order, with its units and descriptions', () => {

@@ -1,9 +1,8 @@
 import { normalizeMetrics, ORIGINAL_OPERATION_COLUMNS } from '@llmmon/core/schema';
+import { originalRecord, rec, syntheticMetrics } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
-import { syntheticMetrics } from '../lib/synthetic.js';
 import { coverageNotes, isOriginalMonitorFile } from './coverage.js';
 import { modelSummaries } from './model-metrics.js';
-import { originalRecord, rec } from './test-support.js';
 
 const topics = (file: Parameters<typeof coverageNotes>[0]) =>
   coverageNotes(file, modelSummaries(file.operations)).map((n) => n.topic);

@@ -1,8 +1,8 @@
 import { CSV_COLUMNS, OPERATION_COLUMNS, toCsvRow } from '@llmmon/core/schema';
+import { rec } from '@llmmon/testkit';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { operationsCsv, tableCsv } from './csv.js';
-import { rec } from './test-support.js';
 
 describe('operationsCsv', () => {
   const rows = [

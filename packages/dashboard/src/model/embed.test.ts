@@ -1,6 +1,6 @@
+import { syntheticMetrics } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import { encodeEnvelope } from '../lib/html.js';
-import { syntheticMetrics } from '../lib/synthetic.js';
 import { decodeEnvelope, EMBED_FORMAT, escapeJsonForHtml, INLINE_JSON_LIMIT } from './embed.js';
 
 describe('escapeJsonForHtml', () => {

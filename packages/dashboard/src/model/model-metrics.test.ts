@@ -1,7 +1,7 @@
 import { modelComparison, summarize } from '@llmmon/core/schema';
+import { rec, series } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import { countedByModel, MODEL_METRICS, modelBars, modelSummaries, STATS_COLUMNS } from './model-metrics.js';
-import { rec, series } from './test-support.js';
 
 describe('model metrics', () => {
   const records = [

@@ -1,8 +1,7 @@
 import { normalizeMetrics } from '@llmmon/core/schema';
+import { originalRecord, rec, syntheticMetrics } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
-import { syntheticMetrics } from '../lib/synthetic.js';
 import { packMetrics, unpackMetrics } from './packed.js';
-import { originalRecord, rec } from './test-support.js';
 
 /** Packed, through JSON and a fresh buffer as in the page, unpacked, and read out field by field. */
 const roundTrip = (file: Parameters<typeof packMetrics>[0]) => {

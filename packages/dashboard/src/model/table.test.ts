@@ -1,6 +1,6 @@
+import { rec } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import { applyQuery, EMPTY_QUERY, filterOptions } from './table.js';
-import { rec } from './test-support.js';
 
 const rows = [
   rec({ seq: 0, model_name: 'a', operation: 'load', duration_seconds: 3 }),

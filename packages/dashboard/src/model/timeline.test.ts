@@ -1,5 +1,5 @@
+import { fourCoreRun, rec } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
-import { rec, runHeader } from './test-support.js';
 import {
   decimateMinMax,
   indexSpans,
@@ -13,7 +13,7 @@ import {
 
 describe('timeline shaping', () => {
   it('places operations on the run’s time axis, one lane per model', () => {
-    const run = runHeader({ started_at: '2024-05-01T12:00:00.000Z' });
+    const run = fourCoreRun({ started_at: '2024-05-01T12:00:00.000Z' });
     const spans = operationSpans(
       run,
       [

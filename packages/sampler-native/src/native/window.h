@@ -91,7 +91,7 @@ struct EnergyWindow {
   std::optional<double> joules;
 };
 
-// WindowStats of DESIGN.md, in C++ units.
+// The window statistics the addon returns (types.ts WindowStats), in C++ units.
 struct WindowStats {
   int64_t wall_ns = 0;
   int64_t cpu_ns = 0;

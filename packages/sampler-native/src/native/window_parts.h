@@ -14,9 +14,10 @@
 
 namespace llmmon {
 
-// Peak CPU % is measured over slices of about this length (DESIGN.md: "10 ms slices"). Slices
-// end at the sampler's CPU readings (the timeline interval, default 10 ms); a slice counts once it
-// is at least kMinSliceNs long, so a reading that wakes a little early does not merge two slices.
+// Peak CPU % (the record's `peak_cpu_percent`) is measured over slices of about this length.
+// Slices end at the sampler's CPU readings (the timeline interval, default 10 ms); a slice counts
+// once it is at least kMinSliceNs long, so a reading that wakes a little early does not merge two
+// slices.
 constexpr int64_t kCpuSliceNs = 10000000;
 constexpr int64_t kMinSliceNs = 9000000;
 // A CPU reading (the thread list, every thread's clock, the process clock) is stamped with the

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MetricsFileSchema, OPERATION_COLUMNS } from '@llmmon/core/schema';
+import { metricsFile, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsFile, tempDir } from '../../test/support.js';
 import { Store } from '../store/store.js';
 import { SCHEMA_VERSION, storedColumns } from './migrations.js';
 

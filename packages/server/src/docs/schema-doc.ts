@@ -1,7 +1,7 @@
 /**
- * The README's schema section, generated from the table definitions (and so from core's field
- * specs): `schema-doc.test.ts` fails when the README differs, `node dist/docs/write-schema-doc.js`
- * (`pnpm --filter @llmmon/server run docs:schema`) rewrites it.
+ * The tables of docs/duckdb-schema.md, generated from the table definitions (and so from core's
+ * field specs): `schema-doc.test.ts` fails when the page differs, `node dist/docs/write-schema-doc.js`
+ * (`pnpm --filter @llmmon/server run docs:schema`) rewrites them.
  */
 import { duckdbType, TABLES } from '../db/tables.js';
 
@@ -28,10 +28,13 @@ export function schemaMarkdown(): string {
   return parts.join('\n');
 }
 
-/** `readme` with its schema block replaced by the generated one. */
-export function withSchema(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error('README has no schema markers');
-  return `${readme.slice(0, start + START.length)}\n\n${schemaMarkdown()}\n${readme.slice(end)}`;
+/** `doc` with its schema block replaced by the generated one. */
+export function withSchema(doc: string): string {
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error('docs/duckdb-schema.md has no schema markers');
+  return `${doc.slice(0, start + START.length)}\n\n${schemaMarkdown()}\n${doc.slice(end)}`;
 }
+
+/** Where the page is: docs/duckdb-schema.md of the repository. */
+export const SCHEMA_DOC = new URL('../../../../docs/duckdb-schema.md', import.meta.url);

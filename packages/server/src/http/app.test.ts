@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   type CompareResponse,
@@ -19,10 +19,10 @@ import {
   type RunsResponse,
   toCsvRow,
 } from '@llmmon/core/schema';
+import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '@llmmon/testkit';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, metricsFile, operation, originalRecords, runHeader, tempDir } from '../../test/support.js';
 import { SCHEMA_VERSION } from '../db/migrations.js';
 import { welchTest } from '../stats/welch.js';
 import { jsonSize } from '../store/query.js';
@@ -521,7 +521,7 @@ describe('/api/query sandbox', () => {
   });
 
   it('refuses COPY even into the one folder the sandbox allows (the statement check)', async () => {
-    const inside = join(store.db.scratchDir, 'copy.csv');
+    const inside = join(dirname(store.scratchPath('csv')), 'copy.csv');
     const res = await q(`COPY operations TO '${inside}'`);
     expect(res.status).toBe(400);
     expect((await json(res)).error).toBe('sql: only SELECT queries are allowed (statement 1 is COPY)');
@@ -539,13 +539,13 @@ describe('/api/query sandbox', () => {
   });
 
   it('reads no file, not even in the scratch folder the sandbox must allow for exports', async () => {
-    const file = join(store.db.scratchDir, 'secret.csv');
+    const file = join(dirname(store.scratchPath('csv')), 'secret.csv');
     writeFileSync(file, 'secret\nleaked\n');
     try {
       for (const [sql, message] of [
         [`SELECT * FROM read_text('${file}')`, /table function read_text\(\) is not allowed/],
         [`SELECT * FROM read_csv('${file}')`, /table function read_csv\(\) is not allowed/],
-        [`SELECT * FROM glob('${store.db.scratchDir}/*')`, /table function glob\(\) is not allowed/],
+        [`SELECT * FROM glob('${dirname(file)}/*')`, /table function glob\(\) is not allowed/],
         [`SELECT * FROM '${file}'`, /^sql: reading files is not allowed/],
         [`SELECT 1; SELECT * FROM "${file}"`, /^sql: reading files is not allowed/],
       ] as const) {

@@ -40,7 +40,6 @@ import { stringify } from 'csv-stringify/sync';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { runUserQuery, writeUserQueryParquet } from '../store/query.js';
 import {
   DEFAULT_QUERY_MAX_BYTES,
   DEFAULT_QUERY_MAX_ROWS,
@@ -296,17 +295,13 @@ export function createApp(options: AppOptions): LlmmonApp {
     const maxRows = Math.min(body.max_rows ?? maxRowsCap, maxRowsCap);
     if (body.format === 'parquet') {
       const path = store.scratchPath('parquet');
-      await store
-        .isolated((conn) => writeUserQueryParquet(conn, body.sql, path, { maxRows, timeoutMs }))
-        .catch(async (error: unknown) => {
-          await store.removeScratch(path);
-          throw error;
-        });
+      await store.queryToParquet(body.sql, path, { maxRows, timeoutMs }).catch(async (error: unknown) => {
+        await store.removeScratch(path);
+        throw error;
+      });
       return sendFile(c, store, path, 'application/vnd.apache.parquet', 'query.parquet');
     }
-    const result = await store.isolated((conn) =>
-      runUserQuery(conn, body.sql, { maxRows, timeoutMs, maxBytes }),
-    );
+    const result = await store.query(body.sql, { maxRows, timeoutMs, maxBytes });
     if (body.format === 'csv') {
       const header = result.columns.map((col) => col.name);
       const cells = result.rows.map((row) => row.map(csvCell));

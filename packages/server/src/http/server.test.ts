@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveOperationsEvent, RunsResponse } from '@llmmon/core/schema';
+import { json, metricsFile, operation, runHeader, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, metricsFile, operation, runHeader, tempDir } from '../../test/support.js';
 import { Store } from '../store/store.js';
 import { type RunningServer, startServer } from './server.js';
 

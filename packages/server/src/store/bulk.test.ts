@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support.js';
 import { bufferSource } from '../json/locate.js';
 import { copyAsLines } from './bulk.js';
 

@@ -3,7 +3,8 @@
  * (parallel, native) through a copy in the sandbox's scratch folder; only the rest of the file
  * (run header, samples, alerts: small) is parsed and validated in JS with core's schema. The
  * records are checked in SQL with rules derived from the same field specs (bulk-sql.ts), then
- * inserted in the same single transaction as the run, samples and alerts.
+ * inserted in the same single transaction as the run, samples and alerts, through the same
+ * `RowWriter` as the exact path; `committed(runId)` is called right after the commit.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -28,8 +29,10 @@ import {
   type RecordsLocation,
 } from '../json/locate.js';
 import { castSql, insertColumns, problemSql, readJsonColumns } from './bulk-sql.js';
+import type { Connections } from './connections.js';
 import { duckdbMessage, InputError } from './errors.js';
-import type { IngestResult, Store } from './store.js';
+import { type IngestResult, ingestResult } from './ingest-result.js';
+import type { RowWriter } from './rows.js';
 
 const STAGING = 'llmmon_bulk_staging';
 
@@ -153,13 +156,15 @@ async function firstProblem(c: DuckDBConnection, key: string): Promise<string | 
 }
 
 /**
- * @internal The fast path for llmmon files (every record has its `seq`): one pass from DuckDB's reader into
+ * The fast path for llmmon files (every record has its `seq`): one pass from DuckDB's reader into
  * `operations`, each value checked on the way (`error()` stops the statement) and cast. Returns
  * null, with nothing stored, when anything is off (a bad value, a record without `seq`, a seq
  * twice in the file, a malformed range): the exact path then redoes it and names the problem.
+ * Runs on the writer connection `c`, after every earlier write.
  */
 export async function singlePass(
-  store: Store,
+  rows: RowWriter,
+  committed: (runId: string) => void,
   c: DuckDBConnection,
   scratch: string,
   run: RunHeader,
@@ -182,7 +187,7 @@ export async function singlePass(
     .join(',\n  ');
   await c.run('BEGIN TRANSACTION');
   try {
-    const created = await store.upsertRun(c, run);
+    const created = await rows.upsertRun(c, run);
     const source = `read_json(${literal(scratch)}, format = '${format}', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`;
     const existing = created
       ? ''
@@ -202,9 +207,9 @@ export async function singlePass(
     const received = created
       ? inserted
       : (records ?? Number((await c.runAndReadAll(`SELECT count(*) FROM ${source}`)).getRowsJS()[0]![0]));
-    const tail = await store.addRows(c, run.id, created, [], rest.samples, rest.alerts);
+    const tail = await rows.addRows(c, run.id, created, [], rest.samples, rest.alerts);
     await c.run('COMMIT');
-    store.invalidate(run.id);
+    committed(run.id);
     return { run, created, received, inserted, tail };
   } catch {
     await c.run('ROLLBACK').catch(() => {});
@@ -217,12 +222,14 @@ export async function singlePass(
  * @throws InputError naming the record and field, or the JSON problem (nothing is stored)
  */
 export async function bulkIngestFile(
-  store: Store,
+  connections: Connections,
+  rows: RowWriter,
+  committed: (runId: string) => void,
   path: string,
   options: NormalizeOptions = {},
 ): Promise<IngestResult> {
   const src = fileSource(path);
-  const scratch = store.scratchPath('json');
+  const scratch = connections.scratchPath('json');
   try {
     let loc: RecordsLocation | null;
     try {
@@ -239,10 +246,19 @@ export async function bulkIngestFile(
     const key = loc.key ?? '';
     const rest = readRest(src, loc, key || 'records');
 
-    const outcome = await store.exclusive(async (c) => {
+    const outcome = await connections.exclusive(async (c) => {
       const lines = rest.kind === 'llmmon' && loc ? copyAsLines(src, loc.start, loc.end, scratch) : null;
       if (rest.kind === 'llmmon' && lines !== null) {
-        const fast = await singlePass(store, c, scratch, rest.run, rest, 'newline_delimited', lines);
+        const fast = await singlePass(
+          rows,
+          committed,
+          c,
+          scratch,
+          rest.run,
+          rest,
+          'newline_delimited',
+          lines,
+        );
         if (fast) return fast;
       }
       await copyRange(src, loc!.start, loc!.end, scratch);
@@ -284,7 +300,7 @@ export async function bulkIngestFile(
           });
         }
 
-        const created = await store.upsertRun(c, run);
+        const created = await rows.upsertRun(c, run);
         const seq = 'coalesce(CAST(seq AS BIGINT), rowid)';
         const select = OPERATIONS.columns
           .map((col) => {
@@ -310,10 +326,10 @@ export async function bulkIngestFile(
         );
         const tail =
           rest.kind === 'llmmon'
-            ? await store.addRows(c, run.id, created, [], rest.samples, rest.alerts)
+            ? await rows.addRows(c, run.id, created, [], rest.samples, rest.alerts)
             : { newSamples: [], newAlerts: [] };
         await c.run('COMMIT');
-        store.invalidate(run.id);
+        committed(run.id);
         return { run, created, received, inserted: Number(inserted.rowsChanged), tail };
       } catch (error) {
         await c.run('ROLLBACK').catch(() => {});
@@ -323,8 +339,6 @@ export async function bulkIngestFile(
       }
     });
     const { tail } = outcome;
-    const nSamples = rest.kind === 'llmmon' ? rest.samples.length : 0;
-    const nAlerts = rest.kind === 'llmmon' ? rest.alerts.length : 0;
     const added = {
       run_id: outcome.run.id,
       created: outcome.created,
@@ -333,29 +347,14 @@ export async function bulkIngestFile(
       samples: tail.newSamples,
       alerts: tail.newAlerts,
     };
-    store.emit('ingest', added);
-    return {
-      run_id: outcome.run.id,
-      created: outcome.created,
-      operations: {
-        received: outcome.received,
-        inserted: outcome.inserted,
-        duplicates: outcome.received - outcome.inserted,
-      },
-      samples: {
-        received: nSamples,
-        inserted: tail.newSamples.length,
-        duplicates: nSamples - tail.newSamples.length,
-      },
-      alerts: {
-        received: nAlerts,
-        inserted: tail.newAlerts.length,
-        duplicates: nAlerts - tail.newAlerts.length,
-      },
-      added,
+    const received = {
+      operations: outcome.received,
+      samples: rest.kind === 'llmmon' ? rest.samples.length : 0,
+      alerts: rest.kind === 'llmmon' ? rest.alerts.length : 0,
     };
+    return ingestResult(added, received, outcome.inserted);
   } finally {
     src.close();
-    await store.removeScratch(scratch);
+    await connections.removeScratch(scratch);
   }
 }

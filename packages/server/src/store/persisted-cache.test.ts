@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MetricsFileSchema } from '@llmmon/core/schema';
+import { metricsFile, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsFile, tempDir } from '../../test/support.js';
 import { CACHE_TABLE } from './persisted-cache.js';
 import { Store } from './store.js';
 

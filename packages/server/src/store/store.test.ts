@@ -6,10 +6,12 @@ import {
   normalizeMetrics,
   type OperationRecord,
 } from '@llmmon/core/schema';
+import { metricsFile, originalRecords, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsFile, originalRecords, tempDir } from '../../test/support.js';
 import { singlePass } from './bulk.js';
+import { Connections } from './connections.js';
 import { InputError, NotFoundError } from './errors.js';
+import { RowWriter } from './rows.js';
 import { Store } from './store.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -26,6 +28,16 @@ afterEach(async () => {
 
 const parsed = (id: string, n = 20, op?: Parameters<typeof metricsFile>[2]) =>
   MetricsFileSchema.parse(metricsFile(id, n, op));
+
+/** `fn` on a store opened anew on the test's file (after `store` was closed). */
+async function reopened<T>(fn: (s: Store) => Promise<T>): Promise<T> {
+  const again = await Store.open(join(tmp.dir, 'test.duckdb'));
+  try {
+    return await fn(again);
+  } finally {
+    await again.close();
+  }
+}
 
 describe('Store.ingest', () => {
   it('stores a metrics file and reads it back unchanged', async () => {
@@ -226,14 +238,23 @@ describe('Store reads', () => {
     expect((await store.exportMetricsFile('huge')).operations[1]!.duration_seconds).toBe(1e308);
   });
 
-  it('closes after the reads under way finish (closing a connection mid-query never returns)', async () => {
-    const slow = store.read(async (c) =>
-      (await c.runAndReadAll('SELECT count(*) FROM range(200000000)')).getRowsJS(),
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    await store.close();
-    expect(await slow).toEqual([[200000000n]]);
-    await expect(store.read(async () => 1)).rejects.toThrow('store is closed');
+  it('closes after an export under way has streamed its last piece', async () => {
+    await store.ingest(parsed('big', 4500));
+    const pieces = (await store.exportJson('big'))[Symbol.asyncIterator]();
+    // The header, then the first 2048 operations: the export's connection is open mid-stream.
+    let text = `${(await pieces.next()).value}${(await pieces.next()).value}`;
+    let closed = false;
+    const closing = store.close().then(() => {
+      closed = true;
+    });
+    const closedBefore: boolean[] = []; // per piece: had close() resolved (released the file) already?
+    for (let piece = await pieces.next(); !piece.done; piece = await pieces.next()) {
+      closedBefore.push(closed);
+      text += piece.value;
+    }
+    await closing;
+    expect(closedBefore).toEqual([false, false, false]);
+    expect(JSON.parse(text)).toEqual(await reopened((s) => s.exportMetricsFile('big')));
   });
 
   it('names unknown runs', async () => {
@@ -260,26 +281,31 @@ describe('Store.ingestFile', () => {
 
   it('takes the one-pass path for llmmon files and stores what the JS path stores', async () => {
     const file = metricsFile('r1', 25);
-    const path = join(tmp.dir, 'fast.json');
-    writeFileSync(path, JSON.stringify(file));
     const scratch = store.scratchPath('json');
     // The records array alone, as bulkIngestFile hands it to DuckDB.
     writeFileSync(scratch, JSON.stringify(file.operations));
     const parsed = MetricsFileSchema.parse(file);
-    const fast = await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed));
-    expect(fast).toMatchObject({ created: true, received: 25, inserted: 25 });
-    // Again: the run exists, nothing new, still the one-pass path.
-    const again = await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed));
-    expect(again).toMatchObject({ created: false, received: 25, inserted: 0 });
-    const viaFast = await store.exportMetricsFile('r1');
-    await store.deleteRun('r1');
-    await store.ingest(parsed);
-    expect(await store.exportMetricsFile('r1')).toEqual(viaFast);
-    // A bad value makes it step aside (null) and store nothing.
-    writeFileSync(scratch, JSON.stringify([{ ...file.operations[0], status: 'fine' }]));
-    await store.deleteRun('r1');
-    expect(await store.exclusive((c) => singlePass(store, c, scratch, parsed.run, parsed))).toBeNull();
-    expect(await store.counts()).toEqual({ runs: 0, operations: 0 });
+    // The bulk path's own parts, on the store's file (one DuckDB instance per file and process).
+    const connections = await Connections.open(store.path);
+    try {
+      const rows = await connections.exclusive((c) => RowWriter.load(c));
+      const onePass = () =>
+        connections.exclusive((c) => singlePass(rows, () => {}, c, scratch, parsed.run, parsed));
+      expect(await onePass()).toMatchObject({ created: true, received: 25, inserted: 25 });
+      // Again: the run exists, nothing new, still the one-pass path.
+      expect(await onePass()).toMatchObject({ created: false, received: 25, inserted: 0 });
+      const viaFast = await store.exportMetricsFile('r1');
+      await store.deleteRun('r1');
+      await store.ingest(parsed);
+      expect(await store.exportMetricsFile('r1')).toEqual(viaFast);
+      // A bad value makes it step aside (null) and store nothing.
+      writeFileSync(scratch, JSON.stringify([{ ...file.operations[0], status: 'fine' }]));
+      await store.deleteRun('r1');
+      expect(await onePass()).toBeNull();
+      expect(await store.counts()).toEqual({ runs: 0, operations: 0 });
+    } finally {
+      await connections.close();
+    }
   });
 
   it('is not fooled by a record separator pattern inside nested metadata', async () => {

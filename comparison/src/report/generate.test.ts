@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { MachineInfo } from '../lib/machine.js';
+import type { ScenarioResult } from '../lib/results.js';
+import { spread } from '../lib/stats.js';
+import type { CostData } from '../scenarios/cost.js';
+import type { PeakData, PeakToolResult } from '../scenarios/peak.js';
+import type { StoreData } from '../scenarios/store.js';
+import { renderReport } from './generate.js';
+import { headlines, type Results } from './headlines.js';
+
+const machine: MachineInfo = {
+  cpu_model: 'Test CPU',
+  cores: 2,
+  memory_bytes: 8 * 2 ** 30,
+  platform: 'linux-x64',
+  kernel: '6.0',
+  node: '20.20.2',
+  loadavg: [0.5, 0.5, 0.5],
+};
+
+function envelope<T>(scenario: string, data: T): ScenarioResult<T> {
+  return {
+    scenario,
+    date: '2026-01-02T03:04:05.000Z',
+    command: `pnpm --filter @llmmon/comparison comparison:${scenario}`,
+    machine,
+    loadavg_end: 0.6,
+    wall_seconds: 12,
+    data,
+  };
+}
+
+const tool = (id: string, caught: number, blockedCaught: number): PeakToolResult => ({
+  id,
+  label: id,
+  interval_ms: 1,
+  rate_hz: 1000,
+  caught,
+  spikes: 200,
+  caught_low: 0.9,
+  caught_high: 1,
+  blocked: { caught: blockedCaught, spikes: 100 },
+  free: { caught: caught - blockedCaught, spikes: 100 },
+  no_reading: 200 - caught,
+  peak_error_percent: spread([0.1, 0.2, 0.3]),
+});
+
+const peak: PeakData = {
+  options: { spikes: 200, bytes: 256 * 2 ** 20, holdMs: 20, gapMs: [40, 120], seed: 7 },
+  spike_seconds: spread([0.1, 0.12, 0.15]),
+  tools: [tool('llmmon-1ms', 200, 100), tool('psutil-100ms', 40, 20), tool('js-timer-10ms', 100, 0)],
+};
+
+const cost: CostData = {
+  options: { seconds: 2, rounds: 3, threads: 10 },
+  rows: [
+    {
+      id: 'psutil-100ms',
+      label: 'psutil @ 100 ms',
+      where: 'outside',
+      role: 'usual',
+      interval_ms: 100,
+      threads: 11,
+      rate_hz: spread([10, 10, 10]),
+      cpu_per_sample_us: spread([400, 450, 500]),
+      percent_of_core: spread([0.4, 0.45, 0.5]),
+    },
+  ],
+  llmmon: {
+    source: 'packages/sampler-native/perf/results/sampler-x.json',
+    written: '2026-01-02T03:00:00.000Z',
+    seconds_per_measurement: 2,
+    rounds: 3,
+    rows: [
+      {
+        threads: 12,
+        interval_ms: 1,
+        rate_hz: 990,
+        sampler_thread_percent_of_core: 2.5,
+        process_ab_percent_of_core: 2.6,
+        cpu_per_tick_us: 25,
+      },
+      {
+        threads: 12,
+        interval_ms: 10,
+        rate_hz: 99,
+        sampler_thread_percent_of_core: 0.8,
+        process_ab_percent_of_core: 0.8,
+        cpu_per_tick_us: 80,
+      },
+    ],
+  },
+};
+
+const query = (method: string, seconds: number[]) => ({
+  method,
+  label: method,
+  seconds: spread(seconds),
+  groups: 500,
+  max_abs_diff: method === 'duckdb-stats' ? null : 0,
+});
+
+const store: StoreData = {
+  options: {
+    runs: 100,
+    opsPerRun: 100_000,
+    ingestRuns: 10,
+    reps: { duckdb: 5, sqlite: 3, sqliteSlow: 2, json: 1 },
+    seed: 1,
+  },
+  operations: 10_000_000,
+  ingest: [
+    {
+      sink: 'duckdb',
+      label: 'duckdb',
+      seconds: 5,
+      operations_per_second: 200_000,
+      per_run_ops_per_second: spread([2e5, 2e5]),
+    },
+    {
+      sink: 'sqlite',
+      label: 'sqlite',
+      seconds: 4,
+      operations_per_second: 250_000,
+      per_run_ops_per_second: spread([2.5e5]),
+    },
+  ],
+  copy_seconds: { duckdb: 3, sqlite: 9, json: 1 },
+  bytes: { duckdb: 6e8, sqlite: 2.5e9, json: 4e9 },
+  sqlite_index_seconds: 20,
+  queries: [
+    query('duckdb', [0.5, 0.6, 0.55]),
+    query('sqlite-window', [40, 42]),
+    query('sqlite-offset-indexed', [2, 2.2, 2.1]),
+  ],
+  server_perf: null,
+};
+
+const results: Results = {
+  peak: envelope('peak', peak),
+  cost: envelope('cost', cost),
+  store: envelope('store', store),
+};
+
+describe('headlines', () => {
+  it('judges each target from the figures, and says "not measured" where a scenario is missing', () => {
+    const h = headlines(results);
+    expect(h.map((x) => x.met)).toEqual([true, null, false, true]);
+    expect(h[0]!.measured).toContain('200/200');
+    expect(h[2]!.measured).toContain('2.50 %');
+    expect(h[3]!.measured).toMatch(/^74\.5× .*3\.82× against SQLite's fastest/);
+  });
+});
+
+describe('renderReport', () => {
+  const md = renderReport(results, null);
+
+  it('has the machine, the commands, every section and the verdicts', () => {
+    expect(md).toContain('| Test CPU | 2 | 8.00 GiB |');
+    expect(md).toContain('pnpm bench');
+    for (const title of [
+      '1. Peak capture',
+      '2. CPU attribution',
+      '3. Sampler cost',
+      '4. Per-operation overhead',
+      '5. Run store',
+      '6. Dashboard',
+    ]) {
+      expect(md).toContain(`## ${title}`);
+    }
+    expect(md).toContain('Not measured yet: `pnpm --filter @llmmon/comparison comparison:cpu`');
+    expect(md).toContain('**not met**');
+  });
+
+  it('states where llmmon is not ahead, with the figures', () => {
+    expect(md).toContain('## Where llmmon is not ahead, and why');
+    expect(md).toContain('above the 2 % target');
+    expect(md).toMatch(/Ingest is slower than better-sqlite3 \(1\.25×\)/);
+  });
+
+  it('never prints a raw undefined or NaN', () => {
+    expect(md).not.toMatch(/undefined|NaN/);
+  });
+});

@@ -1,0 +1,51 @@
+/** `llmmon serve`, what it does (registered in `commands/serve.ts`). */
+import { resolve } from 'node:path';
+import { isExposed, startServer } from '@llmmon/server';
+import { CliError, removeServerNote, writeServerNote } from '../context.js';
+
+export interface ServeOptions {
+  db: string;
+  port: number;
+  host: string;
+  /** MB */
+  bodyLimit: number;
+  /** seconds */
+  queryTimeout: number;
+  queryMaxRows: number;
+}
+
+/** Serves the API and the dashboard on `opts.db` until SIGINT or SIGTERM. */
+export async function serve(opts: ServeOptions): Promise<void> {
+  const token = process.env.LLMMON_TOKEN || undefined;
+  if (isExposed(opts.host) && !token) {
+    throw new CliError(`--host ${opts.host} exposes the server beyond this machine: set LLMMON_TOKEN first`);
+  }
+  const server = await startServer({
+    db: opts.db,
+    port: opts.port,
+    host: opts.host,
+    token,
+    bodyLimit: opts.bodyLimit * 1024 * 1024,
+    queryTimeoutMs: opts.queryTimeout * 1000,
+    queryMaxRows: opts.queryMaxRows,
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${opts.port} is in use: pick another with --port`);
+    if (code === 'EADDRNOTAVAIL') throw new CliError(`--host ${opts.host}: no such address on this machine`);
+    throw error;
+  });
+  const db = resolve(opts.db);
+  writeServerNote(db, server.url);
+  console.log(
+    `llmmon: serving ${db} at ${server.url} (dashboard at /, API at /api${token ? ', token required for writes' : ''})`,
+  );
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      console.log(`llmmon: ${signal}, shutting down`);
+      removeServerNote(db);
+      server.close().then(done, done);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

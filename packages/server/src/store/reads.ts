@@ -1,0 +1,167 @@
+/**
+ * Reads of stored runs on the pooled read connections: the run list and summaries (through the
+ * run cache), a run's header, a page of its operations, its timeline and its alerts.
+ */
+import type { Alert, OperationRecord, RunHeader, RunSummary, Sample } from '@llmmon/core/schema';
+import { SAMPLE_COLUMNS } from '@llmmon/core/schema';
+import { rowReader, selectColumns } from '../db/records.js';
+import { ALERTS, ident, literal, OPERATIONS, RUNS } from '../db/tables.js';
+import { type Cache, SUMMARY_ENTRY } from './cache.js';
+import type { Connections } from './connections.js';
+import { InputError, NotFoundError } from './errors.js';
+import { runSummariesSql, toRunSummary } from './runs-sql.js';
+
+/** Which operations of a run to page through, in which order. */
+export interface OperationsQuery {
+  model?: string;
+  operation?: string;
+  status?: 'ok' | 'error';
+  sort: string;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export class Reads {
+  constructor(
+    private readonly connections: Connections,
+    private readonly cache: Cache,
+  ) {}
+
+  async counts(): Promise<{ runs: number; operations: number }> {
+    return this.connections.read(async (c) => {
+      const r = await c.runAndReadAll(
+        'SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM operations)',
+      );
+      const [runs, operations] = r.getRowsJS()[0]!;
+      return { runs: Number(runs), operations: Number(operations) };
+    });
+  }
+
+  /** Run summaries, newest first; `model` keeps runs with operations of that model. */
+  async listRuns(options: { model?: string; limit?: number; offset?: number } = {}) {
+    const { model, limit = 100, offset = 0 } = options;
+    const ids = await this.connections.read(async (c) => {
+      const r = await c.runAndReadAll('SELECT id FROM runs ORDER BY started_at DESC, id');
+      return r.getRowsJS().map((row) => String(row[0]));
+    });
+    if (!model) {
+      return { total: ids.length, runs: await this.runSummaries(ids.slice(offset, offset + limit), true) };
+    }
+    const all = (await this.runSummaries(ids, true)).filter((r) => r.models.includes(model));
+    return { total: all.length, runs: all.slice(offset, offset + limit) };
+  }
+
+  /**
+   * Summaries of the given runs, in the order asked (cached per run until it changes).
+   * @param skipMissing leave out runs deleted meanwhile instead of failing
+   * @throws NotFoundError naming the missing ids
+   */
+  async runSummaries(ids: readonly string[], skipMissing = false): Promise<RunSummary[]> {
+    const byId = await this.cache.values<RunSummary>(SUMMARY_ENTRY, ids, (todo) =>
+      this.connections.read(async (c) => {
+        const list = todo.map(literal).join(', ');
+        const r = await c.runAndReadAll(runSummariesSql(`SELECT id FROM runs WHERE id IN (${list})`));
+        return new Map(
+          r
+            .getRowsJS()
+            .map(toRunSummary)
+            .map((summary) => [summary.id, summary]),
+        );
+      }),
+    );
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length && !skipMissing) {
+      const names = missing.map((m) => JSON.stringify(m)).join(', ');
+      throw new NotFoundError(missing.length > 1 ? `runs not found: ${names}` : `run ${names} not found`);
+    }
+    return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+  }
+
+  /** @throws NotFoundError */
+  async runHeader(id: string): Promise<RunHeader> {
+    const header = await this.connections.read(async (c) => {
+      const r = await c.runAndReadAll(`SELECT ${selectColumns(RUNS)} FROM runs WHERE id = $1`, [id]);
+      const row = r.getRowsJS()[0];
+      return row ? rowReader<RunHeader & { ingested_at?: string; updated_at?: string }>(RUNS)(row) : null;
+    });
+    if (!header) throw new NotFoundError(`run ${JSON.stringify(id)} not found`);
+    const { ingested_at: _i, updated_at: _u, ...run } = header;
+    return run;
+  }
+
+  async alerts(id: string): Promise<Alert[]> {
+    return this.connections.read(async (c) => {
+      const r = await c.runAndReadAll(
+        `SELECT ${selectColumns(ALERTS)} FROM alerts WHERE run_id = $1 ORDER BY "timestamp", seq`,
+        [id],
+      );
+      const read = rowReader<Record<string, unknown>>(ALERTS);
+      return r.getRowsJS().map((row) => {
+        const { run_id: _r, ...alert } = read(row);
+        return alert as Alert;
+      });
+    });
+  }
+
+  /** A page of a run's operations. @throws NotFoundError */
+  async operations(
+    id: string,
+    q: OperationsQuery,
+  ): Promise<{ total: number; operations: OperationRecord[] }> {
+    await this.runHeader(id);
+    const conds = ['run_id = $1'];
+    const params: string[] = [id];
+    if (q.model) conds.push(`model_name = $${params.push(q.model)}`);
+    if (q.operation) conds.push(`operation = $${params.push(q.operation)}`);
+    if (q.status === 'error') conds.push(`status = 'error'`);
+    if (q.status === 'ok') conds.push(`status IS DISTINCT FROM 'error'`);
+    if (!OPERATIONS.columns.some((c) => c.name === q.sort))
+      throw new InputError(`sort: unknown column ${q.sort}`);
+    const where = conds.join(' AND ');
+    const dir = q.order === 'desc' ? 'DESC' : 'ASC';
+    return this.connections.read(async (c) => {
+      const total = await c.runAndReadAll(`SELECT count(*) FROM operations WHERE ${where}`, params);
+      const rows = await c.runAndReadAll(
+        `SELECT ${selectColumns(OPERATIONS)} FROM operations WHERE ${where} ORDER BY ${ident(q.sort)} ${dir} NULLS LAST, seq ${dir} LIMIT ${q.limit} OFFSET ${q.offset}`,
+        params,
+      );
+      const read = rowReader<OperationRecord>(OPERATIONS);
+      return { total: Number(total.getRowsJS()[0]![0]), operations: rows.getRowsJS().map(read) };
+    });
+  }
+
+  /**
+   * A run's timeline in time order; `maxPoints` thins it into evenly spaced buckets of t (each
+   * keeps its last t, mean CPU figures and highest RSS). @throws NotFoundError
+   */
+  async samples(
+    id: string,
+    maxPoints?: number,
+  ): Promise<{ total: number; samples: Sample[]; downsampled: boolean }> {
+    await this.runHeader(id);
+    return this.connections.read(async (c) => {
+      const total = Number(
+        (await c.runAndReadAll('SELECT count(*) FROM samples WHERE run_id = $1', [id])).getRowsJS()[0]![0],
+      );
+      const names = SAMPLE_COLUMNS;
+      let sql = `SELECT ${names.map(ident).join(', ')} FROM samples WHERE run_id = $1 ORDER BY t`;
+      const downsampled = maxPoints !== undefined && total > maxPoints;
+      if (downsampled) {
+        // Per bucket: its last t, the peaks (rss_mb and cpu_peak_percent are peaks already), the
+        // mean of the rest.
+        const pick = (name: string) => (['t', 'rss_mb', 'cpu_peak_percent'].includes(name) ? 'max' : 'avg');
+        sql = `WITH s AS (SELECT * FROM samples WHERE run_id = $1),
+          b AS (SELECT min(t) AS lo, greatest(max(t) - min(t), 1e-12) AS span FROM s)
+          SELECT ${names.map((n) => `${pick(n)}(${ident(n)}) AS ${ident(n)}`).join(', ')}
+          FROM s, b GROUP BY least(floor((t - lo) / span * ${maxPoints}), ${maxPoints - 1}) ORDER BY t`;
+      }
+      const rows = (await c.runAndReadAll(sql, [id])).getRowsJS();
+      const samples = rows.map(
+        (row) =>
+          Object.fromEntries(names.map((n, i) => [n, row[i] == null ? null : Number(row[i])])) as Sample,
+      );
+      return { total, samples, downsampled };
+    });
+  }
+}

@@ -1,0 +1,3 @@
+import { llmmonProject } from '../../vitest.shared.ts';
+
+export default llmmonProject('testkit');
