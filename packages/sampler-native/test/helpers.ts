@@ -47,6 +47,9 @@ export interface Testing {
   sleepLoopCpu(ticks: number, intervalMs: number): number;
 }
 
+/** The product addon as `pnpm build` makes it. */
+export const PRODUCT_ADDON = fileURLToPath(new URL('../build/Release/llmmon_sampler.node', import.meta.url));
+
 export const TESTING_ADDON = fileURLToPath(
   new URL('../build/Release/llmmon_sampler_testing.node', import.meta.url),
 );
