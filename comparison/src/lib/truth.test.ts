@@ -23,14 +23,21 @@ describe('threadCpuSeconds (schedstat)', () => {
   it('matches the CPU time a thread measured on its own clock (read while it waits)', async () => {
     const { tid } = await next();
     expect(threadIds()).toContain(tid);
-    const before = threadCpuSeconds(tid!);
-    const done = next();
-    worker.postMessage(200);
-    const { used } = await done;
-    const delta = threadCpuSeconds(tid!) - before;
+    /** schedstat's delta over one request to burn `ms`, and what the worker's clock says it used. */
+    const round = async (ms: number) => {
+      const before = threadCpuSeconds(tid!);
+      const done = next();
+      worker.postMessage(ms);
+      const { used } = await done;
+      return { delta: threadCpuSeconds(tid!) - before, used: used! };
+    };
+    // The delta also holds the worker's message handling (and, on a loaded machine, its GC and
+    // compiler work): measured on a request to burn nothing, after one to warm the path up.
+    await round(0);
+    const idle = await round(0);
+    const { delta, used } = await round(200);
     expect(used).toBeGreaterThanOrEqual(0.2);
-    // The delta also holds the worker's message handling: well under a millisecond.
-    expect(Math.abs(delta - used!)).toBeLessThan(0.005);
+    expect(Math.abs(delta - used)).toBeLessThan(0.002 + 3 * idle.delta);
   });
 
   it('reads the calling thread too, and fails loudly on a thread that does not exist', () => {

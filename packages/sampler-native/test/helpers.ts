@@ -70,6 +70,9 @@ export interface DrmClientStats {
   memory_bytes: number | null;
 }
 
+/** The product addon as `pnpm build` makes it. */
+export const PRODUCT_ADDON = fileURLToPath(new URL('../build/Release/llmmon_sampler.node', import.meta.url));
+
 export const TESTING_ADDON = fileURLToPath(
   new URL('../build/Release/llmmon_sampler_testing.node', import.meta.url),
 );

@@ -1,11 +1,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { requireDist } from './helpers.js';
+import { PRODUCT_ADDON as ADDON, requireDist, TESTING_ADDON as TESTING } from './helpers.js';
 
-const ADDON = fileURLToPath(new URL('../build/Release/llmmon_sampler.node', import.meta.url));
 const WORKER = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
-const TESTING = fileURLToPath(new URL('../build/Release/llmmon_sampler_testing.node', import.meta.url));
 
 interface Outcome {
   code: number | null;

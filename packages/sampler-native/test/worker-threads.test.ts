@@ -2,10 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sampler, threadId } from '../src/index.js';
-import { requireDist, samplingThreads, TESTING_ADDON, until } from './helpers.js';
+import { PRODUCT_ADDON as ADDON, requireDist, samplingThreads, TESTING_ADDON, until } from './helpers.js';
 
 const linux = process.platform === 'linux';
-const ADDON = fileURLToPath(new URL('../build/Release/llmmon_sampler.node', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
 
 interface Reply {
