@@ -31,11 +31,11 @@ interface Result {
   stderr: string;
 }
 
-function llmmon(args: string[], timeoutMs = 120_000): Promise<Result> {
+function llmmon(args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
-      env: { ...process.env, LLMMON_MODEL_CACHE: path.join(dir, 'cache'), NO_COLOR: '1' },
+      env: { ...process.env, LLMMON_MODEL_CACHE: path.join(dir, 'cache'), NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -227,6 +227,51 @@ describe('llmmon bench', () => {
       const body = (await res.json()) as { operations: unknown[] };
       const file = await loadMetrics(metricsFileOf(r)!);
       expect(body.operations).toHaveLength(file.operations.length);
+
+      // With the monitor's LLMMON_SERVER_URL, the bench is sent live: the server has the run
+      // while the bench still runs, and stores it whole at the end (stored equals sent).
+      const seenWhileRunning = new Set<string>();
+      let running = true;
+      const watch = (async () => {
+        while (running) {
+          const list = (await (await fetch(`${url}/api/runs?limit=50`)).json()) as { runs: { id: string }[] };
+          for (const run of list.runs) seenWhileRunning.add(run.id);
+          await new Promise((done) => setTimeout(done, 50));
+        }
+      })();
+      const before = new Set(seenWhileRunning);
+      const live = await llmmon(
+        [
+          'bench',
+          '--config',
+          'bench.json',
+          '--out',
+          out,
+          '--db',
+          path.join(dir, 'unused.duckdb'),
+          '--repetitions',
+          '1',
+        ],
+        120_000,
+        { LLMMON_SERVER_URL: url },
+      );
+      running = false;
+      await watch;
+      expect(live.code).toBe(0);
+      const liveId = /^stored: +run (\S+) in the server at /m.exec(live.stdout)![1]!;
+      expect(live.stderr).toContain(`live view: ${url}/#/live?run=${liveId}`);
+      expect(before.has(liveId)).toBe(false);
+      expect(seenWhileRunning.has(liveId)).toBe(true);
+      const liveFile = await loadMetrics(metricsFileOf(live)!);
+      const stored = (await (
+        await fetch(`${url}/api/runs/${encodeURIComponent(liveId)}/operations`)
+      ).json()) as {
+        operations: { seq: number }[];
+      };
+      expect(stored.operations.map((o) => o.seq).sort((a, b) => a - b)).toEqual(
+        liveFile.operations.map((o) => o.seq),
+      );
+      expect(existsSync(path.join(dir, 'unused.duckdb'))).toBe(false);
     } finally {
       serve.kill('SIGTERM');
       await new Promise((resolve) => serve.once('close', resolve));
