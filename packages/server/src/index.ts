@@ -11,8 +11,15 @@ export { type AppOptions, createApp, type LlmmonApp } from './http/app.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './http/defaults.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';
 export { welchTest } from './stats/welch.js';
-export { InputError, NotFoundError, QueryRefusedError, QueryTimeoutError } from './store/errors.js';
-export { type QueryOptions, type QueryResult, runUserQuery } from './store/query.js';
+export {
+  InputError,
+  NotFoundError,
+  QueryBusyError,
+  QueryRefusedError,
+  QueryTimeoutError,
+  QueryUnavailableError,
+} from './store/errors.js';
+export type { QueryOptions, QueryResult } from './store/query.js';
 export {
   DEFAULT_QUERY_MAX_BYTES,
   DEFAULT_QUERY_MAX_ROWS,

@@ -14,6 +14,9 @@ export interface ServeOptions {
   queryMaxRows: number;
 }
 
+/** Longest a shutdown may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 5000;
+
 /** Serves the API and the dashboard on `opts.db` until SIGINT or SIGTERM. */
 export async function serve(opts: ServeOptions): Promise<void> {
   const token = process.env.LLMMON_TOKEN || undefined;
@@ -43,6 +46,12 @@ export async function serve(opts: ServeOptions): Promise<void> {
     const stop = (signal: string) => {
       console.log(`llmmon: ${signal}, shutting down`);
       removeServerNote(db);
+      // A DuckDB call that ignores interrupts (one huge value) must not keep the process: what was
+      // committed is in the file and its write-ahead log either way.
+      setTimeout(() => {
+        console.error(`llmmon: still busy ${SHUTDOWN_LIMIT_MS / 1000} s after ${signal}, exiting`);
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
       server.close().then(done, done);
     };
     process.once('SIGINT', () => stop('SIGINT'));

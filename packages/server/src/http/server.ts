@@ -70,6 +70,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     close() {
       closing ??= (async () => {
         app.shutdown();
+        // Requests in flight finish, user queries among them: interrupted now, answered 408.
+        store.stopQueries();
         const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
         await new Promise<void>((resolve) => {
           // Requests in flight finish; keep-alive sockets (idle now, or once their answer is

@@ -14,7 +14,7 @@
  *    `json_execute_serialized_sql`), or read the scratch folder that exports must be allowed
  *    to use (`read_text`, `glob`, `FROM '/path/file.csv'`);
  * 4. runs inside `BEGIN TRANSACTION READ ONLY`, rolled back afterwards;
- * 5. is interrupted after `timeoutMs` (`connection.interrupt()` leaves the connection usable);
+ * 5. is interrupted at its deadline by `QueryGate` (query-gate.ts), which also bounds how many run;
  * 6. returns at most `maxRows` rows and about `maxBytes` of JSON (`jsonSize`; it stops reading
  *    there).
  */
@@ -31,7 +31,7 @@ import {
 import type { QueryColumn } from '@llmmon/core/schema';
 import { literal } from '../db/tables.js';
 import { inDateRange, microsToIso } from '../db/timestamps.js';
-import { duckdbMessage, isDuckDBError, QueryRefusedError, QueryTimeoutError } from './errors.js';
+import { duckdbMessage, isDuckDBError, QueryRefusedError } from './errors.js';
 import { COPY_OPTIONS } from './export-sql.js';
 import { DEFAULT_QUERY_MAX_BYTES } from './query-limits.js';
 
@@ -229,50 +229,26 @@ function checkReferences(node: unknown): void {
   for (const value of Object.values(n)) checkReferences(value);
 }
 
-/** Runs `fn` with `c` interrupted after `timeoutMs`. @throws QueryTimeoutError */
-async function withTimeLimit<T>(c: DuckDBConnection, timeoutMs: number, fn: () => Promise<T>) {
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    c.interrupt();
-  }, timeoutMs);
-  try {
-    return await fn();
-  } catch (error) {
-    if (timedOut || /INTERRUPT/i.test(String(error))) {
-      throw new QueryTimeoutError(`query stopped: it ran longer than the ${timeoutMs / 1000} s time limit`);
-    }
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Checks `sql`, then runs `fn` in a read-only transaction under the time limit; rolls back. */
+/**
+ * Checks `sql`, then runs `fn` in a read-only transaction; rolls back. The time limit is the
+ * caller's (`QueryGate` interrupts `c`).
+ */
 async function readOnly<T>(
   c: DuckDBConnection,
   sql: string,
-  timeoutMs: number,
   fn: (prepared: DuckDBPreparedStatement) => Promise<T>,
 ): Promise<T> {
   const prepared = await checkReadOnly(c, sql);
   await c.run('BEGIN TRANSACTION READ ONLY');
   try {
-    return await withTimeLimit(c, timeoutMs, async () => {
-      try {
-        return await fn(prepared);
-      } catch (error) {
-        if (/INTERRUPT/i.test(String(error))) throw error;
-        if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
-          throw new QueryRefusedError(
-            'sql: a value of the result is too long to return (over 512 MB of text)',
-          );
-        }
-        // What DuckDB says while it runs the query (`Conversion Error: …`) is the query's fault.
-        if (isDuckDBError(error)) throw new QueryRefusedError(duckdbMessage(error));
-        throw error;
-      }
-    });
+    return await fn(prepared);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
+      throw new QueryRefusedError('sql: a value of the result is too long to return (over 512 MB of text)');
+    }
+    // What DuckDB says while it runs the query (`Conversion Error: …`) is the query's fault.
+    if (isDuckDBError(error)) throw new QueryRefusedError(duckdbMessage(error));
+    throw error;
   } finally {
     await c.run('ROLLBACK').catch(() => {});
   }
@@ -311,7 +287,7 @@ export async function runUserQuery(
 ): Promise<QueryResult> {
   const started = performance.now();
   const maxBytes = options.maxBytes ?? DEFAULT_QUERY_MAX_BYTES;
-  return readOnly(c, sql, options.timeoutMs, async (prepared) => {
+  return readOnly(c, sql, async (prepared) => {
     const result = await prepared.stream();
     const types: DuckDBType[] = result.columnTypes();
     const rows: unknown[][] = [];
@@ -347,7 +323,7 @@ export async function writeUserQueryParquet(
   options: Omit<QueryOptions, 'maxBytes'>,
 ): Promise<void> {
   const query = sql.replace(/[;\s]+$/, '');
-  await readOnly(c, query, options.timeoutMs, async () => {
+  await readOnly(c, query, async () => {
     const written = await c.run(
       `COPY (SELECT * FROM (\n${query}\n) LIMIT ${options.maxRows + 1}) TO ${literal(path)} ${COPY_OPTIONS.parquet}`,
     );

@@ -13,6 +13,7 @@
  * The facade wires them together and tells listeners what each write added.
  */
 import { EventEmitter } from 'node:events';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   type Alert,
   type CompareResponse,
@@ -34,6 +35,7 @@ import { Connections } from './connections.js';
 import { Exports } from './exports.js';
 import type { IngestBatch, IngestEvent, IngestResult } from './ingest-result.js';
 import { createCacheTable } from './persisted-cache.js';
+import { QueryGate } from './query-gate.js';
 import { type QueryOptions, type QueryResult, runUserQuery, writeUserQueryParquet } from './query.js';
 import { type OperationsQuery, Reads } from './reads.js';
 import { RowWriter } from './rows.js';
@@ -59,6 +61,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   private readonly reads: Reads;
   private readonly statistics: Statistics;
   private readonly exports: Exports;
+  private readonly gate = new QueryGate();
 
   private constructor(
     private readonly connections: Connections,
@@ -101,12 +104,13 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   }
 
   /**
-   * Closes every connection; the last store on a file releases it. Waits for running writes,
-   * reads, queries and exports, and for computed statistics to be kept in the file (so a
-   * short-lived CLI process leaves them).
+   * Closes every connection; the last store on a file releases it. Interrupts running user
+   * queries, then waits for them and for running writes, reads and exports, and for computed
+   * statistics to be kept in the file (so a short-lived CLI process leaves them).
    */
   close(): Promise<void> {
     this.warmer.stop();
+    this.gate.stopAll();
     return this.connections.close();
   }
 
@@ -205,12 +209,27 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
    * @throws QueryRefusedError, QueryTimeoutError, InputError naming the problem
    */
   query(sql: string, options: QueryOptions): Promise<QueryResult> {
-    return this.connections.isolated((c) => runUserQuery(c, sql, options));
+    return this.userQuery(options.timeoutMs, (c) => runUserQuery(c, sql, options));
   }
 
   /** Writes a user query's rows to a Parquet file at `path` (a `scratchPath`). */
   queryToParquet(sql: string, path: string, options: QueryOptions): Promise<void> {
-    return this.connections.isolated((c) => writeUserQueryParquet(c, sql, path, options));
+    return this.userQuery(options.timeoutMs, (c) => writeUserQueryParquet(c, sql, path, options));
+  }
+
+  /** Interrupts every running user query and refuses the waiting ones (shutdown). */
+  stopQueries(): void {
+    this.gate.stopAll();
+  }
+
+  /** User SQL through the gate (query-gate.ts): bounded in number, stopped at its deadline. */
+  private userQuery<T>(timeoutMs: number, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.gate.run(timeoutMs, (ticket) =>
+      this.connections.isolated((c) => {
+        ticket.attach(c);
+        return fn(c);
+      }),
+    );
   }
 
   // ── exports ─────────────────────────────────────────────────────────────────────────────────
