@@ -6,7 +6,7 @@
 export { type Database, DatabaseLockedError, openDatabase } from './db/database.js';
 export { DEFAULT_DB_PATH } from './db/default-path.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './db/migrations.js';
-export { ALERTS, duckdbType, literal, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
+export { ALERTS, duckdbType, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
 export { type AppOptions, createApp, type LlmmonApp } from './http/app.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './http/defaults.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';

@@ -10,7 +10,6 @@ import {
   columnDefinition,
   createTableSql,
   ident,
-  literal,
   TABLES,
   type Table,
 } from './tables.js';
@@ -60,7 +59,8 @@ export async function migrate(c: DuckDBConnection): Promise<number> {
     try {
       await m.up(c);
       await c.run(
-        `INSERT INTO ${VERSION_TABLE} (version, description) VALUES (${m.version}, ${literal(m.description)})`,
+        `INSERT INTO ${VERSION_TABLE} (version, description) VALUES ($1::INTEGER, $2::VARCHAR)`,
+        [m.version, m.description],
       );
       await c.run('COMMIT');
     } catch (error) {
@@ -80,7 +80,8 @@ export async function currentVersion(c: DuckDBConnection): Promise<number> {
 /** Column names of a stored table, in storage order. */
 export async function storedColumns(c: DuckDBConnection, table: string): Promise<string[]> {
   const r = await c.runAndReadAll(
-    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ${literal(table)} ORDER BY column_index`,
+    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1 ORDER BY column_index`,
+    [table],
   );
   return r.getRowsJS().map((row) => String(row[0]));
 }

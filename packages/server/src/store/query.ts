@@ -35,8 +35,13 @@ import { duckdbMessage, isDuckDBError, QueryRefusedError } from './errors.js';
 import { COPY_OPTIONS } from './export-sql.js';
 import { DEFAULT_QUERY_MAX_BYTES } from './query-limits.js';
 
+/** A value bound to a placeholder of user SQL. */
+export type QueryParam = string | number | boolean | null;
+
 export interface QueryOptions {
   maxRows: number;
+  /** Values of the query's placeholders (`$1` or `?`), in order. */
+  params?: readonly QueryParam[];
   timeoutMs: number;
   /** Most JSON text the rows may take, as `jsonSize` estimates it (default `DEFAULT_QUERY_MAX_BYTES`). */
   maxBytes?: number;
@@ -288,6 +293,7 @@ export async function runUserQuery(
   const started = performance.now();
   const maxBytes = options.maxBytes ?? DEFAULT_QUERY_MAX_BYTES;
   return readOnly(c, sql, async (prepared) => {
+    if (options.params?.length) prepared.bind([...options.params]);
     const result = await prepared.stream();
     const types: DuckDBType[] = result.columnTypes();
     const rows: unknown[][] = [];
@@ -324,8 +330,11 @@ export async function writeUserQueryParquet(
 ): Promise<void> {
   const query = sql.replace(/[;\s]+$/, '');
   await readOnly(c, query, async () => {
+    // `path` is a scratch path this program made (the user's placeholders may be `?`, which
+    // cannot mix with a `$n` of ours); the user's values are bound.
     const written = await c.run(
       `COPY (SELECT * FROM (\n${query}\n) LIMIT ${options.maxRows + 1}) TO ${literal(path)} ${COPY_OPTIONS.parquet}`,
+      options.params?.length ? [...options.params] : undefined,
     );
     if (Number(written.rowsChanged) > options.maxRows) {
       throw new QueryRefusedError(
