@@ -5,14 +5,7 @@
  * without a numbered migration) are added by `addMissingColumns` on every open.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  type Column,
-  columnDefinition,
-  createTableSql,
-  ident,
-  TABLES,
-  type Table,
-} from './tables.js';
+import { type Column, columnDefinition, createTableSql, ident, TABLES, type Table } from './tables.js';
 
 export interface Migration {
   readonly version: number;
@@ -58,10 +51,10 @@ export async function migrate(c: DuckDBConnection): Promise<number> {
     await c.run('BEGIN TRANSACTION');
     try {
       await m.up(c);
-      await c.run(
-        `INSERT INTO ${VERSION_TABLE} (version, description) VALUES ($1::INTEGER, $2::VARCHAR)`,
-        [m.version, m.description],
-      );
+      await c.run(`INSERT INTO ${VERSION_TABLE} (version, description) VALUES ($1::INTEGER, $2::VARCHAR)`, [
+        m.version,
+        m.description,
+      ]);
       await c.run('COMMIT');
     } catch (error) {
       await c.run('ROLLBACK');

@@ -28,6 +28,7 @@ import { welchTest } from '../stats/welch.js';
 import { jsonSize } from '../store/query.js';
 import { Store } from '../store/store.js';
 import { createApp, type LlmmonApp } from './app.js';
+import { MAX_LABEL_LENGTH } from './prometheus.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -637,6 +638,18 @@ describe('/api/query sandbox', () => {
 });
 
 describe('/metrics', () => {
+  /** What `promtool check metrics` says about `text` ('' = valid). */
+  const promtool = (text: string): string => {
+    try {
+      return execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      const e = error as { code?: string; stdout?: string; stderr?: string };
+      if (e.code === 'ENOENT')
+        throw new Error('promtool missing: run scripts/bootstrap.sh (Debian package prometheus)');
+      return `promtool check metrics failed:\n${e.stdout}${e.stderr}`;
+    }
+  };
+
   it('is valid Prometheus text (promtool) and counts what was stored', async () => {
     const live = (name: string) => (text: string) =>
       text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
@@ -653,20 +666,7 @@ describe('/metrics', () => {
     const res = await app.request('/metrics');
     expect(res.status).toBe(200);
     const text = await res.text();
-    let promtool = '';
-    try {
-      promtool = execFileSync('promtool', ['check', 'metrics'], {
-        input: text,
-        encoding: 'utf8',
-        stdio: 'pipe',
-      });
-    } catch (error) {
-      const e = error as { code?: string; stdout?: string; stderr?: string };
-      if (e.code === 'ENOENT')
-        throw new Error('promtool missing: run scripts/bootstrap.sh (Debian package prometheus)');
-      throw new Error(`promtool check metrics failed:\n${e.stdout}${e.stderr}`);
-    }
-    expect(promtool).toBe('');
+    expect(promtool(text)).toBe('');
     const line = (name: string) => text.split('\n').find((l) => l.startsWith(name))!;
     expect(
       line(
@@ -688,5 +688,33 @@ describe('/metrics', () => {
       'llmmon_live_system_cpu_utilization_ratio{run_id="r1"} 0.4',
     ]);
     expect(live('llmmon_live_gpu_utilization_ratio')(text)).toEqual([]);
+  });
+
+  it('stays valid and bounded whatever names were stored', async () => {
+    // Every character the exposition format escapes or cannot carry, at the schema's longest name.
+    const nasty = `"\\\n\r\u0000\u007f\ud800${'é'.repeat(300)}`.slice(0, 256);
+    const runId = `r${'\u00e9'.repeat(120)}`;
+    for (let i = 0; i < 3; i++) {
+      const res = await post(
+        '/api/runs',
+        metricsFile(`${runId}${i}`.slice(0, 128), 2, () => ({ model_name: `${i}${nasty}`.slice(0, 256) })),
+      );
+      expect(res.status, JSON.stringify(await json(res))).toBe(201);
+    }
+    const sample = { t: 1, cpu_percent: 1, rss_mb: 1, system_cpu_percent: 1, gpu_util_percent: null };
+    await post(`/api/runs/${encodeURIComponent(`${runId}0`.slice(0, 128))}/samples`, {
+      run: runHeader(`${runId}0`.slice(0, 128)),
+      samples: [sample],
+    });
+    const text = await (await app.request('/metrics')).text();
+    expect(promtool(text)).toBe('');
+    // Label values unescaped: at most MAX_LABEL_LENGTH characters, no control characters.
+    const values = [...text.matchAll(/="((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    expect(values.some((v) => v.startsWith('0"'))).toBe(true);
+    for (const v of values) {
+      expect([...v].length).toBeLessThanOrEqual(MAX_LABEL_LENGTH);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what must not be there
+      expect(v).not.toMatch(/[\u0000-\u001f\u007f]/);
+    }
   });
 });

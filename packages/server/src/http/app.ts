@@ -295,10 +295,12 @@ export function createApp(options: AppOptions): LlmmonApp {
     const maxRows = Math.min(body.max_rows ?? maxRowsCap, maxRowsCap);
     if (body.format === 'parquet') {
       const path = store.scratchPath('parquet');
-      await store.queryToParquet(body.sql, path, { maxRows, timeoutMs, params: body.params }).catch(async (error: unknown) => {
-        await store.removeScratch(path);
-        throw error;
-      });
+      await store
+        .queryToParquet(body.sql, path, { maxRows, timeoutMs, params: body.params })
+        .catch(async (error: unknown) => {
+          await store.removeScratch(path);
+          throw error;
+        });
       return sendFile(c, store, path, 'application/vnd.apache.parquet', 'query.parquet');
     }
     const result = await store.query(body.sql, { maxRows, timeoutMs, maxBytes, params: body.params });

@@ -83,21 +83,50 @@ describe('values never spliced into SQL', () => {
 
 describe('values the schema refuses, at every write endpoint and in URLs', () => {
   const cases: [string, (file: ReturnType<typeof metricsFile>) => void, RegExp][] = [
-    ['a NUL byte in the run id', (f) => void (f.run.id = 'p-nul\u0000id'), /run\.id/],
-    ['an empty run id', (f) => void (f.run.id = ''), /run\.id/],
-    ['a 10 MB model name', (f) => void (f.operations[0]!.model_name = 'm'.repeat(10_000_000)), /model_name/],
-    ['metadata nested 8000 deep', (f) => void (f.operations[0]!.metadata = {}), /metadata|deep/],
-    ['a negative duration', (f) => void (f.operations[0]!.duration_seconds = -1), /duration_seconds/],
+    [
+      'a NUL byte in the run id',
+      (f) => {
+        f.run.id = 'p-nul\u0000id';
+      },
+      /run\.id/,
+    ],
+    [
+      'an empty run id',
+      (f) => {
+        f.run.id = '';
+      },
+      /run\.id/,
+    ],
+    [
+      'a 10 MB model name',
+      (f) => {
+        f.operations[0]!.model_name = 'm'.repeat(10_000_000);
+      },
+      /model_name/,
+    ],
+    [
+      'metadata nested 8000 deep',
+      (f) => {
+        f.operations[0]!.metadata = {};
+      },
+      /metadata|deep/,
+    ],
+    [
+      'a negative duration',
+      (f) => {
+        f.operations[0]!.duration_seconds = -1;
+      },
+      /duration_seconds/,
+    ],
   ];
   for (const [what, spoil, field] of cases) {
     it(`refuses ${what} with a 4xx naming the field, and stores nothing`, async () => {
       const file = metricsFile('r1', 3);
       spoil(file);
       const text = (value: unknown) =>
-        JSON.stringify(value, (k, v: unknown) => (k === 'metadata' && what.startsWith('metadata') ? '@DEEP@' : v)).replace(
-          '"@DEEP@"',
-          `${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}`,
-        );
+        JSON.stringify(value, (k, v: unknown) =>
+          k === 'metadata' && what.startsWith('metadata') ? '@DEEP@' : v,
+        ).replace('"@DEEP@"', `${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}`);
       const res = await post('/api/runs', text(file));
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);

@@ -6,7 +6,11 @@
 import { join } from 'node:path';
 import { metricsFile, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY_GRACE_MS, DEFAULT_QUERY_MAX_RUNNING, DEFAULT_QUERY_MAX_WAITING } from '../store/query-gate.js';
+import {
+  DEFAULT_QUERY_GRACE_MS,
+  DEFAULT_QUERY_MAX_RUNNING,
+  DEFAULT_QUERY_MAX_WAITING,
+} from '../store/query-gate.js';
 import { type RunningServer, startServer } from './server.js';
 
 const TIMEOUT_MS = 4000;
@@ -63,7 +67,11 @@ describe('runaway queries at once', () => {
     // The machine's own pace: health and a small write, idle, at their slowest of five.
     let idle = 0;
     for (let i = 0; i < 5; i++) {
-      idle = Math.max(idle, await timed(health), await timed(() => post('/api/runs', metricsFile(`idle${i}`, 3))));
+      idle = Math.max(
+        idle,
+        await timed(health),
+        await timed(() => post('/api/runs', metricsFile(`idle${i}`, 3))),
+      );
     }
     const admitted = DEFAULT_QUERY_MAX_RUNNING + DEFAULT_QUERY_MAX_WAITING;
     const answers = flood(admitted + 2);
@@ -95,6 +103,9 @@ describe('runaway queries at once', () => {
     // close waited for every query's time limit in turn.
     expect(await timed(() => server.close())).toBeLessThan(DEFAULT_QUERY_GRACE_MS + 2000);
     const statuses = (await answers).map(([status]) => status);
-    expect(statuses.every((s) => s === 408 || s === 503), String(statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 408 || s === 503),
+      String(statuses),
+    ).toBe(true);
   });
 });

@@ -180,7 +180,8 @@ export async function singlePass(
   const checked = OPERATIONS.columns
     .map((col) => {
       const x = ident(col.name);
-      if (col.name === 'run_id') return `CASE WHEN ${x} IS NULL OR ${x} = ${id} THEN ${id} ELSE error('run_id') END`;
+      if (col.name === 'run_id')
+        return `CASE WHEN ${x} IS NULL OR ${x} = ${id} THEN ${id} ELSE error('run_id') END`;
       if (col.name === 'seq')
         return `CASE WHEN ${x} IS NULL THEN error('seq') ELSE ${castSql(col.spec, x)} END`;
       const problem = problemSql(col.spec, x, literal(col.name));
@@ -212,7 +213,9 @@ export async function singlePass(
     const received = created
       ? inserted
       : (records ??
-        Number((await c.runAndReadAll(`SELECT count(*) FROM ${source(count)}`, count.values)).getRowsJS()[0]![0]));
+        Number(
+          (await c.runAndReadAll(`SELECT count(*) FROM ${source(count)}`, count.values)).getRowsJS()[0]![0],
+        ));
     const tail = await rows.addRows(c, run.id, created, [], rest.samples, rest.alerts);
     await c.run('COMMIT');
     committed(run.id);

@@ -3,8 +3,8 @@
  * scratch folder), or the whole run as an `llmmon.metrics/1` document streamed in pieces.
  */
 import type { MetricsFile, OperationRecord } from '@llmmon/core/schema';
-import { rowReader, selectColumns } from '../db/records.js';
 import { SqlParams } from '../db/params.js';
+import { rowReader, selectColumns } from '../db/records.js';
 import { OPERATIONS } from '../db/tables.js';
 import type { Connections } from './connections.js';
 import type { Reads } from './reads.js';

@@ -24,7 +24,9 @@ const FORMAT_REVISION = 1;
 
 /** The format of the entries this code writes and reads. */
 export const CACHE_FORMAT = createHash('sha256')
-  .update([FORMAT_REVISION, runSummariesSql('SELECT 1'), modelStatsSql('true', ['x'], new SqlParams())].join('\n'))
+  .update(
+    [FORMAT_REVISION, runSummariesSql('SELECT 1'), modelStatsSql('true', ['x'], new SqlParams())].join('\n'),
+  )
   .digest('hex')
   .slice(0, 16);
 
@@ -63,7 +65,10 @@ export async function readEntries(
   if (ids.length === 0) return new Map();
   const p = new SqlParams();
   const where = `entry = ${p.one(entry)} AND format = ${p.one(CACHE_FORMAT)} AND run_id IN (${p.list(ids)})`;
-  const r = await c.runAndReadAll(`SELECT run_id, fingerprint, value FROM ${CACHE_TABLE} WHERE ${where}`, p.values);
+  const r = await c.runAndReadAll(
+    `SELECT run_id, fingerprint, value FROM ${CACHE_TABLE} WHERE ${where}`,
+    p.values,
+  );
   return new Map(
     r
       .getRowsJS()

@@ -155,7 +155,9 @@ export class QueryGate {
       const timer = setTimeout(
         () => {
           this.waiting.splice(this.waiting.indexOf(waiter), 1);
-          reject(new QueryTimeoutError(`query not run: no free slot within ${limit} (too many queries at once)`));
+          reject(
+            new QueryTimeoutError(`query not run: no free slot within ${limit} (too many queries at once)`),
+          );
         },
         Math.max(0, deadline - performance.now()),
       );

@@ -4,8 +4,8 @@
  */
 import type { Alert, OperationRecord, RunHeader, RunSummary, Sample } from '@llmmon/core/schema';
 import { SAMPLE_COLUMNS } from '@llmmon/core/schema';
-import { rowReader, selectColumns } from '../db/records.js';
 import { SqlParams } from '../db/params.js';
+import { rowReader, selectColumns } from '../db/records.js';
 import { ALERTS, ident, OPERATIONS, RUNS } from '../db/tables.js';
 import { type Cache, SUMMARY_ENTRY } from './cache.js';
 import type { Connections } from './connections.js';
