@@ -240,6 +240,17 @@ describe('llmmon serve', () => {
     expect(r.stderr).toMatch(/^llmmon: --host 0\.0\.0\.0 exposes the server .*LLMMON_TOKEN/);
   });
 
+  it('refuses a blank or short LLMMON_TOKEN', async () => {
+    for (const [token, why] of [
+      ['', /blank/],
+      ['abc', /at least 16 characters/],
+    ] as const) {
+      const r = await llmmon(['serve', '--db', 'x.duckdb', '--port', '0'], { LLMMON_TOKEN: token });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(why);
+    }
+  });
+
   it('points to --server when the file is held, and works through it', async () => {
     const held = await llmmon(['runs', '--db', 'served.duckdb']);
     expect(held.code).toBe(1);

@@ -8,6 +8,7 @@ export { DEFAULT_DB_PATH } from './db/default-path.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './db/migrations.js';
 export { ALERTS, duckdbType, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
 export { type AppOptions, createApp, type LlmmonApp } from './http/app.js';
+export { MIN_TOKEN_LENGTH, tokenProblem } from './http/auth.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './http/defaults.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';
 export { welchTest } from './stats/welch.js';

@@ -401,8 +401,10 @@ describe('bad input changes nothing', () => {
 });
 
 describe('auth', () => {
+  const TOKEN = 's3cret-0123456789abcdef';
+
   it('needs the bearer token for writes and queries, not for reads', async () => {
-    const secured = createApp({ store, token: 's3cret', dashboardDir: null });
+    const secured = createApp({ store, token: TOKEN, dashboardDir: null });
     const send = (path: string, body: unknown, token?: string) =>
       secured.request(path, {
         method: 'POST',
@@ -419,9 +421,19 @@ describe('auth', () => {
     const refused = await send('/api/runs', metricsFile('a', 2));
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await secured.request('/api/runs')).status).toBe(200);
-    expect((await send('/api/runs', metricsFile('a', 2), 's3cret')).status).toBe(201);
-    expect((await send('/api/query', { sql: 'SELECT 1' }, 's3cret')).status).toBe(200);
+    expect((await send('/api/runs', metricsFile('a', 2), TOKEN)).status).toBe(201);
+    expect((await send('/api/query', { sql: 'SELECT 1' }, TOKEN)).status).toBe(200);
     secured.shutdown();
+  });
+
+  it('needs the token for reads too unless publicRead', async () => {
+    const closed = createApp({ store, token: TOKEN, publicRead: false, dashboardDir: null });
+    for (const path of ['/api/runs', '/api/health', '/api/runs/r1/export.json', '/api/live', '/metrics']) {
+      expect((await closed.request(path)).status, path).toBe(401);
+    }
+    const ok = await closed.request('/api/runs', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(ok.status).toBe(200);
+    closed.shutdown();
   });
 });
 

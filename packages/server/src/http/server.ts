@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Store } from '../store/store.js';
 import { type AppOptions, createApp } from './app.js';
+import { tokenProblem } from './auth.js';
 
 export interface StartServerOptions extends Omit<AppOptions, 'store'> {
   /** DuckDB file (default data/llmmon.duckdb), or an open store to serve. */
@@ -15,6 +16,11 @@ export interface StartServerOptions extends Omit<AppOptions, 'store'> {
   port?: number;
   /** Address to bind; default 127.0.0.1. Anything but a loopback address needs `token`. */
   host?: string;
+  /**
+   * Reads (runs, exports, /metrics, the live stream) need no token. Default: true on loopback,
+   * false beyond it.
+   */
+  publicRead?: boolean;
 }
 
 export interface RunningServer {
@@ -41,14 +47,16 @@ export const isExposed = (host: string) => !LOOPBACK.test(host);
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  if (isExposed(host) && !options.token) {
+  if (isExposed(host) && options.token === undefined) {
     throw new Error(
-      `--host ${host} exposes the server: set LLMMON_TOKEN (writes and /api/query then need it)`,
+      `--host ${host} exposes the server: set LLMMON_TOKEN (reads, writes and /api/query then need it)`,
     );
   }
+  const problem = options.token === undefined ? null : tokenProblem(options.token);
+  if (problem) throw new Error(problem);
   const ownStore = !(options.db instanceof Store);
   const store = options.db instanceof Store ? options.db : await Store.open(options.db);
-  const app = createApp({ ...options, store });
+  const app = createApp({ ...options, store, publicRead: options.publicRead ?? !isExposed(host) });
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
