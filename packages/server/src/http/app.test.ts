@@ -547,13 +547,20 @@ describe('/api/query sandbox', () => {
   });
 
   it('keeps logging off: a file log in a forbidden folder would abort the process at the next query', async () => {
-    const logging = "SELECT value FROM duckdb_settings() WHERE name = 'enable_logging'";
-    const before = (await json(await q(logging))).rows;
+    // Read through the store's own instance (user SQL may not read settings: they show paths).
+    const instance = await DuckDBInstance.fromCache(join(tmp.dir, 'api.duckdb'));
+    const own = await instance.connect();
+    const setting = async () =>
+      (
+        await own.runAndReadAll("SELECT value FROM duckdb_settings() WHERE name = 'enable_logging'")
+      ).getRowsJS();
+    const before = await setting();
     const res = await q(`SELECT * FROM enable_logging(storage = 'file', storage_path = '${tmp.dir}/logs')`);
     expect(res.status).toBe(400);
     expect((await json(await q('SELECT 42'))).rows).toEqual([[42]]);
-    expect((await json(await q(logging))).rows).toEqual(before);
+    expect(await setting()).toEqual(before);
     expect(existsSync(join(tmp.dir, 'logs'))).toBe(false);
+    own.closeSync();
   });
 
   it('reads no file, not even in the scratch folder the sandbox must allow for exports', async () => {
@@ -566,6 +573,12 @@ describe('/api/query sandbox', () => {
         [`SELECT * FROM glob('${dirname(file)}/*')`, /table function glob\(\) is not allowed/],
         [`SELECT * FROM '${file}'`, /^sql: reading files is not allowed/],
         [`SELECT 1; SELECT * FROM "${file}"`, /^sql: reading files is not allowed/],
+        // Table functions that take a table name read a file named instead.
+        [`SELECT * FROM histogram('${file}', secret)`, /table function histogram\(\) is not allowed/],
+        [
+          `SELECT * FROM histogram_values('${file}', secret)`,
+          /table function histogram_values\(\) is not allowed/,
+        ],
       ] as const) {
         const res = await q(sql);
         const { error } = await json(res);
@@ -576,6 +589,26 @@ describe('/api/query sandbox', () => {
     } finally {
       rmSync(file);
     }
+  });
+
+  it('hides the paths of the scratch folder and the file (settings, databases)', async () => {
+    for (const [sql, message] of [
+      ["SELECT current_setting('allowed_directories')", /function current_setting\(\) is not allowed/],
+      [
+        "SELECT value FROM duckdb_settings() WHERE name = 'temp_directory'",
+        /duckdb_settings\(\) is not allowed/,
+      ],
+      ['SELECT path FROM duckdb_databases()', /duckdb_databases\(\) is not allowed/],
+      ["SELECT (SELECT CURRENT_SETTING('allowed_directories'))", /current_setting\(\) is not allowed/],
+    ] as const) {
+      const res = await q(sql);
+      expect(res.status, sql).toBe(400);
+      expect((await json(res)).error, sql).toMatch(message);
+    }
+    // Export files get names nobody can guess.
+    const names = [store.scratchPath('csv'), store.scratchPath('csv')].map((p) => p.split('/').pop()!);
+    for (const name of names) expect(name).toMatch(/^[0-9a-f]{32}\.csv$/);
+    expect(names[0]).not.toBe(names[1]);
   });
 
   it('still answers the catalog, generators and DESCRIBE', async () => {

@@ -56,8 +56,10 @@ export interface QueryResult {
 }
 
 /**
- * The table functions user SQL may call: views of the catalog and settings (read-only) and
- * generators. No file readers, nothing that changes the instance, nothing that runs SQL text.
+ * The table functions user SQL may call: views of the catalog (read-only) and generators. No file
+ * readers (`histogram('file.csv', col)` reads the file it names, so no `histogram` either), nothing
+ * that changes the instance, nothing that runs SQL text, nothing that shows the scratch folder's
+ * or the file's path (`duckdb_settings`, `duckdb_databases`).
  */
 const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // generators
@@ -68,13 +70,10 @@ const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'repeat_row',
   'json_each',
   'json_tree',
-  'histogram',
-  'histogram_values',
   'summary',
   // the catalog and the settings
   'duckdb_columns',
   'duckdb_constraints',
-  'duckdb_databases',
   'duckdb_dependencies',
   'duckdb_functions',
   'duckdb_indexes',
@@ -82,7 +81,6 @@ const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'duckdb_memory',
   'duckdb_schemas',
   'duckdb_sequences',
-  'duckdb_settings',
   'duckdb_tables',
   'duckdb_types',
   'duckdb_views',
@@ -98,6 +96,9 @@ const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'platform',
   'pg_timezone_names',
 ]);
+
+/** Scalar functions user SQL may not call: `current_setting` shows the sandbox's folders. */
+const REFUSED_FUNCTIONS: ReadonlySet<string> = new Set(['current_setting']);
 
 const STATEMENT_NAMES = Object.fromEntries(
   Object.entries(StatementType)
@@ -226,6 +227,10 @@ function checkReferences(node: unknown): void {
         `sql: table function ${name}() is not allowed (only generators such as range() and catalog views such as duckdb_tables())`,
       );
     }
+  }
+  if (n.class === 'FUNCTION' && typeof n.function_name === 'string') {
+    const name = n.function_name.toLowerCase();
+    if (REFUSED_FUNCTIONS.has(name)) throw new QueryRefusedError(`sql: function ${name}() is not allowed`);
   }
   if (n.type === 'BASE_TABLE' && /[/\\]/.test(String(n.table_name))) {
     throw new QueryRefusedError(`sql: reading files is not allowed (${JSON.stringify(n.table_name)})`);
