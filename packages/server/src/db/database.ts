@@ -10,7 +10,7 @@
  * Settings are per instance, so the server's own work runs under the same rules; it never needs
  * files outside its scratch folder.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -108,7 +108,7 @@ export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Data
  * bulk ingest copies up to gigabytes through it and a disk-backed /tmp costs twice the CPU;
  * else the system temp folder.
  */
-function scratchBase(): string {
+export function scratchBase(): string {
   if (process.platform === 'linux') {
     try {
       accessSync('/dev/shm', constants.W_OK);
@@ -118,6 +118,46 @@ function scratchBase(): string {
     }
   }
   return tmpdir();
+}
+
+const SCRATCH_PREFIX = 'llmmon-db-';
+
+/** Whether process `pid` is alive (signal 0 checks without sending; EPERM: alive, not ours). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes scratch folders (`llmmon-db-<pid>-…`) whose process is gone: one killed with SIGKILL
+ * never ran its exit hook, and on /dev/shm its files (a copy of an ingested file: hundreds of MB)
+ * hold memory until the machine restarts. Folders of live processes, and ones without a pid,
+ * are left alone. Returns the folders removed.
+ */
+export function removeOrphanScratch(base = scratchBase()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid || alive(Number(pid))) continue;
+    const dir = join(base, name);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // another user's folder, or gone meanwhile: not ours to clean
+    }
+  }
+  return removed;
 }
 
 async function createShared(abs: string): Promise<Shared> {
@@ -133,7 +173,8 @@ async function createShared(abs: string): Promise<Shared> {
     }
     throw new Error(`cannot open ${abs}: ${message.split('\n')[0]}`);
   }
-  let scratchDir = mkdtempSync(join(scratchBase(), 'llmmon-db-'));
+  removeOrphanScratch();
+  let scratchDir = mkdtempSync(join(scratchBase(), `${SCRATCH_PREFIX}${process.pid}-`));
   const c = await instance.connect();
   try {
     for (const sql of [
@@ -153,7 +194,7 @@ async function createShared(abs: string): Promise<Shared> {
     rmSync(scratchDir, { recursive: true, force: true });
     const reader = await c.runAndReadAll("SELECT current_setting('allowed_directories')::VARCHAR[]");
     const dirs = (reader.getRowsJS()[0]?.[0] ?? []) as string[];
-    const previous = dirs.find((d) => d.includes('llmmon-db-'));
+    const previous = dirs.find((d) => d.includes(SCRATCH_PREFIX));
     if (!previous) throw error;
     scratchDir = previous.replace(/\/$/, '');
     mkdirSync(scratchDir, { recursive: true });
