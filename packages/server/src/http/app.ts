@@ -109,6 +109,25 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.o
 const excluded = (q: { exclude_operations?: string[] | undefined }) =>
   q.exclude_operations ?? [...DEFAULT_STATS_EXCLUDED_OPERATIONS];
 
+/**
+ * The methods of the API routes whose path pattern matches `path` (`:id` matches one segment);
+ * empty when none does. GET brings HEAD, as Hono answers HEAD with the GET route.
+ */
+function allowedMethods(app: Hono, path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || (!route.path.startsWith('/api/') && route.path !== '/metrics')) continue;
+    const pattern = route.path
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    if (new RegExp(`^${pattern.join('/')}$`).test(path)) {
+      methods.add(route.method);
+      if (route.method === 'GET') methods.add('HEAD');
+    }
+  }
+  return [...methods];
+}
+
 function ingestAnswer(c: Context, result: IngestResult) {
   const { added: _added, ...response } = result;
   return c.json(response satisfies IngestResponse, result.created ? 201 : 200);
@@ -144,7 +163,15 @@ export function createApp(options: AppOptions): LlmmonApp {
   const app = new Hono() as unknown as LlmmonApp;
 
   app.onError(onError);
-  app.notFound((c) => c.json({ error: `not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length === 0) return c.json({ error: `not found: ${c.req.method} ${c.req.path}` }, 404);
+    c.header('Allow', allowed.join(', '));
+    return c.json(
+      { error: `method ${c.req.method} not allowed on ${c.req.path} (allowed: ${allowed.join(', ')})` },
+      405,
+    );
+  });
   if (options.token) {
     const guard = requireToken(options.token, options.publicRead ?? true);
     app.use('/api/*', guard);

@@ -160,3 +160,23 @@ describe('values the schema refuses, at every write endpoint and in URLs', () =>
     }
   });
 });
+
+describe('wrong methods', () => {
+  it('answer 405 with Allow; unknown paths stay 404', async () => {
+    for (const [method, path, allow] of [
+      ['PUT', '/api/runs', 'POST, GET, HEAD'],
+      ['DELETE', '/api/health', 'GET, HEAD'],
+      ['GET', '/api/query', 'POST'],
+      ['POST', '/metrics', 'GET, HEAD'],
+      ['PATCH', '/api/runs/r1', 'GET, HEAD, DELETE'],
+      ['POST', '/api/runs/r1/export.csv', 'GET, HEAD'],
+    ] as const) {
+      const res = await app.request(path, { method });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect((await json(res)).error).toMatch(/not allowed/);
+    }
+    expect((await app.request('/api/nothing', { method: 'PUT' })).status).toBe(404);
+    expect((await app.request('/api/nothing')).status).toBe(404);
+  });
+});
