@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { LLMMonitor } from '@llmmon/core';
 import { normalizeMetrics } from '@llmmon/core/schema';
 import { metricsFile, originalRecords, runHeader, tempDir } from '@llmmon/testkit';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -133,6 +134,18 @@ describe('llmmon', () => {
     );
     for (const created of ['nowhere', 'data', 'x.parquet', 'x.json'])
       expect(existsSync(join(tmp.dir, created)), created).toBe(false);
+  });
+
+  it('ingests a monitor journal (the crash-recovery file), cut last line and all', async () => {
+    const m = new LLMMonitor({ outputDir: join(tmp.dir, 'journal'), sampler: 'js', logAlerts: false });
+    for (let i = 0; i < 3; i++) await m.trackOperation('m', 'generate', 10, () => i);
+    const journal = m.journalPath!;
+    await m.close();
+    // A crash in the middle of a write leaves half a line.
+    writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"run_id":"half`);
+    const r = await llmmon(['ingest', journal, '--db', 'journal.duckdb']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`run ${m.runId} \\(new\\): 3 operations stored`));
   });
 
   it('ingests, lists, compares, queries and exports a local DuckDB file', async () => {
