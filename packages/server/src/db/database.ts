@@ -10,7 +10,7 @@
  * Settings are per instance, so the server's own work runs under the same rules; it never needs
  * files outside its scratch folder.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -37,6 +37,8 @@ export interface Database {
   readonly instance: DuckDBInstance;
   /** Private folder inside the sandbox's allowed directories; removed on close. */
   readonly scratchDir: string;
+  /** Opened read-only: the file (or its folder) cannot be written by this process. */
+  readonly readOnly: boolean;
   connect(): Promise<DuckDBConnection>;
   close(): void;
 }
@@ -44,6 +46,7 @@ export interface Database {
 interface Shared {
   instance: DuckDBInstance;
   scratchDir: string;
+  readOnly: boolean;
   refs: number;
 }
 
@@ -82,6 +85,7 @@ export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Data
     path: abs,
     instance: s.instance,
     scratchDir: s.scratchDir,
+    readOnly: s.readOnly,
     async connect() {
       if (closed) throw new Error('database is closed');
       const c = await s.instance.connect();
@@ -122,6 +126,29 @@ export function scratchBase(): string {
 
 const SCRATCH_PREFIX = 'llmmon-db-';
 
+/** Whether this process may write `file` and create files beside it (DuckDB's write-ahead log). */
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file-system error in words a user acts on (read-only media, a full disk), else its message. */
+export function mediaProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EROFS') return 'the file system is read-only (EROFS)';
+  if (code === 'ENOSPC') return 'the disk is full (ENOSPC)';
+  if (code === 'EACCES' || code === 'EPERM') return `no permission (${code})`;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/No space left on device/i.test(message)) return 'the disk is full (No space left on device)';
+  if (/Read-only file system/i.test(message)) return 'the file system is read-only';
+  return message.split('\n')[0]!;
+}
+
 /** Whether process `pid` is alive (signal 0 checks without sending; EPERM: alive, not ours). */
 function alive(pid: number): boolean {
   try {
@@ -161,10 +188,17 @@ export function removeOrphanScratch(base = scratchBase()): string[] {
 }
 
 async function createShared(abs: string): Promise<Shared> {
-  mkdirSync(dirname(abs), { recursive: true });
+  const readOnly = existsSync(abs) && !writable(abs);
+  if (!readOnly) {
+    try {
+      mkdirSync(dirname(abs), { recursive: true });
+    } catch (error) {
+      throw new Error(`cannot create the folder of ${abs}: ${mediaProblem(error)}`);
+    }
+  }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.fromCache(abs);
+    instance = await DuckDBInstance.fromCache(abs, readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/Conflicting lock|Could not set lock/i.test(message)) {
@@ -202,5 +236,5 @@ async function createShared(abs: string): Promise<Shared> {
     c.closeSync();
   }
   trackScratch(scratchDir);
-  return { instance, scratchDir, refs: 0 };
+  return { instance, scratchDir, readOnly, refs: 0 };
 }

@@ -43,6 +43,19 @@ export function describeError(error: unknown): { status: ContentfulStatusCode; m
   if (error instanceof QueryBusyError) return { status: 429, message: error.message };
   if (error instanceof DatabaseLockedError || error instanceof QueryUnavailableError)
     return { status: 503, message: error.message };
+  // The disk under the DuckDB file: the request's transaction was rolled back, nothing stored.
+  const message = error instanceof Error ? error.message : '';
+  if (/No space left on device|ENOSPC/i.test(message))
+    return {
+      status: 507,
+      message:
+        'the disk of the DuckDB file is full: nothing of this request was stored; free space and retry',
+    };
+  if (/Read-only file system|EROFS|read-only mode/i.test(message))
+    return {
+      status: 503,
+      message: 'the DuckDB file is read-only here: nothing can be stored (reads and queries work)',
+    };
   if (error instanceof HTTPException)
     return { status: error.status, message: error.message || 'request refused' };
   return null;

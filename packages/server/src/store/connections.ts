@@ -55,6 +55,11 @@ export class Connections {
     return this.db.path;
   }
 
+  /** The file was opened read-only (no write permission): reads and queries only. */
+  get readOnly(): boolean {
+    return this.db.readOnly;
+  }
+
   /** Runs `fn` on the writer connection after every earlier write has finished, alone. */
   exclusive<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));

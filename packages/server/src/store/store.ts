@@ -29,7 +29,7 @@ import {
   type Sample,
 } from '@llmmon/core/schema';
 import { DEFAULT_DB_PATH } from '../db/default-path.js';
-import { migrate } from '../db/migrations.js';
+import { currentVersion, migrate, SCHEMA_VERSION } from '../db/migrations.js';
 import { Cache } from './cache.js';
 import { Connections } from './connections.js';
 import { Exports } from './exports.js';
@@ -45,6 +45,17 @@ import { Warmer } from './warm.js';
 import { Writes } from './writes.js';
 
 export type { IngestBatch, IngestEvent, IngestResult } from './ingest-result.js';
+
+/** The schema version of a file opened read-only: it cannot be migrated, so it must be current. */
+async function readOnlyVersion(c: DuckDBConnection, path: string): Promise<number> {
+  const version = await currentVersion(c).catch(() => 0);
+  if (version !== SCHEMA_VERSION) {
+    throw new Error(
+      `${path} is read-only and has schema version ${version}, not this llmmon's ${SCHEMA_VERSION}: copy it to a writable place first`,
+    );
+  }
+  return version;
+}
 
 /**
  * Opens the store on a DuckDB file (created and migrated as needed).
@@ -87,8 +98,8 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     const connections = await Connections.open(path);
     try {
       const { version, rows } = await connections.exclusive(async (c) => {
-        const version = await migrate(c);
-        await createCacheTable(c);
+        const version = connections.readOnly ? await readOnlyVersion(c, connections.path) : await migrate(c);
+        if (!connections.readOnly) await createCacheTable(c);
         return { version, rows: await RowWriter.load(c) };
       });
       return new Store(connections, rows, version);
