@@ -19,7 +19,8 @@ const BATCH = Number(process.env.LLMMON_PERF_BATCH ?? 50);
 const SECONDS = Number(process.env.LLMMON_PERF_SECONDS ?? 20);
 const RUN = 'live-perf';
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-perf-live-'));
 const server = await startServer({ db: join(dir, 'live.duckdb'), port: 0, dashboardDir: null });

@@ -33,6 +33,8 @@ export class QueryTicket {
   private interruptFn: (() => void) | null = null;
   /** The gate asked the query to stop. */
   stopped = false;
+  /** …because the store is shutting down (not the deadline). */
+  shutdown = false;
 
   /** Called by the query once it has its connection; interrupts it at once when already stopped. */
   attach(connection: { interrupt(): void }): void {
@@ -61,7 +63,8 @@ export class QueryGate {
   readonly maxRunning: number;
   readonly maxWaiting: number;
   private readonly graceMs: number;
-  private readonly running = new Set<QueryTicket>();
+  /** Running queries, each with what starts interrupting it until it returns. */
+  private readonly running = new Map<QueryTicket, () => void>();
   /** Slots taken: running queries plus a waiter admitted but not yet started (a slot passes on). */
   private taken = 0;
   private readonly waiting: Waiter[] = [];
@@ -70,11 +73,6 @@ export class QueryGate {
     this.maxRunning = options.maxRunning ?? DEFAULT_QUERY_MAX_RUNNING;
     this.maxWaiting = options.maxWaiting ?? DEFAULT_QUERY_MAX_WAITING;
     this.graceMs = options.graceMs ?? DEFAULT_QUERY_GRACE_MS;
-  }
-
-  /** Queries running now (for tests and health). */
-  get runningCount(): number {
-    return this.running.size;
   }
 
   /**
@@ -88,13 +86,13 @@ export class QueryGate {
     if (this.taken >= this.maxRunning) await this.waitForSlot(deadline, limit);
     else this.taken++;
     const ticket = new QueryTicket();
-    this.running.add(ticket);
     let interrupter: NodeJS.Timeout | undefined;
     let answer: NodeJS.Timeout | undefined;
     const startInterrupting = () => {
       ticket.interrupt();
-      interrupter = setInterval(() => ticket.interrupt(), INTERRUPT_EVERY_MS);
+      interrupter ??= setInterval(() => ticket.interrupt(), INTERRUPT_EVERY_MS);
     };
+    this.running.set(ticket, startInterrupting);
     const stopTimer = setTimeout(startInterrupting, Math.max(0, deadline - performance.now()));
     const work = (async () => fn(ticket))().finally(() => {
       clearTimeout(stopTimer);
@@ -114,9 +112,8 @@ export class QueryGate {
     try {
       return await Promise.race([work, late]);
     } catch (error) {
-      if (ticket.stopped && !(error instanceof QueryUnavailableError)) {
-        throw new QueryTimeoutError(`query stopped: it ran longer than ${limit}`);
-      }
+      if (ticket.shutdown) throw new QueryUnavailableError('server is shutting down: query stopped');
+      if (ticket.stopped) throw new QueryTimeoutError(`query stopped: it ran longer than ${limit}`);
       throw error;
     } finally {
       clearTimeout(answer);
@@ -130,7 +127,10 @@ export class QueryGate {
     for (const waiter of this.waiting.splice(0)) {
       waiter.fail(new QueryUnavailableError('server is shutting down: query not run'));
     }
-    for (const ticket of this.running) ticket.interrupt();
+    for (const [ticket, startInterrupting] of this.running) {
+      ticket.shutdown = true;
+      startInterrupting();
+    }
   }
 
   private waitForSlot(deadline: number, limit: string): Promise<void> {
