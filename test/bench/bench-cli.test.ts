@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMetrics, type MetricsFile } from '@llmmon/core';
 import { llamaCpp } from '@llmmon/core/adapters/llama-cpp';
-import { literal, Store } from '@llmmon/server';
+import { Store } from '@llmmon/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,8 +62,8 @@ async function storedCounts(runId?: string) {
   const store = await Store.open(db);
   try {
     const r = await store.query(
-      `SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM operations WHERE run_id = ${literal(runId ?? '')})`,
-      QUERY,
+      'SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM operations WHERE run_id = $1)',
+      { ...QUERY, params: [runId ?? ''] },
     );
     const [runs, ops] = r.rows[0]!;
     return { runs: Number(runs), operations: Number(ops) };
@@ -77,8 +77,8 @@ async function storedQuantizations(runId: string) {
   const store = await Store.open(db);
   try {
     const r = await store.query(
-      `SELECT DISTINCT model_name, metadata->>'quantization' FROM operations WHERE run_id = ${literal(runId)} AND operation = 'generate'`,
-      QUERY,
+      "SELECT DISTINCT model_name, metadata->>'quantization' FROM operations WHERE run_id = $1 AND operation = 'generate'",
+      { ...QUERY, params: [runId] },
     );
     return r.rows;
   } finally {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { LLMMonitor } from '@llmmon/core';
 import { normalizeMetrics } from '@llmmon/core/schema';
 import { metricsFile, originalRecords, runHeader, tempDir } from '@llmmon/testkit';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -140,6 +141,18 @@ describe('llmmon', () => {
       expect(existsSync(join(tmp.dir, created)), created).toBe(false);
   });
 
+  it('ingests a monitor journal (the crash-recovery file), cut last line and all', async () => {
+    const m = new LLMMonitor({ outputDir: join(tmp.dir, 'journal'), sampler: 'js', logAlerts: false });
+    for (let i = 0; i < 3; i++) await m.trackOperation('m', 'generate', 10, () => i);
+    const journal = m.journalPath!;
+    await m.close();
+    // A crash in the middle of a write leaves half a line.
+    writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"run_id":"half`);
+    const r = await llmmon(['ingest', journal, '--db', 'journal.duckdb']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`run ${m.runId} \\(new\\): 3 operations stored`));
+  });
+
   it('ingests, lists, compares, queries and exports a local DuckDB file', async () => {
     const db = ['--db', 'local.duckdb'];
     const ingest = await llmmon(['ingest', 'base.json', 'slower.json', 'old.json', ...db]);
@@ -245,6 +258,17 @@ describe('llmmon serve', () => {
     const r = await llmmon(['serve', '--host', '0.0.0.0', '--db', 'x.duckdb']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^llmmon: --host 0\.0\.0\.0 exposes the server .*LLMMON_TOKEN/);
+  });
+
+  it('refuses a blank or short LLMMON_TOKEN', async () => {
+    for (const [token, why] of [
+      ['', /blank/],
+      ['abc', /at least 16 characters/],
+    ] as const) {
+      const r = await llmmon(['serve', '--db', 'x.duckdb', '--port', '0'], { LLMMON_TOKEN: token });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(why);
+    }
   });
 
   it('points to --server when the file is held, and works through it', async () => {

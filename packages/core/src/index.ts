@@ -20,7 +20,7 @@ export {
 export { currentOperation } from './context.js';
 export { DEFAULT_OUTPUT_DIR, fileTimestamp, loadMetrics } from './files.js';
 export { getMonitor, monitorOptionsFromEnv } from './global.js';
-export { JOURNAL_FORMAT, type JournalRunFile } from './journal.js';
+export { JOURNAL_FORMAT, JOURNAL_SUFFIX, type JournalRunFile } from './journal.js';
 export type { PushBacklog } from './live-push.js';
 export { LLMMonitor, type MonitorOptions, type MonitorSummary } from './monitor.js';
 export { Operation, type TokenCounts } from './operation.js';

@@ -72,14 +72,14 @@ export class Sampler {
   /** Starts the sampling thread (no-op when running). Returns `this`. */
   start(): this {
     this.#native.start();
-    trackRunning(this.#native);
+    trackRunning(this, this.#native);
     return this;
   }
 
   /** Stops and joins the sampling thread (no-op when stopped). Open windows stay open. */
   stop(): this {
     this.#native.stop();
-    untrack(this.#native);
+    untrack(this, this.#native);
     return this;
   }
 

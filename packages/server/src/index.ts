@@ -6,13 +6,21 @@
 export { type Database, DatabaseLockedError, openDatabase } from './db/database.js';
 export { DEFAULT_DB_PATH } from './db/default-path.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './db/migrations.js';
-export { ALERTS, duckdbType, literal, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
+export { ALERTS, duckdbType, OPERATIONS, RUNS, SAMPLES, TABLES, type Table } from './db/tables.js';
 export { type AppOptions, createApp, type LlmmonApp } from './http/app.js';
+export { MIN_TOKEN_LENGTH, tokenProblem } from './http/auth.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './http/defaults.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';
 export { welchTest } from './stats/welch.js';
-export { InputError, NotFoundError, QueryRefusedError, QueryTimeoutError } from './store/errors.js';
-export { type QueryOptions, type QueryResult, runUserQuery } from './store/query.js';
+export {
+  InputError,
+  NotFoundError,
+  QueryBusyError,
+  QueryRefusedError,
+  QueryTimeoutError,
+  QueryUnavailableError,
+} from './store/errors.js';
+export type { QueryOptions, QueryResult } from './store/query.js';
 export {
   DEFAULT_QUERY_MAX_BYTES,
   DEFAULT_QUERY_MAX_ROWS,

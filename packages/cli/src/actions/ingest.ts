@@ -2,7 +2,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import type { IngestResponse } from '@llmmon/core/schema';
+import { JOURNAL_SUFFIX, loadMetrics } from '@llmmon/core';
+import { type IngestResponse, type MetricsFile, MetricsFormatError } from '@llmmon/core/schema';
 import { InputError } from '@llmmon/server';
 import { SingleBar } from 'cli-progress';
 import { ApiClient, CliError, type WhereOptions } from '../context.js';
@@ -11,6 +12,20 @@ import { withStore } from '../local-store.js';
 export interface IngestOptions extends WhereOptions {
   runId?: string;
   name?: string;
+}
+
+/**
+ * A monitor's journal (`*.journal.jsonl`, the crash-recovery file: one operation per line, the
+ * run beside it) read as the metrics file it stands for; null for any other file.
+ */
+async function journal(file: string): Promise<MetricsFile | null> {
+  if (!file.endsWith(JOURNAL_SUFFIX)) return null;
+  try {
+    return await loadMetrics(file);
+  } catch (error) {
+    if (error instanceof MetricsFormatError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -40,7 +55,10 @@ export async function ingestFiles(files: string[], opts: IngestOptions): Promise
       for (const file of files) {
         const params = new URLSearchParams({ name: opts.name ?? basename(file) });
         if (opts.runId) params.set('run_id', opts.runId);
-        const body = Readable.toWeb(createReadStream(file)) as ReadableStream;
+        const recovered = await journal(file);
+        const body = recovered
+          ? JSON.stringify(recovered)
+          : (Readable.toWeb(createReadStream(file)) as ReadableStream);
         const res = await client.json<IngestResponse>(`/api/runs?${params}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -56,10 +74,11 @@ export async function ingestFiles(files: string[], opts: IngestOptions): Promise
         async (store) => {
           for (const file of files) {
             try {
-              const { added: _added, ...res } = await store.ingestFile(file, {
-                runId: opts.runId,
-                runName: opts.name ?? basename(file),
-              });
+              const recovered = await journal(file);
+              const options = { runId: opts.runId, runName: opts.name ?? basename(file) };
+              const { added: _added, ...res } = recovered
+                ? await store.ingest(recovered)
+                : await store.ingestFile(file, options);
               report(summary(file, res));
             } catch (error) {
               if (error instanceof InputError) throw new CliError(`${file}: ${error.message}`);

@@ -1,6 +1,6 @@
 /** `llmmon serve`, what it does (registered in `commands/serve.ts`). */
 import { resolve } from 'node:path';
-import { isExposed, startServer } from '@llmmon/server';
+import { isExposed, startServer, tokenProblem } from '@llmmon/server';
 import { CliError, removeServerNote, writeServerNote } from '../context.js';
 
 export interface ServeOptions {
@@ -12,19 +12,29 @@ export interface ServeOptions {
   /** seconds */
   queryTimeout: number;
   queryMaxRows: number;
+  /** Reads need no token even beyond loopback. */
+  publicRead?: boolean;
 }
+
+/** Longest a shutdown may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 5000;
 
 /** Serves the API and the dashboard on `opts.db` until SIGINT or SIGTERM. */
 export async function serve(opts: ServeOptions): Promise<void> {
-  const token = process.env.LLMMON_TOKEN || undefined;
-  if (isExposed(opts.host) && !token) {
+  // Set but blank is a mistake (an empty secret file), not "no token": refused below.
+  const token = process.env.LLMMON_TOKEN;
+  if (isExposed(opts.host) && token === undefined) {
     throw new CliError(`--host ${opts.host} exposes the server beyond this machine: set LLMMON_TOKEN first`);
   }
+  const problem = token === undefined ? null : tokenProblem(token);
+  if (problem) throw new CliError(problem);
+  const publicRead = opts.publicRead ?? !isExposed(opts.host);
   const server = await startServer({
     db: opts.db,
     port: opts.port,
     host: opts.host,
     token,
+    publicRead,
     bodyLimit: opts.bodyLimit * 1024 * 1024,
     queryTimeoutMs: opts.queryTimeout * 1000,
     queryMaxRows: opts.queryMaxRows,
@@ -37,12 +47,18 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const db = resolve(opts.db);
   writeServerNote(db, server.url);
   console.log(
-    `llmmon: serving ${db} at ${server.url} (dashboard at /, API at /api${token ? ', token required for writes' : ''})`,
+    `llmmon: serving ${db} at ${server.url} (dashboard at /, API at /api${token ? `, token required for writes${publicRead ? '' : ' and reads'}` : ''})`,
   );
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       console.log(`llmmon: ${signal}, shutting down`);
       removeServerNote(db);
+      // A DuckDB call that ignores interrupts (one huge value) must not keep the process: what was
+      // committed is in the file and its write-ahead log either way.
+      setTimeout(() => {
+        console.error(`llmmon: still busy ${SHUTDOWN_LIMIT_MS / 1000} s after ${signal}, exiting`);
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
       server.close().then(done, done);
     };
     process.once('SIGINT', () => stop('SIGINT'));

@@ -17,7 +17,7 @@ import {
   type QueryResponse,
   summaryCell,
 } from '@llmmon/core';
-import { DatabaseLockedError, literal, Store } from '@llmmon/server';
+import { DatabaseLockedError, Store } from '@llmmon/server';
 import { DEFAULT_QUERY_TIMEOUT_MS } from '@llmmon/server/defaults';
 import { ApiClient, servingUrl } from '../context.js';
 import { percent, table } from '../format.js';
@@ -30,14 +30,15 @@ interface RunSink {
   /** "the file X" or "the server at URL", for messages. */
   where: string;
   ingest(metricsFile: string): Promise<{ run_id: string; operations: number }>;
-  query(sql: string): Promise<unknown[][]>;
+  /** User SQL; `params` are the values of its `$1`, `$2`, … */
+  query(sql: string, params: string[]): Promise<unknown[][]>;
   compare(ids: string[]): Promise<CompareModel[]>;
   close(): Promise<void>;
 }
 
-const previousRunSql = (configHash: string, runId: string) =>
-  `SELECT id FROM runs WHERE tags->>'$.bench_config_hash' = ${literal(configHash)} AND id <> ${literal(runId)} ` +
-  'ORDER BY started_at DESC LIMIT 1';
+/** The latest other run of the same config (placeholders: the config hash, this run's id). */
+const PREVIOUS_RUN_SQL =
+  "SELECT id FROM runs WHERE tags->>'$.bench_config_hash' = $1 AND id <> $2 ORDER BY started_at DESC LIMIT 1";
 
 async function localSink(db: string): Promise<RunSink> {
   const store = await Store.open(db);
@@ -47,7 +48,8 @@ async function localSink(db: string): Promise<RunSink> {
       const r = await store.ingestFile(file);
       return { run_id: r.run_id, operations: r.operations.received };
     },
-    query: async (sql) => (await store.query(sql, { maxRows: 10, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS })).rows,
+    query: async (sql, params) =>
+      (await store.query(sql, { maxRows: 10, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS, params })).rows,
     async compare(ids) {
       return (await store.compare(ids, COMPARE_ALPHA, DEFAULT_STATS_EXCLUDED_OPERATIONS)).models;
     },
@@ -68,8 +70,8 @@ function remoteSink(url: string): RunSink {
       });
       return { run_id: r.run_id, operations: r.operations.received };
     },
-    async query(sql) {
-      return (await client.post<QueryResponse>('/api/query', { sql, format: 'json' })).rows;
+    async query(sql, params) {
+      return (await client.post<QueryResponse>('/api/query', { sql, params, format: 'json' })).rows;
     },
     async compare(ids) {
       const r = await client.json<CompareResponse>(
@@ -123,7 +125,7 @@ export async function storeBenchRun(options: StoreRunOptions): Promise<StoredRun
     if (stored.run_id !== options.runId)
       throw new Error(`stored run ${stored.run_id}, expected ${options.runId}`);
     if (!options.compareLast) return { where: sink.where, previousRunId: null };
-    const rows = await sink.query(previousRunSql(options.configHash, options.runId));
+    const rows = await sink.query(PREVIOUS_RUN_SQL, [options.configHash, options.runId]);
     const previous = (rows[0]?.[0] as string | undefined) ?? null;
     if (!previous) {
       options.out.write(`compare:   no earlier run of this config in ${sink.where}\n`);

@@ -29,6 +29,12 @@ export function registerServe(program: Command): void {
       ),
     )
     .addOption(
+      new Option(
+        '--public-read',
+        'beyond loopback, let reads (runs, exports, /metrics, live) through without the token',
+      ),
+    )
+    .addOption(
       new Option('--body-limit <mb>', 'largest request body in MB (larger: 413)')
         .argParser(positiveInt('--body-limit'))
         .default(DEFAULT_BODY_LIMIT / 1024 / 1024),
@@ -45,7 +51,8 @@ export function registerServe(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nWith a token (LLMMON_TOKEN) every write and /api/query need "Authorization: Bearer <token>".\n' +
+      '\nWith a token (LLMMON_TOKEN, at least 16 characters) every write and /api/query need\n' +
+        '"Authorization: Bearer <token>"; beyond loopback every read too, unless --public-read.\n' +
         'Stops cleanly on SIGINT (Ctrl-C) or SIGTERM.',
     )
     .action(async (opts: ServeOptions) => (await import('../actions/serve.js')).serve(opts));

@@ -98,6 +98,11 @@ export const QueryRequestSchema = z.object({
   format: z.enum(QUERY_FORMATS).default('json'),
   /** Most rows returned; more sets `truncated` (JSON) or the `X-Llmmon-Truncated` header (CSV); a Parquet answer with more is refused. */
   max_rows: z.number().int().min(1).max(1_000_000).optional(),
+  /** Values of the query's `$1`, `$2`, … (or `?`) placeholders, in order: values never go into SQL text. */
+  params: z
+    .array(z.union([z.string().max(100_000), z.number(), z.boolean(), z.null()]))
+    .max(100)
+    .optional(),
 });
 export type QueryRequest = z.input<typeof QueryRequestSchema>;
 

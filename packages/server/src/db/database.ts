@@ -10,7 +10,7 @@
  * Settings are per instance, so the server's own work runs under the same rules; it never needs
  * files outside its scratch folder.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -37,6 +37,8 @@ export interface Database {
   readonly instance: DuckDBInstance;
   /** Private folder inside the sandbox's allowed directories; removed on close. */
   readonly scratchDir: string;
+  /** Opened read-only: the file (or its folder) cannot be written by this process. */
+  readonly readOnly: boolean;
   connect(): Promise<DuckDBConnection>;
   close(): void;
 }
@@ -44,6 +46,7 @@ export interface Database {
 interface Shared {
   instance: DuckDBInstance;
   scratchDir: string;
+  readOnly: boolean;
   refs: number;
 }
 
@@ -82,6 +85,7 @@ export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Data
     path: abs,
     instance: s.instance,
     scratchDir: s.scratchDir,
+    readOnly: s.readOnly,
     async connect() {
       if (closed) throw new Error('database is closed');
       const c = await s.instance.connect();
@@ -108,7 +112,7 @@ export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Data
  * bulk ingest copies up to gigabytes through it and a disk-backed /tmp costs twice the CPU;
  * else the system temp folder.
  */
-function scratchBase(): string {
+export function scratchBase(): string {
   if (process.platform === 'linux') {
     try {
       accessSync('/dev/shm', constants.W_OK);
@@ -120,11 +124,81 @@ function scratchBase(): string {
   return tmpdir();
 }
 
+const SCRATCH_PREFIX = 'llmmon-db-';
+
+/** Whether this process may write `file` and create files beside it (DuckDB's write-ahead log). */
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file-system error in words a user acts on (read-only media, a full disk), else its message. */
+export function mediaProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EROFS') return 'the file system is read-only (EROFS)';
+  if (code === 'ENOSPC') return 'the disk is full (ENOSPC)';
+  if (code === 'EACCES' || code === 'EPERM') return `no permission (${code})`;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/No space left on device/i.test(message)) return 'the disk is full (No space left on device)';
+  if (/Read-only file system/i.test(message)) return 'the file system is read-only';
+  return message.split('\n')[0]!;
+}
+
+/** Whether process `pid` is alive (signal 0 checks without sending; EPERM: alive, not ours). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes scratch folders (`llmmon-db-<pid>-…`) whose process is gone: one killed with SIGKILL
+ * never ran its exit hook, and on /dev/shm its files (a copy of an ingested file: hundreds of MB)
+ * hold memory until the machine restarts. Folders of live processes, and ones without a pid,
+ * are left alone. Returns the folders removed.
+ */
+export function removeOrphanScratch(base = scratchBase()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid || alive(Number(pid))) continue;
+    const dir = join(base, name);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // another user's folder, or gone meanwhile: not ours to clean
+    }
+  }
+  return removed;
+}
+
 async function createShared(abs: string): Promise<Shared> {
-  mkdirSync(dirname(abs), { recursive: true });
+  const readOnly = existsSync(abs) && !writable(abs);
+  if (!readOnly) {
+    try {
+      mkdirSync(dirname(abs), { recursive: true });
+    } catch (error) {
+      throw new Error(`cannot create the folder of ${abs}: ${mediaProblem(error)}`);
+    }
+  }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.fromCache(abs);
+    instance = await DuckDBInstance.fromCache(abs, readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/Conflicting lock|Could not set lock/i.test(message)) {
@@ -133,7 +207,8 @@ async function createShared(abs: string): Promise<Shared> {
     }
     throw new Error(`cannot open ${abs}: ${message.split('\n')[0]}`);
   }
-  let scratchDir = mkdtempSync(join(scratchBase(), 'llmmon-db-'));
+  removeOrphanScratch();
+  let scratchDir = mkdtempSync(join(scratchBase(), `${SCRATCH_PREFIX}${process.pid}-`));
   const c = await instance.connect();
   try {
     for (const sql of [
@@ -153,7 +228,7 @@ async function createShared(abs: string): Promise<Shared> {
     rmSync(scratchDir, { recursive: true, force: true });
     const reader = await c.runAndReadAll("SELECT current_setting('allowed_directories')::VARCHAR[]");
     const dirs = (reader.getRowsJS()[0]?.[0] ?? []) as string[];
-    const previous = dirs.find((d) => d.includes('llmmon-db-'));
+    const previous = dirs.find((d) => d.includes(SCRATCH_PREFIX));
     if (!previous) throw error;
     scratchDir = previous.replace(/\/$/, '');
     mkdirSync(scratchDir, { recursive: true });
@@ -161,5 +236,5 @@ async function createShared(abs: string): Promise<Shared> {
     c.closeSync();
   }
   trackScratch(scratchDir);
-  return { instance, scratchDir, refs: 0 };
+  return { instance, scratchDir, readOnly, refs: 0 };
 }

@@ -5,15 +5,7 @@
  * without a numbered migration) are added by `addMissingColumns` on every open.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  type Column,
-  columnDefinition,
-  createTableSql,
-  ident,
-  literal,
-  TABLES,
-  type Table,
-} from './tables.js';
+import { type Column, columnDefinition, createTableSql, ident, TABLES, type Table } from './tables.js';
 
 export interface Migration {
   readonly version: number;
@@ -59,9 +51,10 @@ export async function migrate(c: DuckDBConnection): Promise<number> {
     await c.run('BEGIN TRANSACTION');
     try {
       await m.up(c);
-      await c.run(
-        `INSERT INTO ${VERSION_TABLE} (version, description) VALUES (${m.version}, ${literal(m.description)})`,
-      );
+      await c.run(`INSERT INTO ${VERSION_TABLE} (version, description) VALUES ($1::INTEGER, $2::VARCHAR)`, [
+        m.version,
+        m.description,
+      ]);
       await c.run('COMMIT');
     } catch (error) {
       await c.run('ROLLBACK');
@@ -80,7 +73,8 @@ export async function currentVersion(c: DuckDBConnection): Promise<number> {
 /** Column names of a stored table, in storage order. */
 export async function storedColumns(c: DuckDBConnection, table: string): Promise<string[]> {
   const r = await c.runAndReadAll(
-    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ${literal(table)} ORDER BY column_index`,
+    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1 ORDER BY column_index`,
+    [table],
   );
   return r.getRowsJS().map((row) => String(row[0]));
 }

@@ -78,7 +78,10 @@ export const TABLES: readonly Table[] = [RUNS, OPERATIONS, SAMPLES, ALERTS];
 /** A double-quoted SQL identifier. */
 export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** A single-quoted SQL string literal. */
+/**
+ * A single-quoted SQL string literal, for text this program writes (column names, the schema's
+ * enum values, messages). Never for a value from outside: those go in `SqlParams`.
+ */
 export const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /**

@@ -28,6 +28,7 @@ import { welchTest } from '../stats/welch.js';
 import { jsonSize } from '../store/query.js';
 import { Store } from '../store/store.js';
 import { createApp, type LlmmonApp } from './app.js';
+import { MAX_LABEL_LENGTH } from './prometheus.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -400,8 +401,10 @@ describe('bad input changes nothing', () => {
 });
 
 describe('auth', () => {
+  const TOKEN = 's3cret-0123456789abcdef';
+
   it('needs the bearer token for writes and queries, not for reads', async () => {
-    const secured = createApp({ store, token: 's3cret', dashboardDir: null });
+    const secured = createApp({ store, token: TOKEN, dashboardDir: null });
     const send = (path: string, body: unknown, token?: string) =>
       secured.request(path, {
         method: 'POST',
@@ -418,9 +421,19 @@ describe('auth', () => {
     const refused = await send('/api/runs', metricsFile('a', 2));
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await secured.request('/api/runs')).status).toBe(200);
-    expect((await send('/api/runs', metricsFile('a', 2), 's3cret')).status).toBe(201);
-    expect((await send('/api/query', { sql: 'SELECT 1' }, 's3cret')).status).toBe(200);
+    expect((await send('/api/runs', metricsFile('a', 2), TOKEN)).status).toBe(201);
+    expect((await send('/api/query', { sql: 'SELECT 1' }, TOKEN)).status).toBe(200);
     secured.shutdown();
+  });
+
+  it('needs the token for reads too unless publicRead', async () => {
+    const closed = createApp({ store, token: TOKEN, publicRead: false, dashboardDir: null });
+    for (const path of ['/api/runs', '/api/health', '/api/runs/r1/export.json', '/api/live', '/metrics']) {
+      expect((await closed.request(path)).status, path).toBe(401);
+    }
+    const ok = await closed.request('/api/runs', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(ok.status).toBe(200);
+    closed.shutdown();
   });
 });
 
@@ -534,13 +547,20 @@ describe('/api/query sandbox', () => {
   });
 
   it('keeps logging off: a file log in a forbidden folder would abort the process at the next query', async () => {
-    const logging = "SELECT value FROM duckdb_settings() WHERE name = 'enable_logging'";
-    const before = (await json(await q(logging))).rows;
+    // Read through the store's own instance (user SQL may not read settings: they show paths).
+    const instance = await DuckDBInstance.fromCache(join(tmp.dir, 'api.duckdb'));
+    const own = await instance.connect();
+    const setting = async () =>
+      (
+        await own.runAndReadAll("SELECT value FROM duckdb_settings() WHERE name = 'enable_logging'")
+      ).getRowsJS();
+    const before = await setting();
     const res = await q(`SELECT * FROM enable_logging(storage = 'file', storage_path = '${tmp.dir}/logs')`);
     expect(res.status).toBe(400);
     expect((await json(await q('SELECT 42'))).rows).toEqual([[42]]);
-    expect((await json(await q(logging))).rows).toEqual(before);
+    expect(await setting()).toEqual(before);
     expect(existsSync(join(tmp.dir, 'logs'))).toBe(false);
+    own.closeSync();
   });
 
   it('reads no file, not even in the scratch folder the sandbox must allow for exports', async () => {
@@ -553,6 +573,12 @@ describe('/api/query sandbox', () => {
         [`SELECT * FROM glob('${dirname(file)}/*')`, /table function glob\(\) is not allowed/],
         [`SELECT * FROM '${file}'`, /^sql: reading files is not allowed/],
         [`SELECT 1; SELECT * FROM "${file}"`, /^sql: reading files is not allowed/],
+        // Table functions that take a table name read a file named instead.
+        [`SELECT * FROM histogram('${file}', secret)`, /table function histogram\(\) is not allowed/],
+        [
+          `SELECT * FROM histogram_values('${file}', secret)`,
+          /table function histogram_values\(\) is not allowed/,
+        ],
       ] as const) {
         const res = await q(sql);
         const { error } = await json(res);
@@ -563,6 +589,26 @@ describe('/api/query sandbox', () => {
     } finally {
       rmSync(file);
     }
+  });
+
+  it('hides the paths of the scratch folder and the file (settings, databases)', async () => {
+    for (const [sql, message] of [
+      ["SELECT current_setting('allowed_directories')", /function current_setting\(\) is not allowed/],
+      [
+        "SELECT value FROM duckdb_settings() WHERE name = 'temp_directory'",
+        /duckdb_settings\(\) is not allowed/,
+      ],
+      ['SELECT path FROM duckdb_databases()', /duckdb_databases\(\) is not allowed/],
+      ["SELECT (SELECT CURRENT_SETTING('allowed_directories'))", /current_setting\(\) is not allowed/],
+    ] as const) {
+      const res = await q(sql);
+      expect(res.status, sql).toBe(400);
+      expect((await json(res)).error, sql).toMatch(message);
+    }
+    // Export files get names nobody can guess.
+    const names = [store.scratchPath('csv'), store.scratchPath('csv')].map((p) => p.split('/').pop()!);
+    for (const name of names) expect(name).toMatch(/^[0-9a-f]{32}\.csv$/);
+    expect(names[0]).not.toBe(names[1]);
   });
 
   it('still answers the catalog, generators and DESCRIBE', async () => {
@@ -637,6 +683,18 @@ describe('/api/query sandbox', () => {
 });
 
 describe('/metrics', () => {
+  /** What `promtool check metrics` says about `text` ('' = valid). */
+  const promtool = (text: string): string => {
+    try {
+      return execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      const e = error as { code?: string; stdout?: string; stderr?: string };
+      if (e.code === 'ENOENT')
+        throw new Error('promtool missing: run scripts/bootstrap.sh (Debian package prometheus)');
+      return `promtool check metrics failed:\n${e.stdout}${e.stderr}`;
+    }
+  };
+
   it('is valid Prometheus text (promtool) and counts what was stored', async () => {
     const live = (name: string) => (text: string) =>
       text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
@@ -653,20 +711,7 @@ describe('/metrics', () => {
     const res = await app.request('/metrics');
     expect(res.status).toBe(200);
     const text = await res.text();
-    let promtool = '';
-    try {
-      promtool = execFileSync('promtool', ['check', 'metrics'], {
-        input: text,
-        encoding: 'utf8',
-        stdio: 'pipe',
-      });
-    } catch (error) {
-      const e = error as { code?: string; stdout?: string; stderr?: string };
-      if (e.code === 'ENOENT')
-        throw new Error('promtool missing: run scripts/bootstrap.sh (Debian package prometheus)');
-      throw new Error(`promtool check metrics failed:\n${e.stdout}${e.stderr}`);
-    }
-    expect(promtool).toBe('');
+    expect(promtool(text)).toBe('');
     const line = (name: string) => text.split('\n').find((l) => l.startsWith(name))!;
     expect(
       line(
@@ -688,5 +733,33 @@ describe('/metrics', () => {
       'llmmon_live_system_cpu_utilization_ratio{run_id="r1"} 0.4',
     ]);
     expect(live('llmmon_live_gpu_utilization_ratio')(text)).toEqual([]);
+  });
+
+  it('stays valid and bounded whatever names were stored', async () => {
+    // Every character the exposition format escapes or cannot carry, at the schema's longest name.
+    const nasty = `"\\\n\r\u0000\u007f\ud800${'é'.repeat(300)}`.slice(0, 256);
+    const runId = `r${'\u00e9'.repeat(120)}`;
+    for (let i = 0; i < 3; i++) {
+      const res = await post(
+        '/api/runs',
+        metricsFile(`${runId}${i}`.slice(0, 128), 2, () => ({ model_name: `${i}${nasty}`.slice(0, 256) })),
+      );
+      expect(res.status, JSON.stringify(await json(res))).toBe(201);
+    }
+    const sample = { t: 1, cpu_percent: 1, rss_mb: 1, system_cpu_percent: 1, gpu_util_percent: null };
+    await post(`/api/runs/${encodeURIComponent(`${runId}0`.slice(0, 128))}/samples`, {
+      run: runHeader(`${runId}0`.slice(0, 128)),
+      samples: [sample],
+    });
+    const text = await (await app.request('/metrics')).text();
+    expect(promtool(text)).toBe('');
+    // Label values unescaped: at most MAX_LABEL_LENGTH characters, no control characters.
+    const values = [...text.matchAll(/="((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    expect(values.some((v) => v.startsWith('0"'))).toBe(true);
+    for (const v of values) {
+      expect([...v].length).toBeLessThanOrEqual(MAX_LABEL_LENGTH);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what must not be there
+      expect(v).not.toMatch(/[\u0000-\u001f\u007f]/);
+    }
   });
 });

@@ -3,7 +3,6 @@
  * Handlers validate input with core's zod schemas, call the store, and answer JSON; errors go
  * through `onError` (errors.ts) as `{ "error": "…" }`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,7 +36,7 @@ import {
 } from '@llmmon/core/schema';
 import { assetsDir } from '@llmmon/dashboard';
 import { stringify } from 'csv-stringify/sync';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import {
@@ -46,6 +45,7 @@ import {
   DEFAULT_QUERY_TIMEOUT_MS,
 } from '../store/query-limits.js';
 import type { IngestResult, Store } from '../store/store.js';
+import { requireToken } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './defaults.js';
 import { ApiHttpError, onError } from './errors.js';
 import { LiveHub } from './live.js';
@@ -53,8 +53,10 @@ import { Metrics } from './prometheus.js';
 
 export interface AppOptions {
   store: Store;
-  /** When set, writes and /api/query need `Authorization: Bearer <token>`. */
+  /** When set, writes and /api/query need `Authorization: Bearer <token>` (reads too unless `publicRead`). */
   token?: string | undefined;
+  /** Reads need no token even when the server has one (default true here; `startServer` decides by host). */
+  publicRead?: boolean;
   /** Largest request body in bytes (default 64 MB); larger ones get 413. */
   bodyLimit?: number;
   /** Time limit of one /api/query (default 10 s). */
@@ -107,20 +109,23 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.o
 const excluded = (q: { exclude_operations?: string[] | undefined }) =>
   q.exclude_operations ?? [...DEFAULT_STATS_EXCLUDED_OPERATIONS];
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
-function requireToken(token: string): MiddlewareHandler {
-  const expected = sha256(token);
-  return async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-    const header = c.req.header('authorization') ?? '';
-    const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
-    if (!given || !timingSafeEqual(sha256(given), expected)) {
-      c.header('WWW-Authenticate', 'Bearer realm="llmmon"');
-      throw new ApiHttpError(401, 'unauthorized: this server needs Authorization: Bearer <LLMMON_TOKEN>');
+/**
+ * The methods of the API routes whose path pattern matches `path` (`:id` matches one segment);
+ * empty when none does. GET brings HEAD, as Hono answers HEAD with the GET route.
+ */
+function allowedMethods(app: Hono, path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || (!route.path.startsWith('/api/') && route.path !== '/metrics')) continue;
+    const pattern = route.path
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    if (new RegExp(`^${pattern.join('/')}$`).test(path)) {
+      methods.add(route.method);
+      if (route.method === 'GET') methods.add('HEAD');
     }
-    return next();
-  };
+  }
+  return [...methods];
 }
 
 function ingestAnswer(c: Context, result: IngestResult) {
@@ -158,8 +163,20 @@ export function createApp(options: AppOptions): LlmmonApp {
   const app = new Hono() as unknown as LlmmonApp;
 
   app.onError(onError);
-  app.notFound((c) => c.json({ error: `not found: ${c.req.method} ${c.req.path}` }, 404));
-  if (options.token) app.use('/api/*', requireToken(options.token));
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length === 0) return c.json({ error: `not found: ${c.req.method} ${c.req.path}` }, 404);
+    c.header('Allow', allowed.join(', '));
+    return c.json(
+      { error: `method ${c.req.method} not allowed on ${c.req.path} (allowed: ${allowed.join(', ')})` },
+      405,
+    );
+  });
+  if (options.token) {
+    const guard = requireToken(options.token, options.publicRead ?? true);
+    app.use('/api/*', guard);
+    app.use('/metrics', guard);
+  }
   app.use(
     '/api/*',
     bodyLimit({
@@ -295,13 +312,15 @@ export function createApp(options: AppOptions): LlmmonApp {
     const maxRows = Math.min(body.max_rows ?? maxRowsCap, maxRowsCap);
     if (body.format === 'parquet') {
       const path = store.scratchPath('parquet');
-      await store.queryToParquet(body.sql, path, { maxRows, timeoutMs }).catch(async (error: unknown) => {
-        await store.removeScratch(path);
-        throw error;
-      });
+      await store
+        .queryToParquet(body.sql, path, { maxRows, timeoutMs, params: body.params })
+        .catch(async (error: unknown) => {
+          await store.removeScratch(path);
+          throw error;
+        });
       return sendFile(c, store, path, 'application/vnd.apache.parquet', 'query.parquet');
     }
-    const result = await store.query(body.sql, { maxRows, timeoutMs, maxBytes });
+    const result = await store.query(body.sql, { maxRows, timeoutMs, maxBytes, params: body.params });
     if (body.format === 'csv') {
       const header = result.columns.map((col) => col.name);
       const cells = result.rows.map((row) => row.map(csvCell));

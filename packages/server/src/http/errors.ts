@@ -8,7 +8,14 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DatabaseLockedError } from '../db/database.js';
-import { InputError, NotFoundError, QueryRefusedError, QueryTimeoutError } from '../store/errors.js';
+import {
+  InputError,
+  NotFoundError,
+  QueryBusyError,
+  QueryRefusedError,
+  QueryTimeoutError,
+  QueryUnavailableError,
+} from '../store/errors.js';
 
 /** An error answer with a status; thrown from handlers. */
 export class ApiHttpError extends Error {
@@ -33,7 +40,22 @@ export function describeError(error: unknown): { status: ContentfulStatusCode; m
     return { status: 400, message: error.message };
   if (error instanceof NotFoundError) return { status: 404, message: error.message };
   if (error instanceof QueryTimeoutError) return { status: 408, message: error.message };
-  if (error instanceof DatabaseLockedError) return { status: 503, message: error.message };
+  if (error instanceof QueryBusyError) return { status: 429, message: error.message };
+  if (error instanceof DatabaseLockedError || error instanceof QueryUnavailableError)
+    return { status: 503, message: error.message };
+  // The disk under the DuckDB file: the request's transaction was rolled back, nothing stored.
+  const message = error instanceof Error ? error.message : '';
+  if (/No space left on device|ENOSPC/i.test(message))
+    return {
+      status: 507,
+      message:
+        'the disk of the DuckDB file is full: nothing of this request was stored; free space and retry',
+    };
+  if (/Read-only file system|EROFS|read-only mode/i.test(message))
+    return {
+      status: 503,
+      message: 'the DuckDB file is read-only here: nothing can be stored (reads and queries work)',
+    };
   if (error instanceof HTTPException)
     return { status: error.status, message: error.message || 'request refused' };
   return null;
@@ -42,7 +64,10 @@ export function describeError(error: unknown): { status: ContentfulStatusCode; m
 /** Hono `onError` handler. */
 export function onError(error: Error, c: Context) {
   const known = describeError(error);
-  if (known) return c.json({ error: oneLine(known.message) }, known.status);
+  if (known) {
+    if (known.status === 429 || known.status === 503) c.header('Retry-After', '1');
+    return c.json({ error: oneLine(known.message) }, known.status);
+  }
   console.error(`llmmon: ${c.req.method} ${c.req.path} failed:`, error);
   return c.json({ error: 'internal error (see the server log)' }, 500);
 }

@@ -27,6 +27,26 @@ export const TTFT_BUCKETS = [
 const MEMORY_BUCKETS = Array.from({ length: 13 }, (_, i) => 2 ** (24 + i));
 
 export const MAX_SERIES = 50;
+/** Most characters of a label value; longer ones are cut and end in `…`. */
+export const MAX_LABEL_LENGTH = 128;
+
+/** Control characters and lone surrogates. */
+const UNCARRIED =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what it matches
+  /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A stored name as a label value the exposition format carries whatever it holds: control
+ * characters (which the format does not escape; a CR or NUL breaks scrapers) and lone surrogates
+ * become U+FFFD, and it is cut to `MAX_LABEL_LENGTH` characters. prom-client escapes `\`, `"`
+ * and line feeds (none are left) as the format says.
+ * @example labelValue('a\u0000b') // 'a\ufffdb'
+ */
+export function labelValue(value: string): string {
+  const clean = value.replace(UNCARRIED, '\ufffd');
+  const chars = [...clean];
+  return chars.length <= MAX_LABEL_LENGTH ? clean : `${chars.slice(0, MAX_LABEL_LENGTH - 1).join('')}…`;
+}
 const OTHER = '_OTHER';
 
 const MODEL = 'gen_ai_request_model';
@@ -174,10 +194,12 @@ export class Metrics {
   }
 
   private labels(op: OperationRecord) {
-    const key = `${op.model_name}\u0000${op.operation}`;
+    const model = labelValue(op.model_name);
+    const operation = labelValue(op.operation);
+    const key = `${model}\u0000${operation}`;
     if (!this.pairs.has(key) && this.pairs.size >= MAX_SERIES) return { [MODEL]: OTHER, [OPERATION]: OTHER };
     this.pairs.add(key);
-    return { [MODEL]: op.model_name, [OPERATION]: op.operation };
+    return { [MODEL]: model, [OPERATION]: operation };
   }
 
   /** Counts the rows an ingest newly stored. */
@@ -202,7 +224,7 @@ export class Metrics {
     if (e.live && last) {
       const latest = (gauge: Gauge<'run_id'>, value: number | null) => {
         gauge.reset();
-        if (value !== null) gauge.set({ run_id: e.run_id }, value);
+        if (value !== null) gauge.set({ run_id: labelValue(e.run_id) }, value);
       };
       latest(this.liveCpu, last.cpu_percent === null ? null : last.cpu_percent / 100);
       latest(this.liveRss, last.rss_mb * BYTES_PER_MB);

@@ -64,6 +64,50 @@ describe('startServer', () => {
     );
   });
 
+  it('refuses blank, padded and short tokens', async () => {
+    for (const [token, why] of [
+      ['', /blank/],
+      ['   ', /blank/],
+      [' 0123456789abcdef ', /white space/],
+      ['x', /at least 16 characters/],
+    ] as const) {
+      await expect(
+        startServer({ db: join(tmp.dir, 'x.duckdb'), token }),
+        JSON.stringify(token),
+      ).rejects.toThrow(why);
+    }
+  });
+
+  it('beyond loopback, needs the token for reads too unless publicRead', async () => {
+    const token = '0123456789abcdef0123';
+    const exposed = await startServer({
+      db: join(tmp.dir, 'x.duckdb'),
+      host: '0.0.0.0',
+      token,
+      dashboardDir: null,
+    });
+    try {
+      expect((await fetch(`${exposed.url}/api/runs`)).status).toBe(401);
+      expect((await fetch(`${exposed.url}/metrics`)).status).toBe(401);
+      const ok = await fetch(`${exposed.url}/api/runs`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+    } finally {
+      await exposed.close();
+    }
+    const open = await startServer({
+      db: join(tmp.dir, 'y.duckdb'),
+      host: '0.0.0.0',
+      token,
+      publicRead: true,
+      dashboardDir: null,
+    });
+    try {
+      expect((await fetch(`${open.url}/api/runs`)).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('streams live operations to /api/live as batches arrive', async () => {
     const live = await fetch(`${server.url}/api/live?run=r1`);
     expect(live.headers.get('content-type')).toMatch(/^text\/event-stream/);

@@ -10,6 +10,7 @@ import { serve } from '@hono/node-server';
 import { DEFAULT_DB_PATH } from '../defaults.js';
 import { Store } from '../store/store.js';
 import { type AppOptions, createApp } from './app.js';
+import { tokenProblem } from './auth.js';
 
 export interface StartServerOptions extends Omit<AppOptions, 'store'> {
   /** DuckDB file (default data/llmmon.duckdb), or an open store to serve. */
@@ -18,6 +19,11 @@ export interface StartServerOptions extends Omit<AppOptions, 'store'> {
   port?: number;
   /** Address to bind; default 127.0.0.1. Anything but a loopback address needs `token`. */
   host?: string;
+  /**
+   * Reads (runs, exports, /metrics, the live stream) need no token. Default: true on loopback,
+   * false beyond it.
+   */
+  publicRead?: boolean;
 }
 
 export interface RunningServer {
@@ -44,11 +50,13 @@ export const isExposed = (host: string) => !LOOPBACK.test(host);
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  if (isExposed(host) && !options.token) {
+  if (isExposed(host) && options.token === undefined) {
     throw new Error(
-      `--host ${host} exposes the server: set LLMMON_TOKEN (writes and /api/query then need it)`,
+      `--host ${host} exposes the server: set LLMMON_TOKEN (reads, writes and /api/query then need it)`,
     );
   }
+  const problem = options.token === undefined ? null : tokenProblem(options.token);
+  if (problem) throw new Error(problem);
   const ownStore = !(options.db instanceof Store);
   // A file this call creates is removed again when the server cannot start (a busy port), so a
   // failed start leaves no empty database behind.
@@ -57,7 +65,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.db !== ':memory:' &&
     !existsSync((options.db as string | undefined) ?? DEFAULT_DB_PATH);
   const store = options.db instanceof Store ? options.db : await Store.open(options.db);
-  const app = createApp({ ...options, store });
+  const app = createApp({ ...options, store, publicRead: options.publicRead ?? !isExposed(host) });
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -80,6 +88,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     close() {
       closing ??= (async () => {
         app.shutdown();
+        // Requests in flight finish, user queries among them: interrupted now, answered 408.
+        store.stopQueries();
         const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
         await new Promise<void>((resolve) => {
           // Requests in flight finish; keep-alive sockets (idle now, or once their answer is

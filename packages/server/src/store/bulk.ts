@@ -19,6 +19,7 @@ import {
   type RunHeader,
   type Sample,
 } from '@llmmon/core/schema';
+import { SqlParams } from '../db/params.js';
 import { ident, literal, OPERATIONS } from '../db/tables.js';
 import {
   type ByteSource,
@@ -133,8 +134,10 @@ export function copyAsLines(
 async function stage(c: DuckDBConnection, path: string, key: string): Promise<true | string> {
   await c.run(`DROP TABLE IF EXISTS ${STAGING}`);
   try {
+    const p = new SqlParams();
     await c.run(
-      `CREATE TEMP TABLE ${STAGING} AS SELECT * FROM read_json(${literal(path)}, format = 'array', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`,
+      `CREATE TEMP TABLE ${STAGING} AS SELECT * FROM read_json(${p.one(path)}, format = 'array', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`,
+      p.values,
     );
     return true;
   } catch (error) {
@@ -172,12 +175,13 @@ export async function singlePass(
   format: 'array' | 'newline_delimited' = 'array',
   records?: number,
 ) {
+  const p = new SqlParams();
+  const id = p.one(run.id);
   const checked = OPERATIONS.columns
     .map((col) => {
       const x = ident(col.name);
-      if (col.name === 'run_id') {
-        return `CASE WHEN ${x} IS NULL OR ${x} = ${literal(run.id)} THEN ${literal(run.id)} ELSE error('run_id') END`;
-      }
+      if (col.name === 'run_id')
+        return `CASE WHEN ${x} IS NULL OR ${x} = ${id} THEN ${id} ELSE error('run_id') END`;
       if (col.name === 'seq')
         return `CASE WHEN ${x} IS NULL THEN error('seq') ELSE ${castSql(col.spec, x)} END`;
       const problem = problemSql(col.spec, x, literal(col.name));
@@ -188,25 +192,30 @@ export async function singlePass(
   await c.run('BEGIN TRANSACTION');
   try {
     const created = await rows.upsertRun(c, run);
-    const source = `read_json(${literal(scratch)}, format = '${format}', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`;
-    const existing = created
-      ? ''
-      : `WHERE seq NOT IN (SELECT seq FROM operations WHERE run_id = ${literal(run.id)})`;
+    const source = (q: SqlParams) =>
+      `read_json(${q.one(scratch)}, format = '${format}', columns = ${readJsonColumns(OPERATION_FIELDS)}, maximum_object_size = 268435456)`;
+    const existing = created ? '' : `WHERE seq NOT IN (SELECT seq FROM operations WHERE run_id = ${id})`;
     const inserted = Number(
       (
         await c.run(
-          `INSERT INTO operations (${insertColumns(OPERATIONS)}) SELECT * FROM (SELECT\n  ${checked}\nFROM ${source}) ${existing}`,
+          `INSERT INTO operations (${insertColumns(OPERATIONS)}) SELECT * FROM (SELECT\n  ${checked}\nFROM ${source(p)}) ${existing}`,
+          p.values,
         )
       ).rowsChanged,
     );
     // A seq twice in the file would be stored twice: leave that to the exact path (first wins).
     const distinct = await c.runAndReadAll(
-      `SELECT count(*) = count(DISTINCT seq) FROM operations WHERE run_id = ${literal(run.id)}`,
+      'SELECT count(*) = count(DISTINCT seq) FROM operations WHERE run_id = $1',
+      [run.id],
     );
     if (distinct.getRowsJS()[0]![0] !== true) throw new Error('duplicate seq in file');
+    const count = new SqlParams();
     const received = created
       ? inserted
-      : (records ?? Number((await c.runAndReadAll(`SELECT count(*) FROM ${source}`)).getRowsJS()[0]![0]));
+      : (records ??
+        Number(
+          (await c.runAndReadAll(`SELECT count(*) FROM ${source(count)}`, count.values)).getRowsJS()[0]![0],
+        ));
     const tail = await rows.addRows(c, run.id, created, [], rest.samples, rest.alerts);
     await c.run('COMMIT');
     committed(run.id);
@@ -302,9 +311,11 @@ export async function bulkIngestFile(
 
         const created = await rows.upsertRun(c, run);
         const seq = 'coalesce(CAST(seq AS BIGINT), rowid)';
+        const p = new SqlParams();
+        const id = p.one(run.id);
         const select = OPERATIONS.columns
           .map((col) => {
-            if (col.name === 'run_id') return literal(run.id);
+            if (col.name === 'run_id') return id;
             if (col.name === 'seq') return seq;
             return castSql(col.spec, ident(col.name));
           })
@@ -312,7 +323,7 @@ export async function bulkIngestFile(
         const dupes = await c.runAndReadAll(`SELECT count(*) - count(DISTINCT ${seq}) FROM ${STAGING}`);
         const filters: string[] = [];
         if (!created) {
-          filters.push(`${seq} NOT IN (SELECT seq FROM operations WHERE run_id = ${literal(run.id)})`);
+          filters.push(`${seq} NOT IN (SELECT seq FROM operations WHERE run_id = ${id})`);
         }
         const qualify =
           Number(dupes.getRowsJS()[0]![0]) > 0
@@ -323,6 +334,7 @@ export async function bulkIngestFile(
         );
         const inserted = await c.run(
           `INSERT INTO operations (${insertColumns(OPERATIONS)}) SELECT ${select} FROM ${STAGING} ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''} ${qualify}`,
+          p.values,
         );
         const tail =
           rest.kind === 'llmmon'

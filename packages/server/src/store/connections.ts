@@ -8,6 +8,7 @@
  * a query never returns, and a connection still open keeps the file locked after the store said
  * it let go of it.
  */
+import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -29,7 +30,6 @@ export class Connections {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Background work, one piece after the other. */
   private background: Promise<unknown> = Promise.resolve();
-  private scratchCounter = 0;
 
   private constructor(
     private readonly db: Database,
@@ -53,6 +53,11 @@ export class Connections {
   /** Absolute path of the DuckDB file. */
   get path(): string {
     return this.db.path;
+  }
+
+  /** The file was opened read-only (no write permission): reads and queries only. */
+  get readOnly(): boolean {
+    return this.db.readOnly;
   }
 
   /** Runs `fn` on the writer connection after every earlier write has finished, alone. */
@@ -143,9 +148,12 @@ export class Connections {
     }
   }
 
-  /** A path in the sandbox's scratch folder (the only place DuckDB may read or write files). */
+  /**
+   * A path in the sandbox's scratch folder (the only place DuckDB may read or write files), with
+   * a name nobody can guess.
+   */
   scratchPath(extension: string): string {
-    return join(this.db.scratchDir, `${process.pid}-${Date.now()}-${++this.scratchCounter}.${extension}`);
+    return join(this.db.scratchDir, `${randomBytes(16).toString('hex')}.${extension}`);
   }
 
   /** Removes a scratch file (after it was sent). */

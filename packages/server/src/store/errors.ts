@@ -30,3 +30,13 @@ export function duckdbMessage(error: unknown): string {
 export function isDuckDBError(error: unknown): boolean {
   return error instanceof Error && error.name === 'Error' && /^[A-Za-z ]+ Error: /.test(error.message);
 }
+
+/** User SQL refused because too many queries run and wait already (HTTP 429). */
+export class QueryBusyError extends Error {
+  override name = 'QueryBusyError';
+}
+
+/** User SQL not run because the store is shutting down (HTTP 503). */
+export class QueryUnavailableError extends Error {
+  override name = 'QueryUnavailableError';
+}

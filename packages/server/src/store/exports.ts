@@ -3,8 +3,9 @@
  * scratch folder), or the whole run as an `llmmon.metrics/1` document streamed in pieces.
  */
 import type { MetricsFile, OperationRecord } from '@llmmon/core/schema';
+import { SqlParams } from '../db/params.js';
 import { rowReader, selectColumns } from '../db/records.js';
-import { literal, OPERATIONS } from '../db/tables.js';
+import { OPERATIONS } from '../db/tables.js';
 import type { Connections } from './connections.js';
 import type { Reads } from './reads.js';
 
@@ -20,9 +21,11 @@ export class Exports {
     const { csvColumns, COPY_OPTIONS } = await import('./export-sql.js');
     const path = this.connections.scratchPath(format);
     const select = format === 'csv' ? csvColumns(OPERATIONS) : '*';
+    const p = new SqlParams();
     await this.connections.read((c) =>
       c.run(
-        `COPY (SELECT ${select} FROM operations WHERE run_id = ${literal(id)} ORDER BY seq) TO ${literal(path)} ${COPY_OPTIONS[format]}`,
+        `COPY (SELECT ${select} FROM operations WHERE run_id = ${p.one(id)} ORDER BY seq) TO ${p.bare(path)} ${COPY_OPTIONS[format]}`,
+        p.values,
       ),
     );
     return path;

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literal } from '../db/tables.js';
+import { SqlParams } from '../db/params.js';
 import { runSummariesSql } from './runs-sql.js';
 import { modelStatsSql } from './stats-sql.js';
 
@@ -24,7 +24,9 @@ const FORMAT_REVISION = 1;
 
 /** The format of the entries this code writes and reads. */
 export const CACHE_FORMAT = createHash('sha256')
-  .update([FORMAT_REVISION, runSummariesSql('SELECT 1'), modelStatsSql('true', ['x'])].join('\n'))
+  .update(
+    [FORMAT_REVISION, runSummariesSql('SELECT 1'), modelStatsSql('true', ['x'], new SqlParams())].join('\n'),
+  )
   .digest('hex')
   .slice(0, 16);
 
@@ -40,7 +42,8 @@ export async function fingerprints(
   ids: readonly string[],
 ): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const list = ids.map(literal).join(', ');
+  const p = new SqlParams();
+  const list = p.list(ids);
   const count = (table: string) =>
     `(SELECT run_id, count(*) AS n FROM ${table} WHERE run_id IN (${list}) GROUP BY run_id)`;
   const r = await c.runAndReadAll(
@@ -48,6 +51,7 @@ export async function fingerprints(
      FROM runs r LEFT JOIN ${count('operations')} o ON o.run_id = r.id
        LEFT JOIN ${count('samples')} s ON s.run_id = r.id LEFT JOIN ${count('alerts')} a ON a.run_id = r.id
      WHERE r.id IN (${list})`,
+    p.values,
   );
   return new Map(r.getRowsJS().map(([id, fp]) => [String(id), String(fp)]));
 }
@@ -59,10 +63,11 @@ export async function readEntries(
   ids: readonly string[],
 ): Promise<Map<string, { fingerprint: string; value: unknown }>> {
   if (ids.length === 0) return new Map();
+  const p = new SqlParams();
+  const where = `entry = ${p.one(entry)} AND format = ${p.one(CACHE_FORMAT)} AND run_id IN (${p.list(ids)})`;
   const r = await c.runAndReadAll(
-    `SELECT run_id, fingerprint, value FROM ${CACHE_TABLE}
-     WHERE entry = $1 AND format = $2 AND run_id IN (${ids.map(literal).join(', ')})`,
-    [entry, CACHE_FORMAT],
+    `SELECT run_id, fingerprint, value FROM ${CACHE_TABLE} WHERE ${where}`,
+    p.values,
   );
   return new Map(
     r
@@ -106,5 +111,6 @@ export async function writeEntries(c: DuckDBConnection, entries: readonly CacheE
 /** Deletes every entry of the runs (inside the caller's transaction). */
 export async function dropEntries(c: DuckDBConnection, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;
-  await c.run(`DELETE FROM ${CACHE_TABLE} WHERE run_id IN (${runIds.map(literal).join(', ')})`);
+  const p = new SqlParams();
+  await c.run(`DELETE FROM ${CACHE_TABLE} WHERE run_id IN (${p.list(runIds)})`, p.values);
 }

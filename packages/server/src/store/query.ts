@@ -14,7 +14,7 @@
  *    `json_execute_serialized_sql`), or read the scratch folder that exports must be allowed
  *    to use (`read_text`, `glob`, `FROM '/path/file.csv'`);
  * 4. runs inside `BEGIN TRANSACTION READ ONLY`, rolled back afterwards;
- * 5. is interrupted after `timeoutMs` (`connection.interrupt()` leaves the connection usable);
+ * 5. is interrupted at its deadline by `QueryGate` (query-gate.ts), which also bounds how many run;
  * 6. returns at most `maxRows` rows and about `maxBytes` of JSON (`jsonSize`; it stops reading
  *    there).
  */
@@ -31,12 +31,17 @@ import {
 import type { QueryColumn } from '@llmmon/core/schema';
 import { literal } from '../db/tables.js';
 import { inDateRange, microsToIso } from '../db/timestamps.js';
-import { duckdbMessage, isDuckDBError, QueryRefusedError, QueryTimeoutError } from './errors.js';
+import { duckdbMessage, isDuckDBError, QueryRefusedError } from './errors.js';
 import { COPY_OPTIONS } from './export-sql.js';
 import { DEFAULT_QUERY_MAX_BYTES } from './query-limits.js';
 
+/** A value bound to a placeholder of user SQL. */
+export type QueryParam = string | number | boolean | null;
+
 export interface QueryOptions {
   maxRows: number;
+  /** Values of the query's placeholders (`$1` or `?`), in order. */
+  params?: readonly QueryParam[];
   timeoutMs: number;
   /** Most JSON text the rows may take, as `jsonSize` estimates it (default `DEFAULT_QUERY_MAX_BYTES`). */
   maxBytes?: number;
@@ -51,8 +56,10 @@ export interface QueryResult {
 }
 
 /**
- * The table functions user SQL may call: views of the catalog and settings (read-only) and
- * generators. No file readers, nothing that changes the instance, nothing that runs SQL text.
+ * The table functions user SQL may call: views of the catalog (read-only) and generators. No file
+ * readers (`histogram('file.csv', col)` reads the file it names, so no `histogram` either), nothing
+ * that changes the instance, nothing that runs SQL text, nothing that shows the scratch folder's
+ * or the file's path (`duckdb_settings`, `duckdb_databases`).
  */
 const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // generators
@@ -63,13 +70,10 @@ const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'repeat_row',
   'json_each',
   'json_tree',
-  'histogram',
-  'histogram_values',
   'summary',
   // the catalog and the settings
   'duckdb_columns',
   'duckdb_constraints',
-  'duckdb_databases',
   'duckdb_dependencies',
   'duckdb_functions',
   'duckdb_indexes',
@@ -77,7 +81,6 @@ const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'duckdb_memory',
   'duckdb_schemas',
   'duckdb_sequences',
-  'duckdb_settings',
   'duckdb_tables',
   'duckdb_types',
   'duckdb_views',
@@ -93,6 +96,9 @@ const TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'platform',
   'pg_timezone_names',
 ]);
+
+/** Scalar functions user SQL may not call: `current_setting` shows the sandbox's folders. */
+const REFUSED_FUNCTIONS: ReadonlySet<string> = new Set(['current_setting']);
 
 const STATEMENT_NAMES = Object.fromEntries(
   Object.entries(StatementType)
@@ -222,6 +228,10 @@ function checkReferences(node: unknown): void {
       );
     }
   }
+  if (n.class === 'FUNCTION' && typeof n.function_name === 'string') {
+    const name = n.function_name.toLowerCase();
+    if (REFUSED_FUNCTIONS.has(name)) throw new QueryRefusedError(`sql: function ${name}() is not allowed`);
+  }
   if (n.type === 'BASE_TABLE' && /[/\\]/.test(String(n.table_name))) {
     throw new QueryRefusedError(`sql: reading files is not allowed (${JSON.stringify(n.table_name)})`);
   }
@@ -229,50 +239,26 @@ function checkReferences(node: unknown): void {
   for (const value of Object.values(n)) checkReferences(value);
 }
 
-/** Runs `fn` with `c` interrupted after `timeoutMs`. @throws QueryTimeoutError */
-async function withTimeLimit<T>(c: DuckDBConnection, timeoutMs: number, fn: () => Promise<T>) {
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    c.interrupt();
-  }, timeoutMs);
-  try {
-    return await fn();
-  } catch (error) {
-    if (timedOut || /INTERRUPT/i.test(String(error))) {
-      throw new QueryTimeoutError(`query stopped: it ran longer than the ${timeoutMs / 1000} s time limit`);
-    }
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Checks `sql`, then runs `fn` in a read-only transaction under the time limit; rolls back. */
+/**
+ * Checks `sql`, then runs `fn` in a read-only transaction; rolls back. The time limit is the
+ * caller's (`QueryGate` interrupts `c`).
+ */
 async function readOnly<T>(
   c: DuckDBConnection,
   sql: string,
-  timeoutMs: number,
   fn: (prepared: DuckDBPreparedStatement) => Promise<T>,
 ): Promise<T> {
   const prepared = await checkReadOnly(c, sql);
   await c.run('BEGIN TRANSACTION READ ONLY');
   try {
-    return await withTimeLimit(c, timeoutMs, async () => {
-      try {
-        return await fn(prepared);
-      } catch (error) {
-        if (/INTERRUPT/i.test(String(error))) throw error;
-        if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
-          throw new QueryRefusedError(
-            'sql: a value of the result is too long to return (over 512 MB of text)',
-          );
-        }
-        // What DuckDB says while it runs the query (`Conversion Error: …`) is the query's fault.
-        if (isDuckDBError(error)) throw new QueryRefusedError(duckdbMessage(error));
-        throw error;
-      }
-    });
+    return await fn(prepared);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
+      throw new QueryRefusedError('sql: a value of the result is too long to return (over 512 MB of text)');
+    }
+    // What DuckDB says while it runs the query (`Conversion Error: …`) is the query's fault.
+    if (isDuckDBError(error)) throw new QueryRefusedError(duckdbMessage(error));
+    throw error;
   } finally {
     await c.run('ROLLBACK').catch(() => {});
   }
@@ -311,7 +297,8 @@ export async function runUserQuery(
 ): Promise<QueryResult> {
   const started = performance.now();
   const maxBytes = options.maxBytes ?? DEFAULT_QUERY_MAX_BYTES;
-  return readOnly(c, sql, options.timeoutMs, async (prepared) => {
+  return readOnly(c, sql, async (prepared) => {
+    if (options.params?.length) prepared.bind([...options.params]);
     const result = await prepared.stream();
     const types: DuckDBType[] = result.columnTypes();
     const rows: unknown[][] = [];
@@ -347,9 +334,12 @@ export async function writeUserQueryParquet(
   options: Omit<QueryOptions, 'maxBytes'>,
 ): Promise<void> {
   const query = sql.replace(/[;\s]+$/, '');
-  await readOnly(c, query, options.timeoutMs, async () => {
+  await readOnly(c, query, async () => {
+    // `path` is a scratch path this program made (the user's placeholders may be `?`, which
+    // cannot mix with a `$n` of ours); the user's values are bound.
     const written = await c.run(
       `COPY (SELECT * FROM (\n${query}\n) LIMIT ${options.maxRows + 1}) TO ${literal(path)} ${COPY_OPTIONS.parquet}`,
+      options.params?.length ? [...options.params] : undefined,
     );
     if (Number(written.rowsChanged) > options.maxRows) {
       throw new QueryRefusedError(

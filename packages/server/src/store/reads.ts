@@ -4,8 +4,9 @@
  */
 import type { Alert, OperationRecord, RunHeader, RunSummary, Sample } from '@llmmon/core/schema';
 import { SAMPLE_COLUMNS } from '@llmmon/core/schema';
+import { SqlParams } from '../db/params.js';
 import { rowReader, selectColumns } from '../db/records.js';
-import { ALERTS, ident, literal, OPERATIONS, RUNS } from '../db/tables.js';
+import { ALERTS, ident, OPERATIONS, RUNS } from '../db/tables.js';
 import { type Cache, SUMMARY_ENTRY } from './cache.js';
 import type { Connections } from './connections.js';
 import { InputError, NotFoundError } from './errors.js';
@@ -60,8 +61,11 @@ export class Reads {
   async runSummaries(ids: readonly string[], skipMissing = false): Promise<RunSummary[]> {
     const byId = await this.cache.values<RunSummary>(SUMMARY_ENTRY, ids, (todo) =>
       this.connections.read(async (c) => {
-        const list = todo.map(literal).join(', ');
-        const r = await c.runAndReadAll(runSummariesSql(`SELECT id FROM runs WHERE id IN (${list})`));
+        const p = new SqlParams();
+        const r = await c.runAndReadAll(
+          runSummariesSql(`SELECT id FROM runs WHERE id IN (${p.list(todo)})`),
+          p.values,
+        );
         return new Map(
           r
             .getRowsJS()

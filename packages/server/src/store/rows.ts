@@ -41,16 +41,14 @@ export class RowWriter {
 
   /** Inserts or updates the run row (a later header's non-null `ended_at` is kept); true when it was created. */
   async upsertRun(c: DuckDBConnection, run: RunHeader): Promise<boolean> {
-    const exists = await c.runAndReadAll('SELECT 1 FROM runs WHERE id = $1', [run.id]);
     const now = new Date().toISOString();
-    if (exists.currentRowCount > 0) {
-      const ended = run.ended_at === null ? 'NULL' : `make_timestamptz(${isoToMicros(run.ended_at)})`;
-      await c.run(
-        `UPDATE runs SET ended_at = coalesce(${ended}, ended_at), updated_at = make_timestamptz(${isoToMicros(now)}) WHERE id = $1`,
-        [run.id],
-      );
-      return false;
-    }
+    // One statement for a run that exists (the common case of live batches): no lookup first.
+    const ended = run.ended_at === null ? 'NULL' : `make_timestamptz(${isoToMicros(run.ended_at)})`;
+    const updated = await c.run(
+      `UPDATE runs SET ended_at = coalesce(${ended}, ended_at), updated_at = make_timestamptz(${isoToMicros(now)}) WHERE id = $1`,
+      [run.id],
+    );
+    if (Number(updated.rowsChanged) > 0) return false;
     await this.append(c, RUNS, [run], { ingested_at: now, updated_at: now });
     return true;
   }

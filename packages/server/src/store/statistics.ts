@@ -3,7 +3,7 @@
  * the comparison of runs (`compare.ts`) and a model's history across runs.
  */
 import type { CompareResponse, HistoryResponse, RunModelStats } from '@llmmon/core/schema';
-import { literal } from '../db/tables.js';
+import { SqlParams } from '../db/params.js';
 import { microsToIso } from '../db/timestamps.js';
 import { type Cache, statsEntry } from './cache.js';
 import { compareModels } from './compare.js';
@@ -124,10 +124,9 @@ export class Statistics {
     if (todo.length) {
       const mine = await this.cache.values<ModelStatsRow[]>(key, todo, async (compute) => {
         const rows = await this.connections.read(async (c) => {
-          const ids = compute.map(literal).join(', ');
-          const r = await c.runAndReadAll(
-            modelStatsSql(`model_name = ${literal(model)} AND run_id IN (${ids})`, exclude),
-          );
+          const p = new SqlParams();
+          const where = `model_name = ${p.one(model)} AND run_id IN (${p.list(compute)})`;
+          const r = await c.runAndReadAll(modelStatsSql(where, exclude, p), p.values);
           return readModelStats(r.getRowsJS());
         });
         return new Map(rows.map((row) => [row.run_id, [row]]));

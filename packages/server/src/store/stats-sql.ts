@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { COMPARE_FAMILIES, type RunModelStats, studentT975 } from '@llmmon/core/schema';
-import { literal } from '../db/tables.js';
+import { SqlParams } from '../db/params.js';
 import type { SampleSummary } from '../stats/welch.js';
 
 /** Per-operation fields whose means are compared with Welch's t-test: one per compare family. */
@@ -31,8 +31,8 @@ export interface ModelStatsRow {
  * each aggregate costs more still); failed operations are few, so their group is cheap.
  * Standard deviation is the square root of the tested variance (as `stddev_samp` is).
  */
-export function modelStatsSql(where: string, exclude: readonly string[]): string {
-  const excluded = exclude.length ? ` AND operation NOT IN (${exclude.map(literal).join(', ')})` : '';
+export function modelStatsSql(where: string, exclude: readonly string[], params: SqlParams): string {
+  const excluded = exclude.length ? ` AND operation NOT IN (${params.list(exclude)})` : '';
   const tested = TESTED_FIELDS.map((f) => `count(${f}), avg(${f}), var_samp(${f})`).join(',\n    ');
   return `
 SELECT run_id, model_name, status IS DISTINCT FROM 'error' AS ok,
@@ -143,7 +143,8 @@ export async function modelStats(
   exclude: readonly string[],
 ): Promise<ModelStatsRow[]> {
   if (runIds.length === 0) return [];
-  const where = `run_id IN (${runIds.map(literal).join(', ')})`;
-  const reader = await c.runAndReadAll(modelStatsSql(where, exclude));
+  const params = new SqlParams();
+  const where = `run_id IN (${params.list(runIds)})`;
+  const reader = await c.runAndReadAll(modelStatsSql(where, exclude, params), params.values);
   return readModelStats(reader.getRowsJS());
 }

@@ -13,6 +13,7 @@
  * The facade wires them together and tells listeners what each write added.
  */
 import { EventEmitter } from 'node:events';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   type Alert,
   type CompareResponse,
@@ -28,13 +29,14 @@ import {
   type Sample,
 } from '@llmmon/core/schema';
 import { DEFAULT_DB_PATH } from '../db/default-path.js';
-import { migrate } from '../db/migrations.js';
+import { currentVersion, migrate, SCHEMA_VERSION } from '../db/migrations.js';
 import { Cache } from './cache.js';
 import { Connections } from './connections.js';
 import { Exports } from './exports.js';
 import type { IngestBatch, IngestEvent, IngestResult } from './ingest-result.js';
 import { createCacheTable } from './persisted-cache.js';
 import { type QueryOptions, type QueryResult, runUserQuery, writeUserQueryParquet } from './query.js';
+import { QueryGate } from './query-gate.js';
 import { type OperationsQuery, Reads } from './reads.js';
 import { RowWriter } from './rows.js';
 import { Statistics } from './statistics.js';
@@ -43,6 +45,17 @@ import { Warmer } from './warm.js';
 import { Writes } from './writes.js';
 
 export type { IngestBatch, IngestEvent, IngestResult } from './ingest-result.js';
+
+/** The schema version of a file opened read-only: it cannot be migrated, so it must be current. */
+async function readOnlyVersion(c: DuckDBConnection, path: string): Promise<number> {
+  const version = await currentVersion(c).catch(() => 0);
+  if (version !== SCHEMA_VERSION) {
+    throw new Error(
+      `${path} is read-only and has schema version ${version}, not this llmmon's ${SCHEMA_VERSION}: copy it to a writable place first`,
+    );
+  }
+  return version;
+}
 
 /**
  * Opens the store on a DuckDB file (created and migrated as needed).
@@ -59,6 +72,7 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   private readonly reads: Reads;
   private readonly statistics: Statistics;
   private readonly exports: Exports;
+  private readonly gate = new QueryGate();
 
   private constructor(
     private readonly connections: Connections,
@@ -84,8 +98,8 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     const connections = await Connections.open(path);
     try {
       const { version, rows } = await connections.exclusive(async (c) => {
-        const version = await migrate(c);
-        await createCacheTable(c);
+        const version = connections.readOnly ? await readOnlyVersion(c, connections.path) : await migrate(c);
+        if (!connections.readOnly) await createCacheTable(c);
         return { version, rows: await RowWriter.load(c) };
       });
       return new Store(connections, rows, version);
@@ -101,12 +115,13 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   }
 
   /**
-   * Closes every connection; the last store on a file releases it. Waits for running writes,
-   * reads, queries and exports, and for computed statistics to be kept in the file (so a
-   * short-lived CLI process leaves them).
+   * Closes every connection; the last store on a file releases it. Interrupts running user
+   * queries, then waits for them and for running writes, reads and exports, and for computed
+   * statistics to be kept in the file (so a short-lived CLI process leaves them).
    */
   close(): Promise<void> {
     this.warmer.stop();
+    this.gate.stopAll();
     return this.connections.close();
   }
 
@@ -205,12 +220,27 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
    * @throws QueryRefusedError, QueryTimeoutError, InputError naming the problem
    */
   query(sql: string, options: QueryOptions): Promise<QueryResult> {
-    return this.connections.isolated((c) => runUserQuery(c, sql, options));
+    return this.userQuery(options.timeoutMs, (c) => runUserQuery(c, sql, options));
   }
 
   /** Writes a user query's rows to a Parquet file at `path` (a `scratchPath`). */
   queryToParquet(sql: string, path: string, options: QueryOptions): Promise<void> {
-    return this.connections.isolated((c) => writeUserQueryParquet(c, sql, path, options));
+    return this.userQuery(options.timeoutMs, (c) => writeUserQueryParquet(c, sql, path, options));
+  }
+
+  /** Interrupts every running user query and refuses the waiting ones (shutdown). */
+  stopQueries(): void {
+    this.gate.stopAll();
+  }
+
+  /** User SQL through the gate (query-gate.ts): bounded in number, stopped at its deadline. */
+  private userQuery<T>(timeoutMs: number, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.gate.run(timeoutMs, (ticket) =>
+      this.connections.isolated((c) => {
+        ticket.attach(c);
+        return fn(c);
+      }),
+    );
   }
 
   // ── exports ─────────────────────────────────────────────────────────────────────────────────

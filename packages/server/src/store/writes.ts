@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { DeleteRunResponse, NormalizeOptions } from '@llmmon/core/schema';
 import { normalizeMetrics } from '@llmmon/core/schema';
+import { BatchGroups } from './batch-group.js';
 import type { Connections } from './connections.js';
 import { InputError, NotFoundError } from './errors.js';
 import { type IngestBatch, type IngestResult, ingestResult } from './ingest-result.js';
@@ -17,14 +18,19 @@ import type { RowWriter } from './rows.js';
 export type Committed = (runId: string, change: 'written' | 'deleted') => void;
 
 export class Writes {
+  private readonly groups: BatchGroups;
+
   constructor(
     private readonly connections: Connections,
     private readonly rows: RowWriter,
     private readonly committed: Committed,
-  ) {}
+  ) {
+    this.groups = new BatchGroups(connections, rows, (runId) => committed(runId, 'written'));
+  }
 
   /**
-   * Stores a batch in one transaction: creates the run if new (a later header's non-null
+   * Stores a batch in one transaction (shared with the batches that arrive while the writer is
+   * busy: batch-group.ts): creates the run if new (a later header's non-null
    * `ended_at` is kept), skips operations whose `(run_id, seq)`, samples whose `(run_id, t)` and
    * alerts whose key are stored already (retries are harmless).
    * @param options.live live batches need every operation's `seq` (the idempotency key); whole
@@ -47,19 +53,7 @@ export class Writes {
     const samples = batch.samples ?? [];
     const alerts = batch.alerts ?? [];
 
-    const result = await this.connections.exclusive(async (c) => {
-      await c.run('BEGIN TRANSACTION');
-      try {
-        const created = await this.rows.upsertRun(c, run);
-        const added = await this.rows.addRows(c, run.id, created, operations, samples, alerts);
-        await c.run('COMMIT');
-        this.committed(run.id, 'written');
-        return { created, ...added };
-      } catch (error) {
-        await c.run('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
+    const result = await this.groups.store({ run, operations, samples, alerts });
     const added = {
       run_id: run.id,
       created: result.created,

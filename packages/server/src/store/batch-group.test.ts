@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { operation, runHeader, tempDir } from '@llmmon/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from './store.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let store: Store;
+beforeEach(async () => {
+  tmp = tempDir();
+  store = await Store.open(join(tmp.dir, 'group.duckdb'));
+});
+afterEach(async () => {
+  await store.close();
+  tmp.remove();
+});
+
+const stored = async (runId: string) =>
+  (
+    await store.query('SELECT count(*), count(DISTINCT seq) FROM operations WHERE run_id = $1', {
+      maxRows: 1,
+      timeoutMs: 10_000,
+      params: [runId],
+    })
+  ).rows[0];
+
+describe('batches that arrive together (group commit)', () => {
+  it('store what each would alone, in arrival order: first wins, one creates the run', async () => {
+    // Ten batches at once, each overlapping the next by five seqs; and a second run among them.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.ingest(
+          {
+            run: runHeader(i === 4 ? 'other' : 'r1'),
+            operations: Array.from({ length: 10 }, (_, k) => operation(i === 4 ? 'other' : 'r1', i * 5 + k)),
+          },
+          { live: true },
+        ),
+      ),
+    );
+    const r1 = results.filter((_, i) => i !== 4);
+    expect(r1.filter((r) => r.created)).toHaveLength(1);
+    expect(r1[0]!.created).toBe(true);
+    // Arrival order: the first batch adds all ten, each later one the five the previous lacked.
+    expect(r1.map((r) => r.operations.inserted)).toEqual([10, 5, 5, 5, 10, 5, 5, 5, 5]);
+    for (const r of r1) expect(r.operations.inserted + r.operations.duplicates).toBe(10);
+    expect(await stored('r1')).toEqual([55, 55]);
+    expect(results[4]!.created).toBe(true);
+    expect(await stored('other')).toEqual([10, 10]);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Group commit of ingest batches. Every write runs alone on the writer connection; while one
+ * runs, the batches that arrive wait, and the next write stores all of them in ONE transaction
+ * (one run lookup, one stored-key lookup and one append per table per run), instead of one
+ * transaction each. Twenty live clients then cost about one transaction per round instead of
+ * twenty: the per-transaction work, not DuckDB's append, was what they waited for.
+ *
+ * What each caller sees is what storing its batch alone, in arrival order, would give: the rows
+ * of its batch that were new (a key stored earlier, or earlier in the group, is a duplicate:
+ * first wins), and `created` for the batch that created its run. When the group's transaction
+ * fails, each batch is stored alone again, so that only a batch at fault fails.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Alert, OperationRecord, RunHeader, Sample } from '@llmmon/core/schema';
+import type { Connections } from './connections.js';
+import type { AddedRows, RowWriter } from './rows.js';
+
+/** A batch checked and ready to store (operations carry their run id and seq). */
+export interface ReadyBatch {
+  run: RunHeader;
+  operations: readonly OperationRecord[];
+  samples: readonly Sample[];
+  alerts: readonly Alert[];
+}
+
+export interface StoredBatch extends AddedRows {
+  created: boolean;
+}
+
+interface Waiting {
+  batch: ReadyBatch;
+  done(stored: StoredBatch): void;
+  fail(error: unknown): void;
+}
+
+export class BatchGroups {
+  private waiting: Waiting[] = [];
+
+  constructor(
+    private readonly connections: Connections,
+    private readonly rows: RowWriter,
+    private readonly committed: (runId: string) => void,
+  ) {}
+
+  /** Stores `batch` with the batches waiting beside it. */
+  store(batch: ReadyBatch): Promise<StoredBatch> {
+    return new Promise<StoredBatch>((done, fail) => {
+      this.waiting.push({ batch, done, fail });
+      // The first to wait schedules the write that will take every batch waiting by then.
+      if (this.waiting.length === 1) this.connections.exclusive((c) => this.flush(c)).catch(fail);
+    });
+  }
+
+  private async flush(c: DuckDBConnection): Promise<void> {
+    const group = this.waiting;
+    this.waiting = [];
+    try {
+      const stored = await this.storeTogether(
+        c,
+        group.map((w) => w.batch),
+      );
+      for (const [i, w] of group.entries()) w.done(stored[i]!);
+    } catch (error) {
+      if (group.length === 1) return group[0]!.fail(error);
+      for (const w of group) {
+        try {
+          w.done((await this.storeTogether(c, [w.batch]))[0]!);
+        } catch (alone) {
+          w.fail(alone);
+        }
+      }
+    }
+  }
+
+  /** One transaction for `batches`; what each added, in order. */
+  private async storeTogether(c: DuckDBConnection, batches: ReadyBatch[]): Promise<StoredBatch[]> {
+    const byRun = new Map<string, ReadyBatch[]>();
+    for (const b of batches) {
+      const list = byRun.get(b.run.id);
+      if (list) list.push(b);
+      else byRun.set(b.run.id, [b]);
+    }
+    const results = new Map<ReadyBatch, StoredBatch>();
+    await c.run('BEGIN TRANSACTION');
+    try {
+      for (const [runId, list] of byRun) {
+        const created = await this.rows.upsertRun(c, list[0]!.run);
+        // A later header's end time is kept, as when each batch is stored alone.
+        for (const b of list.slice(1)) if (b.run.ended_at !== null) await this.rows.upsertRun(c, b.run);
+        const added = await this.rows.addRows(
+          c,
+          runId,
+          created,
+          list.flatMap((b) => b.operations),
+          list.flatMap((b) => b.samples),
+          list.flatMap((b) => b.alerts),
+        );
+        const ops = new Set<unknown>(added.newOps);
+        const samples = new Set<unknown>(added.newSamples);
+        const alerts = new Set<unknown>(added.newAlerts);
+        for (const [i, b] of list.entries()) {
+          results.set(b, {
+            created: created && i === 0,
+            newOps: b.operations.filter((o) => ops.has(o)),
+            newSamples: b.samples.filter((s) => samples.has(s)),
+            newAlerts: b.alerts.filter((a) => alerts.has(a)),
+          });
+        }
+      }
+      await c.run('COMMIT');
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    for (const runId of byRun.keys()) this.committed(runId);
+    return batches.map((b) => results.get(b)!);
+  }
+}
