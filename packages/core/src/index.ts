@@ -28,3 +28,4 @@ export type { OtelOptions } from './otel/telemetry.js';
 export type { SamplerChoice, SamplerKind, WindowStats } from './sampler/types.js';
 export * from './schema/index.js';
 export type { StreamOptions, StreamSource } from './stream.js';
+export { alignColumns, formatModelTable } from './summary.js';
