@@ -68,7 +68,7 @@ function fieldValue(spec: FieldSpec, value: unknown): { value: unknown } | { pro
     case 'float':
     case 'integer': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      return typeof n === 'number' ? { value: n } : { problem: 'expected a number' };
+      return typeof n === 'number' && Number.isFinite(n) ? { value: n } : { problem: 'expected a number' };
     }
     case 'boolean':
       return typeof value === 'boolean' ? { value } : { problem: 'expected a boolean' };
