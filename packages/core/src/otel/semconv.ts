@@ -71,6 +71,12 @@ export const DURATION_BUCKETS = [
 export const TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ];
+/** Bucket boundaries the conventions give for time to the first token or chunk (seconds). */
+export const TTFT_BUCKETS = [
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+/** Bucket boundaries the conventions give for time per output token or chunk (seconds). */
+export const TIME_PER_OUTPUT_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5];
 /** Peak RSS buckets (bytes): 16 MB … 64 GB, ×2 (llmmon's own metric). */
 export const MEMORY_BUCKETS = Array.from({ length: 13 }, (_, i) => 2 ** (24 + i));
 
@@ -134,13 +140,13 @@ const V1_41: OperationMetricNames = {
     'gen_ai.client.operation.time_to_first_chunk',
     's',
     'Time to receive the first chunk of a streamed operation (time_to_first_token_seconds).',
-    DURATION_BUCKETS,
+    TTFT_BUCKETS,
   ),
   timePerOutputChunk: histogram(
     'gen_ai.client.operation.time_per_output_chunk',
     's',
     "Time per output chunk after the first: one value per streamed operation, the operation's mean (inter_token_latency_seconds).",
-    DURATION_BUCKETS,
+    TIME_PER_OUTPUT_BUCKETS,
   ),
   tokenUsage: histogram(
     'gen_ai.client.token.usage',
@@ -167,13 +173,13 @@ const LATEST: OperationMetricNames = {
     'gen_ai.client.inference.time_to_first_chunk',
     's',
     'Time to receive the first chunk of a streamed operation (time_to_first_token_seconds).',
-    DURATION_BUCKETS,
+    TTFT_BUCKETS,
   ),
   timePerOutputChunk: histogram(
     'gen_ai.client.inference.time_per_output_chunk',
     's',
     "Time per output chunk after the first: one value per streamed operation, the operation's mean (inter_token_latency_seconds).",
-    DURATION_BUCKETS,
+    TIME_PER_OUTPUT_BUCKETS,
   ),
   tokenUsage: null,
   inputTokens: histogram(
