@@ -10,6 +10,7 @@ export { ALERTS, duckdbType, literal, OPERATIONS, RUNS, SAMPLES, TABLES, type Ta
 export { type AppOptions, createApp, type LlmmonApp } from './http/app.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './http/defaults.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';
+export { exportLake, type LakeExportResult } from './lake/export.js';
 export { welchTest } from './stats/welch.js';
 export { InputError, NotFoundError, QueryRefusedError, QueryTimeoutError } from './store/errors.js';
 export { type QueryOptions, type QueryResult, runUserQuery } from './store/query.js';
