@@ -4,9 +4,8 @@
  * operation's sampler window, token counts, first-token time, network counters and metadata
  * until `end()` turns them into the record.
  */
-import type { Span } from '@opentelemetry/api';
 import { operationStorage } from './context.js';
-import type { OperationTelemetry } from './otel/telemetry.js';
+import type { OperationTelemetry, TelemetrySpan } from './otel/telemetry.js';
 import { buildRecord, type NetworkCounts } from './record.js';
 import type { SamplerBackend } from './sampler/types.js';
 import type { OperationRecord } from './schema/operation.js';
@@ -68,7 +67,7 @@ export class Operation implements Disposable {
   #firstChunkNs: number | null = null;
   #metadata: Record<string, unknown> | null = null;
   #enteredContext = false;
-  #span: Span | undefined;
+  #span: TelemetrySpan | undefined;
 
   /** @internal Use `monitor.startOperation()` or `monitor.trackOperation()`. */
   constructor(sink: OperationSink, modelName: string, operation: string, textLength: number) {

@@ -76,7 +76,9 @@ export const TTFT_BUCKETS = [
   0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ];
 /** Bucket boundaries the conventions give for time per output token or chunk (seconds). */
-export const TIME_PER_OUTPUT_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5];
+export const TIME_PER_OUTPUT_BUCKETS = [
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5,
+];
 /** Peak RSS buckets (bytes): 16 MB … 64 GB, ×2 (llmmon's own metric). */
 export const MEMORY_BUCKETS = Array.from({ length: 13 }, (_, i) => 2 ** (24 + i));
 

@@ -19,6 +19,12 @@ import {
 } from './semconv.js';
 import { endSpan, errorType, startSpan, withSpan } from './spans.js';
 
+/**
+ * A span as the monitor holds it. Opaque, so that core's declarations never name
+ * `@opentelemetry/api` (an optional peer: a TypeScript app without it must still type-check).
+ */
+export type TelemetrySpan = object;
+
 /** The monitor's `otel` option. */
 export interface OtelOptions {
   /**
@@ -49,18 +55,19 @@ export class OperationTelemetry {
   }
 
   /** The operation's span, started now in the active trace; undefined when nothing records spans. */
-  start(modelName: string, operation: string, startedAt: Date): Span | undefined {
+  start(modelName: string, operation: string, startedAt: Date): TelemetrySpan | undefined {
     return startSpan(this.api, VERSION, this.providerName ?? 'unknown', modelName, operation, startedAt);
   }
 
   /** Runs `fn` with `span` active (no-op without a span). */
-  run<T>(span: Span | undefined, fn: () => T): T {
-    return span ? withSpan(this.api, span, fn) : fn();
+  run<T>(span: TelemetrySpan | undefined, fn: () => T): T {
+    return span ? withSpan(this.api, span as Span, fn) : fn();
   }
 
   /** Ends the span (if any) and records the operation's metrics. */
-  end(span: Span | undefined, record: OperationRecord, error: unknown): void {
+  end(telemetrySpan: TelemetrySpan | undefined, record: OperationRecord, error: unknown): void {
     const provider = this.provider(record);
+    const span = telemetrySpan as Span | undefined;
     if (span) {
       if (provider !== (this.providerName ?? 'unknown')) span.setAttribute(ATTR.providerName, provider);
       endSpan(this.api, span, record, error);
