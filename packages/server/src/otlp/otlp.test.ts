@@ -271,6 +271,21 @@ describe('POST /v1/traces', () => {
     });
     const ops = await operations('otlp:retry-app@unknown host');
     expect(ops.filter((o) => o.model_name === 'm-partial')).toHaveLength(1);
+    // A host name longer than the run header holds: that resource's spans are refused, in one line.
+    const long = genAiJson('0a1b2c3d4e5f6073', 'm-long-host');
+    long.resourceSpans[0]!.resource.attributes.push({
+      key: 'host.name',
+      value: { stringValue: 'h'.repeat(300) },
+    });
+    const refused = (await (
+      await post(JSON.stringify(long), { 'content-type': 'application/json' })
+    ).json()) as {
+      partialSuccess: { rejectedSpans: number; errorMessage: string };
+    };
+    expect(refused.partialSuccess.rejectedSpans).toBe(1);
+    expect(refused.partialSuccess.errorMessage).toMatch(
+      /^1 span\(s\) refused; first: run "otlp:[0-9a-f]{32}" \(m-long-host\): run\.host\.hostname: /,
+    );
   });
 
   it('answers a payload it cannot read with a one-line 4xx, and stores nothing of it', async () => {

@@ -190,13 +190,19 @@ export function operationsFromSpans(resources: readonly OtlpResourceSpans[]): Sp
       run.ops.push(parsed.data);
     }
   }
-  const batches = [...runs].map(([id, run]) => {
+  const batches: LiveOperationsBatch[] = [];
+  for (const [id, run] of runs) {
     const startedAt = run.ops.map((op) => op.timestamp).sort()[0]!;
     const measured = run.ops.find((op) => op.sampler !== null) ?? null;
-    return LiveOperationsBatchSchema.parse({
+    const batch = LiveOperationsBatchSchema.safeParse({
       run: runHeader(id, run.resource, run.service, run.host, startedAt, measured),
       operations: run.ops,
     });
-  });
+    if (batch.success) batches.push(batch.data);
+    // A resource the run header cannot hold (e.g. an over-long host name): its spans are refused.
+    else
+      for (const op of run.ops)
+        rejected.push(`run ${JSON.stringify(id)} (${op.model_name}): ${describeZodError(batch.error)}`);
+  }
   return { batches, skipped, rejected };
 }
