@@ -217,6 +217,16 @@ describe('llmmon', () => {
     ).toBe(0);
     const back = await llmmon(['ingest', 'back.json', '--db', 'other.duckdb']);
     expect(back.stdout).toContain('run base (new): 40 operations stored, 5 samples, 1 alert');
+
+    // Every run into a Parquet lake, once.
+    const lake = await llmmon(['export', '--lake', 'lake', ...db]);
+    expect(lake.stderr).toBe(`llmmon: 3 run(s) written to ${join(tmp.dir, 'lake')}, 0 unchanged\n`);
+    expect((await llmmon(['export', '--lake', 'lake', ...db])).stderr).toMatch(
+      /: 0 run\(s\) written .*, 3 unchanged\n$/,
+    );
+    expect((await llmmon(['export', '--lake', 'lake', '--run', 'base', ...db])).stderr).toBe(
+      'llmmon: --lake writes every run: leave out --run and --format\n',
+    );
   });
 
   it('writes a static dashboard and prints its file:// URL', async () => {

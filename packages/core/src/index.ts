@@ -24,6 +24,7 @@ export { JOURNAL_FORMAT, JOURNAL_SUFFIX, type JournalRunFile } from './journal.j
 export type { PushBacklog } from './live-push.js';
 export { LLMMonitor, type MonitorOptions, type MonitorSummary } from './monitor.js';
 export { Operation, type TokenCounts } from './operation.js';
+export type { OtelOptions } from './otel/telemetry.js';
 export type { SamplerChoice, SamplerKind, WindowStats } from './sampler/types.js';
 export * from './schema/index.js';
 export type { StreamOptions, StreamSource } from './stream.js';

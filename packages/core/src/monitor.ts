@@ -16,6 +16,7 @@ import { JOURNAL_FORMAT, JOURNAL_SUFFIX, Journal, writeFileAtomic } from './jour
 import { checkServerUrl, LivePusher, type PushBacklog } from './live-push.js';
 import { holdNetworkTracking } from './network/index.js';
 import { Operation, type OperationSink } from './operation.js';
+import { OperationTelemetry, type OtelOptions } from './otel/telemetry.js';
 import { acquireSampler, type SamplerLease } from './sampler/registry.js';
 import type { SamplerChoice } from './sampler/types.js';
 import type { Alert } from './schema/alert.js';
@@ -57,6 +58,12 @@ export interface MonitorOptions {
   serverToken?: string | null;
   /** How often live batches are sent (ms, default 1000). */
   pushIntervalMs?: number;
+  /**
+   * OpenTelemetry export through `@opentelemetry/api` when it is installed: a span per operation
+   * and GenAI, process and hardware metrics, to the SDK the app registered (none: nothing is
+   * made). `false` turns it off.
+   */
+  otel?: OtelOptions | false;
 }
 
 export interface MonitorSummary {
@@ -156,7 +163,9 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       originNs,
       bucketSeconds: (options.timelineIntervalMs ?? DEFAULT_BUCKET_SECONDS * 1000) / 1000,
     });
+    const telemetry = OperationTelemetry.create(options.otel);
     this.#lease.onTimeline((points) => {
+      telemetry?.sample(points, this.#lease.info);
       const done = this.#timeline.add(points);
       if (done.length) this.#pusher?.addSamples(done);
     });
@@ -182,6 +191,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     this.#sink = {
       sampler: this.#lease.backend,
       finish: (record) => this.#finish(record),
+      telemetry,
     };
     openMonitors.add(this);
     hookBeforeExit();
@@ -295,7 +305,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
   ): Promise<T> {
     const op = this.#begin(modelName, operation, textLength);
     try {
-      const result = await operationStorage.run(op, () => fn(op));
+      const result = await operationStorage.run(op, () => op.inSpan(() => fn(op)));
       op.end();
       return result;
     } catch (error) {

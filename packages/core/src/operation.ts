@@ -5,6 +5,7 @@
  * until `end()` turns them into the record.
  */
 import { operationStorage } from './context.js';
+import type { OperationTelemetry, TelemetrySpan } from './otel/telemetry.js';
 import { buildRecord, type NetworkCounts } from './record.js';
 import type { SamplerBackend } from './sampler/types.js';
 import type { OperationRecord } from './schema/operation.js';
@@ -14,6 +15,8 @@ export interface OperationSink {
   readonly sampler: SamplerBackend;
   /** Sets the record's run id and seq (in place), stores, journals, raises alerts and pushes it. */
   finish(record: OperationRecord): OperationRecord;
+  /** OpenTelemetry export (a span per operation, metrics), or null when off. */
+  readonly telemetry: OperationTelemetry | null;
 }
 
 export interface TokenCounts {
@@ -64,6 +67,7 @@ export class Operation implements Disposable {
   #firstChunkNs: number | null = null;
   #metadata: Record<string, unknown> | null = null;
   #enteredContext = false;
+  #span: TelemetrySpan | undefined;
 
   /** @internal Use `monitor.startOperation()` or `monitor.trackOperation()`. */
   constructor(sink: OperationSink, modelName: string, operation: string, textLength: number) {
@@ -78,6 +82,7 @@ export class Operation implements Disposable {
     this.#sink = sink;
     this.parent = operationStorage.getStore();
     this.startedAt = new Date();
+    this.#span = sink.telemetry?.start(modelName, operation, this.startedAt);
     this.#window = sink.sampler.openWindow();
     this.#startNs = now();
   }
@@ -169,6 +174,7 @@ export class Operation implements Disposable {
       metadata: this.#metadata,
     });
     this.#record = this.#sink.finish(record);
+    this.#sink.telemetry?.end(this.#span, this.#record, this.#failed?.error);
     if (this.#enteredContext && operationStorage.getStore() === this) {
       operationStorage.enterWith(this.activeAncestor() as Operation);
     }
@@ -184,6 +190,11 @@ export class Operation implements Disposable {
     let op = this.parent;
     while (op?.ended) op = op.parent;
     return op;
+  }
+
+  /** Runs `fn` with this operation's span as the active OpenTelemetry span, if it has one. @internal */
+  inSpan<T>(fn: () => T): T {
+    return this.#span ? this.#sink.telemetry!.run(this.#span, fn) : fn();
   }
 
   /** Makes this the current operation for the rest of the caller's async context. @internal */

@@ -6,6 +6,7 @@
 import type { SamplerKind, WindowStats } from './sampler/types.js';
 import { BYTES_PER_MB } from './schema/field.js';
 import type { OperationRecord } from './schema/operation.js';
+import { finiteOrNull, tokenRates } from './schema/token-rates.js';
 
 export interface NetworkCounts {
   requests: number;
@@ -32,9 +33,7 @@ export interface Measurements {
   metadata: Record<string, unknown> | null;
 }
 
-/** A finite number, or null (NaN and ±Infinity never reach a record). */
-const finite = (x: number | null | undefined): number | null =>
-  x !== null && x !== undefined && Number.isFinite(x) ? x : null;
+const finite = finiteOrNull;
 
 const mb = (bytes: number | null | undefined) =>
   finite(bytes === null || bytes === undefined ? null : bytes / BYTES_PER_MB);
@@ -54,11 +53,6 @@ export function buildRecord(m: Measurements): OperationRecord {
   const w = m.window;
   const duration = m.durationSeconds;
   const ttft = finite(m.firstTokenSeconds);
-  // Decode time = end − first chunk; tokens/s and ITL are only defined once a first token is seen.
-  const decode = ttft === null ? null : duration - ttft;
-  const out = m.outputTokens;
-  const tokensPerSec = decode !== null && decode > 0 && out !== null ? out / decode : null;
-  const itl = decode !== null && out !== null && out >= 2 ? decode / (out - 1) : null;
   const cpuPercent = w.wall_seconds > 0 ? (w.cpu_seconds / w.wall_seconds) * 100 : null;
   return {
     timestamp: m.startedAt.toISOString(),
@@ -84,10 +78,9 @@ export function buildRecord(m: Measurements): OperationRecord {
     rss_end_mb: mb(w.rss_end_bytes),
     threads: w.threads,
     input_tokens: m.inputTokens,
-    output_tokens: out,
+    output_tokens: m.outputTokens,
     time_to_first_token_seconds: ttft,
-    tokens_per_sec: finite(tokensPerSec),
-    inter_token_latency_seconds: finite(itl),
+    ...tokenRates(duration, ttft, m.outputTokens),
     gpu_util_avg_percent: finite(w.gpu?.util_avg_percent),
     gpu_util_peak_percent: finite(w.gpu?.util_peak_percent),
     gpu_memory_peak_mb: mb(w.gpu?.memory_peak_bytes),

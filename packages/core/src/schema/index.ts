@@ -17,3 +17,4 @@ export * from './sample.js';
 export * from './stats.js';
 export * from './student-t.js';
 export * from './summary.js';
+export * from './token-rates.js';

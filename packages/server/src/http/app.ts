@@ -39,6 +39,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
+import { mountOtlp } from '../otlp/routes.js';
 import {
   DEFAULT_QUERY_MAX_BYTES,
   DEFAULT_QUERY_MAX_ROWS,
@@ -190,6 +191,10 @@ export function createApp(options: AppOptions): LlmmonApp {
         ),
     }),
   );
+
+  // OTLP/HTTP ingest (POST /v1/traces): the token rule of the other writes.
+  if (options.token) app.use('/v1/*', requireToken(options.token));
+  mountOtlp(app, store, limit);
 
   app.get('/api/health', async (c) => {
     const n = await store.counts();
