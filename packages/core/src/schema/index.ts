@@ -15,3 +15,4 @@ export * from './run.js';
 export * from './sample.js';
 export * from './stats.js';
 export * from './student-t.js';
+export * from './summary.js';
