@@ -19,7 +19,8 @@ const NS_PER_MS = 1e6;
  * every thread's CPU clock (and from them the process's CPU time) on the timeline interval
  * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms); GPU and
  * energy counters, where there are any, on a thread of their own (`gpuIntervalMs`, default
- * 100 ms). It keeps sampling while the JS event loop is blocked.
+ * 100 ms). It keeps sampling while the JS event loop is blocked. With `idleIntervalMs`, it ticks
+ * only that often while no window is open, and at the fast rate again from the moment one opens.
  *
  * It can also sample other processes on the same ticks ({@link Sampler.addTarget}): each window
  * then reports what they did too (`targets`).
@@ -46,6 +47,8 @@ export class Sampler {
   readonly timelineCapacity: number;
   /** GPU and energy counters interval (their own thread), ms. */
   readonly gpuIntervalMs: number;
+  /** Tick interval while no window is open (idle sampling), ms; `intervalMs`: off. */
+  readonly idleIntervalMs: number;
   readonly #native: NativeSampler;
 
   /**
@@ -59,12 +62,14 @@ export class Sampler {
     this.systemIntervalMs = o.systemIntervalMs;
     this.timelineCapacity = o.timelineCapacity;
     this.gpuIntervalMs = o.gpuIntervalMs;
+    this.idleIntervalMs = o.idleIntervalMs;
     this.#native = new binding.Sampler(
       Math.round(o.intervalMs * NS_PER_MS),
       Math.round(o.threadIntervalMs * NS_PER_MS),
       Math.round(o.systemIntervalMs * NS_PER_MS),
       o.timelineCapacity,
       Math.round(o.gpuIntervalMs * NS_PER_MS),
+      Math.round(o.idleIntervalMs * NS_PER_MS),
     );
     for (const t of o.targets) this.#native.addTarget(t.pid, t.role);
   }

@@ -108,6 +108,31 @@ export function highWaterBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
+/**
+ * For windows that each held a `spikeRss(64 MiB)`: how many had a tick of `t` (timeline sample
+ * times, one per tick) inside the hold, and, of those, the ones whose peak missed the 64 MiB.
+ * (A tick reads RSS a few µs after its timestamp: the hold's last 0.5 ms is left out.)
+ */
+export function spikeCatches(
+  results: {
+    spike: { hold_from: number; hold_to: number };
+    stats: { rss_peak_bytes: number; rss_start_bytes: number };
+  }[],
+  t: Float64Array,
+): { sampled: number; misses: string[] } {
+  let sampled = 0;
+  const misses: string[] = [];
+  for (const { spike, stats } of results) {
+    const during = t.filter((x) => x > spike.hold_from && x < spike.hold_to - 0.0005).length;
+    const seen = stats.rss_peak_bytes - stats.rss_start_bytes;
+    if (during > 0) sampled++;
+    // Whenever the sampler ran while the 64 MiB were resident, the window's peak has them.
+    if (during > 0 && seen < 60 * MiB)
+      misses.push(`${(seen / MiB).toFixed(1)} MiB, ${during} ticks in the hold`);
+  }
+  return { sampled, misses };
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `predicate` every 10 ms until it holds or `timeoutMs` passes. */

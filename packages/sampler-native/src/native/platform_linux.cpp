@@ -3,8 +3,9 @@
 // Costs measured on a 2-vCPU VM: per-thread CPU clock ~1.4 us (a syscall), pread of a kept-open
 // /proc/self/statm ~1.6 us, of /proc/self/stat ~3.5 us, listing /proc/self/task ~10 us. So files
 // are opened once and re-read with pread (procfs regenerates a file on every read at offset 0),
-// /proc/self/task stays open and is re-listed with getdents64 at every CPU reading (exact
-// deltas need every live thread), and thread names are cached and refreshed at about 10 Hz.
+// /proc/self/task stays open and is re-listed with getdents64 whenever a CPU reading cannot
+// show it has every live thread without it (exact deltas need every live thread; see below),
+// and thread names are cached and refreshed at about 10 Hz.
 //
 // A listing of /proc/self/task can miss live threads. The kernel walks the thread group from a
 // position (proc_task_readdir: first_tid/next_tid): when the thread it stands on exits during the
