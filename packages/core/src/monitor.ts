@@ -47,6 +47,12 @@ export interface MonitorOptions {
   sampler?: SamplerChoice;
   /** Sampler tick (default 1 ms native, 10 ms JS); the first monitor of the process sets it. */
   sampleIntervalMs?: number;
+  /**
+   * Native sampler tick while no operation is open (default 100 ms: idle sampling; equal to
+   * `sampleIntervalMs`: one rate throughout). Each timeline point says which applied
+   * (`tick_interval_ms`). The first monitor of the process sets it.
+   */
+  idleSampleIntervalMs?: number;
   /** Width of a timeline point (default 50 ms). */
   timelineIntervalMs?: number;
   /** Append each finished operation to `<outputDir>/<run id>.journal.jsonl` (default true). */
@@ -134,6 +140,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       );
     }
     checkPositive('sampleIntervalMs', options.sampleIntervalMs);
+    checkPositive('idleSampleIntervalMs', options.idleSampleIntervalMs);
     checkPositive('timelineIntervalMs', options.timelineIntervalMs);
     checkPositive('pushIntervalMs', options.pushIntervalMs);
     this.#thresholds = validateThresholds(options.thresholds ?? {});
@@ -147,6 +154,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     this.#lease = acquireSampler({
       choice: options.sampler ?? samplerFromEnv() ?? 'auto',
       ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
+      ...(options.idleSampleIntervalMs !== undefined && { idleIntervalMs: options.idleSampleIntervalMs }),
     });
     const originNs = Number(process.hrtime.bigint());
     this.startedAt = new Date();

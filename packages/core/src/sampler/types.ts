@@ -32,6 +32,8 @@ export interface TimelinePoint {
   rss_bytes: number;
   system_cpu_percent: number | null;
   gpu_util_percent: number | null;
+  /** The sampler's tick interval over the interval (the longest when it changed); null or absent: unknown. */
+  tick_interval_ms?: number | null;
 }
 
 /** The run header's `sampler.kind` (`native` or `js`). */
@@ -43,6 +45,8 @@ export interface SamplerBackend {
   readonly kind: SamplerKind;
   /** Tick interval in milliseconds. */
   readonly intervalMs: number;
+  /** Windows open now (the poller backs off while there are none). */
+  readonly openWindows: number;
   /** How the run header describes this sampler (kind, interval, GPU backend, reason). */
   readonly info: SamplerInfo;
   /** GPUs the backend found; null when it cannot look. */
