@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { highWaterBytes, MiB, spikeCatches, testing } from '../test/helpers.js';
+import { highWaterBytes, MiB, spikeCatches, spikeWindows, testing } from '../test/helpers.js';
 import { Sampler } from './index.js';
 
 describe('Sampler windows: peak RSS', () => {
@@ -40,12 +40,7 @@ describe('Sampler windows: peak RSS', () => {
       testing.spikeRss(512 * MiB, 1); // lifts the process high-water mark above every spike below
       const hwm = highWaterBytes();
       const spikes = 20;
-      const results = [];
-      for (let i = 0; i < spikes; i++) {
-        const id = fine.openWindow();
-        const spike = testing.spikeRss(64 * MiB, 20);
-        results.push({ spike, stats: fine.closeWindow(id) });
-      }
+      const results = spikeWindows(fine, spikes);
       const batch = fine.timeline();
       // The high-water mark did not move: whatever the windows saw came from their ticks.
       expect(highWaterBytes()).toBe(hwm);

@@ -98,10 +98,23 @@ export class Sampler {
    * be open at once; each costs O(1) memory whatever its length. Windows opened while the
    * sampler is stopped still get exact start/end deltas, but only ticks update their peaks.
    *
+   * `{ light: true }` reads only the process CPU clock and RSS at open and close (3 syscalls
+   * instead of ~4 + one per thread): the window has no `threads` (an empty list), no `targets`,
+   * no `gpu` and no `energy`; its `cpu_seconds` is the process CPU clock's change, which on
+   * Linux may lag by up to a scheduler tick (4 ms at HZ=250) per thread running on another CPU
+   * at each end; `peak_cpu_percent` comes from the sampling thread's own readings inside it
+   * (exact), else the average. RSS and its peak are as exact as in a full window.
+   *
    * @returns the window's id, for {@link closeWindow}.
    */
-  openWindow(): number {
-    return this.#native.openWindow();
+  openWindow(options: { light?: boolean } = {}): number {
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(
+        `openWindow options must be an object, got ${options === null ? 'null' : typeof options}`,
+      );
+    if (options.light !== undefined && typeof options.light !== 'boolean')
+      throw new TypeError(`openWindow: light must be a boolean, got ${typeof options.light}`);
+    return this.#native.openWindow(options.light === true);
   }
 
   /**

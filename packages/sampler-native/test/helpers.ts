@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { Sampler } from '../src/sampler.js';
+import type { WindowStats } from '../src/types.js';
 
 export const MiB = 1024 * 1024;
 
@@ -106,6 +108,26 @@ export function samplingThreads(): number {
 /** The process's peak RSS so far as the kernel records it (VmHWM; libuv reports kB everywhere). */
 export function highWaterBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
+}
+
+/**
+ * `count` windows of `sampler`, each around a 20 ms hold of 64 MiB (`spikeRss`, the event loop
+ * blocked), each opened `pauseMs` after the previous one closed (a blocking sleep: the sampling
+ * thread runs on, e.g. into its idle sleep).
+ */
+export function spikeWindows(
+  sampler: Sampler,
+  count: number,
+  options: { light?: boolean; pauseMs?: number } = {},
+): { spike: ReturnType<Testing['spikeRss']>; stats: WindowStats }[] {
+  const results = [];
+  for (let i = 0; i < count; i++) {
+    if (options.pauseMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.pauseMs);
+    const id = sampler.openWindow({ light: options.light ?? false });
+    const spike = testing.spikeRss(64 * MiB, 20);
+    results.push({ spike, stats: sampler.closeWindow(id) });
+  }
+  return results;
 }
 
 /**

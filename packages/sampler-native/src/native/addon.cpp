@@ -312,9 +312,10 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
   void Stop(const Napi::CallbackInfo&) { sampler_->stop(); }
   // running(): boolean
   Napi::Value Running(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), sampler_->running()); }
-  // openWindow(): number
+  // openWindow(light?: boolean): number
   Napi::Value OpenWindow(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), double(sampler_->open_window()));
+    const bool light = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+    return Napi::Number::New(info.Env(), double(sampler_->open_window(light)));
   }
   // closeWindow(id: number): NativeWindowStats | null   (null: no open window with that id)
   Napi::Value CloseWindow(const Napi::CallbackInfo& info) {

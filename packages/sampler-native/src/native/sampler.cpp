@@ -409,18 +409,33 @@ void Sampler::tick(int64_t t, int64_t interval_ns) {
   }
 }
 
-uint32_t Sampler::open_window() {
+// A light window costs the caller 3 syscalls instead of ~4 + one per thread: the process CPU
+// clock, statm and getrusage. Its CPU time is that clock's change: on Linux the clock lags by up
+// to one scheduler tick for each thread running on another CPU when it is read (see read_cpu),
+// so cpu_seconds is uncertain by that much at each end. Its start counts as not single-instant,
+// so its CPU slices (peak_cpu_percent) run between the sampling thread's own readings only,
+// never against this clock's value: they stay exact.
+uint32_t Sampler::open_window(bool light) {
   WindowOpen o;
-  const CpuReading r = read_cpu(o.threads);
-  o.cpu_ns = r.cpu_ns;
-  o.t_ns = r.t_ns;
-  const bool exact = r.single_instant;
+  o.light = light;
+  bool exact = false;
+  if (light) {
+    if (!probe_.process_cpu_ns(o.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
+    o.t_ns = platform::monotonic_ns();
+  } else {
+    const CpuReading r = read_cpu(o.threads);
+    o.cpu_ns = r.cpu_ns;
+    o.t_ns = r.t_ns;
+    exact = r.single_instant;
+  }
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
-  open_targets(o);
-  if (gpu_present_) gpu_->read_counters(gpu_pids(o.targets), o.gpu);
-  if (energy_present_) energy_->read(o.energy_uj);
+  if (!light) {
+    open_targets(o);
+    if (gpu_present_) gpu_->read_counters(gpu_pids(o.targets), o.gpu);
+    if (energy_present_) energy_->read(o.energy_uj);
+  }
   uint32_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -446,21 +461,29 @@ uint32_t Sampler::open_window() {
 bool Sampler::close_window(uint32_t id, WindowStats& out) {
   auto it = open_.find(id);
   if (it == open_.end()) return false;
+  const bool light = it->second.light;
   WindowClose c;
   c.t_ns = platform::monotonic_ns();
-  const CpuReading r = read_cpu(c.threads);
-  c.cpu_ns = r.cpu_ns;
-  c.cpu_t_ns = r.t_ns;
-  c.cpu_exact = r.single_instant;
+  if (light) {
+    if (!probe_.process_cpu_ns(c.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
+    c.cpu_t_ns = c.t_ns;  // not single-instant (see open_window): it ends no slice
+  } else {
+    const CpuReading r = read_cpu(c.threads);
+    c.cpu_ns = r.cpu_ns;
+    c.cpu_t_ns = r.t_ns;
+    c.cpu_exact = r.single_instant;
+  }
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
-  close_targets(it->second, c);
-  if (gpu_present_) gpu_->read_counters(gpu_pids(it->second.targets), c.gpu);
-  if (energy_present_) energy_->read(c.energy_uj);
-  c.gpu_backend_present = gpu_present_;
+  if (!light) {
+    close_targets(it->second, c);
+    if (gpu_present_) gpu_->read_counters(gpu_pids(it->second.targets), c.gpu);
+    if (energy_present_) energy_->read(c.energy_uj);
+  }
+  c.gpu_backend_present = gpu_present_ && !light;  // a light window reports no GPU object
   c.gpu_device_count = uint32_t(gpu_->devices().size());
-  if (energy_present_) c.energy_channels = energy_channels_;  // else windows list no energy
+  if (energy_present_ && !light) c.energy_channels = energy_channels_;  // else windows list no energy
   c.pid = pid_;
   c.configured_interval_ns = config_.interval_ns;
   WindowAgg agg;

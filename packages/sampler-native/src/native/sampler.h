@@ -172,8 +172,9 @@ class Sampler {
   bool running() const { return thread_.joinable(); }
 
   // Reads every clock now and returns the new window's id. Works while stopped too (the
-  // exact begin/end deltas), but only ticks update peaks and sample_count.
-  uint32_t open_window();
+  // exact begin/end deltas), but only ticks update peaks and sample_count. A light window reads
+  // only the process CPU clock and RSS at open and close (see open_window in sampler.cpp).
+  uint32_t open_window(bool light = false);
   // Reads every clock now and returns the window's stats (names filled); false: unknown id.
   bool close_window(uint32_t id, WindowStats& out);
   size_t open_window_count() const { return open_.size(); }
