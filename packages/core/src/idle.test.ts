@@ -42,8 +42,8 @@ describe.runIf(HAS_NATIVE)('a monitor with no operation', () => {
       fast.push(await held({ sampler: 'native', idleSampleIntervalMs: 1 }));
     }
     const base = Math.min(...none);
-    const idleCost = summarize(idle).median - base;
-    const fastCost = summarize(fast).median - base;
+    const idleCost = summarize(idle).median! - base;
+    const fastCost = summarize(fast).median! - base;
     console.info(
       `idle monitor: ${idleCost.toFixed(3)} % of a core over no monitor (1 ms throughout: ${fastCost.toFixed(3)} %); rounds none ${none.map((x) => x.toFixed(2))}, idle ${idle.map((x) => x.toFixed(2))}, 1 ms ${fast.map((x) => x.toFixed(2))}`,
     );

@@ -105,8 +105,8 @@ class NativeBackend implements SamplerBackend {
     return this.#sampler.openWindows;
   }
 
-  openWindow(): number {
-    return this.#sampler.openWindow();
+  openWindow(light = false): number {
+    return this.#sampler.openWindow({ light });
   }
 
   closeWindow(id: number): WindowStats {

@@ -53,7 +53,8 @@ export interface SamplerBackend {
   readonly gpus: HostInfo['gpus'];
   /** Whether GPU counters are available (the record's `gpu_available`). */
   readonly gpuAvailable: boolean;
-  openWindow(): number;
+  /** `light`: the process CPU clock and RSS only (the native sampler; the JS one reads nothing else anyway). */
+  openWindow(light?: boolean): number;
   closeWindow(id: number): WindowStats;
   /** Timeline points since the last call (each point is handed out once). */
   drainTimeline(): TimelinePoint[];
