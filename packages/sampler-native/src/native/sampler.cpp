@@ -166,8 +166,11 @@ void Sampler::loop() {
     }
     if (!(idle ? wait_idle(next) : wait_until(next))) break;
     const int64_t woke = platform::monotonic_ns();
-    if (woke < next) next = woke;  // woken early by a window: the fast grid starts here
-    if (idle) idle_ticks_.fetch_add(1, std::memory_order_relaxed);
+    const bool woken_early = woke < next;  // by a window opening: the fast grid starts here
+    if (woken_early) next = woke;
+    // Only ticks taken at an idle deadline count as idle; this one still reports the idle
+    // interval in its timeline sample (the stretch it ends was sampled idle).
+    if (idle && !woken_early) idle_ticks_.fetch_add(1, std::memory_order_relaxed);
     tick(woke, interval);
     tick_work_ns_.fetch_add(platform::monotonic_ns() - woke, std::memory_order_relaxed);
   }

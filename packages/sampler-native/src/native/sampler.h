@@ -148,7 +148,7 @@ struct SamplerDiagnostics {
   uint64_t gpu_readings = 0;      // passes of the GPU loop
   int64_t gpu_read_ns = 0;        // wall time spent in them
   uint64_t ticks = 0;
-  uint64_t idle_ticks = 0;    // of those, taken at the idle interval (no window open)
+  uint64_t idle_ticks = 0;    // of those, taken at an idle deadline (no window open)
   uint64_t missed_ticks = 0;  // deadlines skipped because the thread ran more than a tick late
   int64_t tick_work_ns = 0;   // wall time spent inside ticks (not sleeping), summed
   size_t open_windows = 0;
