@@ -15,7 +15,13 @@ import { hostInfo } from './host.js';
 import { JOURNAL_FORMAT, JOURNAL_SUFFIX, Journal, writeFileAtomic } from './journal.js';
 import { checkServerUrl, LivePusher, type PushBacklog } from './live-push.js';
 import { holdNetworkTracking } from './network/index.js';
-import { Operation, type OperationSink } from './operation.js';
+import {
+  checkDetail,
+  Operation,
+  type OperationDetail,
+  type OperationOptions,
+  type OperationSink,
+} from './operation.js';
 import { OperationTelemetry, type OtelOptions } from './otel/telemetry.js';
 import { acquireSampler, type SamplerLease } from './sampler/registry.js';
 import type { SamplerChoice } from './sampler/types.js';
@@ -48,6 +54,14 @@ export interface MonitorOptions {
   sampler?: SamplerChoice;
   /** Sampler tick (default 1 ms native, 10 ms JS); the first monitor of the process sets it. */
   sampleIntervalMs?: number;
+  /**
+   * Native sampler tick while no operation is open (default 100 ms: idle sampling; equal to
+   * `sampleIntervalMs`: one rate throughout). Each timeline point says which applied
+   * (`tick_interval_ms`). The first monitor of the process sets it.
+   */
+  idleSampleIntervalMs?: number;
+  /** What each operation measures unless a call says otherwise: `full` (default) or `light` (see `OperationDetail`). */
+  detail?: OperationDetail;
   /** Width of a timeline point (default 50 ms). */
   timelineIntervalMs?: number;
   /** Append each finished operation to `<outputDir>/<run id>.journal.jsonl` (default true). */
@@ -130,6 +144,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
   #sink: OperationSink;
   #active = 0;
   #closed = false;
+  #detail: OperationDetail;
   #endedAt: Date | null = null;
   #leaseReleased = false;
 
@@ -141,6 +156,8 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       );
     }
     checkPositive('sampleIntervalMs', options.sampleIntervalMs);
+    this.#detail = checkDetail(options.detail) ?? 'full';
+    checkPositive('idleSampleIntervalMs', options.idleSampleIntervalMs);
     checkPositive('timelineIntervalMs', options.timelineIntervalMs);
     checkPositive('pushIntervalMs', options.pushIntervalMs);
     this.#thresholds = validateThresholds(options.thresholds ?? {});
@@ -154,6 +171,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     this.#lease = acquireSampler({
       choice: options.sampler ?? samplerFromEnv() ?? 'auto',
       ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
+      ...(options.idleSampleIntervalMs !== undefined && { idleIntervalMs: options.idleSampleIntervalMs }),
     });
     const originNs = Number(process.hrtime.bigint());
     this.startedAt = new Date();
@@ -234,9 +252,10 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     return this.#pusher?.backlog ?? null;
   }
 
-  #begin(modelName: string, operation: string, textLength: number): Operation {
+  #begin(modelName: string, operation: string, textLength: number, options?: OperationOptions): Operation {
     if (this.#closed) throw new Error(`llmmon: monitor of run ${this.runId} is closed`);
-    const op = new Operation(this.#sink, modelName, operation, textLength);
+    const detail = checkDetail(options?.detail) ?? this.#detail;
+    const op = new Operation(this.#sink, modelName, operation, textLength, detail);
     this.#active++;
     return op;
   }
@@ -287,23 +306,31 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
    *   op.setTokens({ output: out.tokens });
    * } // recorded here
    */
-  startOperation(modelName: string, operation: string, textLength: number): Operation {
-    return this.#begin(modelName, operation, textLength).enterContext();
+  startOperation(
+    modelName: string,
+    operation: string,
+    textLength: number,
+    options?: OperationOptions,
+  ): Operation {
+    return this.#begin(modelName, operation, textLength, options).enterContext();
   }
 
   /**
    * Runs `fn` as one operation and returns its result. An error thrown by `fn` is recorded
-   * (`status: "error"`) and rethrown unchanged.
+   * (`status: "error"`) and rethrown unchanged. `{ detail: 'light' }` measures duration, process
+   * CPU and RSS only, at about a third of the cost on the calling thread (see `OperationDetail`).
    * @example
    * const answer = await monitor.trackOperation('llama', 'inference', q.length, () => model.ask(q));
+   * const ids = await monitor.trackOperation('tok', 'encode', s.length, () => tok.encode(s), { detail: 'light' });
    */
   async trackOperation<T>(
     modelName: string,
     operation: string,
     textLength: number,
     fn: (op: Operation) => T | Promise<T>,
+    options?: OperationOptions,
   ): Promise<T> {
-    const op = this.#begin(modelName, operation, textLength);
+    const op = this.#begin(modelName, operation, textLength, options);
     try {
       const result = await operationStorage.run(op, () => op.inSpan(() => fn(op)));
       op.end();

@@ -19,6 +19,32 @@ export interface OperationSink {
   readonly telemetry: OperationTelemetry | null;
 }
 
+/**
+ * How much a tracked call measures. `full` (default): every figure of the record, with the CPU
+ * time of each thread. `light`, for hot paths: duration, the process's CPU time and RSS (start,
+ * end, peak) only: no per-thread list (`threads` null), no GPU or energy figures, and the CPU
+ * time is the process CPU clock's change (Linux: uncertain by a scheduler tick per thread
+ * running on another CPU at each end); it costs the calling thread about a third.
+ */
+export type OperationDetail = 'full' | 'light';
+
+export const OPERATION_DETAILS: readonly OperationDetail[] = ['full', 'light'];
+
+/** Per-call options of `trackOperation` and `startOperation`. */
+export interface OperationOptions {
+  /** `full` or `light` (see {@link OperationDetail}); default: the monitor's `detail`. */
+  detail?: OperationDetail;
+}
+
+/** Checks a `detail` option; throws a RangeError naming it. */
+export function checkDetail(detail: unknown): OperationDetail | undefined {
+  if (detail === undefined || OPERATION_DETAILS.includes(detail as OperationDetail))
+    return detail as OperationDetail | undefined;
+  throw new RangeError(
+    `detail must be one of ${OPERATION_DETAILS.join(', ')}, got ${JSON.stringify(detail)}`,
+  );
+}
+
 export interface TokenCounts {
   /** Prompt tokens. */
   input?: number | null;
@@ -68,9 +94,16 @@ export class Operation implements Disposable {
   #metadata: Record<string, unknown> | null = null;
   #enteredContext = false;
   #span: TelemetrySpan | undefined;
+  #light: boolean;
 
   /** @internal Use `monitor.startOperation()` or `monitor.trackOperation()`. */
-  constructor(sink: OperationSink, modelName: string, operation: string, textLength: number) {
+  constructor(
+    sink: OperationSink,
+    modelName: string,
+    operation: string,
+    textLength: number,
+    detail: OperationDetail = 'full',
+  ) {
     if (typeof modelName !== 'string' || modelName === '')
       throw new TypeError('model name must be a non-empty string');
     if (typeof operation !== 'string' || operation === '')
@@ -83,7 +116,8 @@ export class Operation implements Disposable {
     this.parent = operationStorage.getStore();
     this.startedAt = new Date();
     this.#span = sink.telemetry?.start(modelName, operation, this.startedAt);
-    this.#window = sink.sampler.openWindow();
+    this.#light = detail === 'light';
+    this.#window = sink.sampler.openWindow(this.#light);
     this.#startNs = now();
   }
 
@@ -155,6 +189,7 @@ export class Operation implements Disposable {
     if (this.#record) return this.#record;
     const endNs = now();
     const window = this.#sink.sampler.closeWindow(this.#window);
+    if (this.#light) window.threads = null; // not measured (a light window reads no thread)
     const first = this.#firstTokenNs ?? this.#firstChunkNs;
     const sampler = this.#sink.sampler;
     const record = buildRecord({

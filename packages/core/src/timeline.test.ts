@@ -43,11 +43,32 @@ describe('Timeline', () => {
         rss_mb: 30,
         system_cpu_percent: null,
         gpu_util_percent: null,
+        tick_interval_ms: null, // the readings do not say
       },
     ]);
     expect(tl.samples().at(-1)).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 }); // in progress
     expect(tl.closeOpenBucket()[0]).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 });
     expect(tl.samples()).toHaveLength(2);
+  });
+
+  it('says which tick interval each point was sampled at: the longest of the readings covering it', () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
+    const at = (ms: number, intervalMs: number, tick: number) => ({
+      ...point(ms, 10, 5, intervalMs),
+      tick_interval_ms: tick,
+    });
+    // Idle readings every 100 ms (buckets 0-50 and 50-100 ms are covered by the one at 100 ms),
+    // then an operation opens at 120 ms: 1 ms ticks, a reading every 10 ms.
+    tl.add([at(100, 100, 100), at(120, 20, 100), at(130, 10, 1), at(140, 10, 1), at(150, 10, 1)]);
+    tl.add([at(160, 10, 1), at(170, 10, 1), at(180, 10, 1), at(190, 10, 1), at(200, 10, 1), at(210, 10, 1)]);
+    const ticks = tl.closeOpenBucket().length ? tl.samples().map((s) => [s.t, s.tick_interval_ms]) : [];
+    expect(ticks).toEqual([
+      [0.05, 100],
+      [0.1, 100],
+      [0.15, 100], // 100-120 ms was sampled idle
+      [0.2, 1],
+      [0.25, 1],
+    ]);
   });
 
   it('spreads a reading over the buckets its interval covers, so the timeline integrates to the CPU time', () => {

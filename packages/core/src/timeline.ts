@@ -13,6 +13,9 @@
  *   overlaps the point; `rss_mb`, `system_cpu_percent` and `gpu_util_percent` are the highest
  *   readings that landed in it. A bucket no reading landed in (the JS sampler's timer held up by
  *   a blocked event loop) takes them from the reading that ends the interval covering it.
+ * - `tick_interval_ms` is the longest sampler tick interval of the readings that landed in the
+ *   point or whose interval covers part of it: the native sampler ticks slower while no
+ *   operation is open (idle sampling), and a point says which rate its figures come from.
  * - Merging points (when memory is full, and when downsampling for a file) keeps both: CPU time
  *   and covered time add up (the merged `cpu_percent` is their mean, still integrable), every
  *   other value is the maximum of the members, and `t` is the last member's.
@@ -48,6 +51,7 @@ interface Point {
   rss: number;
   system: number | null;
   gpu: number | null;
+  tick: number | null;
 }
 
 function mergePoints(points: readonly Point[]): Point {
@@ -62,6 +66,7 @@ function mergePoints(points: readonly Point[]): Point {
       rss: Math.max(out.rss, p.rss),
       system: maxOrNull(out.system, p.system),
       gpu: maxOrNull(out.gpu, p.gpu),
+      tick: maxOrNull(out.tick, p.tick),
     };
   }
   return out;
@@ -75,6 +80,7 @@ function toSample(p: Point): Sample {
     rss_mb: p.rss / BYTES_PER_MB,
     system_cpu_percent: p.system,
     gpu_util_percent: p.gpu,
+    tick_interval_ms: p.tick,
   };
 }
 
@@ -96,6 +102,7 @@ interface Bucket {
   rss: number | null;
   system: number | null;
   gpu: number | null;
+  tick: number | null;
   /** The reading that ended the latest interval covering it (for a bucket without readings). */
   cover: TimelinePoint | null;
 }
@@ -146,6 +153,7 @@ export class Timeline {
       rss: null,
       system: null,
       gpu: null,
+      tick: null,
       cover: null,
     };
     this.#open.splice(i + 1, 0, b);
@@ -166,6 +174,7 @@ export class Timeline {
       b.rss = Math.max(b.rss ?? 0, p.rss_bytes);
       b.system = maxOrNull(b.system, p.system_cpu_percent);
       b.gpu = maxOrNull(b.gpu, p.gpu_util_percent);
+      b.tick = maxOrNull(b.tick, p.tick_interval_ms ?? null);
       // Buckets before this reading's get no more readings; they close once CPU covers them.
       while (this.#open.length > 0) {
         const first = this.#open[0]!;
@@ -198,6 +207,7 @@ export class Timeline {
       b.cpuSeconds += rate * overlap;
       b.covered += overlap;
       b.cpuPeak = maxOrNull(b.cpuPeak, p.cpu_percent);
+      b.tick = maxOrNull(b.tick, p.tick_interval_ms ?? null);
       b.cover = p;
     }
   }
@@ -219,6 +229,7 @@ export class Timeline {
       rss: b.rss ?? cover?.rss_bytes ?? 0,
       system: b.rss === null ? (cover?.system_cpu_percent ?? null) : b.system,
       gpu: b.rss === null ? (cover?.gpu_util_percent ?? null) : b.gpu,
+      tick: b.tick ?? cover?.tick_interval_ms ?? null,
     };
   }
 

@@ -136,6 +136,7 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
       rss_mb: o.rss_end_mb!,
       system_cpu_percent: inside ? 45 + 15 * rand() : 8 + 4 * rand(),
       gpu_util_percent: null,
+      tick_interval_ms: inside ? 1 : 100,
     });
   }
 
@@ -160,6 +161,7 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
       sampler: {
         kind: sampler,
         interval_ms: sampler === 'native' ? 1 : 100,
+        idle_interval_ms: sampler === 'native' ? 100 : null,
         gpu_backend: 'none',
         reason: sampler === 'js' ? 'native sampler not built (synthetic)' : null,
       },

@@ -83,7 +83,13 @@ export class JsSampler implements SamplerBackend {
   constructor(intervalMs = JS_DEFAULT_INTERVAL_MS) {
     if (!(intervalMs > 0)) throw new RangeError(`sampler interval must be > 0 ms, got ${intervalMs}`);
     this.intervalMs = intervalMs;
-    this.info = { kind: 'js', interval_ms: intervalMs, gpu_backend: 'none', reason: null };
+    this.info = {
+      kind: 'js',
+      interval_ms: intervalMs,
+      idle_interval_ms: null,
+      gpu_backend: 'none',
+      reason: null,
+    };
     this.#last = read();
     this.#system = systemTimes();
     this.#systemAt = this.#last.t;
@@ -114,9 +120,14 @@ export class JsSampler implements SamplerBackend {
         rss_bytes: r.rss,
         system_cpu_percent: this.#systemPercent,
         gpu_util_percent: null,
+        tick_interval_ms: this.intervalMs,
       });
     }
     this.#last = r;
+  }
+
+  get openWindows(): number {
+    return this.#windows.size;
   }
 
   openWindow(): number {

@@ -6,11 +6,17 @@
 import { outsideOperations } from '../context.js';
 import type { SamplerInfo } from '../schema/run.js';
 import { JS_DEFAULT_INTERVAL_MS, JsSampler } from './js.js';
-import { loadNativeSampler, NATIVE_DEFAULT_INTERVAL_MS } from './native.js';
+import { loadNativeSampler, NATIVE_DEFAULT_IDLE_INTERVAL_MS, NATIVE_DEFAULT_INTERVAL_MS } from './native.js';
 import type { SamplerBackend, SamplerChoice, SamplerKind, TimelinePoint } from './types.js';
 
-/** How often the timeline is drained from the sampler (ms). */
+/** How often the timeline is drained from the sampler while an operation is open (ms). */
 const POLL_MS = 200;
+/**
+ * While no window is open the poll interval doubles at each poll up to this (ms): an idle
+ * sampler has a few samples a second to hand over, and nothing waits for them. The first poll
+ * that finds a window open returns to POLL_MS.
+ */
+const IDLE_POLL_MAX_MS = 1600;
 
 type Listener = (points: readonly TimelinePoint[]) => void;
 
@@ -18,7 +24,8 @@ interface Shared {
   backend: SamplerBackend;
   refs: number;
   listeners: Set<Listener>;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
+  pollMs: number;
 }
 
 const shared = new Map<SamplerKind, Shared>();
@@ -71,7 +78,8 @@ export class SamplerLease {
     const entry = this.#entry;
     if (this.#listener) entry.listeners.delete(this.#listener);
     if (--entry.refs > 0) return;
-    clearInterval(entry.timer);
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
     entry.backend.stop();
     shared.delete(entry.backend.kind);
   }
@@ -81,6 +89,8 @@ export interface AcquireOptions {
   choice?: SamplerChoice;
   /** Tick interval; default 1 ms native, 10 ms JS. Only the first monitor of a kind sets it. */
   intervalMs?: number;
+  /** Native tick interval while no operation is open (default 100 ms; `intervalMs`: off). First monitor sets it. */
+  idleIntervalMs?: number;
   /** Module to load as the native sampler (tests load a missing one to see the fallback). */
   nativeModule?: string;
   /** Called once per process when `auto` falls back to the JS sampler (default: a stderr line). */
@@ -109,7 +119,12 @@ export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
     if (!entry) {
       const loaded = loadNativeSampler(options.nativeModule);
       if (loaded.ok) {
-        entry = register(loaded.create(options.intervalMs ?? NATIVE_DEFAULT_INTERVAL_MS));
+        entry = register(
+          loaded.create(
+            options.intervalMs ?? NATIVE_DEFAULT_INTERVAL_MS,
+            options.idleIntervalMs ?? NATIVE_DEFAULT_IDLE_INTERVAL_MS,
+          ),
+        );
       } else if (choice === 'native') {
         throw new Error(`llmmon: the native sampler cannot load: ${loaded.reason}`);
       } else {
@@ -127,9 +142,21 @@ export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
 }
 
 function register(backend: SamplerBackend): Shared {
-  const entry = { backend, refs: 0, listeners: new Set() } as Omit<Shared, 'timer'> as Shared;
-  entry.timer = outsideOperations(() => setInterval(() => poll(entry), POLL_MS));
-  entry.timer.unref();
+  const entry: Shared = { backend, refs: 0, listeners: new Set(), timer: undefined, pollMs: POLL_MS };
+  schedule(entry);
   shared.set(backend.kind, entry);
   return entry;
+}
+
+/** The next poll: unref'd (it never keeps the process alive), slower while no window is open. */
+function schedule(entry: Shared): void {
+  entry.timer = outsideOperations(() =>
+    setTimeout(() => {
+      if (shared.get(entry.backend.kind) !== entry) return; // released meanwhile
+      poll(entry);
+      entry.pollMs = entry.backend.openWindows > 0 ? POLL_MS : Math.min(entry.pollMs * 2, IDLE_POLL_MAX_MS);
+      schedule(entry);
+    }, entry.pollMs),
+  );
+  entry.timer.unref();
 }

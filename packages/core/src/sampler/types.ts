@@ -32,6 +32,8 @@ export interface TimelinePoint {
   rss_bytes: number;
   system_cpu_percent: number | null;
   gpu_util_percent: number | null;
+  /** The sampler's tick interval over the interval (the longest when it changed); null or absent: unknown. */
+  tick_interval_ms?: number | null;
 }
 
 /** The run header's `sampler.kind` (`native` or `js`). */
@@ -43,13 +45,16 @@ export interface SamplerBackend {
   readonly kind: SamplerKind;
   /** Tick interval in milliseconds. */
   readonly intervalMs: number;
+  /** Windows open now (the poller backs off while there are none). */
+  readonly openWindows: number;
   /** How the run header describes this sampler (kind, interval, GPU backend, reason). */
   readonly info: SamplerInfo;
   /** GPUs the backend found; null when it cannot look. */
   readonly gpus: HostInfo['gpus'];
   /** Whether GPU counters are available (the record's `gpu_available`). */
   readonly gpuAvailable: boolean;
-  openWindow(): number;
+  /** `light`: the process CPU clock and RSS only (the native sampler; the JS one reads nothing else anyway). */
+  openWindow(light?: boolean): number;
   closeWindow(id: number): WindowStats;
   /** Timeline points since the last call (each point is handed out once). */
   drainTimeline(): TimelinePoint[];

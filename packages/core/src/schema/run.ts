@@ -26,6 +26,12 @@ export const HOST_FIELDS = {
 export const SAMPLER_INFO_FIELDS = {
   kind: field.enumOrNull(['native', 'js'], { description: 'Which sampler ran' }),
   interval_ms: field.floatOrNull({ unit: 'ms', min: 0, description: 'Requested sampling interval' }),
+  idle_interval_ms: field.floatOrNull({
+    unit: 'ms',
+    min: 0,
+    description:
+      'Sampling interval while no operation is open (idle sampling; samples say which applied); null: one interval throughout',
+  }),
   gpu_backend: field.enumOrNull(['nvml', 'drm', 'iokit', 'none'], { description: 'GPU counter source' }),
   reason: field.textOrNull({
     maxLength: LIMITS.textLength,

@@ -33,6 +33,12 @@ export const SAMPLE_FIELDS = {
     max: 100,
     description: 'GPU utilisation at t',
   }),
+  tick_interval_ms: field.floatOrNull({
+    unit: 'ms',
+    min: 0,
+    description:
+      "Sampler tick interval over the point (the longest when it changed within): the fast one while an operation was open, the idle one between operations (native sampler's idle sampling); null when not known",
+  }),
 } as const;
 
 export const SampleSchema = objectSchema(SAMPLE_FIELDS);

@@ -152,9 +152,10 @@ export class Reads {
       let sql = `SELECT ${names.map(ident).join(', ')} FROM samples WHERE run_id = $1 ORDER BY t`;
       const downsampled = maxPoints !== undefined && total > maxPoints;
       if (downsampled) {
-        // Per bucket: its last t, the peaks (rss_mb and cpu_peak_percent are peaks already), the
-        // mean of the rest.
-        const pick = (name: string) => (['t', 'rss_mb', 'cpu_peak_percent'].includes(name) ? 'max' : 'avg');
+        // Per bucket: its last t, the peaks (rss_mb and cpu_peak_percent are peaks already) and
+        // the longest tick interval, the mean of the rest.
+        const pick = (name: string) =>
+          ['t', 'rss_mb', 'cpu_peak_percent', 'tick_interval_ms'].includes(name) ? 'max' : 'avg';
         sql = `WITH s AS (SELECT * FROM samples WHERE run_id = $1),
           b AS (SELECT min(t) AS lo, greatest(max(t) - min(t), 1e-12) AS span FROM s)
           SELECT ${names.map((n) => `${pick(n)}(${ident(n)}) AS ${ident(n)}`).join(', ')}

@@ -196,7 +196,7 @@ describe('Store reads', () => {
     expect(thin.downsampled).toBe(true);
     // Samples at t = 0, 0.1 … 0.4 (cpu 50…54, rss 280…284) in two buckets of t: [0, 0.2), [0.2, 0.4].
     // Each keeps its last t, the mean CPU, the highest peak CPU and the highest RSS.
-    const rest = { system_cpu_percent: 30, gpu_util_percent: null };
+    const rest = { system_cpu_percent: 30, gpu_util_percent: null, tick_interval_ms: null };
     expect(thin.samples).toEqual([
       { t: 0.1, cpu_percent: 50.5, cpu_peak_percent: null, rss_mb: 281, ...rest },
       { t: 0.4, cpu_percent: 53, cpu_peak_percent: null, rss_mb: 284, ...rest },
