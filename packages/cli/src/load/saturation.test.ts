@@ -19,10 +19,10 @@ describe('saturationVerdict', () => {
     });
   });
 
-  it('stops when a level adds less than the minimum gain; the best level is the point', () => {
+  it('stops when a level adds less than the minimum gain; the level before is the point', () => {
     const v = saturationVerdict([level(1), level(2), level(2.1)], options);
     expect(v.stop).toBe(true);
-    expect(v.saturation).toBe(2);
+    expect(v.saturation).toBe(1);
     expect(v.reason).toMatch(/level 3 raised request throughput by less than 10%/);
     expect(saturationVerdict([level(1), level(2), level(1.5)], options).saturation).toBe(1);
   });

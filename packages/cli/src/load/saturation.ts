@@ -2,7 +2,8 @@
  * The automatic sweep: raise the load level by level and stop when throughput stops rising (the
  * next level adds less than `minGain` of the best request throughput so far) or a latency target
  * breaks (fewer than `attainment` of a level's requests meet the SLO). The saturation point is
- * the level with the highest request throughput that still met the SLO.
+ * the knee: the last level whose throughput rose by at least `minGain` and met the SLO; more load
+ * than that buys less than `minGain` more throughput (or breaks the SLO).
  */
 import type { LevelStats } from './metrics.js';
 
@@ -50,7 +51,7 @@ export function saturationVerdict(
     if (best !== null && rate < bestRate * (1 + options.minGain)) {
       return {
         stop: true,
-        saturation: rate > bestRate ? i : best,
+        saturation: best,
         reason: `level ${i + 1} raised request throughput by less than ${(options.minGain * 100).toFixed(0)}%`,
       };
     }
