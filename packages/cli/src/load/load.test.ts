@@ -2,6 +2,7 @@
  * `runLoadCommand` against the scripted server: the sweep finds the server's known saturation
  * point (its slot count), and each level is an operation whose requests carry the level.
  */
+import { Writable } from 'node:stream';
 import { loadMetrics } from '@llmmon/core';
 import { tempDir } from '@llmmon/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,11 +13,14 @@ const tmp = tempDir('llmmon-load-test-');
 afterAll(() => tmp.remove());
 
 function sink() {
-  let text = '';
-  return {
-    stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream,
-    text: () => text,
-  };
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
 }
 
 const base = (baseURL: string): Omit<LoadCommandOptions, 'plan'> => ({
