@@ -11,6 +11,7 @@ interface LoadFlags {
   baseUrl?: string;
   model?: string;
   serve?: string;
+  attach?: number;
   concurrency?: number[];
   rate?: number[];
   burstiness: number;
@@ -99,6 +100,11 @@ export function registerLoad(program: Command): void {
     .option(
       '--serve <model>',
       'serve this local model in a child process and load it: tiny | small | medium | FILE.gguf',
+    )
+    .option(
+      '--attach <pid>',
+      'measure this server process on this machine per level (CPU, memory, GPU, energy); --serve attaches its child',
+      positiveInt('--attach'),
     )
     .option(
       '-c, --concurrency <levels>',
@@ -233,6 +239,7 @@ export function registerLoad(program: Command): void {
           fixedOutput: flags.fixedOutput ?? false,
         },
         serve: flags.serve ?? null,
+        attach: flags.attach ?? null,
         plan: flags.saturate
           ? {
               kind: 'saturate',

@@ -58,6 +58,10 @@ describe('llmmon load (built CLI, real llama.cpp model)', () => {
       expect(level.stats.outputTokens).toBe(48);
       expect(level.stats.goodRequests).toBe(4);
       expect(level.cost.cpuSeconds).toBeGreaterThan(0);
+      // The served child, attached: llama.cpp's work is there, not in the client.
+      expect(level.cost.server.reason).toBeNull();
+      expect(level.cost.server.cpuSeconds).toBeGreaterThan(0);
+      expect(level.cost.server.peakMemoryMb).toBeGreaterThan(10);
     }
     const duck = await DuckDBInstance.create(join(tmp.dir, 'l.duckdb'));
     const c = await duck.connect();

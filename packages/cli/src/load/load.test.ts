@@ -94,10 +94,17 @@ describe('runLoadCommand', () => {
       const outcome = await runLoadCommand({
         ...base(server.baseURL),
         plan: { kind: 'list', levels: [{ mode: 'rate', rate: 200, burstiness: 1, maxConcurrency: null }] },
+        // The scripted server runs in this process, which cannot be attached: the server's
+        // figures are null with the reason, the run goes on.
+        attach: process.pid,
         stdout: sink().stream,
         stderr: sink().stream,
       });
       expect(outcome.levels[0]!.stats.errors).toEqual({ http: 1 });
+      const measured = outcome.levels[0]!.cost.server!;
+      expect(measured.pid).toBe(process.pid);
+      expect(measured.cpuSeconds).toBeNull();
+      expect(measured.reason).toMatch(/^cannot attach: .*is this process/);
       const file = await loadMetrics(outcome.metricsFile);
       const failed = file.operations.filter((o) => o.status === 'error');
       expect(failed).toHaveLength(1);

@@ -2,7 +2,8 @@
  * `llmmon load` end to end: the target (an endpoint, or a local GGUF model served from a child
  * process), the levels (a list, or a sweep raised until saturation), each level run as one
  * operation on a monitor with its requests as operations inside it (the level in each record's
- * metadata), the per-level table, the metrics file, the JSON report and the run stored in
+ * metadata) and, when the server runs here, the server process measured over the same span, the
+ * per-level table, the metrics file, the JSON report and the run stored in
  * DuckDB like `llmmon bench` stores its runs.
  */
 import { createHash } from 'node:crypto';
@@ -11,12 +12,13 @@ import path from 'node:path';
 import { DEFAULT_OUTPUT_DIR, LLMMonitor, type Operation, type OperationRecord } from '@llmmon/core';
 import { DEFAULT_DB_PATH } from '@llmmon/server/defaults';
 import type { ServedModelProcess } from '../model-server/serve-openai.js';
-import { type LoadClient, loadClient, type Target } from './client.js';
+import { type LoadClient, type LoadPrompt, loadClient, type Target } from './client.js';
 import { type LevelLimits, type LevelSpec, levelLabel, runLevel } from './levels.js';
 import { latencies, levelStats, type RequestResult, type Slo } from './metrics.js';
 import { type LengthSpec, promptSource } from './prompts.js';
 import { type LevelResult, type LoadReport, levelCost } from './report.js';
 import { saturationVerdict } from './saturation.js';
+import { type ServerCost, type ServerWatch, unmeasured, watchServer } from './server-cost.js';
 import { formatLoadTable } from './table.js';
 
 /** The load levels: a list, or a sweep raised until saturation. */
@@ -36,6 +38,8 @@ export interface LoadCommandOptions {
   target: Omit<Target, 'baseURL' | 'model'> & { baseURL: string | null; model: string | null };
   /** Serve this model (tiny | small | medium | FILE.gguf) from a child process and load it. */
   serve: string | null;
+  /** Pid of the server process on this machine, to measure per level (`--serve`: its child). */
+  attach?: number | null;
   plan: LevelPlan;
   limits: LevelLimits;
   seed: number;
@@ -165,6 +169,9 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
         ...(options.slo && { slo: JSON.stringify(options.slo) }),
       },
     });
+    const serverPid = served?.pid ?? options.attach ?? null;
+    const watch = serverPid === null ? null : await watchServer(serverPid);
+    if (watch && 'reason' in watch) log(`server process ${serverPid}: not measured (${watch.reason})`);
     const levels: LevelResult[] = [];
     let verdict: ReturnType<typeof saturationVerdict> | null = null;
     let metricsFile: string;
@@ -172,18 +179,15 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       for (let spec: LevelSpec | null = planned[0]!, i = 0; spec; i++) {
         const label = levelLabel(spec);
         log(`level ${i + 1} ${label}: running`);
-        const { results, record } = await runOneLevel(
-          monitor,
-          client,
-          target.model,
-          i,
-          label,
-          spec,
+        const server =
+          watch === null ? null : 'reason' in watch ? unmeasured(serverPid!, watch.reason) : watch;
+        const { results, record, serverCost } = await runOneLevel(
+          { monitor, client, model: target.model, index: i, label, spec, server },
           options,
           prompts.next,
         );
         const stats = levelStats(results, options.slo);
-        levels.push({ index: i, label, spec, stats, cost: levelCost(record, stats) });
+        levels.push({ index: i, label, spec, stats, cost: levelCost(record, stats, serverCost) });
         log(
           `level ${i + 1} ${label}: ${stats.completed} ok, ${stats.failed} failed, ${stats.requestThroughput?.toFixed(2) ?? '—'} req/s`,
         );
@@ -198,6 +202,7 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       }
       metricsFile = await monitor.saveMetrics();
     } finally {
+      if (watch && !('reason' in watch)) watch.stop();
       await monitor.close();
     }
     const saturation = verdict?.saturation ?? null;
@@ -250,21 +255,32 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
   }
 }
 
-/** One level as one operation (`load-level`), each of its requests an operation inside it. */
+interface LevelContext {
+  monitor: LLMMonitor;
+  client: LoadClient;
+  model: string;
+  index: number;
+  label: string;
+  spec: LevelSpec;
+  /** The attached server process (a window per level), or why it is not measured, or none. */
+  server: ServerWatch | ServerCost | null;
+}
+
+/**
+ * One level as one operation (`load-level`), each of its requests an operation inside it; the
+ * server's window spans the same time.
+ */
 async function runOneLevel(
-  monitor: LLMMonitor,
-  client: LoadClient,
-  model: string,
-  index: number,
-  label: string,
-  spec: LevelSpec,
+  { monitor, client, model, index, label, spec, server }: LevelContext,
   options: LoadCommandOptions,
-  nextPrompt: () => ReturnType<Awaited<ReturnType<typeof promptSource>>['next']>,
-): Promise<{ results: RequestResult[]; record: OperationRecord }> {
+  nextPrompt: () => LoadPrompt,
+): Promise<{ results: RequestResult[]; record: OperationRecord; serverCost: ServerCost | null }> {
   const level = { load_level: index, load_level_label: label, ...spec };
   let op: Operation | null = null;
+  let serverCost: ServerCost | null = server && 'pid' in server ? server : null;
   const results = await monitor.trackOperation(model, 'load-level', 0, async (levelOp) => {
     op = levelOp;
+    const window = server && 'open' in server ? server.open() : null;
     const results = await runLevel({
       index,
       spec,
@@ -293,6 +309,7 @@ async function runOneLevel(
           return sent;
         }),
     });
+    if (window !== null) serverCost = (server as ServerWatch).close(window);
     const stats = levelStats(results, options.slo);
     levelOp.setTokens({
       ...(stats.inputTokens !== null && { input: stats.inputTokens }),
@@ -316,8 +333,9 @@ async function runOneLevel(
       itl_p99_seconds: stats.itl.p99,
       e2el_p50_seconds: stats.e2el.p50,
       e2el_p99_seconds: stats.e2el.p99,
+      ...(serverCost && { server: serverCost }),
     });
     return results;
   });
-  return { results, record: (op as Operation | null)!.record! };
+  return { results, record: (op as Operation | null)!.record!, serverCost };
 }

@@ -5,14 +5,24 @@
 import type { OperationRecord } from '@llmmon/core';
 import type { LevelSpec } from './levels.js';
 import type { LevelStats, Slo } from './metrics.js';
+import type { ServerCost } from './server-cost.js';
 
-/** What a level cost the client process: its operation's CPU time and memory. */
+/**
+ * What a level cost: the client process (its operation's CPU time and memory) and, when
+ * attached, the server process; each per successful request and per 1,000 output tokens.
+ */
 export interface LevelCost {
   cpuSeconds: number | null;
   avgCpuPercent: number | null;
   peakMemoryMb: number | null;
   cpuSecondsPerRequest: number | null;
   cpuSecondsPer1kOutputTokens: number | null;
+  /** Null when no server process is attached. */
+  server: ServerCost | null;
+  serverCpuSecondsPerRequest: number | null;
+  serverCpuSecondsPer1kOutputTokens: number | null;
+  /** CPU package joules of the level (whole package) per successful request; null where unreadable. */
+  packageJoulesPerRequest: number | null;
 }
 
 export interface LevelResult {
@@ -23,15 +33,21 @@ export interface LevelResult {
   cost: LevelCost;
 }
 
-export function levelCost(record: OperationRecord, stats: LevelStats): LevelCost {
+const per = (value: number | null | undefined, count: number, scale = 1) =>
+  value !== null && value !== undefined && count > 0 ? (value / count) * scale : null;
+
+export function levelCost(record: OperationRecord, stats: LevelStats, server: ServerCost | null): LevelCost {
   const cpu = record.cpu_time_seconds;
   return {
     cpuSeconds: cpu,
     avgCpuPercent: record.avg_cpu_percent,
     peakMemoryMb: record.peak_memory_mb,
-    cpuSecondsPerRequest: cpu !== null && stats.completed > 0 ? cpu / stats.completed : null,
-    cpuSecondsPer1kOutputTokens:
-      cpu !== null && stats.outputTokens > 0 ? (cpu / stats.outputTokens) * 1000 : null,
+    cpuSecondsPerRequest: per(cpu, stats.completed),
+    cpuSecondsPer1kOutputTokens: per(cpu, stats.outputTokens, 1000),
+    server,
+    serverCpuSecondsPerRequest: per(server?.cpuSeconds, stats.completed),
+    serverCpuSecondsPer1kOutputTokens: per(server?.cpuSeconds, stats.outputTokens, 1000),
+    packageJoulesPerRequest: per(server?.packageJoules, stats.completed),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The terminal table of a load run: one row per level with throughput, goodput, concurrency
- * achieved, latency percentiles (milliseconds) and what the level cost this process.
+ * achieved, latency percentiles (milliseconds) and what the level cost this process and, when
+ * attached, the server process (— where not measured).
  */
 import { num, table } from '../format.js';
 import type { LevelResult } from './report.js';
@@ -28,6 +29,9 @@ export function formatLoadTable(levels: readonly LevelResult[], saturation: numb
       num(l.cost.cpuSeconds),
       num(l.cost.cpuSecondsPer1kOutputTokens),
       num(l.cost.peakMemoryMb),
+      num(l.cost.server?.cpuSeconds),
+      num(l.cost.serverCpuSecondsPer1kOutputTokens),
+      num(l.cost.server?.peakMemoryMb),
     ];
   });
   return table(
@@ -46,8 +50,11 @@ export function formatLoadTable(levels: readonly LevelResult[], saturation: numb
       'CPU s',
       'CPU s/1k tok',
       'peak MB',
+      'srv CPU s',
+      'srv CPU s/1k tok',
+      'srv peak MB',
     ],
     rows,
-    [false, false, true, true, true, true, true, true, true, true, true, true, true, true],
+    [false, false, ...Array<boolean>(15).fill(true)],
   );
 }
