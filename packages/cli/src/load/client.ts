@@ -90,12 +90,14 @@ async function* ollamaStream(client: Ollama, target: Target, prompt: LoadPrompt)
 
 /** The kind of a failure: the HTTP status, the connection, our timeout, or a stream cut short. */
 export function errorKind(error: unknown, chunks: number, timedOut: boolean): ErrorKind {
-  if (timedOut) return 'timeout';
-  const e = error as { status?: unknown; status_code?: unknown; name?: string };
+  const e = error as { status?: unknown; status_code?: unknown; name?: string } | null;
+  // The openai client's errors keep the name "Error": their class says what they are.
+  const kind = (error as object | null)?.constructor?.name;
+  if (timedOut || kind === 'APIConnectionTimeoutError') return 'timeout';
   if (typeof e?.status === 'number' || typeof e?.status_code === 'number') return 'http';
   if (chunks > 0) return 'dropped';
-  if (e?.name === 'APIConnectionError' || e?.name === 'TypeError' || e?.name === 'APIConnectionTimeoutError')
-    return 'connection';
+  // APIConnectionError (openai), TypeError "fetch failed" (fetch, the ollama client).
+  if (kind === 'APIConnectionError' || e?.name === 'TypeError') return 'connection';
   return 'other';
 }
 

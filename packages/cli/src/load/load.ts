@@ -67,7 +67,7 @@ export interface LoadOutcome {
   report: LoadReport;
 }
 
-/** Serves a generated or GGUF model from a child process, slots = the largest level's concurrency. */
+/** Serves a generated or GGUF model from a child process with `slots` sequences. */
 async function serveLocal(
   spec: string,
   slots: number,
@@ -93,8 +93,9 @@ async function serveLocal(
   return served;
 }
 
+/** Requests in flight a level may have: its concurrency, its open-loop cap, or 8 without one. */
 const concurrencyOf = (spec: LevelSpec) =>
-  spec.mode === 'concurrency' ? spec.concurrency : (spec.maxConcurrency ?? 1);
+  spec.mode === 'concurrency' ? spec.concurrency : (spec.maxConcurrency ?? 8);
 
 /** The next level of a sweep: concurrency or rate times `factor`. */
 function raise(spec: LevelSpec, factor: number): LevelSpec {
@@ -255,6 +256,9 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
   }
 }
 
+/** The `model_name` of a run's level operations. */
+export const levelModelName = (model: string) => `${model} (load levels)`;
+
 interface LevelContext {
   monitor: LLMMonitor;
   client: LoadClient;
@@ -278,7 +282,9 @@ async function runOneLevel(
   const level = { load_level: index, load_level_label: label, ...spec };
   let op: Operation | null = null;
   let serverCost: ServerCost | null = server && 'pid' in server ? server : null;
-  const results = await monitor.trackOperation(model, 'load-level', 0, async (levelOp) => {
+  // Its own model name: per-model statistics (which leave out only warm-up and load) must not
+  // mix whole levels with the requests.
+  const results = await monitor.trackOperation(levelModelName(model), 'load-level', 0, async (levelOp) => {
     op = levelOp;
     const window = server && 'open' in server ? server.open() : null;
     const results = await runLevel({
