@@ -71,6 +71,8 @@ export async function runLevel(options: LevelOptions): Promise<RequestResult[]> 
   const limits = options.limits;
   if (limits.durationSeconds === null && limits.requests === null)
     throw new Error('a level needs a limit: a duration and/or a number of requests');
+  if (options.spec.mode === 'rate' && options.spec.rate === Infinity && limits.requests === null)
+    throw new Error('rate inf sends every request at once: give a number of requests (-n)');
   const g = gate(limits);
   const one = async (warmup: boolean) => {
     const sent = await options.send(options.nextPrompt(), warmup);
