@@ -6,12 +6,15 @@
  */
 import { operationStorage } from './context.js';
 import { buildRecord, type NetworkCounts } from './record.js';
+import type { AttachedTarget } from './record-processes.js';
 import type { SamplerBackend } from './sampler/types.js';
 import type { OperationRecord } from './schema/operation.js';
 
 /** What an operation reports to the monitor that started it. @internal */
 export interface OperationSink {
   readonly sampler: SamplerBackend;
+  /** The processes attached now (an operation reports those attached when it starts). */
+  attached(): readonly AttachedTarget[];
   /** Sets the record's run id and seq (in place), stores, journals, raises alerts and pushes it. */
   finish(record: OperationRecord): OperationRecord;
 }
@@ -54,6 +57,7 @@ export class Operation implements Disposable {
   #textLength: number;
   #sink: OperationSink;
   #window: number;
+  #attached: readonly AttachedTarget[];
   #startNs: number;
   #record: OperationRecord | undefined;
   #failed: { error: unknown } | null = null;
@@ -78,6 +82,7 @@ export class Operation implements Disposable {
     this.#sink = sink;
     this.parent = operationStorage.getStore();
     this.startedAt = new Date();
+    this.#attached = sink.attached();
     this.#window = sink.sampler.openWindow();
     this.#startNs = now();
   }
@@ -164,6 +169,7 @@ export class Operation implements Disposable {
       window,
       sampler: sampler.kind,
       gpuAvailable: sampler.gpuAvailable,
+      attached: this.#attached,
       network: this.net,
       failed: this.#failed,
       metadata: this.#metadata,

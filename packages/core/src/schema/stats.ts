@@ -193,6 +193,20 @@ export function modelStats(records: readonly OperationRecord[]): ModelStats {
   };
 }
 
+/**
+ * The run-level throttling flag, derived from the operations: true when any operation saw a GPU
+ * throttle, false when some said it did not and none did, null when none said either way (as
+ * SQL's `bool_or` over `gpu_throttled`).
+ */
+export function runGpuThrottled(records: readonly Pick<OperationRecord, 'gpu_throttled'>[]): boolean | null {
+  let flag: boolean | null = null;
+  for (const r of records) {
+    if (r.gpu_throttled === true) return true;
+    if (r.gpu_throttled === false) flag = false;
+  }
+  return flag;
+}
+
 /** `ModelStats` per model, models in first-seen order. */
 export function modelComparison(
   records: readonly OperationRecord[],
