@@ -12,19 +12,43 @@ import {
   tracked,
   trackedStream,
 } from './tracking.js';
+import { loopbackPort } from './endpoint.js';
 import type { AdapterKind, FinishReason, GenerateOptions, LLMModel, TokenUsage } from './types.js';
 
 /** Base class of the adapters' models. */
 export abstract class TrackedModel implements LLMModel {
   abstract readonly kind: AdapterKind;
   readonly name: string;
-  readonly #tracker: Promise<OperationTracker | null>;
+  readonly #resolved: Promise<OperationTracker | null>;
+  readonly #attach: boolean;
+  #tracker: Promise<OperationTracker | null> | undefined;
 
   protected constructor(name: string, options: TrackingOptions) {
     this.name = name;
-    this.#tracker = resolveTracker(options.monitor);
+    this.#resolved = resolveTracker(options.monitor);
+    this.#attach = options.attach ?? true;
     // Awaited by load() and generate(), which report a failure; never an unhandled rejection here.
-    this.#tracker.catch(() => {});
+    this.#resolved.catch(() => {});
+  }
+
+  /** The URL of the server this model talks to; null when it runs in this process. */
+  protected endpoint(): string | null {
+    return null;
+  }
+
+  /**
+   * The tracker, once the server's process is attached where the endpoint is on this machine
+   * (the first load() or generate() does it, before its operation starts).
+   */
+  #ready(): Promise<OperationTracker | null> {
+    this.#tracker ??= this.#resolved.then((tracker) => {
+      const url = this.endpoint();
+      const port = url === null ? null : loopbackPort(url);
+      if (tracker?.attach && this.#attach && port !== null)
+        tracker.attach({ port, role: 'server' }, { source: `adapter:${this.kind}` });
+      return tracker;
+    });
+    return this.#tracker;
   }
 
   abstract load(): Promise<void>;
@@ -38,14 +62,14 @@ export abstract class TrackedModel implements LLMModel {
   abstract stream(prompt: string, options: GenerateOptions): AsyncGenerator<string>;
 
   generate(prompt: string, options: GenerateOptions): AsyncIterable<string> {
-    return trackedStream(this.#tracker, this.name, options.operation ?? 'generate', prompt.length, () =>
+    return trackedStream(this.#ready(), this.name, options.operation ?? 'generate', prompt.length, () =>
       this.stream(prompt, options),
     );
   }
 
   /** Runs `fn` as this model's operation `"load"` (plainly when there is no monitor). */
   protected async trackLoad(fn: () => Promise<void>): Promise<void> {
-    await tracked(await this.#tracker, this.name, 'load', 0, fn);
+    await tracked(await this.#ready(), this.name, 'load', 0, fn);
   }
 }
 
