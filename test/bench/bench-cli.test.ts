@@ -117,13 +117,19 @@ describe('llmmon bench', () => {
     first = await bench();
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^model\s+runs\s+err\s+load s\s+TTFT p50 s\s+tok\/s/m);
-    expect(first.stdout).toMatch(/^tiny-f32\s+4\s+0\s/m);
+    expect(first.stdout).toMatch(
+      /^model\s+load s\s+RSS growth MB\s+ops\s+errors\s+TTFT p50 s\s+tok\/s mean/m,
+    );
+    // load s, RSS growth MB, then 4 operations (2 prompts × 2 repetitions) and no errors
+    expect(first.stdout).toMatch(/^tiny-f32\s+[\d.]+\s+-?[\d.]+\s+4\s+0\s/m);
 
     const metricsFile = metricsFileOf(first)!;
     expect(path.isAbsolute(metricsFile)).toBe(true);
     file = await loadMetrics(metricsFile); // validates against the schema
-    expect(file.run.name).toBe('bench: e2e');
+    // what differs from the defaults, then the config hash's first 8 characters
+    expect(file.run.name).toMatch(
+      /^bench e2e: models tiny, prompts 2 inline, max tokens \d+, warm-up 1, repetitions 2 · [0-9a-f]{8}$/,
+    );
     const count = (op: string) => file.operations.filter((r) => r.operation === op).length;
     expect([count('load'), count('warmup'), count('generate')]).toEqual([1, 1, 2 * PROMPTS.length]);
 
@@ -162,7 +168,11 @@ describe('llmmon bench', () => {
     const second = await bench('--compare-last');
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`compared with the previous run of this config (${file.run.id})`);
-    expect(second.stdout).toMatch(/tiny-f32: p50 s [\d.]+ → [\d.]+/);
+    // One row per metric family: the mean before and now, the change, the test's verdict.
+    expect(second.stdout).toMatch(
+      /^tiny-f32\s+duration mean s\s+[\d.]+\s+[\d.]+\s+[-+−][\d.]+%\s+(slower|faster|no significant change) \(p = /m,
+    );
+    expect(second.stdout).toMatch(/^\s+TTFT mean s\s+[\d.]+/m);
     expect((await storedCounts()).runs).toBe(2);
   });
 

@@ -27,3 +27,4 @@ export { Operation, type TokenCounts } from './operation.js';
 export type { SamplerChoice, SamplerKind, WindowStats } from './sampler/types.js';
 export * from './schema/index.js';
 export type { StreamOptions, StreamSource } from './stream.js';
+export { alignColumns, formatModelTable } from './summary.js';

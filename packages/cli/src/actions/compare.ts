@@ -1,9 +1,13 @@
 /** `llmmon compare`, what it does (registered in `commands/compare.ts`). */
 import {
+  COMPARE_FAMILIES,
   COMPARE_METRICS,
+  type CompareFamilyVerdict,
   type CompareResponse,
-  type CompareVerdict,
+  compareColumn,
   DEFAULT_STATS_EXCLUDED_OPERATIONS,
+  headerText,
+  pValueText,
 } from '@llmmon/core/schema';
 import { ApiClient, CliError, out, type WhereOptions } from '../context.js';
 import { num, percent, table } from '../format.js';
@@ -16,30 +20,43 @@ export interface CompareOptions extends WhereOptions {
   failOnRegression?: boolean;
 }
 
-const MARK: Record<CompareVerdict, string> = {
-  slower: '▲ slower',
-  faster: '▼ faster',
-  higher: '▲ higher',
-  lower: '▼ lower',
-  no_significant_change: '~',
-  insufficient_data: '?',
-};
+/** A family's verdict in a narrow cell: `slower p = 2e-5 !`, `~ p = 0.41`, `?`. */
+export function verdictCell(v: CompareFamilyVerdict): string {
+  if (v.verdict === 'insufficient_data') return '?';
+  const p = pValueText(v.p_value);
+  if (v.verdict === 'no_significant_change') return p ? `~ ${p}` : '~';
+  return `${v.verdict} ${p}${v.regression ? ' !' : ''}`.trim();
+}
 
-/** The comparison as text: one table per model, then one verdict line per run and model. */
+/**
+ * The comparison as text: first the verdicts, one row per model and run, one column per metric
+ * family (each verdict once, with its test's p-value); then, per model, the figures of every run
+ * with their change from the baseline.
+ */
 export function compareText(cmp: CompareResponse): string {
   const ids = cmp.runs.map((r) => r.id);
-  const parts: string[] = [];
+  const verdictRows: string[][] = [];
+  for (const model of cmp.models) {
+    for (const a of model.against_baseline) {
+      verdictRows.push([model.model_name, a.run_id, ...a.families.map(verdictCell)]);
+    }
+  }
+  const parts: string[] = [
+    `Verdicts against ${cmp.baseline} (Welch's t-test on each family's per-operation values, α = ${cmp.alpha}):`,
+    verdictRows.length
+      ? table(['model', 'run', ...COMPARE_FAMILIES.map((f) => f.label)], verdictRows)
+      : '(no model is in the baseline and another run)',
+    '',
+  ];
   for (const model of cmp.models) {
     const headers = [model.model_name, ...ids.map((id, i) => (i === 0 ? `${id} (baseline)` : id))];
     const rows = COMPARE_METRICS.map((metric) => [
-      metric,
+      headerText(compareColumn(metric)),
       ...ids.map((id, i) => {
         const value = model.stats[id]?.[metric] ?? null;
         if (i === 0 || model.stats[id] === null) return model.stats[id] ? num(value) : 'no operations';
         const d = model.against_baseline.find((a) => a.run_id === id)?.metrics[metric];
-        if (!d) return num(value);
-        const mark = d.verdict ? ` ${MARK[d.verdict]}${d.regression ? ' !' : ''}` : '';
-        return `${num(value)} (${percent(d.relative_delta)})${mark}`;
+        return d ? `${num(value)} (${percent(d.relative_delta)})` : num(value);
       }),
     ]);
     parts.push(
@@ -50,22 +67,10 @@ export function compareText(cmp: CompareResponse): string {
       ),
     );
   }
-  const verdicts: string[] = [];
-  for (const model of cmp.models) {
-    for (const a of model.against_baseline) {
-      const t = a.tests.duration_seconds;
-      const p =
-        t?.p_value == null ? '' : `, p = ${t.p_value < 1e-4 ? t.p_value.toExponential(1) : num(t.p_value)}`;
-      const word =
-        a.verdict === 'no_significant_change' ? 'no significant change' : a.verdict.replace('_', ' ');
-      verdicts.push(`${a.run_id} vs ${cmp.baseline}, ${model.model_name}: ${word}${p}`);
-    }
-  }
   return [
     ...parts,
-    ...verdicts,
     '',
-    `▲/▼ significant change (Welch's t-test on the operations, α = ${cmp.alpha}); ~ no significant change; ? too few operations; ! regression.`,
+    'slower/faster/higher/lower: significant change; ~ no significant change; ? too few operations; ! regression (slower, less throughput, more memory or CPU).',
     `Excluded operation kinds: ${cmp.excluded_operations.join(', ') || 'none'}.`,
     '',
   ].join('\n');
@@ -81,6 +86,8 @@ export async function compareRuns(runs: string[], opts: CompareOptions): Promise
       )
     : await withStore(opts.db!, (store) => store.compare(runs, opts.alpha, exclude));
   await out(opts.format === 'json' ? `${JSON.stringify(cmp, null, 2)}\n` : compareText(cmp));
-  const regressed = cmp.models.some((m) => m.against_baseline.some((a) => a.verdict === 'slower'));
+  const regressed = cmp.models.some((m) =>
+    m.against_baseline.some((a) => a.families.some((f) => f.regression)),
+  );
   if (opts.failOnRegression && regressed) process.exitCode = 3;
 }

@@ -16,6 +16,7 @@ import {
   BenchConfigError,
   type BenchOverrides,
   benchConfigHash,
+  benchRunName,
   DEFAULT_CONFIG_FILE,
   loadBenchConfig,
 } from './config.js';
@@ -96,7 +97,7 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   let served: ServedModelProcess | null = null;
   const monitor = new LLMMonitor({
     outputDir: outDir,
-    runName: `bench: ${config.name}`,
+    runName: benchRunName(config, configHash, { serveOpenai: options.serveOpenai ?? false }),
     tags: {
       bench: config.name,
       bench_config_hash: configHash,

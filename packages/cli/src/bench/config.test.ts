@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BenchConfigError,
   benchConfigHash,
+  benchRunName,
   DEFAULT_MODELS,
   generatedSpec,
   loadBenchConfig,
@@ -133,5 +134,17 @@ describe('parseModelSpec', () => {
     expect(() => parseModelSpec('huge')).toThrow(/^--model "huge": not a preset \(tiny, small, medium\)/);
     expect(() => parseModelSpec('openai:gpt')).toThrow(/expected openai:MODEL@BASE_URL/);
     expect(() => parseModelSpec('openai:gpt@ftp://x')).toThrow(/^--model "openai:gpt@ftp:\/\/x": baseURL: /);
+  });
+});
+
+describe('benchRunName', () => {
+  it('names the defaults as such, and every setting that differs from them', async () => {
+    const defaults = await loadBenchConfig({ file: null });
+    const hash = benchConfigHash(defaults);
+    expect(benchRunName(defaults, hash)).toBe(`bench default: defaults · ${hash.slice(0, 8)}`);
+    const two = await loadBenchConfig({ file: null, overrides: { concurrency: 2, maxTokens: 16 } });
+    const name = benchRunName(two, benchConfigHash(two), { serveOpenai: true });
+    expect(name).toMatch(/^bench default: max tokens 16, concurrency 2, serve-openai · [0-9a-f]{8}$/);
+    expect(benchConfigHash(two)).not.toBe(hash); // two runs that differ never share a name
   });
 });

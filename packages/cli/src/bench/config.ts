@@ -321,3 +321,51 @@ export function parseModelSpec(spec: string): ModelEntry {
   if (!parsed.success) throw bad(describeZodError(parsed.error));
   return parsed.data;
 }
+
+/** A model entry as a short name: the preset, the file's name, `openai:MODEL`, `ollama:MODEL`. */
+function modelLabel(m: ModelEntry): string {
+  switch (m.kind) {
+    case 'generated':
+      return 'preset' in m && m.preset ? m.preset : 'generated';
+    case 'gguf':
+      return path.basename(m.path);
+    default:
+      return `${m.kind}:${m.model}`;
+  }
+}
+
+/**
+ * The settings of a bench that differ from the defaults, as `key value` words: what tells two
+ * runs of `llmmon bench` apart at a glance (`concurrency 2`, `models tiny, q4.gguf`).
+ */
+export function benchSettingsDiff(config: BenchConfig, extra: { serveOpenai?: boolean } = {}): string[] {
+  const out: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(config.models, DEFAULT_MODELS)) out.push(`models ${config.models.map(modelLabel).join(', ')}`);
+  if (config.promptSource !== 'built-in')
+    out.push(
+      `prompts ${config.promptSource === 'inline' ? `${config.prompts.length} inline` : path.basename(config.promptSource)}`,
+    );
+  if (config.maxTokens !== DEFAULTS.maxTokens) out.push(`max tokens ${config.maxTokens}`);
+  if (config.warmupRuns !== DEFAULTS.warmupRuns) out.push(`warm-up ${config.warmupRuns}`);
+  if (config.repetitions !== DEFAULTS.repetitions) out.push(`repetitions ${config.repetitions}`);
+  if (config.concurrency !== DEFAULTS.concurrency) out.push(`concurrency ${config.concurrency}`);
+  if (config.threads !== null) out.push(`threads ${config.threads}`);
+  if (config.temperature !== DEFAULTS.temperature) out.push(`temperature ${config.temperature}`);
+  if (extra.serveOpenai) out.push('serve-openai');
+  return out;
+}
+
+/**
+ * The run's name: the bench's name, what differs from the defaults, and the config hash's first
+ * 8 characters (`bench default: concurrency 2 · 3f2a1b9c`), so that runs are told apart in every
+ * list.
+ */
+export function benchRunName(
+  config: BenchConfig,
+  configHash: string,
+  extra: { serveOpenai?: boolean } = {},
+): string {
+  const diff = benchSettingsDiff(config, extra);
+  return `bench ${config.name}: ${diff.length ? diff.join(', ') : 'defaults'} · ${configHash.slice(0, 8)}`;
+}

@@ -9,13 +9,18 @@ import { readFile } from 'node:fs/promises';
 import {
   type CompareModel,
   type CompareResponse,
+  compareColumn,
   DEFAULT_STATS_EXCLUDED_OPERATIONS,
+  familyVerdictText,
+  headerText,
   type IngestResponse,
   type QueryResponse,
+  summaryCell,
 } from '@llmmon/core';
 import { DatabaseLockedError, literal, Store } from '@llmmon/server';
 import { DEFAULT_QUERY_TIMEOUT_MS } from '@llmmon/server/defaults';
 import { ApiClient, servingUrl } from '../context.js';
+import { percent, table } from '../format.js';
 
 /** Significance level of the comparison's t-tests. */
 export const COMPARE_ALPHA = 0.05;
@@ -132,42 +137,41 @@ export async function storeBenchRun(options: StoreRunOptions): Promise<StoredRun
   }
 }
 
-const METRICS = [
-  ['p50 s', 'p50_duration_seconds', 3],
-  ['tok/s', 'avg_tokens_per_sec', 1],
-  ['TTFT s', 'avg_time_to_first_token_seconds', 4],
-  ['mem MB', 'avg_memory_mb', 1],
-  ['CPU %', 'avg_cpu_percent', 0],
-] as const;
-
 /**
- * One line per model: each metric as `previous → now (±%, verdict)`; the verdict is named only
- * where the change is significant, and `REGRESSION` marks significant changes for the worse.
+ * One row per model and metric family: the family's mean before and now, the change, and the
+ * verdict of its test (each verdict once, with its p-value); `REGRESSION` marks a significant
+ * change for the worse. The figures are means because the test compares means.
  */
 export function formatComparison(previousRunId: string, models: readonly CompareModel[]): string {
-  const lines = [`compared with the previous run of this config (${previousRunId}), α = ${COMPARE_ALPHA}:`];
+  const rows: string[][] = [];
   for (const m of models) {
     const against = m.against_baseline[0];
     if (!against) {
-      lines.push(`  ${m.model_name}: not in both runs`);
+      rows.push([m.model_name, 'not in both runs', '', '', '', '']);
       continue;
     }
-    const cells = METRICS.map(([label, key, digits]) => {
-      const d = against.metrics[key];
-      const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(digits));
-      const rel =
-        d.relative_delta === null
-          ? 'n/a'
-          : `${d.relative_delta >= 0 ? '+' : ''}${(d.relative_delta * 100).toFixed(1)}%`;
-      // Significant changes name their direction; regressions (worse, significant) are flagged.
-      const verdict =
-        d.verdict && d.verdict !== 'no_significant_change' && d.verdict !== 'insufficient_data'
-          ? `, ${d.verdict}`
-          : '';
-      return `${label} ${fmt(d.baseline)} → ${fmt(d.value)} (${rel}${verdict})${d.regression ? ' REGRESSION' : ''}`;
+    against.families.forEach((f, i) => {
+      const column = compareColumn(f.metric);
+      const d = against.metrics[f.metric];
+      rows.push([
+        i === 0 ? m.model_name : '',
+        headerText(column),
+        summaryCell(column, d.baseline),
+        summaryCell(column, d.value),
+        percent(d.relative_delta),
+        `${familyVerdictText(f)}${f.regression ? '  REGRESSION' : ''}`,
+      ]);
     });
-    const regressions = METRICS.filter(([, key]) => against.metrics[key].regression).length;
-    lines.push(`  ${regressions ? '✗' : '✓'} ${m.model_name}: ${cells.join(' | ')}`);
   }
-  return lines.join('\n');
+  return [
+    `compared with the previous run of this config (${previousRunId}): Welch's t-test per metric family, α = ${COMPARE_ALPHA}`,
+    table(['model', 'metric', 'before', 'now', 'change', 'verdict'], rows, [
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]),
+  ].join('\n');
 }

@@ -54,32 +54,37 @@ describe('summarizeBench', () => {
     expect(rows.map((r) => r.model)).toEqual(['m', 'other']);
     const m = rows[0]!;
     expect(m).toMatchObject({
-      runs: 4,
-      errors: 1,
       load_seconds: 0.5,
-      ttft_p50_seconds: 0.2,
-      tokens_per_sec_mean: 20,
-      duration_p50_seconds: 2,
+      rss_growth_mb: 300 - 80, // the load's peak, above the RSS at the start of the load
+    });
+    // The statistics are core's: warm-up and load left out, failed operations counted apart.
+    expect(m.stats).toMatchObject({
+      operations: 4,
+      errors: 1,
+      p50_time_to_first_token_seconds: 0.2,
+      avg_tokens_per_sec: 20,
+      p50_duration_seconds: 2,
       output_tokens: 12,
-      peak_rss_mb: 300, // the load's peak counts: it is the process's high-water mark
-      rss_growth_mb: 300 - 80, // above the RSS at the start of the load
       avg_cpu_percent: 100,
     });
     // Student t, 2 degrees of freedom, in closed form: F(t) = 1/2 + t / (2√(2 + t²)) = 0.975 gives
     // t = √(2 · 0.95² / (1 − 0.95²)) = 4.30265272974946; × s/√n with s = 10, n = 3.
     const t975 = Math.sqrt((2 * 0.95 ** 2) / (1 - 0.95 ** 2));
-    expect(m.tokens_per_sec_moe95).toBeCloseTo((t975 * 10) / Math.sqrt(3), 12);
+    expect(m.stats.tokens_per_sec_moe95).toBeCloseTo((t975 * 10) / Math.sqrt(3), 12);
     // type-7 p95 of [1, 2, 3] = 1 + 0.95 × 2 = 2.9
-    expect(m.duration_p95_seconds).toBeCloseTo(2.9, 12);
-    expect(rows[1]).toMatchObject({ runs: 1, tokens_per_sec_mean: null, load_seconds: null });
+    expect(m.stats.p95_duration_seconds).toBeCloseTo(2.9, 12);
+    expect(rows[1]).toMatchObject({ load_seconds: null, stats: { operations: 1, avg_tokens_per_sec: null } });
   });
 
   it('formats an aligned table with a dash where a value is unknown', () => {
     const text = formatBenchTable(summarizeBench([record({ model_name: 'a-model' })]));
     const [head, rule, row] = text.split('\n');
-    expect(head).toMatch(/^model\s+runs\s+err\s+load s/);
+    // The shared columns' labels name their statistic (core's SUMMARY_COLUMNS).
+    expect(head).toMatch(
+      /^model\s+load s\s+RSS growth MB\s+ops\s+errors\s+TTFT p50 s\s+tok\/s mean\s+tok\/s ±95%/,
+    );
     expect(rule!.length).toBe(head!.length);
-    expect(row).toMatch(/^a-model\s+1\s+0\s+—/);
+    expect(row).toMatch(/^a-model\s+—\s+—\s+1\s+0\s+—/);
     // Every row has a cell under every header.
     expect(row!.trim().split(/\s{2,}/)).toHaveLength(head!.trim().split(/\s{2,}/).length);
   });

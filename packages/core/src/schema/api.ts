@@ -11,6 +11,7 @@ import { OPERATION_COLUMNS, type OperationRecord } from './operation.js';
 import type { RunHeader } from './run.js';
 import type { Sample } from './sample.js';
 import type { ModelStats } from './stats.js';
+import { SUMMARY_COLUMN, type SummaryColumn } from './summary.js';
 
 /** Every 4xx/5xx answer: one line naming the problem (and the field, for bad input). */
 export interface ApiError {
@@ -240,8 +241,112 @@ export const COMPARE_METRICS = [
   'peak_cpu_percent',
   'avg_tokens_per_sec',
   'avg_time_to_first_token_seconds',
+  'p50_time_to_first_token_seconds',
+  'p50_inter_token_latency_seconds',
 ] as const satisfies readonly (keyof RunModelStats)[];
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+/**
+ * How a comparison judges each metric family: one Welch t-test per family, on the per-operation
+ * values of `field` (so its `metric`, the mean, is the statistic the test is about), and which
+ * direction is worse. Every metric of the family (mean, p50, p95 … of the same field) shares the
+ * family's verdict; displays show it once per family, with the test.
+ */
+export const COMPARE_FAMILIES = [
+  {
+    family: 'duration',
+    label: 'duration',
+    metric: 'avg_duration_seconds',
+    field: 'duration_seconds',
+    up: 'slower',
+  },
+  {
+    family: 'ttft',
+    label: 'TTFT',
+    metric: 'avg_time_to_first_token_seconds',
+    field: 'time_to_first_token_seconds',
+    up: 'slower',
+  },
+  { family: 'tokens', label: 'tok/s', metric: 'avg_tokens_per_sec', field: 'tokens_per_sec', up: 'faster' },
+  {
+    family: 'throughput',
+    label: 'chars/s',
+    metric: 'throughput_chars_per_sec',
+    field: 'throughput_chars_per_sec',
+    up: 'faster',
+  },
+  { family: 'memory', label: 'memory', metric: 'avg_memory_mb', field: 'peak_memory_mb', up: 'higher' },
+  { family: 'cpu', label: 'CPU', metric: 'avg_cpu_percent', field: 'cpu_delta_percent', up: 'higher' },
+] as const satisfies readonly {
+  family: string;
+  label: string;
+  metric: CompareMetric;
+  field: string;
+  up: 'slower' | 'faster' | 'higher';
+}[];
+export type CompareFamily = (typeof COMPARE_FAMILIES)[number]['family'];
+
+/** The family each compared metric belongs to (null: a count or maximum, not tested). */
+export const COMPARE_METRIC_FAMILY: Readonly<Record<CompareMetric, CompareFamily | null>> = {
+  operations: null,
+  errors: null,
+  avg_duration_seconds: 'duration',
+  p50_duration_seconds: 'duration',
+  p95_duration_seconds: 'duration',
+  p99_duration_seconds: 'duration',
+  throughput_chars_per_sec: 'throughput',
+  ops_per_minute: null,
+  avg_memory_mb: 'memory',
+  peak_memory_mb: null,
+  avg_cpu_percent: 'cpu',
+  peak_cpu_percent: null,
+  avg_tokens_per_sec: 'tokens',
+  avg_time_to_first_token_seconds: 'ttft',
+  p50_time_to_first_token_seconds: 'ttft',
+  p50_inter_token_latency_seconds: null,
+};
+
+/** Label, unit and digits of a compared metric: the summary column's, and p99 (server only). */
+export function compareColumn(metric: CompareMetric): SummaryColumn {
+  if (metric === 'p99_duration_seconds')
+    return {
+      ...SUMMARY_COLUMN.p95_duration_seconds!,
+      key: 'p95_duration_seconds',
+      label: 'duration p99',
+      description: '99th percentile of wall time (type-7 quantile)',
+    };
+  return SUMMARY_COLUMN[metric]!;
+}
+
+/** A p-value as comparisons print it: `p = 0.003`, `p = 2e-5`; '' when there is none. */
+export function pValueText(p: number | null): string {
+  if (p === null) return '';
+  return `p = ${p < 1e-4 ? p.toExponential(0) : Number(p.toPrecision(2))}`;
+}
+
+/**
+ * A family's verdict in words, with the test's p-value: `slower (p = 0.003)`, `no significant
+ * change (p = 0.41)`, `too few operations`.
+ */
+export function familyVerdictText(v: CompareFamilyVerdict): string {
+  if (v.verdict === 'insufficient_data') return 'too few operations';
+  const word = v.verdict === 'no_significant_change' ? 'no significant change' : v.verdict;
+  const p = pValueText(v.p_value);
+  return p ? `${word} (${p})` : word;
+}
+
+/** One family's verdict between the baseline and another run. */
+export interface CompareFamilyVerdict {
+  family: CompareFamily;
+  /** The family's tested statistic (its mean), the figure the verdict is about. */
+  metric: CompareMetric;
+  /** The per-operation field the test compared. */
+  field: string;
+  verdict: CompareVerdict;
+  p_value: number | null;
+  /** Significant and in the worse direction. */
+  regression: boolean;
+}
 
 /**
  * Verdict on one metric between the baseline and another run, from Welch's t-test on the
@@ -296,6 +401,8 @@ export interface CompareAgainstBaseline {
   metrics: Record<CompareMetric, MetricDelta>;
   /** The tests run, by per-operation field (`duration_seconds`, `peak_memory_mb`, …). */
   tests: Record<string, WelchTest>;
+  /** One verdict per family (`COMPARE_FAMILIES` order), each with the test behind it. */
+  families: CompareFamilyVerdict[];
   /** Shortcut: the verdict on durations (`faster`, `slower`, …). */
   verdict: CompareVerdict;
 }

@@ -16,4 +16,5 @@ export * from './run.js';
 export * from './sample.js';
 export * from './stats.js';
 export * from './student-t.js';
+export * from './summary.js';
 export * from './thread.js';

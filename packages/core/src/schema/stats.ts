@@ -130,8 +130,16 @@ export interface ModelStats {
   ops_per_minute: number | null;
   /** Mean of tokens_per_sec over the operations that have it. */
   avg_tokens_per_sec: number | null;
+  /** Half-width of the 95 % confidence interval of avg_tokens_per_sec (Student t). */
+  tokens_per_sec_moe95: number | null;
   /** Mean of time_to_first_token_seconds over the operations that have it. */
   avg_time_to_first_token_seconds: number | null;
+  /** Median of time_to_first_token_seconds. */
+  p50_time_to_first_token_seconds: number | null;
+  /** Median of inter_token_latency_seconds. */
+  p50_inter_token_latency_seconds: number | null;
+  /** Sum of output_tokens (null when no operation has it). */
+  output_tokens: number | null;
   /** Operations with status "error". */
   errors: number;
 }
@@ -176,6 +184,9 @@ export function modelStats(records: readonly OperationRecord[]): ModelStats {
     last = Math.max(last, start + r.duration_seconds * 1000);
   }
   const spanMinutes = (last - first) / 60_000;
+  const tokensPerSec = nums(ok.map((r) => r.tokens_per_sec));
+  const ttft = nums(ok.map((r) => r.time_to_first_token_seconds));
+  const outputTokens = nums(ok.map((r) => r.output_tokens));
   return {
     operations: records.length,
     avg_duration_seconds: mean(durations),
@@ -187,8 +198,12 @@ export function modelStats(records: readonly OperationRecord[]): ModelStats {
     peak_cpu_percent: maxOrNull(nums(ok.map((r) => r.peak_cpu_percent))),
     throughput_chars_per_sec: totalDuration > 0 ? totalChars / totalDuration : null,
     ops_per_minute: spanMinutes > 0 ? records.length / spanMinutes : null,
-    avg_tokens_per_sec: mean(nums(ok.map((r) => r.tokens_per_sec))),
-    avg_time_to_first_token_seconds: mean(nums(ok.map((r) => r.time_to_first_token_seconds))),
+    avg_tokens_per_sec: mean(tokensPerSec),
+    tokens_per_sec_moe95: marginOfError95(tokensPerSec),
+    avg_time_to_first_token_seconds: mean(ttft),
+    p50_time_to_first_token_seconds: quantile(ttft, 0.5),
+    p50_inter_token_latency_seconds: quantile(nums(ok.map((r) => r.inter_token_latency_seconds)), 0.5),
+    output_tokens: outputTokens.length ? outputTokens.reduce((a, b) => a + b, 0) : null,
     errors: records.length - ok.length,
   };
 }

@@ -122,6 +122,11 @@ describe('ingest and read back', () => {
     const file = metricsFile('r1', 40, (seq) => ({
       operation: seq < 2 ? 'load' : 'inference',
       duration_seconds: 0.2 + ((seq * 13) % 17) / 50,
+      // Streamed figures on most operations, so medians, the margin of error and sums are compared.
+      time_to_first_token_seconds: seq % 7 === 0 ? null : 0.01 + ((seq * 7) % 11) / 1000,
+      inter_token_latency_seconds: seq % 7 === 0 ? null : 0.002 + ((seq * 5) % 13) / 10000,
+      tokens_per_sec: seq % 7 === 0 ? null : 90 + ((seq * 11) % 19),
+      output_tokens: seq % 7 === 0 ? null : 32 + (seq % 5),
       status: seq === 9 || seq % 10 === 5 ? 'error' : 'ok',
       ...(seq % 10 === 5 ? { model_name: 'broken' } : {}),
     }));

@@ -4,8 +4,11 @@
  * per-operation values behind the metric.
  */
 import {
+  COMPARE_FAMILIES,
+  COMPARE_METRIC_FAMILY,
   COMPARE_METRICS,
   type CompareAgainstBaseline,
+  type CompareFamilyVerdict,
   type CompareMetric,
   type CompareModel,
   type CompareVerdict,
@@ -16,24 +19,18 @@ import {
 import { type SampleSummary, welchTest } from '../stats/welch.js';
 import type { ModelStatsRow, TestedField } from './stats-sql.js';
 
-/** How each metric is judged: which per-operation field is tested, and what "up" means. */
-const METRIC_TESTS: Partial<
-  Record<CompareMetric, { field: TestedField; up: 'slower' | 'faster' | 'higher' }>
-> = {
-  avg_duration_seconds: { field: 'duration_seconds', up: 'slower' },
-  p50_duration_seconds: { field: 'duration_seconds', up: 'slower' },
-  p95_duration_seconds: { field: 'duration_seconds', up: 'slower' },
-  p99_duration_seconds: { field: 'duration_seconds', up: 'slower' },
-  throughput_chars_per_sec: { field: 'throughput_chars_per_sec', up: 'faster' },
-  avg_tokens_per_sec: { field: 'tokens_per_sec', up: 'faster' },
-  avg_time_to_first_token_seconds: { field: 'time_to_first_token_seconds', up: 'slower' },
-  avg_memory_mb: { field: 'peak_memory_mb', up: 'higher' },
-  avg_cpu_percent: { field: 'cpu_delta_percent', up: 'higher' },
-};
+type Direction = 'slower' | 'faster' | 'higher';
+const FAMILY = Object.fromEntries(COMPARE_FAMILIES.map((f) => [f.family, f]));
+
+/** How each metric is judged: its family's test (core's `COMPARE_FAMILIES`), if it has one. */
+function testOf(metric: CompareMetric): { field: TestedField; up: Direction } | undefined {
+  const family = COMPARE_METRIC_FAMILY[metric];
+  return family ? { field: FAMILY[family]!.field as TestedField, up: FAMILY[family]!.up } : undefined;
+}
 
 const OPPOSITE = { slower: 'faster', faster: 'slower', higher: 'lower' } as const;
 
-function verdictOf(test: WelchTest, up: 'slower' | 'faster' | 'higher'): CompareVerdict {
+function verdictOf(test: WelchTest, up: Direction): CompareVerdict {
   if (test.n_a < 2 || test.n_b < 2) return 'insufficient_data';
   if (!test.significant) return 'no_significant_change';
   const increased = (test.mean_b ?? 0) > (test.mean_a ?? 0);
@@ -44,7 +41,7 @@ function delta(
   baseline: number | null,
   value: number | null,
   test: WelchTest | undefined,
-  up?: 'slower' | 'faster' | 'higher',
+  up?: Direction,
 ): MetricDelta {
   const d = baseline === null || value === null ? null : value - baseline;
   const verdict = test && up ? verdictOf(test, up) : null;
@@ -66,20 +63,33 @@ export function compareAgainst(
   alpha: number,
 ): CompareAgainstBaseline {
   const tests: Record<string, WelchTest> = {};
-  const testOf = (field: TestedField) => {
+  const run = (field: TestedField) => {
     tests[field] ??= welchTest(field, base.samples[field], other.samples[field], alpha);
     return tests[field];
   };
   const metrics = {} as Record<CompareMetric, MetricDelta>;
   for (const m of COMPARE_METRICS) {
-    const how = METRIC_TESTS[m];
-    metrics[m] = delta(base.stats[m], other.stats[m], how ? testOf(how.field) : undefined, how?.up);
+    const how = testOf(m);
+    metrics[m] = delta(base.stats[m], other.stats[m], how ? run(how.field) : undefined, how?.up);
   }
+  const families: CompareFamilyVerdict[] = COMPARE_FAMILIES.map((f) => {
+    const test = run(f.field as TestedField);
+    const verdict = verdictOf(test, f.up);
+    return {
+      family: f.family,
+      metric: f.metric,
+      field: f.field,
+      verdict,
+      p_value: test.p_value,
+      regression: verdict === 'slower' || verdict === 'higher',
+    };
+  });
   return {
     run_id: other.run_id,
     metrics,
     tests,
-    verdict: verdictOf(testOf('duration_seconds'), 'slower'),
+    families,
+    verdict: verdictOf(run('duration_seconds'), 'slower'),
   };
 }
 

@@ -7,20 +7,13 @@
  * milliseconds as `Date.parse` reads them. One GROUP BY pass over the selected runs.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RunModelStats } from '@llmmon/core/schema';
+import { COMPARE_FAMILIES, type RunModelStats, studentT975 } from '@llmmon/core/schema';
 import { literal } from '../db/tables.js';
 import type { SampleSummary } from '../stats/welch.js';
 
-/** Per-operation fields whose means are compared with Welch's t-test. */
-export const TESTED_FIELDS = [
-  'duration_seconds',
-  'throughput_chars_per_sec',
-  'tokens_per_sec',
-  'time_to_first_token_seconds',
-  'peak_memory_mb',
-  'cpu_delta_percent',
-] as const;
-export type TestedField = (typeof TESTED_FIELDS)[number];
+/** Per-operation fields whose means are compared with Welch's t-test: one per compare family. */
+export const TESTED_FIELDS = COMPARE_FAMILIES.map((f) => f.field);
+export type TestedField = (typeof COMPARE_FAMILIES)[number]['field'];
 
 export interface ModelStatsRow {
   run_id: string;
@@ -50,6 +43,8 @@ SELECT run_id, model_name, status IS DISTINCT FROM 'error' AS ok,
     sum(text_length), sum(duration_seconds),
     min(epoch_ms("timestamp")), max(epoch_ms("timestamp") + duration_seconds * 1000),
     ${tested},
+    quantile_cont(time_to_first_token_seconds, 0.5), quantile_cont(inter_token_latency_seconds, 0.5),
+    sum(output_tokens),
     min(seq) AS first_seq,
     min(min(seq)) OVER (PARTITION BY run_id, model_name) AS model_first_seq
 FROM operations
@@ -60,12 +55,20 @@ ORDER BY run_id, model_first_seq, model_name, ok`;
 
 const num = (v: unknown) => (v == null ? null : Number(v));
 const TESTED_AT = 13;
+/** The medians of TTFT and ITL and the sum of output tokens, after the tested fields. */
+const MEDIANS_AT = TESTED_AT + 3 * TESTED_FIELDS.length;
 
 function fieldSummary(row: readonly unknown[] | undefined, i: number): SampleSummary {
   const base = TESTED_AT + i * 3;
   return row
     ? { n: Number(row[base]), mean: num(row[base + 1]), variance: num(row[base + 2]) }
     : { n: 0, mean: null, variance: null };
+}
+
+/** Half-width of the 95 % confidence interval of a mean (core's `marginOfError95`). */
+function moe95(sample: SampleSummary): number | null {
+  if (sample.n < 2 || sample.variance === null) return null;
+  return (studentT975(sample.n - 1) * Math.sqrt(sample.variance)) / Math.sqrt(sample.n);
 }
 
 /** One (run, model) from its failed-operations row and its succeeded-operations row. */
@@ -106,7 +109,11 @@ function modelStatsRow(
       throughput_chars_per_sec: total !== null && total > 0 ? Number(ok?.[9] ?? 0) / total : null,
       ops_per_minute: spanMinutes > 0 ? operations / spanMinutes : null,
       avg_tokens_per_sec: mean('tokens_per_sec'),
+      tokens_per_sec_moe95: moe95(samples.tokens_per_sec),
       avg_time_to_first_token_seconds: mean('time_to_first_token_seconds'),
+      p50_time_to_first_token_seconds: num(ok?.[MEDIANS_AT]),
+      p50_inter_token_latency_seconds: num(ok?.[MEDIANS_AT + 1]),
+      output_tokens: num(ok?.[MEDIANS_AT + 2]),
       errors: Number(failed?.[3] ?? 0),
     },
     samples,
