@@ -43,7 +43,10 @@ export class Attachments {
    * @throws TypeError / RangeError for a malformed target
    */
   add(target: AttachTarget | AttachRequest, source: string): AttachedProcess[] {
-    const req = 'query' in (target as object) ? (target as AttachRequest) : parseAttachTarget(target as AttachTarget);
+    const req =
+      typeof target === 'object' && target !== null && 'query' in target
+        ? target
+        : parseAttachTarget(target as AttachTarget);
     const native = loadNativeSampler();
     const found = findTargets(req, native.ok ? native.findProcesses : null, native.ok ? '' : native.reason);
     const added: AttachedProcess[] = [];
