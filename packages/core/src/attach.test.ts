@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MiB, SCHEDSTAT_LAG, tempDir } from '../test/support/ground-truth.js';
 import { HAS_NATIVE } from '../test/support/native.js';
+import { openAICompatible } from './adapters/openai.js';
 import { attachFromEnv, parseAttachTarget } from './attach.js';
 import { LLMMonitor } from './monitor.js';
 import { JS_SAMPLER_TARGETS } from './record-processes.js';
@@ -212,6 +213,47 @@ describe.runIf(linux && HAS_NATIVE)('attached processes measured by the native s
     expect(p.cpu_time_seconds!).toBeGreaterThanOrEqual(0.1 - 2 * SCHEDSTAT_LAG);
     expect(p.wall_seconds!).toBeLessThan(r.duration_seconds);
     expect(r.server_status).toBe('exited');
+  });
+});
+
+describe.runIf(linux && HAS_NATIVE)('adapters attach their loopback server', () => {
+  it("the OpenAI-compatible model measures its server's process while it is in use", async () => {
+    const server = await startServer();
+    const m = monitor({ sampler: 'native', attach: [] });
+    const model = openAICompatible({
+      baseURL: `http://127.0.0.1:${server.port}/v1`,
+      model: 'burn',
+      monitor: m,
+    });
+    await model.load();
+    expect(m.run.attached).toEqual([
+      expect.objectContaining({ pid: server.pid, by: 'port', role: 'server', source: 'adapter:openai' }),
+    ]);
+    const before = await server.get<{ cpu_seconds: number }>('/cpu');
+    for await (const _ of model.generate('hi', { maxTokens: 4 })) {
+      // drained
+    }
+    const after = await server.get<{ cpu_seconds: number }>('/cpu');
+    const r = m.operations.at(-1)!;
+    expect(r.operation).toBe('generate');
+    // The completion burned 200 ms of the server's CPU; the window lies inside the two readings.
+    expect(r.server_cpu_time_seconds!).toBeGreaterThanOrEqual(0.2 - 2 * SCHEDSTAT_LAG);
+    expect(r.server_cpu_time_seconds!).toBeLessThanOrEqual(
+      after.cpu_seconds - before.cpu_seconds + 2 * SCHEDSTAT_LAG,
+    );
+    // Disposed: the operations after it (other models) no longer report its server.
+    await model.dispose();
+    await m.trackOperation('other', 'inference', 0, () => {});
+    expect(m.operations.at(-1)!.processes).toBeNull();
+    expect(m.run.attached).toHaveLength(1);
+  });
+
+  it('attach: false, or an endpoint on another machine, attaches nothing', async () => {
+    const server = await startServer();
+    const m = monitor({ sampler: 'native', attach: [] });
+    const baseURL = `http://127.0.0.1:${server.port}/v1`;
+    await openAICompatible({ baseURL, model: 'burn', monitor: m, attach: false }).load();
+    expect(m.run.attached).toBeNull();
   });
 });
 

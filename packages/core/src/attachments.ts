@@ -77,4 +77,16 @@ export class Attachments {
     this.#entries.push(...added);
     return added;
   }
+
+  /**
+   * Stops reporting `pid` in the operations that start from now on (the run header keeps its
+   * entry); the sampler stops reading it when no other monitor holds it. False when it was not
+   * attached.
+   */
+  remove(pid: number): boolean {
+    if (!this.#targets.some((t) => t.pid === pid)) return false;
+    this.#targets = this.#targets.filter((t) => t.pid !== pid);
+    this.#lease.detach(pid);
+    return true;
+  }
 }

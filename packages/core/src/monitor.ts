@@ -258,6 +258,15 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     return added;
   }
 
+  /**
+   * Stops measuring an attached process in the operations that start from now on (the run header
+   * keeps its entry). Returns false when `pid` was not attached. The adapters call this when they
+   * are disposed, for the server they attached.
+   */
+  detach(pid: number): boolean {
+    return this.#attachments.remove(pid);
+  }
+
   /** Finished operations' records, in the order they ended (`seq`). */
   get operations(): readonly OperationRecord[] {
     return this.#records;

@@ -4,6 +4,8 @@
  * untracked `stream()`) and the way a generation reports its end. An adapter adds only what its
  * runtime needs: the client, the request and how to read token counts from the response.
  */
+
+import { loopbackPort } from './endpoint.js';
 import {
   type OperationTracker,
   reportUsage,
@@ -12,7 +14,6 @@ import {
   tracked,
   trackedStream,
 } from './tracking.js';
-import { loopbackPort } from './endpoint.js';
 import type { AdapterKind, FinishReason, GenerateOptions, LLMModel, TokenUsage } from './types.js';
 
 /** Base class of the adapters' models. */
@@ -22,6 +23,8 @@ export abstract class TrackedModel implements LLMModel {
   readonly #resolved: Promise<OperationTracker | null>;
   readonly #attach: boolean;
   #tracker: Promise<OperationTracker | null> | undefined;
+  /** Pids this model attached (its server), detached by `detachServer()`. */
+  #attached: number[] = [];
 
   protected constructor(name: string, options: TrackingOptions) {
     this.name = name;
@@ -44,11 +47,23 @@ export abstract class TrackedModel implements LLMModel {
     this.#tracker ??= this.#resolved.then((tracker) => {
       const url = this.endpoint();
       const port = url === null ? null : loopbackPort(url);
-      if (tracker?.attach && this.#attach && port !== null)
-        tracker.attach({ port, role: 'server' }, { source: `adapter:${this.kind}` });
+      if (tracker?.attach && this.#attach && port !== null) {
+        const added = tracker.attach({ port, role: 'server' }, { source: `adapter:${this.kind}` });
+        this.#attached = added.flatMap((entry) => (entry.pid === null ? [] : [entry.pid]));
+      }
       return tracker;
     });
     return this.#tracker;
+  }
+
+  /**
+   * Stops measuring the server process this model attached (call from `dispose()`); a process
+   * someone else attached first stays attached. The next operation attaches it again.
+   */
+  protected async detachServer(): Promise<void> {
+    const tracker = await this.#tracker?.catch(() => null);
+    this.#tracker = undefined;
+    for (const pid of this.#attached.splice(0)) tracker?.detach?.(pid);
   }
 
   abstract load(): Promise<void>;

@@ -150,6 +150,7 @@ export class OllamaModel extends TrackedModel {
 
   async dispose(): Promise<void> {
     this.client = undefined;
+    await this.detachServer();
   }
 }
 

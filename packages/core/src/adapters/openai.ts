@@ -127,6 +127,7 @@ export class OpenAICompatibleModel extends TrackedModel {
 
   async dispose(): Promise<void> {
     this.client = undefined;
+    await this.detachServer();
   }
 }
 
