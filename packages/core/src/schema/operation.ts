@@ -144,7 +144,8 @@ export const OPERATION_FIELDS = {
       'HTTP response bytes read from the connection: status line, headers, body (plaintext for HTTPS)',
   }),
   gpu_memory_scope: field.enumOrNull(['process', 'device'], {
-    description: 'Whose memory gpu_memory_peak_mb is: this process (`process`) or every process on the devices (`device`)',
+    description:
+      'Whose memory gpu_memory_peak_mb is: this process (`process`) or every process on the devices (`device`)',
   }),
   gpu_process_util_avg_percent: field.floatOrNull({
     unit: 'percent',
@@ -224,7 +225,8 @@ export const OPERATION_FIELDS = {
   }),
   server_energy_joules: joules("Sum of the `server` processes' own energy counters (macOS)"),
   server_status: field.enumOrNull(PROCESS_STATUSES, {
-    description: "`ok` when every `server` process was read throughout, else the first other status; null: no server",
+    description:
+      '`ok` when every `server` process was read throughout, else the first other status; null: no server',
   }),
   server_reason: field.textOrNull({
     maxLength: LIMITS.textLength,

@@ -38,7 +38,8 @@ export const ATTACHED_PROCESS_FIELDS = {
   }),
   reason: field.textOrNull({
     maxLength: LIMITS.textLength,
-    description: 'Why it could not be attached or measured (not found, another user, JS sampler); null when measured',
+    description:
+      'Why it could not be attached or measured (not found, another user, JS sampler); null when measured',
   }),
 } as const;
 
@@ -86,7 +87,8 @@ export const PROCESS_FIELDS = {
   peak_cpu_percent: field.floatOrNull({
     unit: 'percent',
     min: 0,
-    description: 'Highest CPU % over slices of at least 100 ms (another process is read by its scheduler counts)',
+    description:
+      'Highest CPU % over slices of at least 100 ms (another process is read by its scheduler counts)',
   }),
   rss_start_mb: field.floatOrNull({ unit: 'MB', min: 0, description: 'Its resident set size at the start' }),
   rss_end_mb: field.floatOrNull({
@@ -108,7 +110,8 @@ export const PROCESS_FIELDS = {
   gpu_memory_peak_mb: field.floatOrNull({
     unit: 'MB',
     min: 0,
-    description: 'Highest GPU memory seen: its own, or the devices in use where the backend cannot tell (gpu_memory_scope)',
+    description:
+      'Highest GPU memory seen: its own, or the devices in use where the backend cannot tell (gpu_memory_scope)',
   }),
   gpu_memory_scope: field.enumOrNull(['process', 'device'], {
     description: 'Whose GPU memory gpu_memory_peak_mb is: this process, or every process on its devices',
@@ -121,12 +124,14 @@ export const PROCESS_FIELDS = {
   gpu_energy_joules: field.floatOrNull({
     unit: 'J',
     min: 0,
-    description: 'Energy counters of the GPUs it used: device-wide, shared by every process and operation on them',
+    description:
+      'Energy counters of the GPUs it used: device-wide, shared by every process and operation on them',
   }),
   energy_joules: field.floatOrNull({
     unit: 'J',
     min: 0,
-    description: "Its own energy counter (macOS `ri_energy_nj`); null where the OS counts none per process (Linux)",
+    description:
+      'Its own energy counter (macOS `ri_energy_nj`); null where the OS counts none per process (Linux)',
   }),
 } as const;
 

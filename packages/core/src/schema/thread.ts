@@ -14,4 +14,3 @@ export const THREAD_FIELDS = {
     description: 'CPU time (user + system) the thread used inside the operation',
   }),
 } as const;
-

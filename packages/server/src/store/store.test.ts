@@ -136,9 +136,17 @@ describe('Store reads', () => {
       status: seq % 9 === 0 ? 'error' : 'ok',
       duration_seconds: 0.1 + ((seq * 7) % 13) / 17,
       peak_memory_mb: seq % 6 === 0 ? null : 300 + seq,
+      // GPU, energy and server figures on some operations only (null elsewhere, as without them).
+      gpu_util_avg_percent: seq % 3 === 0 ? null : 20 + seq,
+      gpu_memory_peak_mb: seq % 4 === 0 ? null : 1000 + ((seq * 31) % 17),
+      energy_joules: seq % 5 === 0 ? null : 2 + seq / 8,
+      joules_per_output_token: seq % 5 === 0 ? null : (2 + seq / 8) / 64,
+      server_cpu_percent: seq % 2 === 0 ? null : 150 + seq,
+      server_peak_memory_mb: seq % 2 === 0 ? null : 900 + seq,
     }));
     await store.ingest(file);
     const sql = await store.runModelStats('r1', ['warmup', 'load']);
+    expect(sql['tiny-f16']!.avg_server_cpu_percent).not.toBeNull();
     const core = modelComparison(file.operations as OperationRecord[]);
     expect(Object.keys(sql)).toEqual(Object.keys(core));
     for (const [model, stats] of Object.entries(core)) {
