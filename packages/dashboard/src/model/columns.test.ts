@@ -24,6 +24,45 @@ describe('table columns', () => {
     expect(cols).toContain('duration_seconds');
     expect(cols).not.toContain('tokens_per_sec');
     expect(cols).not.toContain('threads');
+    // GPU, energy and attached-server columns only where a run has them.
+    expect(cols).not.toContain('energy_joules');
+    expect(cols).not.toContain('server_cpu_percent');
+    const served = defaultColumns([rec({ energy_joules: 2, server_cpu_percent: 150 })]);
+    expect(served).toContain('energy_joules');
+    expect(served).toContain('server_cpu_percent');
+    expect(served).not.toContain('gpu_memory_peak_mb');
+  });
+
+  it('sums up the attached processes: name and CPU time, or why not measured', () => {
+    const figures = (over: object) => ({
+      pid: 7,
+      name: 'ollama',
+      role: 'server',
+      status: 'ok',
+      reason: null,
+      wall_seconds: 1,
+      cpu_time_seconds: 1.5,
+      avg_cpu_percent: 150,
+      peak_cpu_percent: 190,
+      rss_start_mb: 900,
+      rss_end_mb: 900,
+      peak_memory_mb: 950,
+      threads: null,
+      gpu_process_util_avg_percent: null,
+      gpu_memory_peak_mb: null,
+      gpu_memory_scope: null,
+      gpu_busy_seconds: null,
+      gpu_energy_joules: null,
+      energy_joules: null,
+      ...over,
+    });
+    const r = rec({
+      processes: [
+        figures({}),
+        figures({ pid: 9, name: null, status: 'not_measured', reason: 'JS sampler', cpu_time_seconds: null }),
+      ],
+    });
+    expect(cellText(r, COLUMN_BY_KEY.get('processes')!)).toBe('ollama 1.50 s, 9 not_measured');
   });
 
   it('formats cells for reading, and keeps raw values for CSV', () => {
