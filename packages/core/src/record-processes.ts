@@ -6,7 +6,7 @@
 import type { TargetWindowStats, WindowStats } from './sampler/types.js';
 import { BYTES_PER_MB, LIMITS } from './schema/field.js';
 import type { OperationRecord } from './schema/operation.js';
-import type { ProcessFigures } from './schema/process.js';
+import { type ProcessFigures, ProcessFiguresSchema } from './schema/process.js';
 
 /** A process the monitor attached, as an operation sees it when it starts. */
 export interface AttachedTarget {
@@ -56,28 +56,15 @@ function figures(t: TargetWindowStats, role: string | null): ProcessFigures {
   };
 }
 
+/** An attached process the window does not list: every figure null (the schema's default). */
 function unmeasured(a: AttachedTarget, reason: string): ProcessFigures {
-  return {
+  return ProcessFiguresSchema.parse({
     pid: a.pid,
     name: a.name,
     role: a.role,
     status: 'not_measured',
     reason,
-    wall_seconds: null,
-    cpu_time_seconds: null,
-    avg_cpu_percent: null,
-    peak_cpu_percent: null,
-    rss_start_mb: null,
-    rss_end_mb: null,
-    peak_memory_mb: null,
-    threads: null,
-    gpu_process_util_avg_percent: null,
-    gpu_memory_peak_mb: null,
-    gpu_memory_scope: null,
-    gpu_busy_seconds: null,
-    gpu_energy_joules: null,
-    energy_joules: null,
-  };
+  });
 }
 
 /**
@@ -126,7 +113,10 @@ export const SERVER_ROLE = 'server';
  * The flat `server_*` fields: sums over the processes whose role is `server`, each null when no
  * such process has that figure; status `ok` unless one of them is not, reasons joined.
  */
-export function serverFields(processes: readonly ProcessFigures[] | null, durationSeconds: number): ServerFields {
+export function serverFields(
+  processes: readonly ProcessFigures[] | null,
+  durationSeconds: number,
+): ServerFields {
   const servers = (processes ?? []).filter((p) => p.role === SERVER_ROLE);
   const sum = (pick: (p: ProcessFigures) => number | null) => sumOrNull(servers.map(pick));
   const cpu = sum((p) => p.cpu_time_seconds);
@@ -139,8 +129,7 @@ export function serverFields(processes: readonly ProcessFigures[] | null, durati
     server_gpu_memory_peak_mb: sum((p) => p.gpu_memory_peak_mb),
     server_gpu_busy_seconds: sum((p) => p.gpu_busy_seconds),
     server_energy_joules: sum((p) => p.energy_joules),
-    server_status:
-      servers.length === 0 ? null : (servers.find((p) => p.status !== 'ok')?.status ?? 'ok'),
+    server_status: servers.length === 0 ? null : (servers.find((p) => p.status !== 'ok')?.status ?? 'ok'),
     server_reason: reasons.length ? clipReason(reasons.join('; ')) : null,
   };
 }

@@ -1,4 +1,4 @@
-import { OPERATION_COLUMNS, OPERATION_FIELDS } from '@llmmon/core/schema';
+import { OPERATION_COLUMNS, OPERATION_FIELDS, ProcessFiguresSchema } from '@llmmon/core/schema';
 import { rec } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import { COLUMN_BY_KEY, cellText, cellValue, defaultColumns, TABLE_COLUMNS } from './columns.js';
@@ -34,28 +34,16 @@ describe('table columns', () => {
   });
 
   it('sums up the attached processes: name and CPU time, or why not measured', () => {
-    const figures = (over: object) => ({
-      pid: 7,
-      name: 'ollama',
-      role: 'server',
-      status: 'ok',
-      reason: null,
-      wall_seconds: 1,
-      cpu_time_seconds: 1.5,
-      avg_cpu_percent: 150,
-      peak_cpu_percent: 190,
-      rss_start_mb: 900,
-      rss_end_mb: 900,
-      peak_memory_mb: 950,
-      threads: null,
-      gpu_process_util_avg_percent: null,
-      gpu_memory_peak_mb: null,
-      gpu_memory_scope: null,
-      gpu_busy_seconds: null,
-      gpu_energy_joules: null,
-      energy_joules: null,
-      ...over,
-    });
+    // Every other figure null (the schema's default).
+    const figures = (over: object) =>
+      ProcessFiguresSchema.parse({
+        pid: 7,
+        name: 'ollama',
+        role: 'server',
+        status: 'ok',
+        cpu_time_seconds: 1.5,
+        ...over,
+      });
     const r = rec({
       processes: [
         figures({}),
