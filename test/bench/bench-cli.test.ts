@@ -31,11 +31,11 @@ interface Result {
   stderr: string;
 }
 
-function llmmon(args: string[], timeoutMs = 120_000): Promise<Result> {
+function llmmon(args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
-      env: { ...process.env, LLMMON_MODEL_CACHE: path.join(dir, 'cache'), NO_COLOR: '1' },
+      env: { ...process.env, LLMMON_MODEL_CACHE: path.join(dir, 'cache'), NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -251,17 +251,13 @@ describe('llmmon bench', () => {
         });
         serve.once('exit', (code) => reject(new Error(`llmmon serve exited (${code})`)));
       });
-      const r = await llmmon([
-        'bench',
-        '--config',
-        'bench.json',
-        '--out',
-        out,
-        '--db',
-        held,
-        '--repetitions',
-        '1',
-      ]);
+      const benchTo = (db: string, env: NodeJS.ProcessEnv = {}) =>
+        llmmon(
+          ['bench', '--config', 'bench.json', '--out', out, '--db', db, '--repetitions', '1'],
+          120_000,
+          env,
+        );
+      const r = await benchTo(held);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`is held by llmmon serve at ${url}: storing the run through it`);
       const runId = /^stored: +run (\S+) in the server at /m.exec(r.stdout)![1]!;
@@ -270,6 +266,38 @@ describe('llmmon bench', () => {
       const body = (await res.json()) as { operations: unknown[] };
       const file = await loadMetrics(metricsFileOf(r)!);
       expect(body.operations).toHaveLength(file.operations.length);
+
+      // With the monitor's LLMMON_SERVER_URL, the bench is sent live: the server has the run
+      // while the bench still runs, and stores it whole at the end (stored equals sent).
+      const fewestSeen = new Map<string, number>(); // run id → fewest operations a poll saw
+      let running = true;
+      const watch = (async () => {
+        while (running) {
+          const list = (await (await fetch(`${url}/api/runs?limit=50`)).json()) as {
+            runs: { id: string; operations: number }[];
+          };
+          for (const run of list.runs)
+            fewestSeen.set(run.id, Math.min(run.operations, fewestSeen.get(run.id) ?? Infinity));
+          await new Promise((done) => setTimeout(done, 50));
+        }
+      })();
+      const live = await benchTo(path.join(dir, 'unused.duckdb'), { LLMMON_SERVER_URL: url });
+      running = false;
+      await watch;
+      expect(live.code).toBe(0);
+      const liveId = /^stored: +run (\S+) in the server at /m.exec(live.stdout)![1]!;
+      expect(live.stderr).toContain(`live view: ${url}/#/live?run=${liveId}`);
+      const liveFile = await loadMetrics(metricsFileOf(live)!);
+      expect(fewestSeen.get(liveId)).toBeLessThan(liveFile.operations.length); // seen part-way
+      const stored = (await (
+        await fetch(`${url}/api/runs/${encodeURIComponent(liveId)}/operations`)
+      ).json()) as {
+        operations: { seq: number }[];
+      };
+      expect(stored.operations.map((o) => o.seq).sort((a, b) => a - b)).toEqual(
+        liveFile.operations.map((o) => o.seq),
+      );
+      expect(existsSync(path.join(dir, 'unused.duckdb'))).toBe(false);
     } finally {
       serve.kill('SIGTERM');
       await new Promise((resolve) => serve.once('close', resolve));

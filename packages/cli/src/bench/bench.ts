@@ -32,8 +32,14 @@ export interface BenchCommandOptions {
   out?: string;
   /** DuckDB file; default `data/llmmon.duckdb`. */
   db?: string;
-  /** Store the run through this running llmmon server instead of the file. */
+  /**
+   * Store the run through this running llmmon server instead of the file; the monitor also sends
+   * it live there, so the server's live view shows the bench as it runs. Default:
+   * `LLMMON_SERVER_URL` (the monitor's variable), when set.
+   */
   server?: string;
+  /** Environment (`LLMMON_SERVER_URL`, `LLMMON_TOKEN`); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Print the comparison with the previous run of the same config. */
   compareLast?: boolean;
   /** Also bench the first local model through the OpenAI client, served from a child process. */
@@ -96,6 +102,8 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   const configHash = benchConfigHash(config, { serveOpenai: options.serveOpenai ?? false });
   const outDir = path.resolve(cwd, options.out ?? DEFAULT_OUTPUT_DIR);
   const dbPath = path.resolve(cwd, options.db ?? DEFAULT_DB_PATH);
+  const env = options.env ?? process.env;
+  const server = options.server ?? (env.LLMMON_SERVER_URL || undefined);
 
   const progress = createProgress(options.stderr ?? process.stderr);
   const models = await prepareModels(config, {
@@ -112,6 +120,8 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
     outputDir: outDir,
     ...(options.attach !== undefined && { attach: options.attach }),
     runName: benchRunName(config, configHash, { serveOpenai: options.serveOpenai ?? false }),
+    // Sent live to the server the run is stored through: its live view shows the bench running.
+    ...(server && { serverUrl: server, serverToken: env.LLMMON_TOKEN ?? null }),
     tags: {
       bench: config.name,
       bench_config_hash: configHash,
@@ -125,6 +135,8 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
       ...Object.fromEntries(models.map((m) => [`model ${m.name}`, m.description])),
     },
   });
+  if (server)
+    progress.log(`live view: ${server.replace(/\/+$/, '')}/#/live?run=${encodeURIComponent(monitor.runId)}`);
   let metricsFile: string;
   try {
     if (options.serveOpenai) {
@@ -157,7 +169,7 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   try {
     stored = await storeBenchRun({
       db: dbPath,
-      server: options.server,
+      server,
       metricsFile,
       runId: monitor.runId,
       configHash,

@@ -62,7 +62,10 @@ export function registerBench(program: Command): void {
       'llama.cpp threads (default 1 on machines with ≤ 4 CPUs)',
       positiveInt('--threads'),
     )
-    .option('--name <name>', 'name of the bench (the run is "bench: NAME")')
+    .option(
+      '--name <name>',
+      'name of the bench (the run is "bench NAME: <settings that differ from the defaults> · <hash>")',
+    )
     .option(
       '--cache-dir <dir>',
       'where generated models are cached (default .cache/llmmon/models, or $LLMMON_MODEL_CACHE)',

@@ -13,6 +13,7 @@ export * from './normalize.js';
 export * from './operation.js';
 export * from './process.js';
 export * from './run.js';
+export * from './run-facts.js';
 export * from './sample.js';
 export * from './stats.js';
 export * from './student-t.js';
