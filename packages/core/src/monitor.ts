@@ -102,6 +102,14 @@ function checkRange(name: string, value: number | undefined, min: number, max: n
     throw new RangeError(`${name} must be a number between ${min} and ${max}, got ${JSON.stringify(value)}`);
 }
 
+/** One stderr line per attach request that found no process (the run header keeps the reason). */
+function warnUnattached(added: AttachedProcess[]): AttachedProcess[] {
+  for (const entry of added) {
+    if (entry.pid === null) process.stderr.write(`llmmon: attach ${entry.query}: ${entry.reason}\n`);
+  }
+  return added;
+}
+
 function checkPositive(name: string, value: number | undefined): void {
   if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
     throw new RangeError(`${name} must be a number > 0, got ${JSON.stringify(value)}`);
@@ -182,7 +190,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       ...(options.gpuIntervalMs !== undefined && { gpuIntervalMs: options.gpuIntervalMs }),
     });
     this.#attachments = new Attachments(this.#lease);
-    for (const { req, source } of attach) this.#attachments.add(req, source);
+    for (const { req, source } of attach) warnUnattached(this.#attachments.add(req, source));
     const originNs = Number(process.hrtime.bigint());
     this.startedAt = new Date();
     this.runId = `${fileTimestamp(this.startedAt)}-${randomBytes(4).toString('hex')}`;
@@ -251,11 +259,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
    */
   attach(target: AttachTarget, options: { source?: string } = {}): AttachedProcess[] {
     if (this.#closed) throw new Error(`llmmon: monitor of run ${this.runId} is closed`);
-    const added = this.#attachments.add(target, options.source ?? 'option');
-    for (const entry of added) {
-      if (entry.pid === null) process.stderr.write(`llmmon: attach ${entry.query}: ${entry.reason}\n`);
-    }
-    return added;
+    return warnUnattached(this.#attachments.add(target, options.source ?? 'option'));
   }
 
   /**
