@@ -37,7 +37,9 @@ const ROLE = /^[A-Za-z0-9_.-]{1,64}$/;
 function checkRole(role: unknown): string {
   if (role === undefined) return DEFAULT_ATTACH_ROLE;
   if (typeof role !== 'string' || !ROLE.test(role))
-    throw new TypeError(`attach role must be 1-64 letters, digits, '_', '.' or '-', got ${JSON.stringify(role)}`);
+    throw new TypeError(
+      `attach role must be 1-64 letters, digits, '_', '.' or '-', got ${JSON.stringify(role)}`,
+    );
   return role;
 }
 
@@ -82,7 +84,9 @@ export function parseAttachTarget(target: AttachTarget): AttachRequest {
     return request('name', spec, role);
   }
   if (target === null || typeof target !== 'object')
-    throw new TypeError(`attach expects a pid, a name, a port or { pid | name | port, role }, got ${String(target)}`);
+    throw new TypeError(
+      `attach expects a pid, a name, a port or { pid | name | port, role }, got ${String(target)}`,
+    );
   const keys = Object.keys(target).filter((k) => k !== 'role');
   if (keys.length !== 1 || !['pid', 'name', 'port'].includes(keys[0]!))
     throw new TypeError(`attach expects exactly one of pid, name, port; got ${keys.join(', ') || 'none'}`);

@@ -3,7 +3,14 @@
  * from a measurement or null, with the formulas of packages/core/README.md ("What is measured").
  */
 
-import { type AttachedTarget, finite, mb, processFigures, serverFields, sumOrNull } from './record-processes.js';
+import {
+  type AttachedTarget,
+  finite,
+  mb,
+  processFigures,
+  serverFields,
+  sumOrNull,
+} from './record-processes.js';
 import type { SamplerKind, WindowStats } from './sampler/types.js';
 import type { OperationRecord } from './schema/operation.js';
 

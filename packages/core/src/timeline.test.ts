@@ -140,7 +140,10 @@ describe('Timeline', () => {
 
   it('GPU memory and power: the highest reading in a point, kept by merges', () => {
     const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05, capacity: 2 });
-    const gpu = (mb: number, watts: number) => ({ gpu_memory_bytes: mb * BYTES_PER_MB, gpu_power_watts: watts });
+    const gpu = (mb: number, watts: number) => ({
+      gpu_memory_bytes: mb * BYTES_PER_MB,
+      gpu_power_watts: watts,
+    });
     tl.add([point(10, 10, 1, 10, gpu(100, 250)), point(40, 10, 1, 10, gpu(300, 120))]);
     tl.add([point(60, 10, 1, 10, gpu(50, 400)), point(110, 10, 1, 10)]);
     const [first] = tl.closeOpenBucket().length ? tl.samples() : [];
@@ -153,7 +156,8 @@ describe('Timeline', () => {
     const points: TimelinePoint[] = [];
     for (let ms = 10; ms <= 200; ms += 10) {
       // pid 7 busy at 150 % after 100 ms (its first reading, at 30 ms, covers 0-30), pid 9 idle.
-      const seven = ms < 30 ? [] : [proc(7, ms, ms > 100 ? 150 : 0, ms === 150 ? 800 : 500, ms === 30 ? 30 : 10)];
+      const seven =
+        ms < 30 ? [] : [proc(7, ms, ms > 100 ? 150 : 0, ms === 150 ? 800 : 500, ms === 30 ? 30 : 10)];
       points.push(point(ms, 20, 10, 10, { processes: [...seven, proc(9, ms, 0, 40)] }));
     }
     tl.add(points);

@@ -55,7 +55,11 @@ function mergeParts(a: Parts | null, b: Parts | null): Parts | null {
     out.set(
       pid,
       q
-        ? { cpuSeconds: q.cpuSeconds + p.cpuSeconds, covered: q.covered + p.covered, rss: maxOrNull(q.rss, p.rss) }
+        ? {
+            cpuSeconds: q.cpuSeconds + p.cpuSeconds,
+            covered: q.covered + p.covered,
+            rss: maxOrNull(q.rss, p.rss),
+          }
         : p,
     );
   }
