@@ -112,7 +112,7 @@ describe('Store.ingest', () => {
           cpu_peak_percent: 1,
           rss_mb: 1,
           system_cpu_percent: null,
-          gpu_util_percent: null,
+          ...NO_GPU_SAMPLE,
         },
         {
           t: Symbol('x') as never,
@@ -120,7 +120,7 @@ describe('Store.ingest', () => {
           cpu_peak_percent: 1,
           rss_mb: 1,
           system_cpu_percent: null,
-          gpu_util_percent: null,
+          ...NO_GPU_SAMPLE,
         },
       ],
     };
