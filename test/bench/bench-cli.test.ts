@@ -190,6 +190,49 @@ describe('llmmon bench', () => {
     }
     // The in-process model made no requests.
     expect(f.operations.filter((r) => r.model_name === 'tiny-f32').every((r) => !r.net_requests)).toBe(true);
+    // The served model's server is the child process on loopback: attached by its port, its
+    // llama.cpp work counted on its side, and only while that model ran.
+    const [attached] = f.run.attached!;
+    expect(attached).toMatchObject({ by: 'port', role: 'server', source: 'adapter:openai', reason: null });
+    for (const r of http) {
+      const [server] = r.processes!;
+      expect(server).toMatchObject({ pid: attached!.pid, status: 'ok' });
+      expect(server!.cpu_time_seconds!).toBeGreaterThan(0);
+      expect(server!.threads!.length).toBeGreaterThan(0);
+      expect(r.server_cpu_time_seconds).toBe(server!.cpu_time_seconds);
+      expect(r.server_peak_memory_mb!).toBeGreaterThan(0);
+    }
+    expect(f.operations.filter((r) => r.model_name === 'tiny-f32').every((r) => r.processes === null)).toBe(
+      true,
+    );
+    expect(served.stdout).toMatch(/server CPU mean %\s+server RSS mean MB$/m);
+    expect(served.stdout).toMatch(/^tiny-f32\s.*—\s+—$/m);
+  });
+
+  it('--attach measures a named process in every operation; a bad one is one line, nothing run', async () => {
+    const bad = await bench('--attach', ':x');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'llmmon: --attach: attach port must be an integer between 1 and 65535, got "x"',
+    ]);
+    const idle = spawn('sleep', ['600'], { stdio: 'ignore' });
+    try {
+      const r = await bench('--attach', `${idle.pid}@idle`, '--repetitions', '1');
+      expect(r.code).toBe(0);
+      const f = await loadMetrics(metricsFileOf(r)!);
+      expect(f.run.attached).toEqual([
+        expect.objectContaining({ pid: idle.pid, name: 'sleep', role: 'idle', source: 'option' }),
+      ]);
+      for (const op of f.operations) {
+        expect(op.processes).toEqual([
+          expect.objectContaining({ pid: idle.pid, role: 'idle', status: 'ok' }),
+        ]);
+        expect(op.processes![0]!.cpu_time_seconds!).toBeLessThan(0.05); // it sleeps
+        expect(op.server_cpu_time_seconds).toBeNull(); // role idle: not a server
+      }
+    } finally {
+      idle.kill();
+    }
   });
 
   it('stores through a running llmmon serve that holds the DuckDB file', async () => {

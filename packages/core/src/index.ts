@@ -10,6 +10,7 @@ export {
   type NumericOperationField,
   type Thresholds,
 } from './alerts.js';
+export { type AttachRequest, type AttachTarget, attachFromEnv, parseAttachTarget } from './attach.js';
 export {
   type BenchmarkOptions,
   type BenchmarkOutlier,

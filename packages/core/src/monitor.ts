@@ -8,6 +8,8 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { AlertTracker, formatAlert, type Thresholds, validateThresholds } from './alerts.js';
+import { type AttachTarget, attachFromEnv, parseAttachTarget } from './attach.js';
+import { Attachments } from './attachments.js';
 import { operationStorage } from './context.js';
 import { samplerFromEnv } from './env.js';
 import { DEFAULT_OUTPUT_DIR, fileTimestamp } from './files.js';
@@ -30,8 +32,9 @@ import { CSV_COLUMNS, toCsvRow } from './schema/csv.js';
 import { METRICS_FORMAT, type MetricsFile, MetricsFileSchema } from './schema/metrics-file.js';
 import { describeZodError } from './schema/normalize.js';
 import type { OperationRecord } from './schema/operation.js';
+import type { AttachedProcess } from './schema/process.js';
 import type { HostInfo, RunHeader, SamplerInfo } from './schema/run.js';
-import { type ModelStats, type ModelStatsOptions, modelComparison } from './schema/stats.js';
+import { type ModelStats, type ModelStatsOptions, modelComparison, runGpuThrottled } from './schema/stats.js';
 import { type StreamOptions, type StreamSource, trackedStream } from './stream.js';
 import { formatModelTable } from './summary.js';
 import { DEFAULT_BUCKET_SECONDS, Timeline } from './timeline.js';
@@ -62,6 +65,19 @@ export interface MonitorOptions {
   idleSampleIntervalMs?: number;
   /** What each operation measures unless a call says otherwise: `full` (default) or `light` (see `OperationDetail`). */
   detail?: OperationDetail;
+  /**
+   * How often the native sampler reads GPU and energy counters (10–1000 ms, default 100); the
+   * first monitor of the process sets it. NVML updates utilisation every 1/6–1 s: faster shows
+   * no more detail there.
+   */
+  gpuIntervalMs?: number;
+  /**
+   * Other processes to measure in every operation besides this one: a pid, a process name or a
+   * local TCP port (`4242`, `'ollama'`, `':11434'`, `{ port: 11434, role: 'server' }`), or a list
+   * (default `LLMMON_ATTACH`). Their figures go to each record's `processes`, those with role
+   * `server` (the default) also to the `server_*` fields. See `monitor.attach()`.
+   */
+  attach?: AttachTarget | readonly AttachTarget[];
   /** Width of a timeline point (default 50 ms). */
   timelineIntervalMs?: number;
   /** Append each finished operation to `<outputDir>/<run id>.journal.jsonl` (default true). */
@@ -90,6 +106,8 @@ export interface MonitorSummary {
   sampler: SamplerInfo;
   /** Per model; warm-up and load operations excluded. */
   models: Record<string, ModelStats>;
+  /** A GPU reported throttling during an operation of the run; null: no operation said either way. */
+  gpu_throttled: boolean | null;
 }
 
 type MonitorEvents = { alert: [alert: Alert] };
@@ -99,6 +117,19 @@ const SAMPLER_CHOICES: readonly SamplerChoice[] = ['auto', 'native', 'js'];
 /** Monitors that may have live data to deliver when the event loop empties. */
 const openMonitors = new Set<LLMMonitor>();
 let beforeExitHooked = false;
+
+function checkRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && !(typeof value === 'number' && value >= min && value <= max))
+    throw new RangeError(`${name} must be a number between ${min} and ${max}, got ${JSON.stringify(value)}`);
+}
+
+/** One stderr line per attach request that found no process (the run header keeps the reason). */
+function warnUnattached(added: AttachedProcess[]): AttachedProcess[] {
+  for (const entry of added) {
+    if (entry.pid === null) process.stderr.write(`llmmon: attach ${entry.query}: ${entry.reason}\n`);
+  }
+  return added;
+}
 
 function checkPositive(name: string, value: number | undefined): void {
   if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
@@ -130,6 +161,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
   readonly journalPath: string | null;
 
   #lease: SamplerLease;
+  #attachments: Attachments;
   #host: HostInfo;
   #thresholds: Thresholds;
   #logAlerts: boolean;
@@ -160,6 +192,14 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     checkPositive('idleSampleIntervalMs', options.idleSampleIntervalMs);
     checkPositive('timelineIntervalMs', options.timelineIntervalMs);
     checkPositive('pushIntervalMs', options.pushIntervalMs);
+    checkRange('gpuIntervalMs', options.gpuIntervalMs, 10, 1000);
+    const attach =
+      options.attach === undefined
+        ? (attachFromEnv() ?? []).map((req) => ({ req, source: 'env' }))
+        : (Array.isArray(options.attach) ? options.attach : [options.attach]).map((target: AttachTarget) => ({
+            req: parseAttachTarget(target),
+            source: 'option',
+          }));
     this.#thresholds = validateThresholds(options.thresholds ?? {});
     this.#alertTracker = new AlertTracker(this.#thresholds);
     const serverUrl = options.serverUrl ? checkServerUrl(options.serverUrl) : null;
@@ -172,7 +212,10 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       choice: options.sampler ?? samplerFromEnv() ?? 'auto',
       ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
       ...(options.idleSampleIntervalMs !== undefined && { idleIntervalMs: options.idleSampleIntervalMs }),
+      ...(options.gpuIntervalMs !== undefined && { gpuIntervalMs: options.gpuIntervalMs }),
     });
+    this.#attachments = new Attachments(this.#lease);
+    for (const { req, source } of attach) warnUnattached(this.#attachments.add(req, source));
     const originNs = Number(process.hrtime.bigint());
     this.startedAt = new Date();
     this.runId = `${fileTimestamp(this.startedAt)}-${randomBytes(4).toString('hex')}`;
@@ -208,6 +251,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     this.#releaseNetwork = holdNetworkTracking();
     this.#sink = {
       sampler: this.#lease.backend,
+      attached: () => this.#attachments.targets,
       finish: (record) => this.#finish(record),
       telemetry,
     };
@@ -225,7 +269,34 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       tags: this.tags,
       host: this.#host,
       sampler: this.#lease.info,
+      attached: this.#attachments.header,
     };
+  }
+
+  /**
+   * Measures another process in every operation that starts from now on (a local model server):
+   * `4242` (pid), `'ollama'` (every process of that name), `':11434'` (the process listening on
+   * that TCP port), each with a role (`'ollama@runner'`, `{ port: 11434, role: 'server' }`; default
+   * `server`). Returns the run header entries it added: one per process found, or one with the
+   * reason none was (nothing listens there, another user's process). A pid that does not exist is
+   * attached all the same and reported `not_found`. The adapters call this themselves when their
+   * endpoint is on this machine.
+   * @throws TypeError / RangeError for a malformed target
+   * @example
+   * monitor.attach(':11434'); // Ollama's server on this machine
+   */
+  attach(target: AttachTarget, options: { source?: string } = {}): AttachedProcess[] {
+    if (this.#closed) throw new Error(`llmmon: monitor of run ${this.runId} is closed`);
+    return warnUnattached(this.#attachments.add(target, options.source ?? 'option'));
+  }
+
+  /**
+   * Stops measuring an attached process in the operations that start from now on (the run header
+   * keeps its entry). Returns false when `pid` was not attached. The adapters call this when they
+   * are disposed, for the server they attached.
+   */
+  detach(pid: number): boolean {
+    return this.#attachments.remove(pid);
   }
 
   /** Finished operations' records, in the order they ended (`seq`). */
@@ -378,6 +449,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       alerts: this.#alerts.length,
       sampler: this.#lease.info,
       models: this.getModelComparison(),
+      gpu_throttled: runGpuThrottled(this.#records),
     };
   }
 

@@ -7,12 +7,15 @@
 import { operationStorage } from './context.js';
 import type { OperationTelemetry, TelemetrySpan } from './otel/telemetry.js';
 import { buildRecord, type NetworkCounts } from './record.js';
+import type { AttachedTarget } from './record-processes.js';
 import type { SamplerBackend } from './sampler/types.js';
 import type { OperationRecord } from './schema/operation.js';
 
 /** What an operation reports to the monitor that started it. @internal */
 export interface OperationSink {
   readonly sampler: SamplerBackend;
+  /** The processes attached now (an operation reports those attached when it starts). */
+  attached(): readonly AttachedTarget[];
   /** Sets the record's run id and seq (in place), stores, journals, raises alerts and pushes it. */
   finish(record: OperationRecord): OperationRecord;
   /** OpenTelemetry export (a span per operation, metrics), or null when off. */
@@ -83,6 +86,7 @@ export class Operation implements Disposable {
   #textLength: number;
   #sink: OperationSink;
   #window: number;
+  #attached: readonly AttachedTarget[];
   #startNs: number;
   #record: OperationRecord | undefined;
   #failed: { error: unknown } | null = null;
@@ -117,6 +121,7 @@ export class Operation implements Disposable {
     this.startedAt = new Date();
     this.#span = sink.telemetry?.start(modelName, operation, this.startedAt);
     this.#light = detail === 'light';
+    this.#attached = sink.attached();
     this.#window = sink.sampler.openWindow(this.#light);
     this.#startNs = now();
   }
@@ -204,6 +209,7 @@ export class Operation implements Disposable {
       window,
       sampler: sampler.kind,
       gpuAvailable: sampler.gpuAvailable,
+      attached: this.#attached,
       network: this.net,
       failed: this.#failed,
       metadata: this.#metadata,

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_OUTPUT_DIR, LLMMonitor } from '@llmmon/core';
+import { DEFAULT_OUTPUT_DIR, LLMMonitor, parseAttachTarget } from '@llmmon/core';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
 import { createDashboard } from '@llmmon/dashboard';
 import { DEFAULT_DB_PATH, DEFAULT_PORT } from '@llmmon/server/defaults';
@@ -44,6 +44,11 @@ export interface BenchCommandOptions {
   compareLast?: boolean;
   /** Also bench the first local model through the OpenAI client, served from a child process. */
   serveOpenai?: boolean;
+  /**
+   * Other processes to measure in every operation (a model server on this machine): pids, process
+   * names or `:PORT`s, as `LLMMonitor`'s `attach` reads them; default `$LLMMON_ATTACH`.
+   */
+  attach?: string[];
   /** Flags on top of the config. */
   overrides?: BenchOverrides;
   /** Where generated models are cached. */
@@ -86,6 +91,14 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   const defaultConfig = path.join(cwd, DEFAULT_CONFIG_FILE);
   const configFile = options.config ?? (existsSync(defaultConfig) ? defaultConfig : null);
   const config = await loadBenchConfig({ file: configFile, overrides: options.overrides ?? {} });
+  // A malformed --attach is refused before any model is prepared.
+  for (const target of options.attach ?? []) {
+    try {
+      parseAttachTarget(target);
+    } catch (error) {
+      throw new BenchConfigError(`--attach: ${(error as Error).message}`);
+    }
+  }
   const configHash = benchConfigHash(config, { serveOpenai: options.serveOpenai ?? false });
   const outDir = path.resolve(cwd, options.out ?? DEFAULT_OUTPUT_DIR);
   const dbPath = path.resolve(cwd, options.db ?? DEFAULT_DB_PATH);
@@ -105,6 +118,7 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   let served: ServedModelProcess | null = null;
   const monitor = new LLMMonitor({
     outputDir: outDir,
+    ...(options.attach !== undefined && { attach: options.attach }),
     runName: benchRunName(config, configHash, { serveOpenai: options.serveOpenai ?? false }),
     // Sent live to the server the run is stored through: its live view shows the bench running.
     ...(server && { serverUrl: server, serverToken: env.LLMMON_TOKEN ?? null }),

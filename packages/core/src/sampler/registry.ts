@@ -2,12 +2,13 @@
  * One sampler per kind per process, shared by every monitor (reference-counted): the native
  * sampler is one background thread, and two of them would measure each other. Each monitor opens
  * its own windows on it; timeline points are drained by one poller and handed to every monitor.
+ * Attached processes are shared the same way: the sampler reads a pid while any monitor holds it.
  */
 import { outsideOperations } from '../context.js';
 import type { SamplerInfo } from '../schema/run.js';
 import { JS_DEFAULT_INTERVAL_MS, JsSampler } from './js.js';
 import { loadNativeSampler, NATIVE_DEFAULT_IDLE_INTERVAL_MS, NATIVE_DEFAULT_INTERVAL_MS } from './native.js';
-import type { SamplerBackend, SamplerChoice, SamplerKind, TimelinePoint } from './types.js';
+import type { SamplerBackend, SamplerChoice, SamplerKind, TargetAttach, TimelinePoint } from './types.js';
 
 /** How often the timeline is drained from the sampler while an operation is open (ms). */
 const POLL_MS = 200;
@@ -26,6 +27,8 @@ interface Shared {
   listeners: Set<Listener>;
   timer: NodeJS.Timeout | undefined;
   pollMs: number;
+  /** Attached pids: how many leases hold each, and what attaching it gave. */
+  targets: Map<number, { holders: number; attach: TargetAttach }>;
 }
 
 const shared = new Map<SamplerKind, Shared>();
@@ -42,6 +45,7 @@ export class SamplerLease {
   #entry: Shared;
   #listener: Listener | undefined;
   #released = false;
+  #targets = new Set<number>();
   /** Why the native sampler is not used, when `auto` fell back to the JS one. */
   readonly fallbackReason: string | null;
 
@@ -72,8 +76,37 @@ export class SamplerLease {
     poll(this.#entry);
   }
 
+  /**
+   * Has the sampler read `pid` for this lease (from now until `detach` or `release`); the first
+   * lease to ask attaches it with its `role`. Idempotent per lease.
+   */
+  attach(pid: number, role: string | null): TargetAttach {
+    const targets = this.#entry.targets;
+    let held = targets.get(pid);
+    if (!this.#targets.has(pid)) {
+      this.#targets.add(pid);
+      if (held) held.holders++;
+      else {
+        held = { holders: 1, attach: this.#entry.backend.addTarget(pid, role) };
+        targets.set(pid, held);
+      }
+    }
+    return held!.attach;
+  }
+
+  /** Lets go of `pid`; the sampler stops reading it when no lease holds it. */
+  detach(pid: number): void {
+    if (!this.#targets.delete(pid)) return;
+    const held = this.#entry.targets.get(pid);
+    if (held && --held.holders === 0) {
+      this.#entry.targets.delete(pid);
+      this.#entry.backend.removeTarget(pid);
+    }
+  }
+
   release(): void {
     if (this.#released) return;
+    for (const pid of [...this.#targets]) this.detach(pid);
     this.#released = true;
     const entry = this.#entry;
     if (this.#listener) entry.listeners.delete(this.#listener);
@@ -91,6 +124,8 @@ export interface AcquireOptions {
   intervalMs?: number;
   /** Native tick interval while no operation is open (default 100 ms; `intervalMs`: off). First monitor sets it. */
   idleIntervalMs?: number;
+  /** Native GPU and energy counters' interval (10–1000 ms, default 100); set by the first monitor too. */
+  gpuIntervalMs?: number;
   /** Module to load as the native sampler (tests load a missing one to see the fallback). */
   nativeModule?: string;
   /** Called once per process when `auto` falls back to the JS sampler (default: a stderr line). */
@@ -120,10 +155,11 @@ export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
       const loaded = loadNativeSampler(options.nativeModule);
       if (loaded.ok) {
         entry = register(
-          loaded.create(
-            options.intervalMs ?? NATIVE_DEFAULT_INTERVAL_MS,
-            options.idleIntervalMs ?? NATIVE_DEFAULT_IDLE_INTERVAL_MS,
-          ),
+          loaded.create({
+            intervalMs: options.intervalMs ?? NATIVE_DEFAULT_INTERVAL_MS,
+            idleIntervalMs: options.idleIntervalMs ?? NATIVE_DEFAULT_IDLE_INTERVAL_MS,
+            ...(options.gpuIntervalMs !== undefined && { gpuIntervalMs: options.gpuIntervalMs }),
+          }),
         );
       } else if (choice === 'native') {
         throw new Error(`llmmon: the native sampler cannot load: ${loaded.reason}`);
@@ -142,7 +178,14 @@ export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
 }
 
 function register(backend: SamplerBackend): Shared {
-  const entry: Shared = { backend, refs: 0, listeners: new Set(), timer: undefined, pollMs: POLL_MS };
+  const entry: Shared = {
+    backend,
+    refs: 0,
+    listeners: new Set(),
+    timer: undefined,
+    pollMs: POLL_MS,
+    targets: new Map(),
+  };
   schedule(entry);
   shared.set(backend.kind, entry);
   return entry;

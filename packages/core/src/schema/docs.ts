@@ -48,7 +48,7 @@ export function fieldTableMarkdown(fields: FieldSpecs): string {
 export function summaryTableMarkdown(): string {
   const rows = SUMMARY_COLUMNS.map(
     (c) =>
-      `| ${escapePipes(headerText(c))} | ${c.statistic} | ${c.field ? `\`${c.field}\`` : ''} | \`${c.key}\` | ${escapePipes(c.description)} |`,
+      `| ${escapePipes(headerText(c))} | ${c.statistic} | ${c.field ? `\`${c.field}\`` : ''} | \`${c.key}\` | ${escapePipes(c.description)}${c.optional ? ' (shown where a model has it)' : ''} |`,
   );
   return [
     '| column | statistic | over | key | definition |',

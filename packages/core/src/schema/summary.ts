@@ -25,8 +25,24 @@ export interface SummaryColumn {
    * Metric family: the columns of one family are judged together in a comparison (one test on
    * the per-operation field behind them).
    */
-  family: 'operations' | 'duration' | 'ttft' | 'itl' | 'tokens' | 'memory' | 'cpu' | 'throughput';
+  family:
+    | 'operations'
+    | 'duration'
+    | 'ttft'
+    | 'itl'
+    | 'tokens'
+    | 'memory'
+    | 'cpu'
+    | 'throughput'
+    | 'gpu'
+    | 'energy'
+    | 'server';
   description: string;
+  /**
+   * Shown only where some model has a value: figures of hardware or processes a run may not have
+   * (a GPU, energy counters, an attached model server).
+   */
+  optional?: true;
 }
 
 /**
@@ -205,7 +221,86 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
     family: 'operations',
     description: 'Operations per minute between the first start and the last end (concurrency included)',
   },
+  {
+    key: 'avg_gpu_util_percent',
+    label: 'GPU mean',
+    statistic: 'mean',
+    field: 'gpu_util_avg_percent',
+    unit: 'percent',
+    digits: 1,
+    family: 'gpu',
+    description: 'Mean GPU utilisation of the devices each operation used (every process on them)',
+    optional: true,
+  },
+  {
+    key: 'peak_gpu_memory_mb',
+    label: 'GPU mem max',
+    statistic: 'max',
+    field: 'gpu_memory_peak_mb',
+    unit: 'MB',
+    digits: 1,
+    family: 'gpu',
+    description: 'Highest GPU memory of any operation (gpu_memory_scope says whose)',
+    optional: true,
+  },
+  {
+    key: 'energy_joules',
+    label: 'energy J',
+    statistic: 'sum',
+    field: 'energy_joules',
+    unit: 'J',
+    digits: 2,
+    family: 'energy',
+    description: 'Energy the counters measured over the operations (GPU + CPU package + other channels)',
+    optional: true,
+  },
+  {
+    key: 'avg_joules_per_output_token',
+    label: 'J/token mean',
+    statistic: 'mean',
+    field: 'joules_per_output_token',
+    unit: 'J/token',
+    digits: 3,
+    family: 'energy',
+    description: 'Mean energy per generated token',
+    optional: true,
+  },
+  {
+    key: 'avg_server_cpu_percent',
+    label: 'server CPU mean',
+    statistic: 'mean',
+    field: 'server_cpu_percent',
+    unit: 'percent',
+    digits: 1,
+    family: 'server',
+    description: "Mean CPU of the attached model server's processes over each operation (100 % = one core)",
+    optional: true,
+  },
+  {
+    key: 'avg_server_memory_mb',
+    label: 'server RSS mean',
+    statistic: 'mean',
+    field: 'server_peak_memory_mb',
+    unit: 'MB',
+    digits: 1,
+    family: 'server',
+    description: "Mean of the attached model server's peak RSS over each operation",
+    optional: true,
+  },
 ];
+
+/**
+ * The columns a table of these models shows: every column but the optional ones no model has a
+ * value for.
+ */
+export function presentColumns(
+  models: readonly Partial<Record<keyof ModelStats, unknown>>[],
+  columns: readonly SummaryColumn[] = SUMMARY_COLUMNS,
+): SummaryColumn[] {
+  return columns.filter(
+    (c) => !c.optional || models.some((m) => m[c.key] !== null && m[c.key] !== undefined),
+  );
+}
 
 /** Short unit for a table header: `s`, `MB`, `%`; '' where the label says it already. */
 export function headerUnit(column: SummaryColumn): string {

@@ -1,7 +1,14 @@
 import { headerText, modelComparison, SUMMARY_COLUMNS, summarize } from '@llmmon/core/schema';
 import { rec, series } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
-import { countedByModel, MODEL_METRICS, modelBars, modelSummaries, STATS_COLUMNS } from './model-metrics.js';
+import {
+  countedByModel,
+  MODEL_METRICS,
+  modelBars,
+  modelSummaries,
+  STATS_COLUMNS,
+  statsColumns,
+} from './model-metrics.js';
 
 describe('model metrics', () => {
   const records = [
@@ -37,6 +44,17 @@ describe('model metrics', () => {
 
   it('has a summary column for every ModelStats key', () => {
     expect(STATS_COLUMNS.map((c) => c.key).sort()).toEqual(Object.keys(modelComparison(records).a!).sort());
+  });
+
+  it('shows the GPU, energy and server columns only where a model has a value', () => {
+    const plain = Object.values(modelComparison(records));
+    expect(statsColumns(plain).some((c) => c.optional)).toBe(false);
+    const served = { ...plain[0]!, avg_server_cpu_percent: 120 };
+    expect(
+      statsColumns([...plain, served])
+        .filter((c) => c.optional)
+        .map((c) => c.key),
+    ).toEqual(['avg_server_cpu_percent']);
   });
 
   it('shows each statistic under the label and unit printSummary and llmmon bench print', () => {

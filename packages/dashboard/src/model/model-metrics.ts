@@ -185,6 +185,8 @@ export interface StatsColumn {
   /** Unit to print after the label in a header; empty where the label already says it (`tokens/s`). */
   headerUnit: string;
   description: string;
+  /** Shown only where some model has a value (GPU, energy, attached server). */
+  optional: boolean;
 }
 
 /**
@@ -197,4 +199,12 @@ export const STATS_COLUMNS: readonly StatsColumn[] = SUMMARY_COLUMNS.map((c) => 
   unit: c.unit,
   headerUnit: headerUnit(c),
   description: c.description,
+  optional: c.optional === true,
 }));
+
+/** The columns a table of these statistics shows: the optional ones only where one has a value. */
+export function statsColumns(stats: readonly Partial<Record<keyof ModelStats, unknown>>[]): StatsColumn[] {
+  return STATS_COLUMNS.filter(
+    (c) => !c.optional || stats.some((x) => x[c.key] !== null && x[c.key] !== undefined),
+  );
+}

@@ -193,7 +193,7 @@ export function createApp(options: AppOptions): LlmmonApp {
   );
 
   // OTLP/HTTP ingest (POST /v1/traces): the token rule of the other writes.
-  if (options.token) app.use('/v1/*', requireToken(options.token));
+  if (options.token) app.use('/v1/*', requireToken(options.token, false));
   mountOtlp(app, store, limit);
 
   app.get('/api/health', async (c) => {

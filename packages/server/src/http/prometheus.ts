@@ -7,9 +7,15 @@
  *
  * Label cardinality is bounded: the first `MAX_SERIES` (model, operation) pairs get their own
  * series; later pairs are counted under `_OTHER` (the conventions' value for "other").
+ *
+ * GPU, energy and power follow the OpenTelemetry hardware conventions' names where they have one
+ * (`hw.energy` → `hw_energy_joules_total`, `hw.gpu.memory.usage` → `hw_gpu_memory_usage_bytes`,
+ * `hw.power` → `hw_power_watts`, with `hw.type` as the label `hw_type`); a metric is absent, not
+ * 0, until a stored operation or live sample has its value.
  */
+import { MEMORY_BUCKETS } from '@llmmon/core/otel';
 import { BYTES_PER_MB, type OperationRecord, type Sample } from '@llmmon/core/schema';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestEvent, Store } from '../store/store.js';
 import { MODEL, OPERATION, OperationMetrics } from './operation-metrics.js';
 
@@ -40,6 +46,41 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly pairs = new Set<string>();
   private readonly operations = new OperationMetrics(this.registry);
+  // GPU and energy of the operations, named as the OpenTelemetry hardware conventions name them
+  // where they have a name (hw.energy, with hw.type) and llmmon_* where they have none.
+  private readonly energy = new Counter({
+    name: 'hw_energy_joules_total',
+    help: 'Energy the counters measured during the stored operations, by hw_type: gpu (gpu_energy_joules), cpu (cpu_energy_joules, the CPU package). Device- and package-wide: concurrent operations share it.',
+    labelNames: [MODEL, OPERATION, 'hw_type'],
+    registers: [this.registry],
+  });
+  private readonly gpuMemory = new Histogram({
+    name: 'llmmon_operation_gpu_memory_peak_bytes',
+    help: 'Highest GPU memory seen during each operation (gpu_memory_peak_mb × 2^20; gpu_memory_scope says whose).',
+    labelNames: [MODEL, OPERATION],
+    buckets: MEMORY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly gpuThrottled = new Counter({
+    name: 'llmmon_operation_gpu_throttled_total',
+    help: 'Stored operations during which a GPU reported power or thermal throttling (gpu_throttled).',
+    labelNames: [MODEL, OPERATION],
+    registers: [this.registry],
+  });
+  // The attached model server's processes (role server): what each operation cost there.
+  private readonly serverCpuSeconds = new Counter({
+    name: 'llmmon_operation_server_cpu_seconds_total',
+    help: "CPU time of the attached model server's processes during the stored operations (server_cpu_time_seconds).",
+    labelNames: [MODEL, OPERATION],
+    registers: [this.registry],
+  });
+  private readonly serverPeakMemory = new Histogram({
+    name: 'llmmon_operation_server_peak_memory_bytes',
+    help: "Peak resident set size of the attached model server's processes during each operation (server_peak_memory_mb × 2^20).",
+    labelNames: [MODEL, OPERATION],
+    buckets: MEMORY_BUCKETS,
+    registers: [this.registry],
+  });
   private readonly ingested = new Counter({
     name: 'llmmon_ingested_total',
     help: 'Rows newly stored since the server started, by kind (operations, samples, alerts).',
@@ -72,6 +113,18 @@ export class Metrics {
     name: 'llmmon_live_gpu_utilization_ratio',
     help: 'GPU utilization (0–1) in the latest live sample that had it (gpu_util_percent / 100).',
     labelNames: ['run_id'],
+    registers: [this.registry],
+  });
+  private readonly liveGpuMemory = new Gauge({
+    name: 'hw_gpu_memory_usage_bytes',
+    help: 'GPU memory in use in the latest live sample that had it (gpu_memory_mb × 2^20: this process where the backend tells, else the devices).',
+    labelNames: ['run_id'],
+    registers: [this.registry],
+  });
+  private readonly livePower = new Gauge({
+    name: 'hw_power_watts',
+    help: 'Power the GPUs reported in the latest live sample that had it (gpu_power_watts).',
+    labelNames: ['run_id', 'hw_type'],
     registers: [this.registry],
   });
   private readonly onIngest = (e: IngestEvent) => this.record(e);
@@ -149,7 +202,17 @@ export class Metrics {
 
   /** Counts the rows an ingest newly stored. */
   record(e: IngestEvent) {
-    for (const op of e.operations) this.operations.observe(op, this.labels(op));
+    for (const op of e.operations) {
+      const l = this.labels(op);
+      this.operations.observe(op, l);
+      if (op.gpu_energy_joules !== null) this.energy.inc({ ...l, hw_type: 'gpu' }, op.gpu_energy_joules);
+      if (op.cpu_energy_joules !== null) this.energy.inc({ ...l, hw_type: 'cpu' }, op.cpu_energy_joules);
+      if (op.gpu_memory_peak_mb !== null) this.gpuMemory.observe(l, op.gpu_memory_peak_mb * BYTES_PER_MB);
+      if (op.gpu_throttled) this.gpuThrottled.inc(l);
+      if (op.server_cpu_time_seconds !== null) this.serverCpuSeconds.inc(l, op.server_cpu_time_seconds);
+      if (op.server_peak_memory_mb !== null)
+        this.serverPeakMemory.observe(l, op.server_peak_memory_mb * BYTES_PER_MB);
+    }
     this.ingested.inc({ kind: 'operations' }, e.operations.length);
     this.ingested.inc({ kind: 'samples' }, e.samples.length);
     this.ingested.inc({ kind: 'alerts' }, e.alerts.length);
@@ -163,6 +226,10 @@ export class Metrics {
       latest(this.liveRss, last.rss_mb * BYTES_PER_MB);
       latest(this.liveSystemCpu, last.system_cpu_percent === null ? null : last.system_cpu_percent / 100);
       latest(this.liveGpu, last.gpu_util_percent === null ? null : last.gpu_util_percent / 100);
+      latest(this.liveGpuMemory, last.gpu_memory_mb === null ? null : last.gpu_memory_mb * BYTES_PER_MB);
+      this.livePower.reset();
+      if (last.gpu_power_watts !== null)
+        this.livePower.set({ run_id: labelValue(e.run_id), hw_type: 'gpu' }, last.gpu_power_watts);
     }
   }
 
