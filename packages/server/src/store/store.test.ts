@@ -113,6 +113,7 @@ describe('Store.ingest', () => {
           rss_mb: 1,
           system_cpu_percent: null,
           ...NO_GPU_SAMPLE,
+          tick_interval_ms: null,
         },
         {
           t: Symbol('x') as never,
@@ -121,6 +122,7 @@ describe('Store.ingest', () => {
           rss_mb: 1,
           system_cpu_percent: null,
           ...NO_GPU_SAMPLE,
+          tick_interval_ms: null,
         },
       ],
     };
