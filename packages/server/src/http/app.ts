@@ -177,6 +177,8 @@ export function createApp(options: AppOptions): LlmmonApp {
     const guard = requireToken(options.token, options.publicRead ?? true);
     app.use('/api/*', guard);
     app.use('/metrics', guard);
+    // OTLP/HTTP ingest (POST /v1/traces): the token rule of the other writes.
+    app.use('/v1/*', guard);
   }
   app.use(
     '/api/*',
@@ -192,8 +194,6 @@ export function createApp(options: AppOptions): LlmmonApp {
     }),
   );
 
-  // OTLP/HTTP ingest (POST /v1/traces): the token rule of the other writes.
-  if (options.token) app.use('/v1/*', requireToken(options.token, false));
   mountOtlp(app, store, limit);
 
   app.get('/api/health', async (c) => {

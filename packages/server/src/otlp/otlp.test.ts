@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../http/server.js';
 import { NO_MEASUREMENTS_REASON } from './records.js';
 
-const TOKEN = 'otlp-secret';
+const TOKEN = 'otlp-secret-0123456789';
 let tmp: ReturnType<typeof tempDir>;
 let server: RunningServer;
 
