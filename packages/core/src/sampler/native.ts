@@ -124,7 +124,9 @@ class NativeBackend implements SamplerBackend {
       // A sample's CPU covers the time since the previous sample whose CPU is known (a sample
       // without it was read while the sampler was preempted; the next one covers its interval).
       const known = !Number.isNaN(cpu);
-      const previous = this.#lastCpuT ?? t - this.#sampler.threadIntervalMs / 1000;
+      // (The first sample covers one CPU reading interval, or one idle tick when it was idle.)
+      const first = Math.max(this.#sampler.threadIntervalMs, batch.tick_interval_ms[i] ?? 0);
+      const previous = this.#lastCpuT ?? t - first / 1000;
       if (known) this.#lastCpuT = t;
       if (rss === null) continue;
       points.push({
