@@ -49,7 +49,7 @@ export interface NativeBinding {
     systemIntervalNs: number,
     timelineCapacity: number,
     gpuIntervalNs: number,
-    idleIntervalNs: number,
+    idleIntervalNs?: number,
   ) => NativeSampler;
   threadId(): number;
   now(): number;

@@ -20,9 +20,9 @@ export function nativeTimelinePoints(
   readingIntervalMs: number,
 ): TimelinePoint[] {
   /** Seconds covered by a reading at `t` of `pid` with a known CPU figure (and remembers it). */
-  const interval = (pid: number, t: number, cpu: number | null) => {
+  const interval = (pid: number, t: number, cpu: number | null, firstMs = readingIntervalMs) => {
     if (cpu === null) return 0;
-    const previous = lastCpuT.get(pid) ?? t - readingIntervalMs / 1000;
+    const previous = lastCpuT.get(pid) ?? t - firstMs / 1000;
     lastCpuT.set(pid, t);
     return Math.max(0, t - previous);
   };
@@ -31,7 +31,13 @@ export function nativeTimelinePoints(
   for (let i = 0; i < batch.length; i++) {
     const t = batch.t[i]!;
     const cpu = known(batch.cpu_percent[i]);
-    const seconds = interval(process.pid, t, cpu);
+    // The first sample covers one CPU reading interval, or one idle tick when it was idle.
+    const seconds = interval(
+      process.pid,
+      t,
+      cpu,
+      Math.max(readingIntervalMs, batch.tick_interval_ms[i] ?? 0),
+    );
     const rss = known(batch.rss_peak_bytes[i]) ?? known(batch.rss_bytes[i]);
     if (rss === null) continue;
     points.push({

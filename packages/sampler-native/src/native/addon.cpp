@@ -283,7 +283,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
   }
 
   // new Sampler(intervalNs: number, threadIntervalNs: number, systemIntervalNs: number,
-  //             timelineCapacity: number, gpuIntervalNs: number, idleIntervalNs: number)
+  //             timelineCapacity: number, gpuIntervalNs: number, idleIntervalNs?: number)
   explicit SamplerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SamplerWrap>(info) {
     SamplerConfig config;
     config.interval_ns = int64_t(NumberArg(info, 0, "intervalNs"));
@@ -291,7 +291,8 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     config.system_interval_ns = int64_t(NumberArg(info, 2, "systemIntervalNs"));
     config.timeline_capacity = size_t(NumberArg(info, 3, "timelineCapacity"));
     config.gpu_interval_ns = int64_t(NumberArg(info, 4, "gpuIntervalNs"));
-    config.idle_interval_ns = int64_t(NumberArg(info, 5, "idleIntervalNs"));
+    // Optional (callers of the bare addon that predate idle sampling pass five): off without it.
+    config.idle_interval_ns = info.Length() > 5 ? int64_t(NumberArg(info, 5, "idleIntervalNs")) : 0;
     registry_ = info.Env().GetInstanceData<AddonData>()->registry;
     sampler_ = std::make_unique<Sampler>(config);
     registry_->live.insert(sampler_.get());
