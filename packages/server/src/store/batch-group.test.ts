@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { OperationRecordSchema, RunSchema } from '@llmmon/core/schema';
 import { operation, runHeader, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from './store.js';
@@ -30,8 +31,10 @@ describe('batches that arrive together (group commit)', () => {
       Array.from({ length: 10 }, (_, i) =>
         store.ingest(
           {
-            run: runHeader(i === 4 ? 'other' : 'r1'),
-            operations: Array.from({ length: 10 }, (_, k) => operation(i === 4 ? 'other' : 'r1', i * 5 + k)),
+            run: RunSchema.parse(runHeader(i === 4 ? 'other' : 'r1')),
+            operations: Array.from({ length: 10 }, (_, k) =>
+              OperationRecordSchema.parse(operation(i === 4 ? 'other' : 'r1', i * 5 + k)),
+            ),
           },
           { live: true },
         ),
