@@ -5,7 +5,9 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
  * export condition, so tests run against TypeScript sources without building dependencies first.
  */
 export function llmmonProject(name: string, extra: UserWorkspaceConfig['test'] = {}): UserWorkspaceConfig {
-  const conditions = ['llmmon-source', 'node', 'import', 'module', 'default'];
+  // Vitest hands these to Node too (`--conditions`), where `require` honours them: no bundler
+  // condition such as `module` (OpenTelemetry's `module` build cannot load in Node).
+  const conditions = ['llmmon-source', 'node', 'import', 'default'];
   return defineProject({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['llmmon-source'] } },

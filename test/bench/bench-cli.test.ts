@@ -31,11 +31,11 @@ interface Result {
   stderr: string;
 }
 
-function llmmon(args: string[], timeoutMs = 120_000): Promise<Result> {
+function llmmon(args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
-      env: { ...process.env, LLMMON_MODEL_CACHE: path.join(dir, 'cache'), NO_COLOR: '1' },
+      env: { ...process.env, LLMMON_MODEL_CACHE: path.join(dir, 'cache'), NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -190,6 +190,49 @@ describe('llmmon bench', () => {
     }
     // The in-process model made no requests.
     expect(f.operations.filter((r) => r.model_name === 'tiny-f32').every((r) => !r.net_requests)).toBe(true);
+    // The served model's server is the child process on loopback: attached by its port, its
+    // llama.cpp work counted on its side, and only while that model ran.
+    const [attached] = f.run.attached!;
+    expect(attached).toMatchObject({ by: 'port', role: 'server', source: 'adapter:openai', reason: null });
+    for (const r of http) {
+      const [server] = r.processes!;
+      expect(server).toMatchObject({ pid: attached!.pid, status: 'ok' });
+      expect(server!.cpu_time_seconds!).toBeGreaterThan(0);
+      expect(server!.threads!.length).toBeGreaterThan(0);
+      expect(r.server_cpu_time_seconds).toBe(server!.cpu_time_seconds);
+      expect(r.server_peak_memory_mb!).toBeGreaterThan(0);
+    }
+    expect(f.operations.filter((r) => r.model_name === 'tiny-f32').every((r) => r.processes === null)).toBe(
+      true,
+    );
+    expect(served.stdout).toMatch(/server CPU mean %\s+server RSS mean MB$/m);
+    expect(served.stdout).toMatch(/^tiny-f32\s.*—\s+—$/m);
+  });
+
+  it('--attach measures a named process in every operation; a bad one is one line, nothing run', async () => {
+    const bad = await bench('--attach', ':x');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'llmmon: --attach: attach port must be an integer between 1 and 65535, got "x"',
+    ]);
+    const idle = spawn('sleep', ['600'], { stdio: 'ignore' });
+    try {
+      const r = await bench('--attach', `${idle.pid}@idle`, '--repetitions', '1');
+      expect(r.code).toBe(0);
+      const f = await loadMetrics(metricsFileOf(r)!);
+      expect(f.run.attached).toEqual([
+        expect.objectContaining({ pid: idle.pid, name: 'sleep', role: 'idle', source: 'option' }),
+      ]);
+      for (const op of f.operations) {
+        expect(op.processes).toEqual([
+          expect.objectContaining({ pid: idle.pid, role: 'idle', status: 'ok' }),
+        ]);
+        expect(op.processes![0]!.cpu_time_seconds!).toBeLessThan(0.05); // it sleeps
+        expect(op.server_cpu_time_seconds).toBeNull(); // role idle: not a server
+      }
+    } finally {
+      idle.kill();
+    }
   });
 
   it('stores through a running llmmon serve that holds the DuckDB file', async () => {
@@ -208,17 +251,13 @@ describe('llmmon bench', () => {
         });
         serve.once('exit', (code) => reject(new Error(`llmmon serve exited (${code})`)));
       });
-      const r = await llmmon([
-        'bench',
-        '--config',
-        'bench.json',
-        '--out',
-        out,
-        '--db',
-        held,
-        '--repetitions',
-        '1',
-      ]);
+      const benchTo = (db: string, env: NodeJS.ProcessEnv = {}) =>
+        llmmon(
+          ['bench', '--config', 'bench.json', '--out', out, '--db', db, '--repetitions', '1'],
+          120_000,
+          env,
+        );
+      const r = await benchTo(held);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`is held by llmmon serve at ${url}: storing the run through it`);
       const runId = /^stored: +run (\S+) in the server at /m.exec(r.stdout)![1]!;
@@ -227,6 +266,38 @@ describe('llmmon bench', () => {
       const body = (await res.json()) as { operations: unknown[] };
       const file = await loadMetrics(metricsFileOf(r)!);
       expect(body.operations).toHaveLength(file.operations.length);
+
+      // With the monitor's LLMMON_SERVER_URL, the bench is sent live: the server has the run
+      // while the bench still runs, and stores it whole at the end (stored equals sent).
+      const fewestSeen = new Map<string, number>(); // run id → fewest operations a poll saw
+      let running = true;
+      const watch = (async () => {
+        while (running) {
+          const list = (await (await fetch(`${url}/api/runs?limit=50`)).json()) as {
+            runs: { id: string; operations: number }[];
+          };
+          for (const run of list.runs)
+            fewestSeen.set(run.id, Math.min(run.operations, fewestSeen.get(run.id) ?? Infinity));
+          await new Promise((done) => setTimeout(done, 50));
+        }
+      })();
+      const live = await benchTo(path.join(dir, 'unused.duckdb'), { LLMMON_SERVER_URL: url });
+      running = false;
+      await watch;
+      expect(live.code).toBe(0);
+      const liveId = /^stored: +run (\S+) in the server at /m.exec(live.stdout)![1]!;
+      expect(live.stderr).toContain(`live view: ${url}/#/live?run=${liveId}`);
+      const liveFile = await loadMetrics(metricsFileOf(live)!);
+      expect(fewestSeen.get(liveId)).toBeLessThan(liveFile.operations.length); // seen part-way
+      const stored = (await (
+        await fetch(`${url}/api/runs/${encodeURIComponent(liveId)}/operations`)
+      ).json()) as {
+        operations: { seq: number }[];
+      };
+      expect(stored.operations.map((o) => o.seq).sort((a, b) => a - b)).toEqual(
+        liveFile.operations.map((o) => o.seq),
+      );
+      expect(existsSync(path.join(dir, 'unused.duckdb'))).toBe(false);
     } finally {
       serve.kill('SIGTERM');
       await new Promise((resolve) => serve.once('close', resolve));

@@ -26,6 +26,7 @@ let w: Watched;
 
 /** Baseline run, and a second run in which one model got 40 % slower. */
 const base = syntheticMetrics({ operations: 240, seed: 1, errorRate: 0 });
+base.run.tags = { ...(base.run.tags as object), concurrency: 1 };
 const slowModel = base.operations[1]!.model_name;
 const next: MetricsFile = (() => {
   const f = syntheticMetrics({
@@ -35,6 +36,7 @@ const next: MetricsFile = (() => {
     startedAt: '2024-05-02T12:00:00.000Z',
   });
   for (const o of f.operations) if (o.model_name === slowModel) o.duration_seconds *= 1.4;
+  f.run.tags = { ...(f.run.tags as object), concurrency: 2 };
   return f;
 })();
 
@@ -78,6 +80,10 @@ describe('served dashboard', () => {
     expect(ids).toEqual([next.run.id, base.run.id]);
     const ops = await w.page.locator(`tr[data-run="${base.run.id}"] td.num`).nth(1).textContent();
     expect(ops).toBe(String(base.operations.length));
+    // What tells the runs apart, under each name; the length is start to end of the run.
+    expect(await w.page.locator(`tr[data-run="${next.run.id}"] [data-differs]`).textContent()).toBe(
+      'concurrency 2',
+    );
     await screenshot(w.page, 'served-runs');
   });
 
@@ -109,28 +115,60 @@ describe('served dashboard', () => {
     await screenshot(w.page, 'served-run');
   });
 
-  it('compares two runs and highlights the server’s verdict on the slowed model', async () => {
+  it('compares two runs: what differs first, then one verdict per model and family', async () => {
     await go(`#/compare?runs=${base.run.id},${next.run.id}`);
-    const model = w.page.locator(`[data-compare-model="${slowModel}"]`);
-    const row = model.locator('tr', { has: w.page.locator('th', { hasText: /^avg_duration_seconds/ }) });
-    const verdict = row.locator('[data-verdict]');
-    expect(await verdict.getAttribute('data-verdict')).toBe('slower');
-    expect(await verdict.getAttribute('data-tone')).toBe('worse');
-    expect(await verdict.evaluate((e) => e.classList.contains('verdict-worse'))).toBe(true);
-    expect(
-      await w.page.locator('[data-regression="avg_duration_seconds"]', { hasText: slowModel }).count(),
-    ).toBe(1);
+    // What tells the runs apart leads the page.
+    const differs = w.page.locator('[data-table="differs"] tr[data-setting="concurrency"] td');
+    expect(await differs.allTextContents()).toEqual(['1', '2']);
+    // The verdict table: one row per model (two runs), one cell per family, with the test's p.
+    const verdicts = w.page.locator('[data-table="verdicts"] tbody tr');
+    expect(await verdicts.count()).toBe(new Set(base.operations.map((o) => o.model_name)).size);
+    const slow = w.page.locator(
+      `[data-table="verdicts"] tr[data-model="${slowModel}"] [data-family="duration"]`,
+    );
+    expect(await slow.getAttribute('data-verdict')).toBe('slower');
+    expect(await slow.getAttribute('data-tone')).toBe('worse');
+    expect(await slow.evaluate((e) => e.classList.contains('verdict-worse'))).toBe(true);
+    expect(await slow.textContent()).toMatch(/slower\s*\+\d[\d.]* % · p = /);
     // The models that did not change are not flagged slower.
     for (const other of new Set(base.operations.map((o) => o.model_name))) {
       if (other === slowModel) continue;
-      const v = w.page
-        .locator(`[data-compare-model="${other}"] tr`, {
-          has: w.page.locator('th', { hasText: /^avg_duration_seconds/ }),
-        })
-        .locator('[data-verdict]');
+      const v = w.page.locator(`[data-table="verdicts"] tr[data-model="${other}"] [data-family="duration"]`);
       expect(await v.getAttribute('data-tone')).not.toBe('worse');
     }
+    // In the values table, a family's verdict is on its tested row (the mean) only.
+    const table = w.page.locator(`[data-compare-model="${slowModel}"]`);
+    const meanRow = table.locator('tr', { has: w.page.locator('th[data-metric="avg_duration_seconds"]') });
+    expect(await meanRow.locator('th').textContent()).toMatch(/^duration mean/);
+    expect(await meanRow.locator('[data-verdict]').textContent()).toMatch(/^slower \(p = /);
+    const p95Row = table.locator('tr', { has: w.page.locator('th[data-metric="p95_duration_seconds"]') });
+    expect(await p95Row.locator('[data-verdict]').count()).toBe(0);
     await screenshot(w.page, 'served-compare');
+  });
+
+  it('shows the compare view’s verdicts and values on a narrow (390 px) screen', async () => {
+    const narrow = await watchedPage(browser);
+    await narrow.page.setViewportSize({ width: 390, height: 844 });
+    await narrow.page.goto(`${server.url}/#/compare?runs=${base.run.id},${next.run.id}`);
+    await rendered(narrow.page);
+    expect(
+      await narrow.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    // Every verdict cell, and the first value column of the values table, lies within the screen.
+    const outside = await narrow.page.evaluate(
+      () =>
+        [
+          ...document.querySelectorAll(
+            '[data-table="verdicts"] td, .compare-table tbody tr td:nth-of-type(2)',
+          ),
+        ]
+          .map((e) => e.getBoundingClientRect())
+          .filter((r) => r.right > window.innerWidth + 0.5).length,
+    );
+    expect(outside).toBe(0);
+    expect(narrow.errors).toEqual([]);
+    await screenshot(narrow.page, 'served-compare-390');
+    await narrow.page.close();
   });
 
   it('shows a model’s history across the runs', async () => {

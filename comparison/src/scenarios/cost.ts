@@ -8,6 +8,7 @@
  *   minus without it, same length, alternating (A/B), plus the CPU of the child processes the
  *   tool starts (systeminformation runs `ps` and a shell each time; `/proc/self/stat`
  *   cutime + cstime, clock ticks).
+ * - llmmon between operations (idle sampling, no window open): in-process A/B like the others.
  * - llmmon: the native sampler's own measurement (`@llmmon/sampler-native`, 10/50/200 threads at
  *   1 kHz and 100 Hz, measured the same two ways), reused rather than measured twice.
  */
@@ -19,6 +20,7 @@ import { type Spread, spread } from '../lib/stats.js';
 import { threadIds } from '../lib/truth.js';
 import { workloads } from '../lib/workloads.js';
 import { JsTimerPoller, PidusagePoller, PsutilPoller, SystemInformationPoller } from '../tools/index.js';
+import { LlmmonIdlePoller } from '../tools/llmmon.js';
 import type { Poller } from '../tools/types.js';
 
 export interface CostOptions {
@@ -130,6 +132,8 @@ const CONFIGS: Config[] = [
   { make: () => new SystemInformationPoller(500), where: 'in-process', role: 'fastest' },
   { make: () => new JsTimerPoller(10), where: 'in-process', role: 'usual' },
   { make: () => new JsTimerPoller(1), where: 'in-process', role: 'fastest' },
+  // A live monitor between operations (idle sampling): beside psutil @ 100 ms, the same rate.
+  { make: () => new LlmmonIdlePoller(100), where: 'in-process', role: 'usual' },
 ];
 
 export async function runCost(options: CostOptions = COST_DEFAULTS): Promise<CostData> {

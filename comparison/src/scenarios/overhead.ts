@@ -8,7 +8,8 @@
  *   settings) with an in-memory exporter, the async-hooks context manager (as NodeSDK sets up),
  *   `startActiveSpan` with the three attributes an LLM instrumentation sets;
  * - `monitor.trackOperation(model, op, textLength, fn)` with the native sampler (journal off, and
- *   the default with the journal on) and with the JS sampler (journal off).
+ *   the default with the journal on; and `detail: 'light'`, journal off) and with the JS sampler
+ *   (journal off).
  * The call is an empty async function, or one that computes for 1 ms (a busy loop on the clock).
  * Per round: the median time per call of each variant; reported: median and spread over rounds
  * of that, of overhead = variant − bare, and of the ratio variant ÷ bare.
@@ -94,6 +95,13 @@ export async function runOverhead(options: OverheadOptions = OVERHEAD_DEFAULTS):
   const tracer = provider.getTracer('llmmon-comparison');
 
   const native = new LLMMonitor({ sampler: 'native', journal: false, outputDir: dir, logAlerts: false });
+  const light = new LLMMonitor({
+    sampler: 'native',
+    journal: false,
+    outputDir: dir,
+    logAlerts: false,
+    detail: 'light',
+  });
   const nativeJournal = new LLMMonitor({ sampler: 'native', outputDir: dir, logAlerts: false });
   const js = new LLMMonitor({ sampler: 'js', journal: false, outputDir: dir, logAlerts: false });
 
@@ -120,6 +128,11 @@ export async function runOverhead(options: OverheadOptions = OVERHEAD_DEFAULTS):
       variant: 'llmmon-native',
       label: 'llmmon trackOperation, native sampler, journal off',
       call: (fn) => native.trackOperation('m', 'inference', 0, fn),
+    },
+    {
+      variant: 'llmmon-native-light',
+      label: "llmmon trackOperation, native sampler, detail 'light', journal off",
+      call: (fn) => light.trackOperation('m', 'inference', 0, fn),
     },
     {
       variant: 'llmmon-native-journal',
@@ -156,6 +169,7 @@ export async function runOverhead(options: OverheadOptions = OVERHEAD_DEFAULTS):
     }
   } finally {
     await native.close();
+    await light.close();
     await nativeJournal.close();
     await js.close();
     await provider.shutdown();

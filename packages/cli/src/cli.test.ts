@@ -41,12 +41,17 @@ function llmmon(args: string[], env: Record<string, string> = {}): Promise<Resul
 }
 
 /** A file of `n` operations of model m, every duration shifted by `shift`. */
-function writeRun(id: string, shift: number, started = '2024-05-01T12:00:00.000Z') {
+function writeRun(
+  id: string,
+  shift: number,
+  started = '2024-05-01T12:00:00.000Z',
+  tags: Record<string, unknown> = {},
+) {
   const file = metricsFile(id, 40, (seq) => ({
     model_name: 'm',
     duration_seconds: 0.5 + shift + (seq % 10) / 200,
   }));
-  file.run = runHeader(id, { started_at: started });
+  file.run = runHeader(id, { started_at: started, tags: { bench: 'nightly', ...tags } });
   const path = join(tmp.dir, `${id}.json`);
   writeFileSync(path, JSON.stringify(file));
   return path;
@@ -57,8 +62,8 @@ let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm --filter @llmmon/cli... build first`);
   tmp = tempDir('llmmon-cli-test-');
-  writeRun('base', 0);
-  writeRun('slower', 0.1, '2024-05-02T12:00:00.000Z');
+  writeRun('base', 0, undefined, { concurrency: 1 });
+  writeRun('slower', 0.1, '2024-05-02T12:00:00.000Z', { concurrency: 2 });
   writeFileSync(join(tmp.dir, 'old.json'), JSON.stringify(originalRecords(6)));
 });
 afterAll(() => tmp.remove());
@@ -170,6 +175,8 @@ describe('llmmon', () => {
     const cmp = await llmmon(['compare', 'base', 'slower', ...db]);
     expect(cmp.code).toBe(0);
     expect(cmp.stdout).toMatch(/duration mean s\s+0\.5225\s+0\.6225 \(\+19%\)/);
+    // What tells the runs apart comes first.
+    expect(cmp.stdout).toMatch(/^What differs:\nsetting\s+base\s+slower\n[- ]+\nconcurrency\s+1\s+2\n/);
     // The verdicts come first: one per family, with the test's p-value.
     expect(cmp.stdout).toMatch(/^m\s+slower\s+slower p = [\de.-]+ !/m);
     expect((await llmmon(['compare', 'base', 'slower', '--fail-on-regression', ...db])).code).toBe(3);
@@ -210,6 +217,16 @@ describe('llmmon', () => {
     ).toBe(0);
     const back = await llmmon(['ingest', 'back.json', '--db', 'other.duckdb']);
     expect(back.stdout).toContain('run base (new): 40 operations stored, 5 samples, 1 alert');
+
+    // Every run into a Parquet lake, once.
+    const lake = await llmmon(['export', '--lake', 'lake', ...db]);
+    expect(lake.stderr).toBe(`llmmon: 3 run(s) written to ${join(tmp.dir, 'lake')}, 0 unchanged\n`);
+    expect((await llmmon(['export', '--lake', 'lake', ...db])).stderr).toMatch(
+      /: 0 run\(s\) written .*, 3 unchanged\n$/,
+    );
+    expect((await llmmon(['export', '--lake', 'lake', '--run', 'base', ...db])).stderr).toBe(
+      'llmmon: --lake writes every run: leave out --run and --format\n',
+    );
   });
 
   it('writes a static dashboard and prints its file:// URL', async () => {

@@ -11,6 +11,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerLoad } from './commands/load.js';
 import { registerQuery } from './commands/query.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerBench(program);
+  registerLoad(program);
   registerServe(program);
   registerIngest(program);
   registerExport(program);

@@ -69,6 +69,7 @@ await Promise.all(Array.from({ length: 8 }, () => readFile(fileURLToPath(import.
 const results = [];
 for (const [name, options] of [
   ['native, journal off', { sampler: 'native', journal: false }],
+  ['native light, j. off', { sampler: 'native', journal: false, detail: 'light' }],
   ['native, journal on', { sampler: 'native' }],
   ['js, journal off', { sampler: 'js', journal: false }],
   ['js, journal on', { sampler: 'js' }],

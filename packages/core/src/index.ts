@@ -10,6 +10,7 @@ export {
   type NumericOperationField,
   type Thresholds,
 } from './alerts.js';
+export { type AttachRequest, type AttachTarget, attachFromEnv, parseAttachTarget } from './attach.js';
 export {
   type BenchmarkOptions,
   type BenchmarkOutlier,
@@ -23,7 +24,8 @@ export { getMonitor, monitorOptionsFromEnv } from './global.js';
 export { JOURNAL_FORMAT, JOURNAL_SUFFIX, type JournalRunFile } from './journal.js';
 export type { PushBacklog } from './live-push.js';
 export { LLMMonitor, type MonitorOptions, type MonitorSummary } from './monitor.js';
-export { Operation, type TokenCounts } from './operation.js';
+export { Operation, type OperationDetail, type OperationOptions, type TokenCounts } from './operation.js';
+export type { OtelOptions } from './otel/telemetry.js';
 export type { SamplerChoice, SamplerKind, WindowStats } from './sampler/types.js';
 export * from './schema/index.js';
 export type { StreamOptions, StreamSource } from './stream.js';

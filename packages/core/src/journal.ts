@@ -4,6 +4,10 @@
  * ends, so a crash, even SIGKILL, loses no finished operation. Beside it, `<run id>.run.json`
  * holds the run header and the thresholds (written with the first line), from which
  * `loadMetrics` rebuilds the whole run: header, operations and alerts.
+ *
+ * One write per operation, no fsync, by measurement (perf/journal.mjs): the write costs ~12 µs
+ * on the calling thread and a killed process cannot lose what it wrote; batching would lose the
+ * last batch to SIGKILL, and fdatasync (~0.5 ms, 4 ms p95) only adds power-cut safety.
  */
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';

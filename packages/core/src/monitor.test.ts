@@ -378,7 +378,7 @@ describe('summary', () => {
     m.printSummary({ write: (s: string) => (text += s) });
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^llmmon run .* \(table\): 3 operations, 0 errors, 0 alerts; js sampler/);
-    expect(lines[1]).toMatch(/^model\s+ops\s+errors\s+avg s/);
+    expect(lines[1]).toMatch(/^model\s+ops\s+errors\s+duration mean s\s+duration p50 s/);
     expect(lines).toHaveLength(5); // title, header, rule, two models (warm-up excluded)
     const widths = new Set(lines.slice(1).map((l) => l.length));
     expect(widths.size).toBe(1);

@@ -8,6 +8,8 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { AlertTracker, formatAlert, type Thresholds, validateThresholds } from './alerts.js';
+import { type AttachTarget, attachFromEnv, parseAttachTarget } from './attach.js';
+import { Attachments } from './attachments.js';
 import { operationStorage } from './context.js';
 import { samplerFromEnv } from './env.js';
 import { DEFAULT_OUTPUT_DIR, fileTimestamp } from './files.js';
@@ -15,7 +17,14 @@ import { hostInfo } from './host.js';
 import { JOURNAL_FORMAT, JOURNAL_SUFFIX, Journal, writeFileAtomic } from './journal.js';
 import { checkServerUrl, LivePusher, type PushBacklog } from './live-push.js';
 import { holdNetworkTracking } from './network/index.js';
-import { Operation, type OperationSink } from './operation.js';
+import {
+  checkDetail,
+  Operation,
+  type OperationDetail,
+  type OperationOptions,
+  type OperationSink,
+} from './operation.js';
+import { OperationTelemetry, type OtelOptions } from './otel/telemetry.js';
 import { acquireSampler, type SamplerLease } from './sampler/registry.js';
 import type { SamplerChoice } from './sampler/types.js';
 import type { Alert } from './schema/alert.js';
@@ -23,8 +32,9 @@ import { CSV_COLUMNS, toCsvRow } from './schema/csv.js';
 import { METRICS_FORMAT, type MetricsFile, MetricsFileSchema } from './schema/metrics-file.js';
 import { describeZodError } from './schema/normalize.js';
 import type { OperationRecord } from './schema/operation.js';
+import type { AttachedProcess } from './schema/process.js';
 import type { HostInfo, RunHeader, SamplerInfo } from './schema/run.js';
-import { type ModelStats, type ModelStatsOptions, modelComparison } from './schema/stats.js';
+import { type ModelStats, type ModelStatsOptions, modelComparison, runGpuThrottled } from './schema/stats.js';
 import { type StreamOptions, type StreamSource, trackedStream } from './stream.js';
 import { formatModelTable } from './summary.js';
 import { DEFAULT_BUCKET_SECONDS, Timeline } from './timeline.js';
@@ -47,6 +57,27 @@ export interface MonitorOptions {
   sampler?: SamplerChoice;
   /** Sampler tick (default 1 ms native, 10 ms JS); the first monitor of the process sets it. */
   sampleIntervalMs?: number;
+  /**
+   * Native sampler tick while no operation is open (default 100 ms: idle sampling; equal to
+   * `sampleIntervalMs`: one rate throughout). Each timeline point says which applied
+   * (`tick_interval_ms`). The first monitor of the process sets it.
+   */
+  idleSampleIntervalMs?: number;
+  /** What each operation measures unless a call says otherwise: `full` (default) or `light` (see `OperationDetail`). */
+  detail?: OperationDetail;
+  /**
+   * How often the native sampler reads GPU and energy counters (10–1000 ms, default 100); the
+   * first monitor of the process sets it. NVML updates utilisation every 1/6–1 s: faster shows
+   * no more detail there.
+   */
+  gpuIntervalMs?: number;
+  /**
+   * Other processes to measure in every operation besides this one: a pid, a process name or a
+   * local TCP port (`4242`, `'ollama'`, `':11434'`, `{ port: 11434, role: 'server' }`), or a list
+   * (default `LLMMON_ATTACH`). Their figures go to each record's `processes`, those with role
+   * `server` (the default) also to the `server_*` fields. See `monitor.attach()`.
+   */
+  attach?: AttachTarget | readonly AttachTarget[];
   /** Width of a timeline point (default 50 ms). */
   timelineIntervalMs?: number;
   /** Append each finished operation to `<outputDir>/<run id>.journal.jsonl` (default true). */
@@ -57,6 +88,12 @@ export interface MonitorOptions {
   serverToken?: string | null;
   /** How often live batches are sent (ms, default 1000). */
   pushIntervalMs?: number;
+  /**
+   * OpenTelemetry export through `@opentelemetry/api` when it is installed: a span per operation
+   * and GenAI, process and hardware metrics, to the SDK the app registered (none: nothing is
+   * made). `false` turns it off.
+   */
+  otel?: OtelOptions | false;
 }
 
 export interface MonitorSummary {
@@ -69,6 +106,8 @@ export interface MonitorSummary {
   sampler: SamplerInfo;
   /** Per model; warm-up and load operations excluded. */
   models: Record<string, ModelStats>;
+  /** A GPU reported throttling during an operation of the run; null: no operation said either way. */
+  gpu_throttled: boolean | null;
 }
 
 type MonitorEvents = { alert: [alert: Alert] };
@@ -78,6 +117,19 @@ const SAMPLER_CHOICES: readonly SamplerChoice[] = ['auto', 'native', 'js'];
 /** Monitors that may have live data to deliver when the event loop empties. */
 const openMonitors = new Set<LLMMonitor>();
 let beforeExitHooked = false;
+
+function checkRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && !(typeof value === 'number' && value >= min && value <= max))
+    throw new RangeError(`${name} must be a number between ${min} and ${max}, got ${JSON.stringify(value)}`);
+}
+
+/** One stderr line per attach request that found no process (the run header keeps the reason). */
+function warnUnattached(added: AttachedProcess[]): AttachedProcess[] {
+  for (const entry of added) {
+    if (entry.pid === null) process.stderr.write(`llmmon: attach ${entry.query}: ${entry.reason}\n`);
+  }
+  return added;
+}
 
 function checkPositive(name: string, value: number | undefined): void {
   if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
@@ -109,6 +161,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
   readonly journalPath: string | null;
 
   #lease: SamplerLease;
+  #attachments: Attachments;
   #host: HostInfo;
   #thresholds: Thresholds;
   #logAlerts: boolean;
@@ -123,6 +176,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
   #sink: OperationSink;
   #active = 0;
   #closed = false;
+  #detail: OperationDetail;
   #endedAt: Date | null = null;
   #leaseReleased = false;
 
@@ -134,8 +188,18 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       );
     }
     checkPositive('sampleIntervalMs', options.sampleIntervalMs);
+    this.#detail = checkDetail(options.detail) ?? 'full';
+    checkPositive('idleSampleIntervalMs', options.idleSampleIntervalMs);
     checkPositive('timelineIntervalMs', options.timelineIntervalMs);
     checkPositive('pushIntervalMs', options.pushIntervalMs);
+    checkRange('gpuIntervalMs', options.gpuIntervalMs, 10, 1000);
+    const attach =
+      options.attach === undefined
+        ? (attachFromEnv() ?? []).map((req) => ({ req, source: 'env' }))
+        : (Array.isArray(options.attach) ? options.attach : [options.attach]).map((target: AttachTarget) => ({
+            req: parseAttachTarget(target),
+            source: 'option',
+          }));
     this.#thresholds = validateThresholds(options.thresholds ?? {});
     this.#alertTracker = new AlertTracker(this.#thresholds);
     const serverUrl = options.serverUrl ? checkServerUrl(options.serverUrl) : null;
@@ -147,7 +211,11 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     this.#lease = acquireSampler({
       choice: options.sampler ?? samplerFromEnv() ?? 'auto',
       ...(options.sampleIntervalMs !== undefined && { intervalMs: options.sampleIntervalMs }),
+      ...(options.idleSampleIntervalMs !== undefined && { idleIntervalMs: options.idleSampleIntervalMs }),
+      ...(options.gpuIntervalMs !== undefined && { gpuIntervalMs: options.gpuIntervalMs }),
     });
+    this.#attachments = new Attachments(this.#lease);
+    for (const { req, source } of attach) warnUnattached(this.#attachments.add(req, source));
     const originNs = Number(process.hrtime.bigint());
     this.startedAt = new Date();
     this.runId = `${fileTimestamp(this.startedAt)}-${randomBytes(4).toString('hex')}`;
@@ -156,7 +224,9 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       originNs,
       bucketSeconds: (options.timelineIntervalMs ?? DEFAULT_BUCKET_SECONDS * 1000) / 1000,
     });
+    const telemetry = OperationTelemetry.create(options.otel);
     this.#lease.onTimeline((points) => {
+      telemetry?.sample(points, this.#lease.info);
       const done = this.#timeline.add(points);
       if (done.length) this.#pusher?.addSamples(done);
     });
@@ -181,7 +251,9 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     this.#releaseNetwork = holdNetworkTracking();
     this.#sink = {
       sampler: this.#lease.backend,
+      attached: () => this.#attachments.targets,
       finish: (record) => this.#finish(record),
+      telemetry,
     };
     openMonitors.add(this);
     hookBeforeExit();
@@ -197,7 +269,34 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       tags: this.tags,
       host: this.#host,
       sampler: this.#lease.info,
+      attached: this.#attachments.header,
     };
+  }
+
+  /**
+   * Measures another process in every operation that starts from now on (a local model server):
+   * `4242` (pid), `'ollama'` (every process of that name), `':11434'` (the process listening on
+   * that TCP port), each with a role (`'ollama@runner'`, `{ port: 11434, role: 'server' }`; default
+   * `server`). Returns the run header entries it added: one per process found, or one with the
+   * reason none was (nothing listens there, another user's process). A pid that does not exist is
+   * attached all the same and reported `not_found`. The adapters call this themselves when their
+   * endpoint is on this machine.
+   * @throws TypeError / RangeError for a malformed target
+   * @example
+   * monitor.attach(':11434'); // Ollama's server on this machine
+   */
+  attach(target: AttachTarget, options: { source?: string } = {}): AttachedProcess[] {
+    if (this.#closed) throw new Error(`llmmon: monitor of run ${this.runId} is closed`);
+    return warnUnattached(this.#attachments.add(target, options.source ?? 'option'));
+  }
+
+  /**
+   * Stops measuring an attached process in the operations that start from now on (the run header
+   * keeps its entry). Returns false when `pid` was not attached. The adapters call this when they
+   * are disposed, for the server they attached.
+   */
+  detach(pid: number): boolean {
+    return this.#attachments.remove(pid);
   }
 
   /** Finished operations' records, in the order they ended (`seq`). */
@@ -224,9 +323,10 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
     return this.#pusher?.backlog ?? null;
   }
 
-  #begin(modelName: string, operation: string, textLength: number): Operation {
+  #begin(modelName: string, operation: string, textLength: number, options?: OperationOptions): Operation {
     if (this.#closed) throw new Error(`llmmon: monitor of run ${this.runId} is closed`);
-    const op = new Operation(this.#sink, modelName, operation, textLength);
+    const detail = checkDetail(options?.detail) ?? this.#detail;
+    const op = new Operation(this.#sink, modelName, operation, textLength, detail);
     this.#active++;
     return op;
   }
@@ -277,25 +377,33 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
    *   op.setTokens({ output: out.tokens });
    * } // recorded here
    */
-  startOperation(modelName: string, operation: string, textLength: number): Operation {
-    return this.#begin(modelName, operation, textLength).enterContext();
+  startOperation(
+    modelName: string,
+    operation: string,
+    textLength: number,
+    options?: OperationOptions,
+  ): Operation {
+    return this.#begin(modelName, operation, textLength, options).enterContext();
   }
 
   /**
    * Runs `fn` as one operation and returns its result. An error thrown by `fn` is recorded
-   * (`status: "error"`) and rethrown unchanged.
+   * (`status: "error"`) and rethrown unchanged. `{ detail: 'light' }` measures duration, process
+   * CPU and RSS only, at about a third of the cost on the calling thread (see `OperationDetail`).
    * @example
    * const answer = await monitor.trackOperation('llama', 'inference', q.length, () => model.ask(q));
+   * const ids = await monitor.trackOperation('tok', 'encode', s.length, () => tok.encode(s), { detail: 'light' });
    */
   async trackOperation<T>(
     modelName: string,
     operation: string,
     textLength: number,
     fn: (op: Operation) => T | Promise<T>,
+    options?: OperationOptions,
   ): Promise<T> {
-    const op = this.#begin(modelName, operation, textLength);
+    const op = this.#begin(modelName, operation, textLength, options);
     try {
-      const result = await operationStorage.run(op, () => fn(op));
+      const result = await operationStorage.run(op, () => op.inSpan(() => fn(op)));
       op.end();
       return result;
     } catch (error) {
@@ -341,6 +449,7 @@ export class LLMMonitor extends EventEmitter<MonitorEvents> {
       alerts: this.#alerts.length,
       sampler: this.#lease.info,
       models: this.getModelComparison(),
+      gpu_throttled: runGpuThrottled(this.#records),
     };
   }
 

@@ -5,15 +5,47 @@
  * until `end()` turns them into the record.
  */
 import { operationStorage } from './context.js';
+import type { OperationTelemetry, TelemetrySpan } from './otel/telemetry.js';
 import { buildRecord, type NetworkCounts } from './record.js';
+import type { AttachedTarget } from './record-processes.js';
 import type { SamplerBackend } from './sampler/types.js';
 import type { OperationRecord } from './schema/operation.js';
 
 /** What an operation reports to the monitor that started it. @internal */
 export interface OperationSink {
   readonly sampler: SamplerBackend;
+  /** The processes attached now (an operation reports those attached when it starts). */
+  attached(): readonly AttachedTarget[];
   /** Sets the record's run id and seq (in place), stores, journals, raises alerts and pushes it. */
   finish(record: OperationRecord): OperationRecord;
+  /** OpenTelemetry export (a span per operation, metrics), or null when off. */
+  readonly telemetry: OperationTelemetry | null;
+}
+
+/**
+ * How much a tracked call measures. `full` (default): every figure of the record, with the CPU
+ * time of each thread. `light`, for hot paths: duration, the process's CPU time and RSS (start,
+ * end, peak) only: no per-thread list (`threads` null), no GPU or energy figures, and the CPU
+ * time is the process CPU clock's change (Linux: uncertain by a scheduler tick per thread
+ * running on another CPU at each end); it costs the calling thread about a third.
+ */
+export type OperationDetail = 'full' | 'light';
+
+export const OPERATION_DETAILS: readonly OperationDetail[] = ['full', 'light'];
+
+/** Per-call options of `trackOperation` and `startOperation`. */
+export interface OperationOptions {
+  /** `full` or `light` (see {@link OperationDetail}); default: the monitor's `detail`. */
+  detail?: OperationDetail;
+}
+
+/** Checks a `detail` option; throws a RangeError naming it. */
+export function checkDetail(detail: unknown): OperationDetail | undefined {
+  if (detail === undefined || OPERATION_DETAILS.includes(detail as OperationDetail))
+    return detail as OperationDetail | undefined;
+  throw new RangeError(
+    `detail must be one of ${OPERATION_DETAILS.join(', ')}, got ${JSON.stringify(detail)}`,
+  );
 }
 
 export interface TokenCounts {
@@ -54,6 +86,7 @@ export class Operation implements Disposable {
   #textLength: number;
   #sink: OperationSink;
   #window: number;
+  #attached: readonly AttachedTarget[];
   #startNs: number;
   #record: OperationRecord | undefined;
   #failed: { error: unknown } | null = null;
@@ -64,9 +97,17 @@ export class Operation implements Disposable {
   #firstChunkNs: number | null = null;
   #metadata: Record<string, unknown> | null = null;
   #enteredContext = false;
+  #span: TelemetrySpan | undefined;
+  #light: boolean;
 
   /** @internal Use `monitor.startOperation()` or `monitor.trackOperation()`. */
-  constructor(sink: OperationSink, modelName: string, operation: string, textLength: number) {
+  constructor(
+    sink: OperationSink,
+    modelName: string,
+    operation: string,
+    textLength: number,
+    detail: OperationDetail = 'full',
+  ) {
     if (typeof modelName !== 'string' || modelName === '')
       throw new TypeError('model name must be a non-empty string');
     if (typeof operation !== 'string' || operation === '')
@@ -78,7 +119,10 @@ export class Operation implements Disposable {
     this.#sink = sink;
     this.parent = operationStorage.getStore();
     this.startedAt = new Date();
-    this.#window = sink.sampler.openWindow();
+    this.#span = sink.telemetry?.start(modelName, operation, this.startedAt);
+    this.#light = detail === 'light';
+    this.#attached = sink.attached();
+    this.#window = sink.sampler.openWindow(this.#light);
     this.#startNs = now();
   }
 
@@ -150,6 +194,7 @@ export class Operation implements Disposable {
     if (this.#record) return this.#record;
     const endNs = now();
     const window = this.#sink.sampler.closeWindow(this.#window);
+    if (this.#light) window.threads = null; // not measured (a light window reads no thread)
     const first = this.#firstTokenNs ?? this.#firstChunkNs;
     const sampler = this.#sink.sampler;
     const record = buildRecord({
@@ -164,11 +209,13 @@ export class Operation implements Disposable {
       window,
       sampler: sampler.kind,
       gpuAvailable: sampler.gpuAvailable,
+      attached: this.#attached,
       network: this.net,
       failed: this.#failed,
       metadata: this.#metadata,
     });
     this.#record = this.#sink.finish(record);
+    this.#sink.telemetry?.end(this.#span, this.#record, this.#failed?.error);
     if (this.#enteredContext && operationStorage.getStore() === this) {
       operationStorage.enterWith(this.activeAncestor() as Operation);
     }
@@ -184,6 +231,11 @@ export class Operation implements Disposable {
     let op = this.parent;
     while (op?.ended) op = op.parent;
     return op;
+  }
+
+  /** Runs `fn` with this operation's span as the active OpenTelemetry span, if it has one. @internal */
+  inSpan<T>(fn: () => T): T {
+    return this.#span ? this.#sink.telemetry!.run(this.#span, fn) : fn();
   }
 
   /** Makes this the current operation for the rest of the caller's async context. @internal */

@@ -3,9 +3,17 @@
  * from a measurement or null, with the formulas of packages/core/README.md ("What is measured").
  */
 
+import {
+  type AttachedTarget,
+  finite,
+  mb,
+  processFigures,
+  serverFields,
+  sumOrNull,
+} from './record-processes.js';
 import type { SamplerKind, WindowStats } from './sampler/types.js';
-import { BYTES_PER_MB } from './schema/field.js';
 import type { OperationRecord } from './schema/operation.js';
+import { tokenRates } from './schema/token-rates.js';
 
 export interface NetworkCounts {
   requests: number;
@@ -26,18 +34,30 @@ export interface Measurements {
   window: WindowStats;
   sampler: SamplerKind;
   gpuAvailable: boolean;
+  /** The processes the monitor had attached when the operation started. */
+  attached: readonly AttachedTarget[];
   network: NetworkCounts | null;
   /** Set when the operation failed: the thrown value. */
   failed: { error: unknown } | null;
   metadata: Record<string, unknown> | null;
 }
 
-/** A finite number, or null (NaN and ±Infinity never reach a record). */
-const finite = (x: number | null | undefined): number | null =>
-  x !== null && x !== undefined && Number.isFinite(x) ? x : null;
-
-const mb = (bytes: number | null | undefined) =>
-  finite(bytes === null || bytes === undefined ? null : bytes / BYTES_PER_MB);
+/**
+ * The window's energy: the GPUs' counters, the CPU package, every other machine channel (DRAM,
+ * Apple's ANE) and their sum; this process's own counter (macOS) apart, since the package's
+ * figure already holds it.
+ */
+function energyFields(w: WindowStats) {
+  const gpu = finite(w.gpu?.energy_joules);
+  const machine = w.energy.filter((e) => e.scope !== 'process').map((e) => finite(e.joules));
+  const own = w.energy.find((e) => e.scope === 'process');
+  return {
+    gpu_energy_joules: gpu,
+    cpu_energy_joules: finite(w.cpu_energy_joules),
+    process_energy_joules: finite(own?.joules),
+    energy_joules: sumOrNull([gpu, ...machine]),
+  };
+}
 
 /** One line for a thrown value: `TypeError: message` for errors, the string form otherwise. */
 export function describeError(error: unknown): string {
@@ -54,12 +74,10 @@ export function buildRecord(m: Measurements): OperationRecord {
   const w = m.window;
   const duration = m.durationSeconds;
   const ttft = finite(m.firstTokenSeconds);
-  // Decode time = end − first chunk; tokens/s and ITL are only defined once a first token is seen.
-  const decode = ttft === null ? null : duration - ttft;
-  const out = m.outputTokens;
-  const tokensPerSec = decode !== null && decode > 0 && out !== null ? out / decode : null;
-  const itl = decode !== null && out !== null && out >= 2 ? decode / (out - 1) : null;
   const cpuPercent = w.wall_seconds > 0 ? (w.cpu_seconds / w.wall_seconds) * 100 : null;
+  const energy = energyFields(w);
+  const gpu = w.gpu;
+  const processes = processFigures(w, m.attached, m.sampler);
   return {
     timestamp: m.startedAt.toISOString(),
     model_name: m.modelName,
@@ -84,16 +102,30 @@ export function buildRecord(m: Measurements): OperationRecord {
     rss_end_mb: mb(w.rss_end_bytes),
     threads: w.threads,
     input_tokens: m.inputTokens,
-    output_tokens: out,
+    output_tokens: m.outputTokens,
     time_to_first_token_seconds: ttft,
-    tokens_per_sec: finite(tokensPerSec),
-    inter_token_latency_seconds: finite(itl),
-    gpu_util_avg_percent: finite(w.gpu?.util_avg_percent),
-    gpu_util_peak_percent: finite(w.gpu?.util_peak_percent),
-    gpu_memory_peak_mb: mb(w.gpu?.memory_peak_bytes),
+    ...tokenRates(duration, ttft, m.outputTokens),
+    gpu_util_avg_percent: finite(gpu?.util_avg_percent),
+    gpu_util_peak_percent: finite(gpu?.util_peak_percent),
+    gpu_memory_peak_mb: mb(gpu?.memory_peak_bytes),
     net_requests: m.network ? m.network.requests : null,
     net_bytes_sent: m.network ? m.network.bytesSent : null,
     net_bytes_received: m.network ? m.network.bytesReceived : null,
+    gpu_memory_scope: gpu?.memory_scope ?? null,
+    gpu_process_util_avg_percent: finite(gpu?.process_util_avg_percent),
+    gpu_process_util_peak_percent: finite(gpu?.process_util_peak_percent),
+    gpu_busy_seconds: finite(gpu?.busy_seconds),
+    gpu_energy_joules: energy.gpu_energy_joules,
+    gpu_throttled: gpu?.throttled ?? null,
+    cpu_energy_joules: energy.cpu_energy_joules,
+    process_energy_joules: energy.process_energy_joules,
+    energy_joules: energy.energy_joules,
+    joules_per_output_token:
+      energy.energy_joules !== null && m.outputTokens !== null && m.outputTokens > 0
+        ? finite(energy.energy_joules / m.outputTokens)
+        : null,
+    processes,
+    ...serverFields(processes, duration),
     sample_count: w.sample_count,
     sampler: m.sampler,
     metadata: m.metadata,

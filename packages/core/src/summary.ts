@@ -1,6 +1,9 @@
-/** The per-model table `printSummary()` prints: the shared summary columns (`SUMMARY_COLUMNS`). */
+/**
+ * The per-model table `printSummary()` prints: the shared summary columns (`SUMMARY_COLUMNS`), the
+ * optional GPU, energy and server ones where a model has them.
+ */
 import type { ModelStats } from './schema/stats.js';
-import { headerText, SUMMARY_COLUMNS, summaryCell } from './schema/summary.js';
+import { headerText, presentColumns, summaryCell } from './schema/summary.js';
 
 /** Lays out rows as aligned columns: the first column left-aligned, the others right-aligned. */
 export function alignColumns(rows: readonly (readonly string[])[]): string {
@@ -23,9 +26,10 @@ export function alignColumns(rows: readonly (readonly string[])[]): string {
 
 /** The model comparison as an aligned text table ("—" where a value is unknown). */
 export function formatModelTable(models: Readonly<Record<string, ModelStats>>): string {
-  const rows = [['model', ...SUMMARY_COLUMNS.map(headerText)]];
+  const columns = presentColumns(Object.values(models));
+  const rows = [['model', ...columns.map(headerText)]];
   for (const [model, s] of Object.entries(models)) {
-    rows.push([model, ...SUMMARY_COLUMNS.map((c) => summaryCell(c, s[c.key]))]);
+    rows.push([model, ...columns.map((c) => summaryCell(c, s[c.key]))]);
   }
   return alignColumns(rows);
 }

@@ -4,13 +4,32 @@ import { BYTES_PER_MB } from './schema/field.js';
 import type { Sample } from './schema/sample.js';
 import { Timeline } from './timeline.js';
 
-const point = (ms: number, cpu: number | null, rssMb: number, intervalMs = 10): TimelinePoint => ({
+const point = (
+  ms: number,
+  cpu: number | null,
+  rssMb: number,
+  intervalMs = 10,
+  extra: Partial<TimelinePoint> = {},
+): TimelinePoint => ({
   t_ns: ms * 1e6,
   cpu_percent: cpu,
   interval_seconds: cpu === null ? 0 : intervalMs / 1000,
   rss_bytes: rssMb * BYTES_PER_MB,
   system_cpu_percent: null,
   gpu_util_percent: null,
+  gpu_memory_bytes: null,
+  gpu_power_watts: null,
+  processes: [],
+  ...extra,
+});
+
+/** An attached process's reading at `ms` (its interval: 10 ms, or `intervalMs`). */
+const proc = (pid: number, ms: number, cpu: number | null, rssMb: number | null, intervalMs = 10) => ({
+  pid,
+  t_ns: ms * 1e6,
+  cpu_percent: cpu,
+  interval_seconds: cpu === null ? 0 : intervalMs / 1000,
+  rss_bytes: rssMb === null ? null : rssMb * BYTES_PER_MB,
 });
 
 /** CPU seconds the timeline says the run used: Σ cpu_percent / 100 × the point's span. */
@@ -43,11 +62,35 @@ describe('Timeline', () => {
         rss_mb: 30,
         system_cpu_percent: null,
         gpu_util_percent: null,
+        gpu_memory_mb: null,
+        gpu_power_watts: null,
+        processes: null,
+        tick_interval_ms: null, // the readings do not say
       },
     ]);
     expect(tl.samples().at(-1)).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 }); // in progress
     expect(tl.closeOpenBucket()[0]).toMatchObject({ t: 0.1, cpu_percent: 50, rss_mb: 5 });
     expect(tl.samples()).toHaveLength(2);
+  });
+
+  it('says which tick interval each point was sampled at: the longest of the readings covering it', () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
+    const at = (ms: number, intervalMs: number, tick: number) => ({
+      ...point(ms, 10, 5, intervalMs),
+      tick_interval_ms: tick,
+    });
+    // Idle readings every 100 ms (buckets 0-50 and 50-100 ms are covered by the one at 100 ms),
+    // then an operation opens at 120 ms: 1 ms ticks, a reading every 10 ms.
+    tl.add([at(100, 100, 100), at(120, 20, 100), at(130, 10, 1), at(140, 10, 1), at(150, 10, 1)]);
+    tl.add([at(160, 10, 1), at(170, 10, 1), at(180, 10, 1), at(190, 10, 1), at(200, 10, 1), at(210, 10, 1)]);
+    const ticks = tl.closeOpenBucket().length ? tl.samples().map((s) => [s.t, s.tick_interval_ms]) : [];
+    expect(ticks).toEqual([
+      [0.05, 100],
+      [0.1, 100],
+      [0.15, 100], // 100-120 ms was sampled idle
+      [0.2, 1],
+      [0.25, 1],
+    ]);
   });
 
   it('spreads a reading over the buckets its interval covers, so the timeline integrates to the CPU time', () => {
@@ -114,5 +157,47 @@ describe('Timeline', () => {
     const few = tl.samples(10);
     expect(few.length).toBeLessThanOrEqual(10);
     expect(integral(few)).toBeCloseTo(cpuSeconds, 9);
+  });
+
+  it('GPU memory and power: the highest reading in a point, kept by merges', () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05, capacity: 2 });
+    const gpu = (mb: number, watts: number) => ({
+      gpu_memory_bytes: mb * BYTES_PER_MB,
+      gpu_power_watts: watts,
+    });
+    tl.add([point(10, 10, 1, 10, gpu(100, 250)), point(40, 10, 1, 10, gpu(300, 120))]);
+    tl.add([point(60, 10, 1, 10, gpu(50, 400)), point(110, 10, 1, 10)]);
+    const [first] = tl.closeOpenBucket().length ? tl.samples() : [];
+    // Capacity 2: the first two buckets were merged into one point.
+    expect(first).toMatchObject({ gpu_memory_mb: 300, gpu_power_watts: 400 });
+  });
+
+  it("an attached process's CPU integrates to its own CPU time and its RSS peak is kept, per pid", () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
+    const points: TimelinePoint[] = [];
+    for (let ms = 10; ms <= 200; ms += 10) {
+      // pid 7 busy at 150 % after 100 ms (its first reading, at 30 ms, covers 0-30), pid 9 idle.
+      const seven =
+        ms < 30 ? [] : [proc(7, ms, ms > 100 ? 150 : 0, ms === 150 ? 800 : 500, ms === 30 ? 30 : 10)];
+      points.push(point(ms, 20, 10, 10, { processes: [...seven, proc(9, ms, 0, 40)] }));
+    }
+    tl.add(points);
+    tl.closeOpenBucket();
+    const samples = tl.samples();
+    const of = (pid: number) => samples.map((s) => s.processes?.find((p) => p.pid === pid) ?? null);
+    // Every 50 ms point is covered whole: Σ cpu_percent / 100 × 50 ms = 1.5 × 100 ms.
+    let seconds = 0;
+    for (const p of of(7)) seconds += ((p?.cpu_percent ?? 0) / 100) * 0.05;
+    expect(seconds).toBeCloseTo(0.15, 9);
+    expect(of(7).map((p) => p?.cpu_percent)).toEqual([0, 0, 150, 150]);
+    expect(Math.max(...of(7).map((p) => p?.rss_mb ?? 0))).toBe(800);
+    expect(of(9).every((p) => p?.cpu_percent === 0 && p.rss_mb === 40)).toBe(true);
+    expect(samples.every((s) => s.cpu_percent !== null)).toBe(true);
+  });
+
+  it('a run without attached processes has processes null in every point', () => {
+    const tl = new Timeline({ originNs: 0, bucketSeconds: 0.05 });
+    tl.add([point(10, 10, 1), point(60, 10, 1)]);
+    expect(tl.closeOpenBucket().map((s) => s.processes)).toEqual([null]);
   });
 });

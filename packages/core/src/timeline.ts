@@ -10,15 +10,20 @@
  *   process CPU over the time of it that readings covered (null when none did), and the
  *   timeline integrates to the process's CPU time: Σ cpu_percent / 100 × covered time.
  * - `cpu_peak_percent` is the highest rate of any one reading interval (~10 ms native) that
- *   overlaps the point; `rss_mb`, `system_cpu_percent` and `gpu_util_percent` are the highest
- *   readings that landed in it. A bucket no reading landed in (the JS sampler's timer held up by
+ *   overlaps the point; `rss_mb`, `system_cpu_percent` and the GPU figures are the highest
+ *   readings that landed in it.
+ * - Each attached process gets the same rules in `processes`: its CPU time spread over the buckets
+ *   its own reading intervals cover (so it integrates to its CPU time), its highest RSS. A bucket no reading landed in (the JS sampler's timer held up by
  *   a blocked event loop) takes them from the reading that ends the interval covering it.
+ * - `tick_interval_ms` is the longest sampler tick interval of the readings that landed in the
+ *   point or whose interval covers part of it: the native sampler ticks slower while no
+ *   operation is open (idle sampling), and a point says which rate its figures come from.
  * - Merging points (when memory is full, and when downsampling for a file) keeps both: CPU time
  *   and covered time add up (the merged `cpu_percent` is their mean, still integrable), every
  *   other value is the maximum of the members, and `t` is the last member's.
  */
 
-import type { TimelinePoint } from './sampler/types.js';
+import type { TimelinePoint, TimelineProcessPoint } from './sampler/types.js';
 import { BYTES_PER_MB } from './schema/field.js';
 import type { Sample } from './schema/sample.js';
 
@@ -36,6 +41,34 @@ const MAX_OPEN_BUCKETS = 64;
 
 const maxOrNull = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
+/** An attached process's part of a point or bucket: sums, so that merged points stay exact. */
+interface ProcessPart {
+  cpuSeconds: number;
+  covered: number;
+  rss: number | null;
+}
+
+type Parts = Map<number, ProcessPart>;
+
+function mergeParts(a: Parts | null, b: Parts | null): Parts | null {
+  if (!a || !b) return a ?? b;
+  const out: Parts = new Map(a);
+  for (const [pid, p] of b) {
+    const q = out.get(pid);
+    out.set(
+      pid,
+      q
+        ? {
+            cpuSeconds: q.cpuSeconds + p.cpuSeconds,
+            covered: q.covered + p.covered,
+            rss: maxOrNull(q.rss, p.rss),
+          }
+        : p,
+    );
+  }
+  return out;
+}
+
 /** A point as the timeline keeps it: sums, so that merged points stay exact. */
 interface Point {
   /** Seconds since the run started, at the point's end. */
@@ -48,6 +81,11 @@ interface Point {
   rss: number;
   system: number | null;
   gpu: number | null;
+  tick: number | null;
+  gpuMemory: number | null;
+  gpuPower: number | null;
+  /** Attached processes by pid; null when the run has none. */
+  parts: Parts | null;
 }
 
 function mergePoints(points: readonly Point[]): Point {
@@ -62,10 +100,16 @@ function mergePoints(points: readonly Point[]): Point {
       rss: Math.max(out.rss, p.rss),
       system: maxOrNull(out.system, p.system),
       gpu: maxOrNull(out.gpu, p.gpu),
+      tick: maxOrNull(out.tick, p.tick),
+      gpuMemory: maxOrNull(out.gpuMemory, p.gpuMemory),
+      gpuPower: maxOrNull(out.gpuPower, p.gpuPower),
+      parts: mergeParts(out.parts, p.parts),
     };
   }
   return out;
 }
+
+const mbOrNull = (bytes: number | null) => (bytes === null ? null : bytes / BYTES_PER_MB);
 
 function toSample(p: Point): Sample {
   return {
@@ -75,6 +119,16 @@ function toSample(p: Point): Sample {
     rss_mb: p.rss / BYTES_PER_MB,
     system_cpu_percent: p.system,
     gpu_util_percent: p.gpu,
+    tick_interval_ms: p.tick,
+    gpu_memory_mb: mbOrNull(p.gpuMemory),
+    gpu_power_watts: p.gpuPower,
+    processes: p.parts
+      ? [...p.parts].map(([pid, q]) => ({
+          pid,
+          cpu_percent: q.covered > 0 ? (100 * q.cpuSeconds) / q.covered : null,
+          rss_mb: mbOrNull(q.rss),
+        }))
+      : null,
   };
 }
 
@@ -96,8 +150,34 @@ interface Bucket {
   rss: number | null;
   system: number | null;
   gpu: number | null;
+  tick: number | null;
+  gpuMemory: number | null;
+  gpuPower: number | null;
+  parts: Parts | null;
   /** The reading that ended the latest interval covering it (for a bucket without readings). */
   cover: TimelinePoint | null;
+}
+
+/** A bucket's part for `pid`, created when missing. */
+function partOf(b: Bucket, pid: number): ProcessPart {
+  b.parts ??= new Map();
+  let part = b.parts.get(pid);
+  if (!part) {
+    part = { cpuSeconds: 0, covered: 0, rss: null };
+    b.parts.set(pid, part);
+  }
+  return part;
+}
+
+/** A bucket no reading landed in takes its processes' RSS from the reading covering it. */
+function withCoverRss(parts: Parts | null, cover: TimelinePoint): Parts | null {
+  if (cover.processes.length === 0) return parts;
+  const out: Parts = new Map(parts ?? []);
+  for (const q of cover.processes) {
+    const part = out.get(q.pid) ?? { cpuSeconds: 0, covered: 0, rss: null };
+    out.set(q.pid, { ...part, rss: maxOrNull(part.rss, q.rss_bytes) });
+  }
+  return out;
 }
 
 export interface TimelineOptions {
@@ -122,6 +202,8 @@ export class Timeline {
   #closedBelow = 0;
   /** Time (ns since origin) up to which readings with a known CPU figure covered the run. */
   #cpuEndNs = 0;
+  /** The same, per attached process. */
+  #partEndNs = new Map<number, number>();
 
   constructor(options: TimelineOptions) {
     this.#originNs = options.originNs;
@@ -146,6 +228,10 @@ export class Timeline {
       rss: null,
       system: null,
       gpu: null,
+      tick: null,
+      gpuMemory: null,
+      gpuPower: null,
+      parts: null,
       cover: null,
     };
     this.#open.splice(i + 1, 0, b);
@@ -162,10 +248,18 @@ export class Timeline {
       const index = Math.ceil(dt / this.#bucketNs) - 1;
       if (index < this.#closedBelow) continue; // late: its bucket was closed already
       if (p.cpu_percent !== null && p.interval_seconds > 0) this.#spreadCpu(p, dt);
+      for (const q of p.processes) this.#spreadPart(q);
       const b = this.#bucket(index);
       b.rss = Math.max(b.rss ?? 0, p.rss_bytes);
       b.system = maxOrNull(b.system, p.system_cpu_percent);
       b.gpu = maxOrNull(b.gpu, p.gpu_util_percent);
+      b.tick = maxOrNull(b.tick, p.tick_interval_ms ?? null);
+      b.gpuMemory = maxOrNull(b.gpuMemory, p.gpu_memory_bytes);
+      b.gpuPower = maxOrNull(b.gpuPower, p.gpu_power_watts);
+      for (const q of p.processes) {
+        const part = partOf(b, q.pid);
+        part.rss = maxOrNull(part.rss, q.rss_bytes);
+      }
       // Buckets before this reading's get no more readings; they close once CPU covers them.
       while (this.#open.length > 0) {
         const first = this.#open[0]!;
@@ -181,25 +275,43 @@ export class Timeline {
   /** Spreads a reading's CPU time over the buckets its interval covers. */
   #spreadCpu(p: TimelinePoint, dt: number): void {
     const rate = p.cpu_percent! / 100;
-    const from = Math.max(
-      dt - p.interval_seconds * 1e9,
-      this.#cpuEndNs,
-      this.#closedBelow * this.#bucketNs,
-      0,
-    );
-    this.#cpuEndNs = Math.max(this.#cpuEndNs, dt);
-    if (!(dt > from)) return;
+    this.#cpuEndNs = this.#spread(dt, p.interval_seconds, this.#cpuEndNs, (b, overlap) => {
+      b.cpuSeconds += rate * overlap;
+      b.covered += overlap;
+      b.cpuPeak = maxOrNull(b.cpuPeak, p.cpu_percent);
+      b.tick = maxOrNull(b.tick, p.tick_interval_ms ?? null);
+      b.cover = p;
+    });
+  }
+
+  /** The same for an attached process's reading, into its part of each bucket. */
+  #spreadPart(q: TimelineProcessPoint): void {
+    const dt = q.t_ns - this.#originNs;
+    if (q.cpu_percent === null || !(q.interval_seconds > 0) || dt <= 0) return;
+    const rate = q.cpu_percent / 100;
+    const end = this.#spread(dt, q.interval_seconds, this.#partEndNs.get(q.pid) ?? 0, (b, overlap) => {
+      const part = partOf(b, q.pid);
+      part.cpuSeconds += rate * overlap;
+      part.covered += overlap;
+    });
+    this.#partEndNs.set(q.pid, end);
+  }
+
+  /**
+   * Calls `add` with each open bucket the interval of `seconds` ending at `dt` (ns since origin)
+   * overlaps and the overlap in seconds, from no earlier than `coveredTo`; returns the new
+   * `coveredTo`.
+   */
+  #spread(dt: number, seconds: number, coveredTo: number, add: (b: Bucket, overlap: number) => void): number {
+    const from = Math.max(dt - seconds * 1e9, coveredTo, this.#closedBelow * this.#bucketNs, 0);
+    if (!(dt > from)) return Math.max(coveredTo, dt);
     const first = Math.floor(from / this.#bucketNs);
     const last = Math.ceil(dt / this.#bucketNs) - 1;
     for (let i = first; i <= last; i++) {
       const overlap = (Math.min(dt, (i + 1) * this.#bucketNs) - Math.max(from, i * this.#bucketNs)) / 1e9;
-      if (overlap <= 0) continue;
-      const b = this.#bucket(i);
-      b.cpuSeconds += rate * overlap;
-      b.covered += overlap;
-      b.cpuPeak = maxOrNull(b.cpuPeak, p.cpu_percent);
-      b.cover = p;
+      if (overlap > 0) add(this.#bucket(i), overlap);
     }
+    return Math.max(coveredTo, dt);
   }
 
   /** Closes every open bucket (at the end of a run); returns them. */
@@ -219,6 +331,10 @@ export class Timeline {
       rss: b.rss ?? cover?.rss_bytes ?? 0,
       system: b.rss === null ? (cover?.system_cpu_percent ?? null) : b.system,
       gpu: b.rss === null ? (cover?.gpu_util_percent ?? null) : b.gpu,
+      tick: b.tick ?? cover?.tick_interval_ms ?? null,
+      gpuMemory: b.rss === null ? (cover?.gpu_memory_bytes ?? null) : b.gpuMemory,
+      gpuPower: b.rss === null ? (cover?.gpu_power_watts ?? null) : b.gpuPower,
+      parts: b.rss === null && cover ? withCoverRss(b.parts, cover) : b.parts,
     };
   }
 

@@ -7,7 +7,9 @@
 //                      same wall time, alternating runs (includes any cost it causes elsewhere);
 //  - cost of one tick: sampling-thread CPU per tick (includes the sleep/wake syscalls) and wall
 //    time inside the tick's work;
-//  - cost of openWindow() + closeWindow() on the JS thread (mean, p50, p99).
+//  - cost of openWindow() + closeWindow() on the JS thread (mean, p50, p99);
+//  - with no window open and idle sampling (100 ms ticks), the same two overheads; and the
+//    cost of a light window's open + close (process CPU clock and RSS only).
 // Then the floor (what a bare absolute-deadline sleep loop costs per wake-up on this machine,
 // before any sampling work), tick work with 1,000 windows open, the 20 ms RSS spike catch
 // rate from ticks alone, the GPU loop's cost per reading with the NVML backend, where a
@@ -56,8 +58,8 @@ function threadCount() {
 }
 
 /** Process CPU % of one core over `SECONDS` of an idle event loop, optionally with a sampler. */
-async function measure(intervalMs) {
-  const sampler = intervalMs ? new Sampler({ intervalMs }) : null;
+async function measure(intervalMs, options = {}) {
+  const sampler = intervalMs ? new Sampler({ intervalMs, ...options }) : null;
   sampler?.start();
   await sleep(50); // let the thread settle
   const before = sampler?.diagnostics();
@@ -84,12 +86,12 @@ async function measure(intervalMs) {
   return result;
 }
 
-async function overhead(intervalMs) {
+async function overhead(intervalMs, options = {}) {
   const without = [];
   const withSampler = [];
   for (let round = 0; round < ROUNDS; round++) {
     without.push(await measure(0));
-    withSampler.push(await measure(intervalMs));
+    withSampler.push(await measure(intervalMs, options));
   }
   const pick = (key) => median(withSampler.map((r) => r[key]));
   return {
@@ -105,13 +107,13 @@ async function overhead(intervalMs) {
   };
 }
 
-function openClose(iterations = 2000) {
+function openClose(iterations = 2000, light = false) {
   const sampler = new Sampler().start();
-  for (let i = 0; i < 100; i++) sampler.closeWindow(sampler.openWindow()); // warm up
+  for (let i = 0; i < 100; i++) sampler.closeWindow(sampler.openWindow({ light })); // warm up
   const us = [];
   for (let i = 0; i < iterations; i++) {
     const t0 = process.hrtime.bigint();
-    sampler.closeWindow(sampler.openWindow());
+    sampler.closeWindow(sampler.openWindow({ light }));
     us.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   sampler.stop();
@@ -316,8 +318,12 @@ async function gpuLoop() {
 
 const fmt = (v, digits = 2) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
 
+const IDLE_MS = 100;
+
 async function main() {
   const rows = [];
+  const idle = [];
+  const light = [];
   const base = threadCount();
   for (const threads of [10, 50, 200]) {
     const parked = new testing.ParkedThreads(Math.max(0, threads - base));
@@ -326,6 +332,14 @@ async function main() {
       const o = await overhead(intervalMs);
       rows.push({ threads: actual, ...o, ...(intervalMs === 1 ? { open_close: openClose() } : {}) });
     }
+    // Between operations: 1 kHz ticks only while a window is open, none is here (idle sampling);
+    // and a light window (process CPU clock and RSS only) at the same thread count.
+    idle.push({
+      threads: actual,
+      idle_interval_ms: IDLE_MS,
+      ...(await overhead(1, { idleIntervalMs: IDLE_MS })),
+    });
+    light.push({ threads: actual, open_close: openClose(2000, true) });
     parked.release();
   }
   const floors = [floor(1), floor(10)];
@@ -352,6 +366,17 @@ async function main() {
       : '';
     console.log(
       `| ${r.threads} | ${fmt(r.rate_hz, 0)} Hz | ${fmt(r.sampler_thread_percent_of_core)} | ${fmt(r.process_ab_percent_of_core)} | ${fmt(r.cpu_per_tick_us, 1)} | ${fmt(r.work_per_tick_us, 1)} | ${r.missed_ticks} | ${oc} |`,
+    );
+  }
+  console.log(`\nNo window open (idle sampling: ${IDLE_MS} ms ticks instead of 1 ms), and light windows:\n`);
+  console.log(
+    '| threads | rate | sampler thread, % of a core | process A/B, % of a core | CPU/tick µs | light open+close µs mean / p50 / p99 |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [i, r] of idle.entries()) {
+    const oc = light[i].open_close;
+    console.log(
+      `| ${r.threads} | ${fmt(r.rate_hz, 1)} Hz | ${fmt(r.sampler_thread_percent_of_core, 3)} | ${fmt(r.process_ab_percent_of_core, 3)} | ${fmt(r.cpu_per_tick_us, 1)} | ${fmt(oc.mean_us, 1)} / ${fmt(oc.p50_us, 1)} / ${fmt(oc.p99_us, 1)} |`,
     );
   }
   console.log(
@@ -405,6 +430,8 @@ async function main() {
     seconds_per_measurement: SECONDS,
     rounds: ROUNDS,
     rows,
+    idle,
+    light,
     floors,
     windows,
     spike,

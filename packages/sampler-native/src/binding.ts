@@ -17,7 +17,7 @@ export interface NativeSampler {
   start(): void;
   stop(): void;
   running(): boolean;
-  openWindow(): number;
+  openWindow(light?: boolean): number;
   /** null: no open window with that id. */
   closeWindow(id: number): WindowStats | null;
   openWindowCount(): number;
@@ -49,6 +49,7 @@ export interface NativeBinding {
     systemIntervalNs: number,
     timelineCapacity: number,
     gpuIntervalNs: number,
+    idleIntervalNs: number,
   ) => NativeSampler;
   threadId(): number;
   now(): number;

@@ -7,6 +7,7 @@ export interface ResolvedOptions {
   systemIntervalMs: number;
   timelineCapacity: number;
   gpuIntervalMs: number;
+  idleIntervalMs: number;
   targets: Required<TargetSpec>[];
 }
 
@@ -17,6 +18,7 @@ const KNOWN = new Set([
   'systemIntervalMs',
   'gpuIntervalMs',
   'timelineCapacity',
+  'idleIntervalMs',
 ]);
 
 const INTERVAL_MIN_MS = 0.1;
@@ -107,8 +109,17 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     GPU_INTERVAL_MIN_MS,
     GPU_INTERVAL_MAX_MS,
   );
+  const idleIntervalMs = number('idleIntervalMs', o.idleIntervalMs, intervalMs, intervalMs, INTERVAL_MAX_MS);
   if (o.targets !== undefined && !Array.isArray(o.targets))
     throw new TypeError(`targets must be an array of pids or { pid, role }, got ${typeof o.targets}`);
   const targets = (o.targets ?? []).map((t, i) => resolveTarget(t, `targets[${i}]`));
-  return { intervalMs, threadIntervalMs, systemIntervalMs, timelineCapacity, gpuIntervalMs, targets };
+  return {
+    intervalMs,
+    threadIntervalMs,
+    systemIntervalMs,
+    timelineCapacity,
+    gpuIntervalMs,
+    idleIntervalMs,
+    targets,
+  };
 }

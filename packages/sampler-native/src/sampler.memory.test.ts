@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { highWaterBytes, MiB, testing } from '../test/helpers.js';
+import { highWaterBytes, MiB, spikeCatches, spikeWindows, testing } from '../test/helpers.js';
 import { Sampler } from './index.js';
 
 describe('Sampler windows: peak RSS', () => {
@@ -40,26 +40,11 @@ describe('Sampler windows: peak RSS', () => {
       testing.spikeRss(512 * MiB, 1); // lifts the process high-water mark above every spike below
       const hwm = highWaterBytes();
       const spikes = 20;
-      const results = [];
-      for (let i = 0; i < spikes; i++) {
-        const id = fine.openWindow();
-        const spike = testing.spikeRss(64 * MiB, 20);
-        results.push({ spike, stats: fine.closeWindow(id) });
-      }
+      const results = spikeWindows(fine, spikes);
       const batch = fine.timeline();
       // The high-water mark did not move: whatever the windows saw came from their ticks.
       expect(highWaterBytes()).toBe(hwm);
-      let sampled = 0;
-      const misses: string[] = [];
-      for (const { spike, stats } of results) {
-        // (A tick reads RSS a few µs after its timestamp: leave the hold's last 0.5 ms out.)
-        const during = batch.t.filter((t) => t > spike.hold_from && t < spike.hold_to - 0.0005).length;
-        const seen = stats.rss_peak_bytes - stats.rss_start_bytes;
-        if (during > 0) sampled++;
-        // Whenever the sampler ran while the 64 MiB were resident, the window's peak has them.
-        if (during > 0 && seen < 60 * MiB)
-          misses.push(`${(seen / MiB).toFixed(1)} MiB, ${during} ticks in the hold`);
-      }
+      const { sampled, misses } = spikeCatches(results, batch.t);
       expect(misses).toEqual([]);
       // On an idle machine the sampler runs during every hold; a machine loaded many times over
       // may starve it now and then (the benchmark reports the catch rate with the load average).

@@ -19,7 +19,8 @@ const NS_PER_MS = 1e6;
  * every thread's CPU clock (and from them the process's CPU time) on the timeline interval
  * (default 10 ms), the whole machine's CPU and memory on a slower loop (default 100 ms); GPU and
  * energy counters, where there are any, on a thread of their own (`gpuIntervalMs`, default
- * 100 ms). It keeps sampling while the JS event loop is blocked.
+ * 100 ms). It keeps sampling while the JS event loop is blocked. With `idleIntervalMs`, it ticks
+ * only that often while no window is open, and at the fast rate again from the moment one opens.
  *
  * It can also sample other processes on the same ticks ({@link Sampler.addTarget}): each window
  * then reports what they did too (`targets`).
@@ -46,6 +47,8 @@ export class Sampler {
   readonly timelineCapacity: number;
   /** GPU and energy counters interval (their own thread), ms. */
   readonly gpuIntervalMs: number;
+  /** Tick interval while no window is open (idle sampling), ms; `intervalMs`: off. */
+  readonly idleIntervalMs: number;
   readonly #native: NativeSampler;
 
   /**
@@ -59,12 +62,14 @@ export class Sampler {
     this.systemIntervalMs = o.systemIntervalMs;
     this.timelineCapacity = o.timelineCapacity;
     this.gpuIntervalMs = o.gpuIntervalMs;
+    this.idleIntervalMs = o.idleIntervalMs;
     this.#native = new binding.Sampler(
       Math.round(o.intervalMs * NS_PER_MS),
       Math.round(o.threadIntervalMs * NS_PER_MS),
       Math.round(o.systemIntervalMs * NS_PER_MS),
       o.timelineCapacity,
       Math.round(o.gpuIntervalMs * NS_PER_MS),
+      Math.round(o.idleIntervalMs * NS_PER_MS),
     );
     for (const t of o.targets) this.#native.addTarget(t.pid, t.role);
   }
@@ -93,10 +98,23 @@ export class Sampler {
    * be open at once; each costs O(1) memory whatever its length. Windows opened while the
    * sampler is stopped still get exact start/end deltas, but only ticks update their peaks.
    *
+   * `{ light: true }` reads only the process CPU clock and RSS at open and close (3 syscalls
+   * instead of ~4 + one per thread): the window has no `threads` (an empty list), no `targets`,
+   * no `gpu` and no `energy`; its `cpu_seconds` is the process CPU clock's change, which on
+   * Linux may lag by up to a scheduler tick (4 ms at HZ=250) per thread running on another CPU
+   * at each end; `peak_cpu_percent` comes from the sampling thread's own readings inside it
+   * (exact), else the average. RSS and its peak are as exact as in a full window.
+   *
    * @returns the window's id, for {@link closeWindow}.
    */
-  openWindow(): number {
-    return this.#native.openWindow();
+  openWindow(options: { light?: boolean } = {}): number {
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(
+        `openWindow options must be an object, got ${options === null ? 'null' : typeof options}`,
+      );
+    if (options.light !== undefined && typeof options.light !== 'boolean')
+      throw new TypeError(`openWindow: light must be a boolean, got ${typeof options.light}`);
+    return this.#native.openWindow(options.light === true);
   }
 
   /**

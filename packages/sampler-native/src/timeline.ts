@@ -25,6 +25,7 @@ export function timelineRows(batch: TimelineBatch): TimelineRow[] {
       gpu_memory_bytes: nullable(batch.gpu_memory_bytes[i]),
       gpu_power_watts: nullable(batch.gpu_power_watts[i]),
       thread_count: nullable(batch.thread_count[i]),
+      tick_interval_ms: batch.tick_interval_ms[i]!,
       threads: [],
       targets: [],
     });

@@ -24,6 +24,15 @@ export interface SamplerOptions {
   /** Timeline samples kept until `timeline()` drains them (oldest dropped beyond). Default 65536. */
   timelineCapacity?: number;
   /**
+   * Idle sampling: while no window is open, the thread ticks only this often (RSS, a CPU reading,
+   * a timeline sample, the slower loops) instead of every `intervalMs`; the first window to open
+   * wakes it at once and the fast ticks resume from there (the window's own first reading is
+   * taken at open). Each timeline sample says which interval it was taken at
+   * (`tick_interval_ms`). `intervalMs`–1000 ms; default `intervalMs`: off (a Sampler samples at
+   * its one rate unless asked; `@llmmon/core`'s monitors ask for 100 ms).
+   */
+  idleIntervalMs?: number;
+  /**
    * Other processes to sample besides this one, from the start (see `Sampler.addTarget`): a pid,
    * or `{ pid, role }` where `role` is a label of yours (`'server'`, `'runner'`).
    */
@@ -241,6 +250,12 @@ export interface TimelineBatch {
   gpu_power_watts: Float64Array;
   thread_count: Float64Array;
   /**
+   * The longest tick interval in force over the sample's interval: `intervalMs` while a window
+   * was open throughout it, `idleIntervalMs` when any of it was sampled idle (so `rss_peak_bytes`
+   * is the highest of readings that far apart).
+   */
+  tick_interval_ms: Float64Array;
+  /**
    * Per-thread CPU %, one entry per (sample, thread that used CPU in that interval):
    * `sample[i]` is the index of its sample in this batch; `pid[i]` is this process or the
    * attached process the thread belongs to.
@@ -291,6 +306,7 @@ export interface TimelineRow {
   gpu_memory_bytes: number | null;
   gpu_power_watts: number | null;
   thread_count: number | null;
+  tick_interval_ms: number;
   /** This process's threads and attached processes' threads (`pid` says whose). */
   threads: { pid: number; tid: number; name: string; cpu_percent: number }[];
   targets: {
@@ -400,6 +416,8 @@ export interface SamplerDiagnostics {
   /** CPU time used by this Sampler's sampling threads so far (its overhead). */
   thread_cpu_seconds: number;
   ticks: number;
+  /** Of those, ticks taken at the idle interval (no window open). */
+  idle_ticks: number;
   /** Deadlines skipped because the thread ran more than one interval late (a busy machine). */
   missed_ticks: number;
   /** Wall time spent inside ticks, excluding sleep. */

@@ -16,7 +16,7 @@
  */
 export { DATASET_MODELS, runId, type SyntheticRun, syntheticRun } from './datasets.js';
 export { type OriginalRecord, originalRecord, originalRecords } from './original.js';
-export { metricsFile, nightlyRuns, operation, runHeader } from './records.js';
+export { metricsFile, NO_GPU_SAMPLE, nightlyRuns, operation, runHeader } from './records.js';
 export { RENDER_RESULT_PREFIX, type RenderResult, type RenderRow } from './render-result.js';
 export { json } from './response.js';
 export { fourCoreRun, rec, series } from './small-records.js';

@@ -26,12 +26,22 @@ export function runHeader(id: string, overrides: Partial<RunHeaderInput> = {}): 
       node_version: 'v20.20.2',
       gpus: [],
     },
-    sampler: { kind: 'native', interval_ms: 1, gpu_backend: 'none', reason: null },
+    sampler: {
+      kind: 'native',
+      interval_ms: 1,
+      gpu_backend: 'none',
+      gpu_interval_ms: null,
+      energy_source: 'none',
+      reason: null,
+    },
     ...overrides,
   };
 }
 
-/** The fields of a run that used no GPU (its counters unknown) and made no HTTP request. */
+/**
+ * The fields of a run that used no GPU (its counters unknown), read no energy counter, attached
+ * no other process and made no HTTP request.
+ */
 export const NO_GPU_NO_NETWORK = {
   gpu_util_avg_percent: null,
   gpu_util_peak_percent: null,
@@ -39,6 +49,34 @@ export const NO_GPU_NO_NETWORK = {
   net_requests: 0,
   net_bytes_sent: 0,
   net_bytes_received: 0,
+  gpu_memory_scope: null,
+  gpu_process_util_avg_percent: null,
+  gpu_process_util_peak_percent: null,
+  gpu_busy_seconds: null,
+  gpu_energy_joules: null,
+  gpu_throttled: null,
+  cpu_energy_joules: null,
+  process_energy_joules: null,
+  energy_joules: null,
+  joules_per_output_token: null,
+  processes: null,
+  server_cpu_time_seconds: null,
+  server_cpu_percent: null,
+  server_peak_memory_mb: null,
+  server_gpu_util_avg_percent: null,
+  server_gpu_memory_peak_mb: null,
+  server_gpu_busy_seconds: null,
+  server_energy_joules: null,
+  server_status: null,
+  server_reason: null,
+} as const;
+
+/** A timeline sample's fields that a run without GPU or attached processes has null. */
+export const NO_GPU_SAMPLE = {
+  gpu_util_percent: null,
+  gpu_memory_mb: null,
+  gpu_power_watts: null,
+  processes: null,
 } as const;
 
 /** One full operation record; every value derives from `seq` unless overridden. */

@@ -7,7 +7,7 @@
 import { alertsFor } from '@llmmon/core';
 import { mulberry32 as rng } from '@llmmon/core/random';
 import { METRICS_FORMAT, type MetricsFile, type OperationRecord, type Sample } from '@llmmon/core/schema';
-import { NO_GPU_NO_NETWORK } from './records.js';
+import { NO_GPU_NO_NETWORK, NO_GPU_SAMPLE } from './records.js';
 
 export interface SyntheticOptions {
   /** Operations in the run (load and warm-up operations included). Default 200. */
@@ -135,7 +135,8 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
       cpu_peak_percent: cpu * (1 + 0.2 * rand()),
       rss_mb: o.rss_end_mb!,
       system_cpu_percent: inside ? 45 + 15 * rand() : 8 + 4 * rand(),
-      gpu_util_percent: null,
+      ...NO_GPU_SAMPLE,
+      tick_interval_ms: inside ? 1 : 100,
     });
   }
 
@@ -160,9 +161,13 @@ export function syntheticMetrics(options: SyntheticOptions = {}): MetricsFile {
       sampler: {
         kind: sampler,
         interval_ms: sampler === 'native' ? 1 : 100,
+        idle_interval_ms: sampler === 'native' ? 100 : null,
         gpu_backend: 'none',
+        gpu_interval_ms: sampler === 'native' ? 100 : null,
+        energy_source: 'none',
         reason: sampler === 'js' ? 'native sampler not built (synthetic)' : null,
       },
+      attached: null,
     },
     operations,
     samples,

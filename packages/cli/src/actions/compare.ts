@@ -8,6 +8,7 @@ import {
   DEFAULT_STATS_EXCLUDED_OPERATIONS,
   headerText,
   pValueText,
+  runDifferences,
 } from '@llmmon/core/schema';
 import { ApiClient, CliError, out, type WhereOptions } from '../context.js';
 import { num, percent, table } from '../format.js';
@@ -29,7 +30,7 @@ export function verdictCell(v: CompareFamilyVerdict): string {
 }
 
 /**
- * The comparison as text: first the verdicts, one row per model and run, one column per metric
+ * The comparison as text: first what differs between the runs (tags, machine, sampler), then the verdicts, one row per model and run, one column per metric
  * family (each verdict once, with its test's p-value); then, per model, the figures of every run
  * with their change from the baseline.
  */
@@ -41,7 +42,15 @@ export function compareText(cmp: CompareResponse): string {
       verdictRows.push([model.model_name, a.run_id, ...a.families.map(verdictCell)]);
     }
   }
+  const differences = runDifferences(cmp.runs);
   const parts: string[] = [
+    differences.length
+      ? `What differs:\n${table(
+          ['setting', ...ids],
+          differences.map((d) => [d.key, ...d.values.map((v) => v ?? '—')]),
+          [false, ...ids.map(() => false)],
+        )}\n`
+      : 'What differs: nothing (same tags, machine and sampler).\n',
     `Verdicts against ${cmp.baseline} (Welch's t-test on each family's per-operation values, α = ${cmp.alpha}):`,
     verdictRows.length
       ? table(['model', 'run', ...COMPARE_FAMILIES.map((f) => f.label)], verdictRows)

@@ -45,3 +45,16 @@ export async function exportRun(opts: ExportOptions): Promise<void> {
   });
   finish();
 }
+
+/** Writes every run that is new or grew into the Parquet lake at `opts.lake` (a local store only). */
+export async function exportToLake(
+  opts: WhereOptions & { lake: string; run?: string; format?: string },
+): Promise<void> {
+  if (opts.server) throw new CliError('--lake writes from a DuckDB file: use --db, not --server');
+  if (opts.run || opts.format) throw new CliError('--lake writes every run: leave out --run and --format');
+  const { exportLake } = await import('@llmmon/server');
+  const result = await withStore(opts.db!, (store) => exportLake(store, opts.lake));
+  process.stderr.write(
+    `llmmon: ${result.written.length} run(s) written to ${resolve(opts.lake)}, ${result.unchanged} unchanged\n`,
+  );
+}

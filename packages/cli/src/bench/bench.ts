@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_OUTPUT_DIR, LLMMonitor } from '@llmmon/core';
+import { DEFAULT_OUTPUT_DIR, LLMMonitor, parseAttachTarget } from '@llmmon/core';
 import { openAICompatible } from '@llmmon/core/adapters/openai';
 import { createDashboard } from '@llmmon/dashboard';
 import { DEFAULT_DB_PATH, DEFAULT_PORT } from '@llmmon/server/defaults';
@@ -32,12 +32,23 @@ export interface BenchCommandOptions {
   out?: string;
   /** DuckDB file; default `data/llmmon.duckdb`. */
   db?: string;
-  /** Store the run through this running llmmon server instead of the file. */
+  /**
+   * Store the run through this running llmmon server instead of the file; the monitor also sends
+   * it live there, so the server's live view shows the bench as it runs. Default:
+   * `LLMMON_SERVER_URL` (the monitor's variable), when set.
+   */
   server?: string;
+  /** Environment (`LLMMON_SERVER_URL`, `LLMMON_TOKEN`); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Print the comparison with the previous run of the same config. */
   compareLast?: boolean;
   /** Also bench the first local model through the OpenAI client, served from a child process. */
   serveOpenai?: boolean;
+  /**
+   * Other processes to measure in every operation (a model server on this machine): pids, process
+   * names or `:PORT`s, as `LLMMonitor`'s `attach` reads them; default `$LLMMON_ATTACH`.
+   */
+  attach?: string[];
   /** Flags on top of the config. */
   overrides?: BenchOverrides;
   /** Where generated models are cached. */
@@ -80,9 +91,19 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   const defaultConfig = path.join(cwd, DEFAULT_CONFIG_FILE);
   const configFile = options.config ?? (existsSync(defaultConfig) ? defaultConfig : null);
   const config = await loadBenchConfig({ file: configFile, overrides: options.overrides ?? {} });
+  // A malformed --attach is refused before any model is prepared.
+  for (const target of options.attach ?? []) {
+    try {
+      parseAttachTarget(target);
+    } catch (error) {
+      throw new BenchConfigError(`--attach: ${(error as Error).message}`);
+    }
+  }
   const configHash = benchConfigHash(config, { serveOpenai: options.serveOpenai ?? false });
   const outDir = path.resolve(cwd, options.out ?? DEFAULT_OUTPUT_DIR);
   const dbPath = path.resolve(cwd, options.db ?? DEFAULT_DB_PATH);
+  const env = options.env ?? process.env;
+  const server = options.server ?? (env.LLMMON_SERVER_URL || undefined);
 
   const progress = createProgress(options.stderr ?? process.stderr);
   const models = await prepareModels(config, {
@@ -97,7 +118,10 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   let served: ServedModelProcess | null = null;
   const monitor = new LLMMonitor({
     outputDir: outDir,
+    ...(options.attach !== undefined && { attach: options.attach }),
     runName: benchRunName(config, configHash, { serveOpenai: options.serveOpenai ?? false }),
+    // Sent live to the server the run is stored through: its live view shows the bench running.
+    ...(server && { serverUrl: server, serverToken: env.LLMMON_TOKEN ?? null }),
     tags: {
       bench: config.name,
       bench_config_hash: configHash,
@@ -111,6 +135,8 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
       ...Object.fromEntries(models.map((m) => [`model ${m.name}`, m.description])),
     },
   });
+  if (server)
+    progress.log(`live view: ${server.replace(/\/+$/, '')}/#/live?run=${encodeURIComponent(monitor.runId)}`);
   let metricsFile: string;
   try {
     if (options.serveOpenai) {
@@ -143,7 +169,7 @@ export async function runBenchCommand(options: BenchCommandOptions = {}): Promis
   try {
     stored = await storeBenchRun({
       db: dbPath,
-      server: options.server,
+      server,
       metricsFile,
       runId: monitor.runId,
       configHash,

@@ -1,7 +1,8 @@
 /**
  * The per-model table `llmmon bench` prints: the shared summary columns (core's
  * `SUMMARY_COLUMNS`, the statistics `modelComparison` computes and the dashboard shows, under
- * the same labels), preceded by two figures of the model's load, which the statistics leave out.
+ * the same labels), preceded by two figures of the model's load, which the statistics leave out,
+ * and followed by the GPU, energy and attached model server's columns where a model has them.
  */
 import {
   alignColumns,
@@ -10,7 +11,9 @@ import {
   maxOrNull,
   modelComparison,
   type OperationRecord,
+  presentColumns,
   SUMMARY_COLUMN,
+  SUMMARY_COLUMNS,
   type SummaryColumn,
   summaryCell,
 } from '@llmmon/core';
@@ -77,12 +80,20 @@ const fixed = (v: number | null, digits: number) => (v === null ? '—' : v.toFi
 
 /** The summaries as an aligned text table ("—" where a value is unknown). */
 export function formatBenchTable(rows: readonly BenchModelSummary[]): string {
-  const header = ['model', 'load s', 'RSS growth MB', ...SHARED.map(headerText)];
+  // Then the GPU, energy and model-server columns, where a model has them.
+  const columns = [
+    ...SHARED,
+    ...presentColumns(
+      rows.map((r) => r.stats),
+      SUMMARY_COLUMNS.filter((c) => c.optional),
+    ),
+  ];
+  const header = ['model', 'load s', 'RSS growth MB', ...columns.map(headerText)];
   const body = rows.map((r) => [
     r.model,
     fixed(r.load_seconds, 3),
     fixed(r.rss_growth_mb, 1),
-    ...SHARED.map((c) => summaryCell(c, r.stats[c.key])),
+    ...columns.map((c) => summaryCell(c, r.stats[c.key])),
   ]);
   return alignColumns([header, ...body]);
 }

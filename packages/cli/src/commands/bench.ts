@@ -12,7 +12,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 interface BenchFlags
   extends Pick<
     BenchCommandOptions,
-    'config' | 'out' | 'db' | 'server' | 'compareLast' | 'serveOpenai' | 'cacheDir'
+    'config' | 'out' | 'db' | 'server' | 'compareLast' | 'serveOpenai' | 'cacheDir' | 'attach'
   > {
   model?: string[];
   prompts?: string;
@@ -39,6 +39,11 @@ export function registerBench(program: Command): void {
       'also serve the first local model over the OpenAI protocol (child process, loopback) and bench it through the OpenAI client',
     )
     .option(
+      '--attach <target>',
+      'also measure this process in every operation (repeatable): a pid, a process name, or :PORT for the process listening there, optionally @ROLE (default server; default $LLMMON_ATTACH)',
+      collect,
+    )
+    .option(
       '-m, --model <spec>',
       'a model instead of the config’s (repeatable): tiny | small | medium | FILE.gguf | openai:MODEL@BASE_URL | ollama:MODEL[@HOST]',
       collect,
@@ -57,7 +62,10 @@ export function registerBench(program: Command): void {
       'llama.cpp threads (default 1 on machines with ≤ 4 CPUs)',
       positiveInt('--threads'),
     )
-    .option('--name <name>', 'name of the bench (the run is "bench: NAME")')
+    .option(
+      '--name <name>',
+      'name of the bench (the run is "bench NAME: <settings that differ from the defaults> · <hash>")',
+    )
     .option(
       '--cache-dir <dir>',
       'where generated models are cached (default .cache/llmmon/models, or $LLMMON_MODEL_CACHE)',
@@ -69,6 +77,7 @@ export function registerBench(program: Command): void {
         '  llmmon bench --model my-model.gguf --repetitions 3\n' +
         '  llmmon bench --model openai:gpt-4o-mini@https://api.openai.com/v1 --max-tokens 32\n' +
         '  llmmon bench --config llmmon.bench.json --compare-last\n' +
+        '  llmmon bench --model ollama:llama3.2 --attach ollama   # every ollama process, its model runners too\n' +
         '\nConfig format and metrics: docs/llmmon-bench.md',
     )
     .action(async (flags: BenchFlags) => {

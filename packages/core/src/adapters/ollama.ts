@@ -3,7 +3,8 @@
  * lazily). Token counts are Ollama's (`prompt_eval_count`, `eval_count`); its own timings
  * (`eval_duration`, `prompt_eval_duration`, `load_duration`, `total_duration`, nanoseconds on the
  * wire) are recorded in seconds in `metadata`, next to llmmon's measurements, so the two clocks
- * can be compared.
+ * can be compared. When the host is on this machine, the monitor is attached to the server's
+ * process (see `TrackingOptions.attach`).
  */
 import type { GenerateResponse, Ollama } from 'ollama';
 import { finishGeneration, TrackedModel } from './model.js';
@@ -29,6 +30,22 @@ export interface OllamaOptions extends TrackingOptions {
 }
 
 const NS = 1e-9;
+const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+
+/**
+ * An Ollama host as a URL (`OLLAMA_HOST` may be `0.0.0.0` or `127.0.0.1:11434`): scheme `http`
+ * and port 11434 where missing, as Ollama reads it.
+ */
+export function ollamaURL(host: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `http://${host}`;
+  try {
+    const url = new URL(withScheme);
+    if (!url.port && !/:\d+(\/|$)/.test(withScheme.replace(/^[a-z]+:\/\//i, ''))) url.port = '11434';
+    return url.toString();
+  } catch {
+    return withScheme;
+  }
+}
 
 /** Ollama's own timings of one response, in seconds (null where it sent none). */
 export function ollamaTimings(r: Partial<GenerateResponse>): Record<string, number | null> {
@@ -57,11 +74,16 @@ export class OllamaModel extends TrackedModel {
     this.options = options;
   }
 
+  /** The server: the option, else `$OLLAMA_HOST`, else Ollama's default, as a URL with a port. */
+  protected override endpoint(): string {
+    return ollamaURL(this.options.host ?? process.env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST);
+  }
+
   private async getClient(): Promise<Ollama> {
     if (this.client) return this.client;
     const { Ollama: OllamaClient } = await import('ollama');
     this.client = new OllamaClient({
-      host: this.options.host ?? process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434',
+      host: this.options.host ?? process.env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST,
     });
     return this.client;
   }
@@ -128,6 +150,7 @@ export class OllamaModel extends TrackedModel {
 
   async dispose(): Promise<void> {
     this.client = undefined;
+    await this.detachServer();
   }
 }
 

@@ -4,7 +4,8 @@
  * server, Ollama's `/v1`, LM Studio, `llmmon bench --serve-openai`. Token counts come from the
  * server's `usage` (requested with `stream_options.include_usage`); when it sends none, input
  * tokens stay null and output tokens are the number of content chunks (one token each on the
- * common servers), and `metadata.output_tokens_from` says so.
+ * common servers), and `metadata.output_tokens_from` says so. When the base URL is on this
+ * machine, the monitor is attached to the server's process (see `TrackingOptions.attach`).
  */
 import type OpenAI from 'openai';
 import { finishGeneration, TrackedModel } from './model.js';
@@ -40,6 +41,11 @@ export class OpenAICompatibleModel extends TrackedModel {
   constructor(options: OpenAICompatibleOptions) {
     super(options.name ?? options.model, options);
     this.options = options;
+  }
+
+  /** The base URL the client uses: the option, else `$OPENAI_BASE_URL`, else OpenAI's. */
+  protected override endpoint(): string {
+    return this.options.baseURL ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
   }
 
   private async getClient(): Promise<OpenAI> {
@@ -121,6 +127,7 @@ export class OpenAICompatibleModel extends TrackedModel {
 
   async dispose(): Promise<void> {
     this.client = undefined;
+    await this.detachServer();
   }
 }
 

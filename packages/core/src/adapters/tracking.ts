@@ -7,12 +7,24 @@ import { currentOperation } from '../context.js';
 import type { LLMMonitor } from '../monitor.js';
 import type { TokenUsage } from './types.js';
 
-/** The part of `LLMMonitor` adapters use. */
-export type OperationTracker = Pick<LLMMonitor, 'trackOperation' | 'trackStream'>;
+/**
+ * The part of `LLMMonitor` adapters use; `attach` and `detach` (optional) let an adapter whose
+ * server runs on this machine have that process measured too, while the model is in use.
+ */
+export type OperationTracker = Pick<LLMMonitor, 'trackOperation' | 'trackStream'> &
+  Partial<Pick<LLMMonitor, 'attach' | 'detach'>>;
 
 export interface TrackingOptions {
   /** Monitor that records this model's operations; default the process-wide `getMonitor()`; null: none. */
   monitor?: OperationTracker | null;
+  /**
+   * When the endpoint is on this machine (loopback), attach the monitor to the process listening
+   * on its port (role `server`), so each operation also reports the server's CPU, memory, threads
+   * and GPU; the run header's `attached` says so. `dispose()` detaches it again (so the models
+   * benched after this one do not report it). Default true; adapters without an endpoint
+   * (llama.cpp in this process) ignore it.
+   */
+  attach?: boolean;
 }
 
 /** Resolves the `monitor` option: the given tracker, none, or the process-wide monitor. */

@@ -4,13 +4,15 @@
  * `os.cpus()` for whole-machine CPU. CPU time and RSS at window open and close are exact; peaks
  * (RSS, 10 ms CPU slices) are only as good as the timer: while synchronous work blocks the event
  * loop no tick runs, so a short RSS spike in that time is missed and a blocked stretch reads as
- * one long CPU slice. Per-thread CPU and GPU counters are not measured (null).
+ * one long CPU slice. Per-thread CPU, GPU and energy counters and other processes are not
+ * measured (null; the run header and each attached process's entry say why).
  */
 import os from 'node:os';
 import { outsideOperations } from '../context.js';
+import { JS_SAMPLER_TARGETS } from '../record-processes.js';
 import type { SamplerInfo } from '../schema/run.js';
 import { CpuSlices } from './cpu-slices.js';
-import type { SamplerBackend, TimelinePoint, WindowStats } from './types.js';
+import type { SamplerBackend, TargetAttach, TimelinePoint, WindowStats } from './types.js';
 
 export const JS_DEFAULT_INTERVAL_MS = 10;
 /** Whole-machine CPU is read every this many milliseconds (os.cpus() costs ~50 µs). */
@@ -83,7 +85,15 @@ export class JsSampler implements SamplerBackend {
   constructor(intervalMs = JS_DEFAULT_INTERVAL_MS) {
     if (!(intervalMs > 0)) throw new RangeError(`sampler interval must be > 0 ms, got ${intervalMs}`);
     this.intervalMs = intervalMs;
-    this.info = { kind: 'js', interval_ms: intervalMs, gpu_backend: 'none', reason: null };
+    this.info = {
+      kind: 'js',
+      interval_ms: intervalMs,
+      idle_interval_ms: null,
+      gpu_backend: 'none',
+      gpu_interval_ms: null,
+      energy_source: 'none',
+      reason: null,
+    };
     this.#last = read();
     this.#system = systemTimes();
     this.#systemAt = this.#last.t;
@@ -114,9 +124,17 @@ export class JsSampler implements SamplerBackend {
         rss_bytes: r.rss,
         system_cpu_percent: this.#systemPercent,
         gpu_util_percent: null,
+        tick_interval_ms: this.intervalMs,
+        gpu_memory_bytes: null,
+        gpu_power_watts: null,
+        processes: [],
       });
     }
     this.#last = r;
+  }
+
+  get openWindows(): number {
+    return this.#windows.size;
   }
 
   openWindow(): number {
@@ -159,6 +177,12 @@ export class JsSampler implements SamplerBackend {
       effective_interval_ms: w.ticks > 0 ? (wallSeconds * 1000) / (w.ticks + 1) : wallSeconds * 1000,
     };
   }
+
+  addTarget(): TargetAttach {
+    return { name: null, reason: JS_SAMPLER_TARGETS };
+  }
+
+  removeTarget(): void {}
 
   drainTimeline(): TimelinePoint[] {
     const points = this.#points;

@@ -38,3 +38,27 @@ describe('sampler registry', () => {
     lease.release();
   });
 });
+
+describe('sampler registry: idle', () => {
+  it('polls ever more slowly while no window is open, and every 200 ms again once one is', async () => {
+    const lease = acquireSampler({ choice: 'native' });
+    const polls: number[] = [];
+    lease.onTimeline(() => polls.push(performance.now()));
+    const from = performance.now();
+    await new Promise((r) => setTimeout(r, 3200));
+    // 200 + 400 + 800 + 1600 ms: at most 4 polls in 3.2 s idle (timers can only be late), where a
+    // fixed 200 ms timer would poll 16 times.
+    const idlePolls = polls.filter((t) => t >= from).length;
+    expect(idlePolls).toBeGreaterThanOrEqual(1);
+    expect(idlePolls).toBeLessThanOrEqual(4);
+    expect(lease.info.idle_interval_ms).toBe(100);
+    const id = lease.backend.openWindow();
+    await new Promise((r) => setTimeout(r, 1600 + 1000)); // the next poll finds it open
+    const busyFrom = polls.at(-1)!;
+    await new Promise((r) => setTimeout(r, 1000));
+    lease.backend.closeWindow(id);
+    // Back at 200 ms: about 5 polls in that second (fewer only if the timer ran late).
+    expect(polls.filter((t) => t > busyFrom).length).toBeGreaterThanOrEqual(2);
+    lease.release();
+  });
+});

@@ -3,6 +3,7 @@
  * itself instead of a retyped copy. Browser-safe.
  */
 import type { FieldSpec, FieldSpecs } from './field.js';
+import { headerText, SUMMARY_COLUMNS } from './summary.js';
 
 const escapePipes = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -38,4 +39,20 @@ export function fieldTableMarkdown(fields: FieldSpecs): string {
   return ['| field | type | unit | null | definition |', '| --- | --- | --- | --- | --- |', ...rows].join(
     '\n',
   );
+}
+
+/**
+ * A Markdown table of the per-model summary's columns: header as every table prints it, the
+ * statistic, the per-operation field it is over, the `ModelStats` key, definition.
+ */
+export function summaryTableMarkdown(): string {
+  const rows = SUMMARY_COLUMNS.map(
+    (c) =>
+      `| ${escapePipes(headerText(c))} | ${c.statistic} | ${c.field ? `\`${c.field}\`` : ''} | \`${c.key}\` | ${escapePipes(c.description)}${c.optional ? ' (shown where a model has it)' : ''} |`,
+  );
+  return [
+    '| column | statistic | over | key | definition |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

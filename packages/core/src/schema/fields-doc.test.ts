@@ -6,27 +6,31 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ALERT_FIELDS } from './alert.js';
-import { fieldTableMarkdown } from './docs.js';
+import { fieldTableMarkdown, summaryTableMarkdown } from './docs.js';
 import type { FieldSpecs } from './field.js';
 import { OPERATION_FIELDS } from './operation.js';
 import { SAMPLE_FIELDS } from './sample.js';
 
 const DOC = new URL('../../../../docs/fields.md', import.meta.url);
-const TABLES: [string, FieldSpecs][] = [
-  ['operation', OPERATION_FIELDS],
-  ['sample', SAMPLE_FIELDS],
-  ['alert', ALERT_FIELDS],
-];
+const TABLES: [string, () => string][] = (
+  [
+    ['operation', OPERATION_FIELDS],
+    ['sample', SAMPLE_FIELDS],
+    ['alert', ALERT_FIELDS],
+  ] as [string, FieldSpecs][]
+)
+  .map(([name, fields]): [string, () => string] => [name, () => fieldTableMarkdown(fields)])
+  .concat([['summary', summaryTableMarkdown]]);
 
 function withTables(text: string): string {
   let out = text;
-  for (const [name, fields] of TABLES) {
+  for (const [name, table] of TABLES) {
     const start = `<!-- fields:${name}:start -->`;
     const end = `<!-- fields:${name}:end -->`;
     const i = out.indexOf(start);
     const j = out.indexOf(end);
     if (i < 0 || j < i) throw new Error(`docs/fields.md: markers ${start} … ${end} missing`);
-    out = `${out.slice(0, i + start.length)}\n${fieldTableMarkdown(fields)}\n${out.slice(j)}`;
+    out = `${out.slice(0, i + start.length)}\n${table()}\n${out.slice(j)}`;
   }
   return out;
 }

@@ -6,21 +6,13 @@
  */
 import type { z } from 'zod';
 import { field, LIMITS, objectSchema } from './field.js';
+import { MAX_GPU_PERCENT, PROCESS_FIELDS, PROCESS_STATUSES } from './process.js';
+import { THREAD_FIELDS } from './thread.js';
 
-/** One thread's share of an operation's CPU time. */
-export const THREAD_FIELDS = {
-  tid: field.integerOrNull({
-    min: 0,
-    description:
-      'OS thread id (Linux kernel tid, macOS 64-bit thread id); null for the "(exited threads)" remainder',
-  }),
-  name: field.text({ description: 'Thread name (Linux `comm`, macOS pthread name), or "(exited threads)"' }),
-  cpu_seconds: field.float({
-    unit: 'seconds',
-    min: 0,
-    description: 'CPU time (user + system) the thread used inside the operation',
-  }),
-} as const;
+export { THREAD_FIELDS } from './thread.js';
+
+/** Energy in joules over the operation: counters read at its start and end, never integrated power. */
+const joules = (description: string) => field.floatOrNull({ unit: 'J', min: 0, description });
 
 export const OPERATION_FIELDS = {
   // ── original fields (names and meanings of the original monitor) ────────────────────────
@@ -118,19 +110,21 @@ export const OPERATION_FIELDS = {
   gpu_util_avg_percent: field.floatOrNull({
     unit: 'percent',
     min: 0,
-    max: 100,
-    description: 'GPU utilisation averaged',
+    max: MAX_GPU_PERCENT,
+    description:
+      "GPU utilisation of the devices this process used (else all), every process's work: mean of the GPU loop's readings; adds up over devices (100 = one busy)",
   }),
   gpu_util_peak_percent: field.floatOrNull({
     unit: 'percent',
     min: 0,
-    max: 100,
-    description: 'Highest GPU utilisation seen',
+    max: MAX_GPU_PERCENT,
+    description: 'Highest GPU loop reading of gpu_util_avg_percent during the operation',
   }),
   gpu_memory_peak_mb: field.floatOrNull({
     unit: 'MB',
     min: 0,
-    description: 'Highest GPU memory in use seen',
+    description:
+      "Highest GPU memory seen: this process's where the backend lists it per process, else the devices' in use by every process (gpu_memory_scope)",
   }),
   net_requests: field.integerOrNull({
     unit: 'requests',
@@ -148,6 +142,95 @@ export const OPERATION_FIELDS = {
     min: 0,
     description:
       'HTTP response bytes read from the connection: status line, headers, body (plaintext for HTTPS)',
+  }),
+  gpu_memory_scope: field.enumOrNull(['process', 'device'], {
+    description:
+      'Whose memory gpu_memory_peak_mb is: this process (`process`) or every process on the devices (`device`)',
+  }),
+  gpu_process_util_avg_percent: field.floatOrNull({
+    unit: 'percent',
+    min: 0,
+    max: MAX_GPU_PERCENT,
+    description:
+      "This process's GPU utilisation: gpu_busy_seconds ÷ wall time (DRM, Apple) or the mean of NVML's per-process samples",
+  }),
+  gpu_process_util_peak_percent: field.floatOrNull({
+    unit: 'percent',
+    min: 0,
+    max: MAX_GPU_PERCENT,
+    description: "Highest reading of this process's GPU utilisation during the operation",
+  }),
+  gpu_busy_seconds: field.floatOrNull({
+    unit: 'seconds',
+    min: 0,
+    description:
+      "This process's GPU engine time (busiest engine per device) during the operation; null where the API has none (NVML)",
+  }),
+  gpu_energy_joules: joules(
+    'Energy counters of the GPUs this process used (else all), end − start: device-wide, so concurrent operations share it',
+  ),
+  gpu_throttled: field.booleanOrNull({
+    description:
+      'A GPU reported power or thermal throttling during the operation; null: no reading said either way',
+  }),
+  cpu_energy_joules: joules(
+    'CPU package energy (RAPL; macOS: IOReport CPU), end − start: the whole package, shared by every process and concurrent operation',
+  ),
+  process_energy_joules: joules(
+    "This process's own energy counter (macOS `ri_energy_nj`, Apple silicon); null where the OS has none (Linux)",
+  ),
+  energy_joules: joules(
+    'Sum of what was measured: gpu_energy_joules + cpu_energy_joules + the other machine channels (DRAM, Apple ANE); null when none was',
+  ),
+  joules_per_output_token: field.floatOrNull({
+    unit: 'J/token',
+    min: 0,
+    description: 'energy_joules ÷ output_tokens (null when either is null or no token was generated)',
+  }),
+  processes: field.structListOrNull(PROCESS_FIELDS, {
+    description:
+      'Attached processes (a local model server) and what the operation cost in each; null when none is attached',
+  }),
+  server_cpu_time_seconds: field.floatOrNull({
+    unit: 'seconds',
+    min: 0,
+    description: "Sum of the `server` processes' cpu_time_seconds; null when none of them has one",
+  }),
+  server_cpu_percent: field.floatOrNull({
+    unit: 'percent',
+    min: 0,
+    description: 'server_cpu_time_seconds ÷ duration_seconds × 100 (100 = one core busy)',
+  }),
+  server_peak_memory_mb: field.floatOrNull({
+    unit: 'MB',
+    min: 0,
+    description:
+      "Sum of the `server` processes' peak RSS (each one's highest; their sum bounds their joint peak from above)",
+  }),
+  server_gpu_util_avg_percent: field.floatOrNull({
+    unit: 'percent',
+    min: 0,
+    max: MAX_GPU_PERCENT,
+    description: "Sum of the `server` processes' own GPU utilisation (gpu_process_util_avg_percent)",
+  }),
+  server_gpu_memory_peak_mb: field.floatOrNull({
+    unit: 'MB',
+    min: 0,
+    description: "Sum of the `server` processes' GPU memory peaks",
+  }),
+  server_gpu_busy_seconds: field.floatOrNull({
+    unit: 'seconds',
+    min: 0,
+    description: "Sum of the `server` processes' GPU engine time",
+  }),
+  server_energy_joules: joules("Sum of the `server` processes' own energy counters (macOS)"),
+  server_status: field.enumOrNull(PROCESS_STATUSES, {
+    description:
+      '`ok` when every `server` process was read throughout, else the first other status; null: no server',
+  }),
+  server_reason: field.textOrNull({
+    maxLength: LIMITS.textLength,
+    description: "The `server` processes' reasons (pid: reason; …) when a figure is missing or ends early",
   }),
   sample_count: field.integerOrNull({ min: 0, description: 'Sampler ticks inside the operation' }),
   sampler: field.enumOrNull(['native', 'js'], { description: 'Which sampler measured the operation' }),

@@ -4,12 +4,16 @@
  */
 import type { z } from 'zod';
 import { field, LIMITS, objectSchema } from './field.js';
+import { ATTACHED_PROCESS_FIELDS } from './process.js';
 
 export const GPU_FIELDS = {
   index: field.integer({ min: 0, description: 'Device index within its backend' }),
+  id: field.textOrNull({ description: 'PCI bus id (NVML, DRM) or registry id (macOS)' }),
   name: field.text({ description: 'Device name as the driver reports it' }),
   vendor: field.textOrNull({ description: 'nvidia, amd, intel, apple, …' }),
   memory_total_mb: field.floatOrNull({ unit: 'MB', min: 0, description: 'Device memory' }),
+  driver_version: field.textOrNull({ description: 'Driver version the backend reports' }),
+  core_count: field.integerOrNull({ min: 0, description: 'GPU cores (NVIDIA CUDA cores, Apple GPU cores)' }),
 } as const;
 
 export const HOST_FIELDS = {
@@ -26,7 +30,21 @@ export const HOST_FIELDS = {
 export const SAMPLER_INFO_FIELDS = {
   kind: field.enumOrNull(['native', 'js'], { description: 'Which sampler ran' }),
   interval_ms: field.floatOrNull({ unit: 'ms', min: 0, description: 'Requested sampling interval' }),
+  idle_interval_ms: field.floatOrNull({
+    unit: 'ms',
+    min: 0,
+    description:
+      'Sampling interval while no operation is open (idle sampling; samples say which applied); null: one interval throughout',
+  }),
   gpu_backend: field.enumOrNull(['nvml', 'drm', 'iokit', 'none'], { description: 'GPU counter source' }),
+  gpu_interval_ms: field.floatOrNull({
+    unit: 'ms',
+    min: 0,
+    description: 'How often the GPU and energy counters were read (null: JS sampler, none read)',
+  }),
+  energy_source: field.textOrNull({
+    description: 'CPU energy counter source: `rapl` (Linux powercap), `darwin` (macOS), `none`',
+  }),
   reason: field.textOrNull({
     maxLength: LIMITS.textLength,
     description: 'Why the native sampler or a counter is unavailable, if so',
@@ -44,6 +62,10 @@ export const RUN_FIELDS = {
   tags: field.jsonOrNull({ description: 'Free key/value tags' }),
   host: field.struct(HOST_FIELDS, { description: 'The machine the run measured' }),
   sampler: field.struct(SAMPLER_INFO_FIELDS, { description: 'How the run was sampled' }),
+  attached: field.structListOrNull(ATTACHED_PROCESS_FIELDS, {
+    description:
+      'Other processes the run measured (a local model server): which, found how and by whom; null when none was asked for',
+  }),
 } as const;
 
 export const RunSchema = objectSchema(RUN_FIELDS);
@@ -51,4 +73,5 @@ export type RunHeader = z.output<typeof RunSchema>;
 export type RunHeaderInput = z.input<typeof RunSchema>;
 export type HostInfo = RunHeader['host'];
 export type SamplerInfo = RunHeader['sampler'];
+export type GpuDevice = NonNullable<HostInfo['gpus']>[number];
 export const RUN_COLUMNS = Object.keys(RUN_FIELDS) as (keyof typeof RUN_FIELDS)[];

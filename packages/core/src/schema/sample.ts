@@ -1,6 +1,7 @@
 /** A timeline sample (downsampled from the sampler's ticks); the `samples` table. */
 import type { z } from 'zod';
 import { field, objectSchema } from './field.js';
+import { MAX_GPU_PERCENT, PROCESS_SAMPLE_FIELDS } from './process.js';
 
 export const SAMPLE_FIELDS = {
   t: field.float({ unit: 'seconds', min: 0, description: 'Time since the run started' }),
@@ -30,8 +31,29 @@ export const SAMPLE_FIELDS = {
   gpu_util_percent: field.floatOrNull({
     unit: 'percent',
     min: 0,
-    max: 100,
-    description: 'GPU utilisation at t',
+    max: MAX_GPU_PERCENT,
+    description:
+      "Highest GPU utilisation read in the interval: the devices this process uses (else all), every process's work, added over devices",
+  }),
+  gpu_memory_mb: field.floatOrNull({
+    unit: 'MB',
+    min: 0,
+    description:
+      "Highest GPU memory read in the interval: this process's where the backend lists it per process, else the devices' in use",
+  }),
+  gpu_power_watts: field.floatOrNull({
+    unit: 'W',
+    min: 0,
+    description: 'Highest power the devices reported in the interval (NVML: a 1 s average on recent GPUs)',
+  }),
+  processes: field.structListOrNull(PROCESS_SAMPLE_FIELDS, {
+    description: 'Attached processes (run header `attached`) in the interval; null when none is attached',
+  }),
+  tick_interval_ms: field.floatOrNull({
+    unit: 'ms',
+    min: 0,
+    description:
+      "Sampler tick interval over the point (the longest when it changed within): the fast one while an operation was open, the idle one between operations (native sampler's idle sampling); null when not known",
   }),
 } as const;
 

@@ -142,6 +142,18 @@ export interface ModelStats {
   output_tokens: number | null;
   /** Operations with status "error". */
   errors: number;
+  /** Mean of gpu_util_avg_percent (device utilisation; null without a GPU backend). */
+  avg_gpu_util_percent: number | null;
+  /** Highest gpu_memory_peak_mb of any operation. */
+  peak_gpu_memory_mb: number | null;
+  /** Sum of energy_joules (what the energy counters measured; shared by concurrent operations). */
+  energy_joules: number | null;
+  /** Mean of joules_per_output_token. */
+  avg_joules_per_output_token: number | null;
+  /** Mean of server_cpu_percent (the attached `server` processes' CPU). */
+  avg_server_cpu_percent: number | null;
+  /** Mean of server_peak_memory_mb. */
+  avg_server_memory_mb: number | null;
 }
 
 /** Operation kinds left out of model statistics unless asked for. */
@@ -187,6 +199,7 @@ export function modelStats(records: readonly OperationRecord[]): ModelStats {
   const tokensPerSec = nums(ok.map((r) => r.tokens_per_sec));
   const ttft = nums(ok.map((r) => r.time_to_first_token_seconds));
   const outputTokens = nums(ok.map((r) => r.output_tokens));
+  const energy = nums(ok.map((r) => r.energy_joules));
   return {
     operations: records.length,
     avg_duration_seconds: mean(durations),
@@ -205,7 +218,27 @@ export function modelStats(records: readonly OperationRecord[]): ModelStats {
     p50_inter_token_latency_seconds: quantile(nums(ok.map((r) => r.inter_token_latency_seconds)), 0.5),
     output_tokens: outputTokens.length ? outputTokens.reduce((a, b) => a + b, 0) : null,
     errors: records.length - ok.length,
+    avg_gpu_util_percent: mean(nums(ok.map((r) => r.gpu_util_avg_percent))),
+    peak_gpu_memory_mb: maxOrNull(nums(ok.map((r) => r.gpu_memory_peak_mb))),
+    energy_joules: energy.length ? energy.reduce((a, b) => a + b, 0) : null,
+    avg_joules_per_output_token: mean(nums(ok.map((r) => r.joules_per_output_token))),
+    avg_server_cpu_percent: mean(nums(ok.map((r) => r.server_cpu_percent))),
+    avg_server_memory_mb: mean(nums(ok.map((r) => r.server_peak_memory_mb))),
   };
+}
+
+/**
+ * The run-level throttling flag, derived from the operations: true when any operation saw a GPU
+ * throttle, false when some said it did not and none did, null when none said either way (as
+ * SQL's `bool_or` over `gpu_throttled`).
+ */
+export function runGpuThrottled(records: readonly Pick<OperationRecord, 'gpu_throttled'>[]): boolean | null {
+  let flag: boolean | null = null;
+  for (const r of records) {
+    if (r.gpu_throttled === true) return true;
+    if (r.gpu_throttled === false) flag = false;
+  }
+  return flag;
 }
 
 /** `ModelStats` per model, models in first-seen order. */

@@ -1,4 +1,4 @@
-import { OPERATION_COLUMNS, OPERATION_FIELDS } from '@llmmon/core/schema';
+import { OPERATION_COLUMNS, OPERATION_FIELDS, ProcessFiguresSchema } from '@llmmon/core/schema';
 import { rec } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import { COLUMN_BY_KEY, cellText, cellValue, defaultColumns, TABLE_COLUMNS } from './columns.js';
@@ -24,6 +24,33 @@ describe('table columns', () => {
     expect(cols).toContain('duration_seconds');
     expect(cols).not.toContain('tokens_per_sec');
     expect(cols).not.toContain('threads');
+    // GPU, energy and attached-server columns only where a run has them.
+    expect(cols).not.toContain('energy_joules');
+    expect(cols).not.toContain('server_cpu_percent');
+    const served = defaultColumns([rec({ energy_joules: 2, server_cpu_percent: 150 })]);
+    expect(served).toContain('energy_joules');
+    expect(served).toContain('server_cpu_percent');
+    expect(served).not.toContain('gpu_memory_peak_mb');
+  });
+
+  it('sums up the attached processes: name and CPU time, or why not measured', () => {
+    // Every other figure null (the schema's default).
+    const figures = (over: object) =>
+      ProcessFiguresSchema.parse({
+        pid: 7,
+        name: 'ollama',
+        role: 'server',
+        status: 'ok',
+        cpu_time_seconds: 1.5,
+        ...over,
+      });
+    const r = rec({
+      processes: [
+        figures({}),
+        figures({ pid: 9, name: null, status: 'not_measured', reason: 'JS sampler', cpu_time_seconds: null }),
+      ],
+    });
+    expect(cellText(r, COLUMN_BY_KEY.get('processes')!)).toBe('ollama 1.50 s, 9 not_measured');
   });
 
   it('formats cells for reading, and keeps raw values for CSV', () => {

@@ -69,7 +69,13 @@ export const PREFERRED_COLUMNS: readonly OperationField[] = [
   'tokens_per_sec',
   'time_to_first_token_seconds',
   'gpu_util_avg_percent',
+  'gpu_memory_peak_mb',
+  'energy_joules',
+  'joules_per_output_token',
+  'server_cpu_percent',
+  'server_peak_memory_mb',
   'threads',
+  'processes',
   'error',
 ];
 
@@ -106,6 +112,17 @@ export function cellText(record: OperationRecord, column: TableColumn): string {
     if (!top) return 'none';
     const share = total > 0 ? ` ${Math.round((top.cpu_seconds / total) * 100)} %` : '';
     return `${threads.length}: ${top.name}${share}`;
+  }
+  if (column.key === 'processes') {
+    // Each attached process: its name (else pid) and CPU time, or its status when not measured.
+    return (v as NonNullable<OperationRecord['processes']>)
+      .map((p) => {
+        const who = p.name ?? String(p.pid);
+        return p.cpu_time_seconds === null
+          ? `${who} ${p.status ?? '?'}`
+          : `${who} ${formatNumber(p.cpu_time_seconds)} s`;
+      })
+      .join(', ');
   }
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);

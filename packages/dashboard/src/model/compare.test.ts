@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareUnit, verdictLabel, verdictTone } from './compare.js';
+import { verdictLabel, verdictTone } from './compare.js';
 
 describe('compare shaping', () => {
-  it('gives each compared metric its unit', () => {
-    expect(compareUnit('p99_duration_seconds')).toBe('seconds');
-    expect(compareUnit('avg_memory_mb')).toBe('MB');
-    expect(compareUnit('throughput_chars_per_sec')).toBe('chars/s');
-    expect(compareUnit('operations')).toBe('');
-  });
-
   it('marks the server’s regressions worse and significant improvements better', () => {
     expect(verdictTone({ verdict: 'slower', regression: true })).toBe('worse');
     expect(verdictTone({ verdict: 'higher', regression: true })).toBe('worse');

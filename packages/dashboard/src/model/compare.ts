@@ -1,15 +1,9 @@
 /**
- * Shaping the server's comparison (`GET /api/compare`) for display: units of each compared
- * metric, and whether a verdict is better, worse or neither. The verdicts themselves are the
- * server's (Welch's t-test); nothing is recomputed here.
+ * Shaping the server's comparison (`GET /api/compare`) for display: whether a verdict is better,
+ * worse or neither. The verdicts themselves are the server's (Welch's t-test); nothing is
+ * recomputed here.
  */
-import type { CompareMetric, CompareVerdict, MetricDelta } from '@llmmon/core/schema';
-import { STATS_COLUMNS } from './model-metrics.js';
-
-/** Unit of a compared metric (`RunModelStats` key). */
-export function compareUnit(metric: CompareMetric): string {
-  return STATS_COLUMNS.find((c) => c.key === metric)?.unit ?? (metric.endsWith('_seconds') ? 'seconds' : '');
-}
+import type { CompareVerdict, MetricDelta } from '@llmmon/core/schema';
 
 export type Tone = 'better' | 'worse' | 'neutral';
 

@@ -23,6 +23,37 @@ describe('coverage notes', () => {
     expect(notes[0]!.text).toMatch(/JavaScript fallback sampler \(native sampler not built \(synthetic\)\)/);
   });
 
+  it('name an attached process that could not be measured, with its reason', () => {
+    const file = syntheticMetrics({ operations: 30 });
+    file.run.attached = [
+      {
+        pid: 7,
+        name: 'ollama',
+        role: 'server',
+        by: 'port',
+        query: '11434',
+        source: 'adapter:ollama',
+        exe: null,
+        reason: null,
+      },
+      {
+        pid: null,
+        name: null,
+        role: 'server',
+        by: 'name',
+        query: 'vllm',
+        source: 'env',
+        exe: null,
+        reason: 'no process named vllm',
+      },
+    ];
+    const notes = coverageNotes(file, modelSummaries(file.operations));
+    expect(notes.map((n) => n.topic)).toEqual(['attach-unmeasured']);
+    expect(notes[0]!.text).toBe(
+      "Not measured: vllm (no process named vllm). Their processes' figures are null.",
+    );
+  });
+
   it('name a model whose operations all failed', () => {
     const file = syntheticMetrics({ operations: 30 });
     file.operations.push(rec({ model_name: 'broken', status: 'error', error: 'x', seq: 99 }));

@@ -16,7 +16,8 @@ export interface CoverageNote {
     | 'no-stats'
     | 'no-tokens'
     | 'no-threads'
-    | 'no-gpu';
+    | 'no-gpu'
+    | 'attach-unmeasured';
   level: 'warning' | 'info';
   text: string;
 }
@@ -116,6 +117,15 @@ export function coverageNotes(
       topic: 'no-gpu',
       level: 'info',
       text: `A GPU was found but no utilisation was recorded${backend ? ` (backend ${backend})` : ''}.`,
+    });
+  }
+  // Processes asked to be measured (a model server) that were not: name each with its reason.
+  const unmeasured = (file.run.attached ?? []).filter((a) => a.reason !== null);
+  if (unmeasured.length) {
+    notes.push({
+      topic: 'attach-unmeasured',
+      level: 'warning',
+      text: `Not measured: ${unmeasured.map((a) => `${a.name ?? a.query ?? a.pid} (${a.reason})`).join('; ')}. Their processes' figures are null.`,
     });
   }
   return notes.sort((a, b) => (a.level === b.level ? 0 : a.level === 'warning' ? -1 : 1));

@@ -1,4 +1,5 @@
 import type { Alert, Sample } from '@llmmon/core/schema';
+import { NO_GPU_SAMPLE } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import { mergeAlerts, mergeSamples } from './live.js';
 
@@ -18,7 +19,8 @@ const sample = (t: number, cpu = 10): Sample => ({
   cpu_peak_percent: cpu,
   rss_mb: 1,
   system_cpu_percent: null,
-  gpu_util_percent: null,
+  ...NO_GPU_SAMPLE,
+  tick_interval_ms: null,
 });
 
 describe('live merging', () => {

@@ -1,7 +1,14 @@
-import { modelComparison, summarize } from '@llmmon/core/schema';
+import { headerText, modelComparison, SUMMARY_COLUMNS, summarize } from '@llmmon/core/schema';
 import { rec, series } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
-import { countedByModel, MODEL_METRICS, modelBars, modelSummaries, STATS_COLUMNS } from './model-metrics.js';
+import {
+  countedByModel,
+  MODEL_METRICS,
+  modelBars,
+  modelSummaries,
+  STATS_COLUMNS,
+  statsColumns,
+} from './model-metrics.js';
 
 describe('model metrics', () => {
   const records = [
@@ -39,14 +46,25 @@ describe('model metrics', () => {
     expect(STATS_COLUMNS.map((c) => c.key).sort()).toEqual(Object.keys(modelComparison(records).a!).sort());
   });
 
-  it('prints a statistic’s unit in the header only where its label does not already say it', () => {
-    const header = (key: string) => STATS_COLUMNS.find((c) => c.key === key)!.headerUnit;
-    expect([
-      header('avg_duration_seconds'),
-      header('peak_memory_mb'),
-      header('throughput_chars_per_sec'),
-    ]).toEqual(['s', 'MB', 'chars/s']);
-    expect([header('ops_per_minute'), header('avg_tokens_per_sec'), header('errors')]).toEqual(['', '', '']);
+  it('shows the GPU, energy and server columns only where a model has a value', () => {
+    const plain = Object.values(modelComparison(records));
+    expect(statsColumns(plain).some((c) => c.optional)).toBe(false);
+    const served = { ...plain[0]!, avg_server_cpu_percent: 120 };
+    expect(
+      statsColumns([...plain, served])
+        .filter((c) => c.optional)
+        .map((c) => c.key),
+    ).toEqual(['avg_server_cpu_percent']);
+  });
+
+  it('shows each statistic under the label and unit printSummary and llmmon bench print', () => {
+    // printSummary's and the bench table's headers are headerText of these columns.
+    expect(SUMMARY_COLUMNS.map(headerText)).toEqual(
+      STATS_COLUMNS.map((c) => (c.headerUnit ? `${c.label} ${c.headerUnit}` : c.label)),
+    );
+    const ttft = STATS_COLUMNS.find((c) => c.label === 'TTFT p50')!;
+    expect(ttft.key).toBe('p50_time_to_first_token_seconds'); // a median under a median's name
+    expect(MODEL_METRICS.ttft.stat).toBe(ttft.key);
   });
 
   it('takes each metric’s unit from the schema', () => {

@@ -6,14 +6,15 @@
  */
 import {
   DEFAULT_STATS_EXCLUDED_OPERATIONS,
+  headerUnit,
   type ModelStats,
   modelComparison,
   OPERATION_FIELDS,
   type OperationField,
   type OperationRecord,
   quantileSorted,
+  SUMMARY_COLUMNS,
 } from '@llmmon/core/schema';
-import { unitLabel } from './format.js';
 
 export interface ModelMetric {
   id: string;
@@ -71,15 +72,15 @@ export const MODEL_METRICS = {
     id: 'tokens',
     title: 'Tokens per second by model',
     stat: 'avg_tokens_per_sec',
-    barMeaning: 'mean decode speed',
+    barMeaning: 'mean decode speed (tok/s mean)',
     field: 'tokens_per_sec',
     empty: 'No token figures: tokens/s needs streamed operations (trackStream) or op.setTokens().',
   }),
   ttft: metric({
     id: 'ttft',
     title: 'Time to first token by model',
-    stat: 'avg_time_to_first_token_seconds',
-    barMeaning: 'mean time to the first chunk',
+    stat: 'p50_time_to_first_token_seconds',
+    barMeaning: 'median time to the first chunk (TTFT p50)',
     field: 'time_to_first_token_seconds',
     empty: 'No time to first token: it needs streamed operations (trackStream) or op.markFirstToken().',
   }),
@@ -184,90 +185,26 @@ export interface StatsColumn {
   /** Unit to print after the label in a header; empty where the label already says it (`tokens/s`). */
   headerUnit: string;
   description: string;
+  /** Shown only where some model has a value (GPU, energy, attached server). */
+  optional: boolean;
 }
 
 /**
- * Columns of the summary table: every `ModelStats` key, in its order. The statistics have no
- * field specs of their own, so their units and one-line meanings are stated here (from the
- * `ModelStats` documentation).
+ * Columns of the summary table: core's summary columns (the same statistic under the same label
+ * as `printSummary()` and the `llmmon bench` table), with the short unit a header prints.
  */
-export const STATS_COLUMNS: readonly StatsColumn[] = (
-  [
-    {
-      key: 'operations',
-      label: 'ops',
-      unit: '',
-      description: 'Operations counted (errors included; warm-up and load left out)',
-    },
-    {
-      key: 'avg_duration_seconds',
-      label: 'avg duration',
-      unit: 'seconds',
-      description: 'Mean wall time of the operations that succeeded',
-    },
-    {
-      key: 'p50_duration_seconds',
-      label: 'p50 duration',
-      unit: 'seconds',
-      description: 'Median wall time (type-7 quantile, as DuckDB quantile_cont)',
-    },
-    {
-      key: 'p95_duration_seconds',
-      label: 'p95 duration',
-      unit: 'seconds',
-      description: '95th percentile of wall time (type-7 quantile)',
-    },
-    {
-      key: 'avg_memory_mb',
-      label: 'avg peak RSS',
-      unit: 'MB',
-      description: 'Mean of the operations’ peak RSS',
-    },
-    {
-      key: 'peak_memory_mb',
-      label: 'peak RSS',
-      unit: 'MB',
-      description: 'Highest peak RSS of any operation',
-    },
-    {
-      key: 'avg_cpu_percent',
-      label: 'avg CPU',
-      unit: 'percent',
-      description: 'Mean of cpu_delta_percent (100 % = one core)',
-    },
-    {
-      key: 'peak_cpu_percent',
-      label: 'peak CPU',
-      unit: 'percent',
-      description: 'Highest peak_cpu_percent (10 ms slices) of any operation',
-    },
-    {
-      key: 'throughput_chars_per_sec',
-      label: 'throughput',
-      unit: 'chars/s',
-      description: 'Total characters ÷ total duration',
-    },
-    {
-      key: 'ops_per_minute',
-      label: 'ops/min',
-      unit: 'ops/min',
-      description: 'Operations per minute between the first start and the last end',
-    },
-    {
-      key: 'avg_tokens_per_sec',
-      label: 'tokens/s',
-      unit: 'tokens/s',
-      description: 'Mean of tokens_per_sec over the operations that have it',
-    },
-    {
-      key: 'avg_time_to_first_token_seconds',
-      label: 'TTFT',
-      unit: 'seconds',
-      description: 'Mean time to first token over the operations that have it',
-    },
-    { key: 'errors', label: 'errors', unit: '', description: 'Operations with status "error"' },
-  ] satisfies Omit<StatsColumn, 'headerUnit'>[]
-).map((c) => {
-  const short = unitLabel(c.unit);
-  return { ...c, headerUnit: c.label.includes(short) ? '' : short };
-});
+export const STATS_COLUMNS: readonly StatsColumn[] = SUMMARY_COLUMNS.map((c) => ({
+  key: c.key,
+  label: c.label,
+  unit: c.unit,
+  headerUnit: headerUnit(c),
+  description: c.description,
+  optional: c.optional === true,
+}));
+
+/** The columns a table of these statistics shows: the optional ones only where one has a value. */
+export function statsColumns(stats: readonly Partial<Record<keyof ModelStats, unknown>>[]): StatsColumn[] {
+  return STATS_COLUMNS.filter(
+    (c) => !c.optional || stats.some((x) => x[c.key] !== null && x[c.key] !== undefined),
+  );
+}

@@ -1,4 +1,4 @@
-import { fourCoreRun, rec } from '@llmmon/testkit';
+import { fourCoreRun, NO_GPU_SAMPLE, rec } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   decimateMinMax,
@@ -32,7 +32,8 @@ describe('timeline shaping', () => {
           cpu_peak_percent: 1,
           rss_mb: 1,
           system_cpu_percent: null,
-          gpu_util_percent: null,
+          ...NO_GPU_SAMPLE,
+          tick_interval_ms: null,
         },
       ]),
     ).toEqual([0, 6]);

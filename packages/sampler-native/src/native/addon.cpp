@@ -283,7 +283,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
   }
 
   // new Sampler(intervalNs: number, threadIntervalNs: number, systemIntervalNs: number,
-  //             timelineCapacity: number, gpuIntervalNs: number)
+  //             timelineCapacity: number, gpuIntervalNs: number, idleIntervalNs: number)
   explicit SamplerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SamplerWrap>(info) {
     SamplerConfig config;
     config.interval_ns = int64_t(NumberArg(info, 0, "intervalNs"));
@@ -291,6 +291,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     config.system_interval_ns = int64_t(NumberArg(info, 2, "systemIntervalNs"));
     config.timeline_capacity = size_t(NumberArg(info, 3, "timelineCapacity"));
     config.gpu_interval_ns = int64_t(NumberArg(info, 4, "gpuIntervalNs"));
+    config.idle_interval_ns = int64_t(NumberArg(info, 5, "idleIntervalNs"));
     registry_ = info.Env().GetInstanceData<AddonData>()->registry;
     sampler_ = std::make_unique<Sampler>(config);
     registry_->live.insert(sampler_.get());
@@ -311,9 +312,10 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
   void Stop(const Napi::CallbackInfo&) { sampler_->stop(); }
   // running(): boolean
   Napi::Value Running(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), sampler_->running()); }
-  // openWindow(): number
+  // openWindow(light?: boolean): number
   Napi::Value OpenWindow(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), double(sampler_->open_window()));
+    const bool light = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+    return Napi::Number::New(info.Env(), double(sampler_->open_window(light)));
   }
   // closeWindow(id: number): NativeWindowStats | null   (null: no open window with that id)
   Napi::Value CloseWindow(const Napi::CallbackInfo& info) {
@@ -370,6 +372,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     o.Set("gpu_memory_bytes", Column(env, s, [](const TimelineSample& x) { return x.gpu_memory_bytes; }));
     o.Set("gpu_power_watts", Column(env, s, [](const TimelineSample& x) { return x.gpu_power_watts; }));
     o.Set("thread_count", Column(env, s, [](const TimelineSample& x) { return x.thread_count; }));
+    o.Set("tick_interval_ms", Column(env, s, [](const TimelineSample& x) { return double(x.tick_interval_ns) / 1e6; }));
 
     // Thread entries point at their sample by index in this batch. Both lists are in seq order.
     const size_t n = d.threads.size();
@@ -433,6 +436,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     o.Set("thread_cpu_seconds", Seconds(d.thread_cpu_ns));
     o.Set("ticks", double(d.ticks));
     o.Set("missed_ticks", double(d.missed_ticks));
+    o.Set("idle_ticks", double(d.idle_ticks));
     o.Set("tick_work_seconds", Seconds(d.tick_work_ns));
     o.Set("gpu_thread_cpu_seconds", Seconds(d.gpu_thread_cpu_ns));
     o.Set("gpu_readings", double(d.gpu_readings));

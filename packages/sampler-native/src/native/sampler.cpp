@@ -13,6 +13,10 @@ namespace {
 constexpr double kNaN = kUnknown;
 // Longest single sleep: bounds how long stop() waits for a slow-interval thread.
 constexpr int64_t kMaxSleepNs = 20000000;
+// While idle (no window open) thread names are refreshed at most this often: names matter only
+// to windows and the timeline's per-thread entries, and a listing plus a comm read per thread
+// is the largest part of an idle tick after the wake-up itself.
+constexpr int64_t kIdleRescanNs = 1000000000;
 
 double opt(const std::optional<double>& v) { return v ? *v : kNaN; }
 double opt(const std::optional<uint64_t>& v) { return v ? double(*v) : kNaN; }
@@ -89,7 +93,7 @@ void Sampler::stop() {
     std::lock_guard<std::mutex> lock(stop_mu_);
     stop_requested_.store(true);
   }
-  stop_cv_.notify_all();
+  stop_cv_.notify_all();  // the GPU thread, and the sampling thread in an idle sleep
   thread_.join();
   if (gpu_thread_.joinable()) gpu_thread_.join();
 }
@@ -101,6 +105,23 @@ bool Sampler::wait_until(int64_t deadline_ns) {
     if (now >= deadline_ns) return true;
     platform::sleep_until(std::min(deadline_ns, now + kMaxSleepNs));
   }
+}
+
+bool Sampler::wait_idle(int64_t deadline_ns) {
+  // A condition variable, not clock_nanosleep: a window opening must wake the thread at once
+  // (open_window notifies). Its wake-ups drift by tens of microseconds, which is nothing at
+  // the idle interval; the fast ticks keep their absolute-deadline sleep.
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  idle_waiting_.store(true);
+  const auto woken = [this] { return stop_requested_.load() || open_count_.load() > 0; };
+  for (;;) {
+    if (woken()) break;
+    const int64_t now = platform::monotonic_ns();
+    if (now >= deadline_ns) break;
+    stop_cv_.wait_for(lock, std::chrono::nanoseconds(deadline_ns - now));
+  }
+  idle_waiting_.store(false);
+  return !stop_requested_.load();
 }
 
 void Sampler::run_thread(const char* name, const char* role, std::atomic<int64_t>& tid,
@@ -127,18 +148,30 @@ void Sampler::loop() {
   }
   int64_t next = platform::monotonic_ns();
   begin(next);
+  tick(next, config_.interval_ns);  // latest() has a reading from the start, idle or not
   for (;;) {
-    next += config_.interval_ns;
+    // Idle sampling: with no window open, nothing needs 1 ms ticks; the timeline and the slower
+    // loops run at the idle interval. A window opening cuts the idle sleep short, and the fast
+    // grid starts from that tick: the window's own first reading is taken at open (open_window),
+    // the sampling thread's right after.
+    const bool idle = idle_enabled() && open_count_.load() == 0;
+    const int64_t interval = idle ? config_.idle_interval_ns : config_.interval_ns;
+    next += interval;
     const int64_t now = platform::monotonic_ns();
-    if (now - next > config_.interval_ns) {
+    if (now - next > interval) {
       // More than a whole tick late (the machine did not run us): skip the missed deadlines
       // instead of firing them back to back, and count them. Timestamps stay real.
-      missed_ticks_.fetch_add(uint64_t((now - next) / config_.interval_ns), std::memory_order_relaxed);
+      missed_ticks_.fetch_add(uint64_t((now - next) / interval), std::memory_order_relaxed);
       next = now;
     }
-    if (!wait_until(next)) break;
+    if (!(idle ? wait_idle(next) : wait_until(next))) break;
     const int64_t woke = platform::monotonic_ns();
-    tick(woke);
+    const bool woken_early = woke < next;  // by a window opening: the fast grid starts here
+    if (woken_early) next = woke;
+    // Only ticks taken at an idle deadline count as idle; this one still reports the idle
+    // interval in its timeline sample (the stretch it ends was sampled idle).
+    if (idle && !woken_early) idle_ticks_.fetch_add(1, std::memory_order_relaxed);
+    tick(woke, interval);
     tick_work_ns_.fetch_add(platform::monotonic_ns() - woke, std::memory_order_relaxed);
   }
 }
@@ -226,6 +259,7 @@ void Sampler::begin(int64_t t) {
   tl_prev_t_ns_ = r.t_ns;
   tl_prev_exact_ = r.single_instant;
   tl_rss_seen_ = false;
+  tl_tick_interval_ns_ = 0;
   probe_.rescan_threads();
   next_thread_ns_ = t + config_.thread_interval_ns;
   next_rescan_ns_ = t + config_.rescan_interval_ns;
@@ -243,7 +277,8 @@ void Sampler::begin(int64_t t) {
   if (mem_ok) system_memory_percent_ = mem;
 }
 
-void Sampler::tick(int64_t t) {
+void Sampler::tick(int64_t t, int64_t interval_ns) {
+  tl_tick_interval_ns_ = std::max(tl_tick_interval_ns_, interval_ns);
   uint64_t rss = 0;
   const bool rss_ok = probe_.rss_bytes(rss);
   if (rss_ok && (!tl_rss_seen_ || rss > tl_rss_max_)) {
@@ -344,6 +379,7 @@ void Sampler::tick(int64_t t) {
       s.gpu_memory_bytes = latest_.gpu_memory_bytes;
       s.gpu_power_watts = latest_.gpu_power_watts;
       s.thread_count = thread_count;
+      s.tick_interval_ns = tl_tick_interval_ns_;
       timeline_.push(s);
       for (const ThreadSample& ts : tl_thread_samples_) thread_timeline_.push(ts);
       for (const TargetSample& ts : tl_target_samples_) target_timeline_.push(ts);
@@ -359,6 +395,7 @@ void Sampler::tick(int64_t t) {
       tl_prev_exact_ = true;
     }
     tl_rss_seen_ = false;
+    tl_tick_interval_ns_ = 0;
     // On the grid, but never sooner than 0.9 interval after this reading: after a late reading
     // the next on-grid one could come a fraction of an interval later, and a CPU figure over a
     // 1 ms interval is as uncertain as its end points (see single_instant()).
@@ -369,22 +406,39 @@ void Sampler::tick(int64_t t) {
     probe_.rescan_threads();
     for (const auto& target : tl_targets_)
       if (target->readable()) target->probe.rescan_threads();
-    next_rescan_ns_ = advance(next_rescan_ns_, config_.rescan_interval_ns, t);
+    const bool idle = interval_ns > config_.interval_ns;
+    next_rescan_ns_ = advance(next_rescan_ns_, idle ? std::max(config_.rescan_interval_ns, kIdleRescanNs)
+                                                    : config_.rescan_interval_ns, t);
   }
 }
 
-uint32_t Sampler::open_window() {
+// A light window costs the caller 3 syscalls instead of ~4 + one per thread: the process CPU
+// clock, statm and getrusage. Its CPU time is that clock's change: on Linux the clock lags by up
+// to one scheduler tick for each thread running on another CPU when it is read (see read_cpu),
+// so cpu_seconds is uncertain by that much at each end. Its start counts as not single-instant,
+// so its CPU slices (peak_cpu_percent) run between the sampling thread's own readings only,
+// never against this clock's value: they stay exact.
+uint32_t Sampler::open_window(bool light) {
   WindowOpen o;
-  const CpuReading r = read_cpu(o.threads);
-  o.cpu_ns = r.cpu_ns;
-  o.t_ns = r.t_ns;
-  const bool exact = r.single_instant;
+  o.light = light;
+  bool exact = false;
+  if (light) {
+    if (!probe_.process_cpu_ns(o.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
+    o.t_ns = platform::monotonic_ns();
+  } else {
+    const CpuReading r = read_cpu(o.threads);
+    o.cpu_ns = r.cpu_ns;
+    o.t_ns = r.t_ns;
+    exact = r.single_instant;
+  }
   if (!probe_.rss_bytes(o.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) o.rss_high_water = hwm;
-  open_targets(o);
-  if (gpu_present_) gpu_->read_counters(gpu_pids(o.targets), o.gpu);
-  if (energy_present_) energy_->read(o.energy_uj);
+  if (!light) {
+    open_targets(o);
+    if (gpu_present_) gpu_->read_counters(gpu_pids(o.targets), o.gpu);
+    if (energy_present_) energy_->read(o.energy_uj);
+  }
   uint32_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -399,27 +453,40 @@ uint32_t Sampler::open_window() {
     o.system = system_last_;
   }
   open_.emplace(id, std::move(o));
+  // Out of idle sampling (see loop()): the futex wake is paid only when the thread is idle.
+  if (open_count_.fetch_add(1) == 0 && idle_waiting_.load()) {
+    { std::lock_guard<std::mutex> lock(stop_mu_); }
+    stop_cv_.notify_all();
+  }
   return id;
 }
 
 bool Sampler::close_window(uint32_t id, WindowStats& out) {
   auto it = open_.find(id);
   if (it == open_.end()) return false;
+  const bool light = it->second.light;
   WindowClose c;
   c.t_ns = platform::monotonic_ns();
-  const CpuReading r = read_cpu(c.threads);
-  c.cpu_ns = r.cpu_ns;
-  c.cpu_t_ns = r.t_ns;
-  c.cpu_exact = r.single_instant;
+  if (light) {
+    if (!probe_.process_cpu_ns(c.cpu_ns)) throw std::runtime_error("cannot read the process CPU clock");
+    c.cpu_t_ns = c.t_ns;  // not single-instant (see open_window): it ends no slice
+  } else {
+    const CpuReading r = read_cpu(c.threads);
+    c.cpu_ns = r.cpu_ns;
+    c.cpu_t_ns = r.t_ns;
+    c.cpu_exact = r.single_instant;
+  }
   if (!probe_.rss_bytes(c.rss)) throw std::runtime_error("cannot read the resident set size");
   uint64_t hwm;
   if (probe_.rss_high_water_bytes(hwm)) c.rss_high_water = hwm;
-  close_targets(it->second, c);
-  if (gpu_present_) gpu_->read_counters(gpu_pids(it->second.targets), c.gpu);
-  if (energy_present_) energy_->read(c.energy_uj);
-  c.gpu_backend_present = gpu_present_;
+  if (!light) {
+    close_targets(it->second, c);
+    if (gpu_present_) gpu_->read_counters(gpu_pids(it->second.targets), c.gpu);
+    if (energy_present_) energy_->read(c.energy_uj);
+  }
+  c.gpu_backend_present = gpu_present_ && !light;  // a light window reports no GPU object
   c.gpu_device_count = uint32_t(gpu_->devices().size());
-  if (energy_present_) c.energy_channels = energy_channels_;  // else windows list no energy
+  if (energy_present_ && !light) c.energy_channels = energy_channels_;  // else windows list no energy
   c.pid = pid_;
   c.configured_interval_ns = config_.interval_ns;
   WindowAgg agg;
@@ -439,6 +506,7 @@ bool Sampler::close_window(uint32_t id, WindowStats& out) {
     c.system_prev = system_prev_;
     c.system_memory_percent = system_memory_percent_;
   }
+  open_count_.fetch_sub(1);  // the last one out: idle sampling from the next tick
   // The stopped-sampler case: no slow-loop reading yet, so read the machine now.
   if (!c.system_memory_percent) {
     double mem;
@@ -659,6 +727,7 @@ SamplerDiagnostics Sampler::diagnostics() {
   d.gpu_readings = gpu_readings_.load();
   d.gpu_read_ns = gpu_read_ns_.load();
   d.missed_ticks = missed_ticks_.load();
+  d.idle_ticks = idle_ticks_.load();
   d.tick_work_ns = tick_work_ns_.load();
   d.open_windows = open_.size();
   std::lock_guard<std::mutex> lock(mu_);

@@ -59,6 +59,9 @@ struct SamplerConfig {
   int64_t system_interval_ns = 100000000;   // whole-machine CPU/memory
   int64_t gpu_interval_ns = 100000000;      // GPU and energy counters (their own thread)
   int64_t rescan_interval_ns = 100000000;   // thread list (~10 Hz)
+  // Tick while no window is open (idle sampling): the thread wakes only this often for the
+  // timeline and the slower loops. At most interval_ns disables it (always interval_ns).
+  int64_t idle_interval_ns = 0;
   size_t timeline_capacity = 65536;         // timeline samples kept until drained
 };
 
@@ -81,6 +84,10 @@ struct TimelineSample {
   double gpu_memory_bytes = kUnknown;          // the process's, else the covered devices' in use
   double gpu_power_watts = kUnknown;
   double thread_count = kUnknown;
+  // The longest tick interval in force since the previous sample: interval_ns while a window
+  // was open throughout, idle_interval_ns when any of it was sampled idle (rss_peak_bytes is
+  // the highest reading of ticks this far apart).
+  int64_t tick_interval_ns = 0;
 };
 
 struct ThreadSample {
@@ -141,6 +148,7 @@ struct SamplerDiagnostics {
   uint64_t gpu_readings = 0;      // passes of the GPU loop
   int64_t gpu_read_ns = 0;        // wall time spent in them
   uint64_t ticks = 0;
+  uint64_t idle_ticks = 0;    // of those, taken at an idle deadline (no window open)
   uint64_t missed_ticks = 0;  // deadlines skipped because the thread ran more than a tick late
   int64_t tick_work_ns = 0;   // wall time spent inside ticks (not sleeping), summed
   size_t open_windows = 0;
@@ -164,8 +172,9 @@ class Sampler {
   bool running() const { return thread_.joinable(); }
 
   // Reads every clock now and returns the new window's id. Works while stopped too (the
-  // exact begin/end deltas), but only ticks update peaks and sample_count.
-  uint32_t open_window();
+  // exact begin/end deltas), but only ticks update peaks and sample_count. A light window reads
+  // only the process CPU clock and RSS at open and close (see open_window in sampler.cpp).
+  uint32_t open_window(bool light = false);
   // Reads every clock now and returns the window's stats (names filled); false: unknown id.
   bool close_window(uint32_t id, WindowStats& out);
   size_t open_window_count() const { return open_.size(); }
@@ -199,8 +208,12 @@ class Sampler {
   void gpu_pass();  // one GPU loop pass: read, summarize, hand to windows
   void loop();
   void begin(int64_t t);  // first tick after start(): baselines
-  void tick(int64_t t);
+  // One tick at `t`; `interval_ns` is the tick interval it was taken at (fast or idle).
+  void tick(int64_t t, int64_t interval_ns);
   bool wait_until(int64_t deadline_ns);
+  // Idle sleep until `deadline_ns`, cut short when a window opens; false when stop() was called.
+  bool wait_idle(int64_t deadline_ns);
+  bool idle_enabled() const { return config_.idle_interval_ns > config_.interval_ns; }
   // Reads every thread's CPU clock (fresh thread list) into `threads` and returns the process's
   // CPU time at that moment, exact for every live thread (see the comment in sampler.cpp).
   CpuReading read_cpu(std::vector<ThreadCpu>& threads);
@@ -227,7 +240,8 @@ class Sampler {
   std::thread thread_;
   std::thread gpu_thread_;
   std::atomic<bool> stop_requested_{false};
-  std::mutex stop_mu_;                // with stop_cv_: wakes the GPU thread at stop()
+  std::mutex stop_mu_;                // with stop_cv_: wakes the GPU thread at stop(), and the
+                                      // sampling thread from an idle sleep (stop, a window opens)
   std::condition_variable stop_cv_;
   std::atomic<int64_t> thread_tid_{0};
   std::atomic<int64_t> gpu_thread_tid_{0};
@@ -237,6 +251,13 @@ class Sampler {
   std::atomic<uint64_t> missed_ticks_{0};
   std::atomic<int64_t> tick_work_ns_{0};
   std::atomic<int64_t> finished_cpu_ns_{0};  // sampling threads of earlier runs
+  std::atomic<uint64_t> idle_ticks_{0};
+  // Windows open (owner writes, sampling thread reads): none open = idle sampling. A window opens
+  // by incrementing it and then, when the sampling thread is in an idle sleep (`idle_waiting_`),
+  // by notifying stop_cv_ under stop_mu_: both flags are seq_cst, so either the owner sees the
+  // thread waiting and wakes it, or the thread sees the window before it waits.
+  std::atomic<size_t> open_count_{0};
+  std::atomic<bool> idle_waiting_{false};
 
   // --- GPU-thread only (no lock) ---
   GpuReading gpu_reading_;
@@ -257,6 +278,7 @@ class Sampler {
   std::vector<ThreadSample> tl_thread_samples_;  // scratch, same reason
   uint64_t tl_rss_max_ = 0;
   bool tl_rss_seen_ = false;
+  int64_t tl_tick_interval_ns_ = 0;  // longest tick interval since the previous sample
   std::vector<std::shared_ptr<Target>> tl_targets_;  // the target list as of tl_targets_version_
   uint64_t tl_targets_version_ = 0;
   struct TickTarget {

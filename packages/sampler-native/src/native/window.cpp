@@ -29,8 +29,10 @@ WindowStats finish_window(const WindowOpen& open, const WindowAgg& agg, const Wi
   WindowStats s;
   s.wall_ns = std::max<int64_t>(0, close.t_ns - open.t_ns);
 
-  // Live threads + "(exited threads)" (gone from the close list, kept by the process clock).
-  s.cpu_ns = share_threads(open.threads, close.threads, close.cpu_ns - open.cpu_ns, s.threads);
+  // Live threads + "(exited threads)" (gone from the close list, kept by the process clock);
+  // a light window has the process clock's change alone.
+  s.cpu_ns = open.light ? std::max<int64_t>(0, close.cpu_ns - open.cpu_ns)
+                        : share_threads(open.threads, close.threads, close.cpu_ns - open.cpu_ns, s.threads);
 
   s.avg_cpu_percent = s.wall_ns > 0 ? 100.0 * double(s.cpu_ns) / double(s.wall_ns) : 0.0;
   // Slices end at the sampler's CPU readings; the last one ends at close.

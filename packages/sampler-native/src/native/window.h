@@ -52,6 +52,9 @@ struct WindowAgg {
 };
 
 struct WindowOpen {
+  // A light window reads the process CPU clock alone at open and close (no thread clocks, no
+  // attached processes, GPU or energy): its cpu_ns is that clock's (see Sampler::open_window).
+  bool light = false;
   int64_t t_ns = 0;
   int64_t cpu_ns = 0;  // process CPU as Sampler::read_cpu gives it
   uint64_t rss = 0;

@@ -53,6 +53,34 @@ describe('schema versions', () => {
     await store.close();
   });
 
+  it('widens struct columns whose fields grew: old runs keep their values, new ones store all', async () => {
+    const first = await Store.open(path);
+    await first.ingest(MetricsFileSchema.parse(metricsFile('old', 1)));
+    await first.close();
+    // As a file from before host.gpus had driver_version (and the sampler its GPU interval).
+    await tamper(
+      'ALTER TABLE runs ALTER COLUMN host TYPE STRUCT(hostname VARCHAR, platform VARCHAR, arch VARCHAR, cpu_model VARCHAR, cpu_count BIGINT, total_memory_mb DOUBLE, node_version VARCHAR, gpus STRUCT("index" BIGINT, "name" VARCHAR, vendor VARCHAR, memory_total_mb DOUBLE)[])',
+      'ALTER TABLE runs ALTER COLUMN sampler TYPE STRUCT(kind VARCHAR, interval_ms DOUBLE, gpu_backend VARCHAR, reason VARCHAR)',
+    );
+    const store = await Store.open(path);
+    const gpu = { index: 0, id: '0000:01:00.0', name: 'Stub GPU', vendor: 'nvidia', memory_total_mb: 8192 };
+    const file = metricsFile('new', 1);
+    file.run.host.gpus = [{ ...gpu, driver_version: '550.1', core_count: null }];
+    file.run.sampler = { ...file.run.sampler, gpu_backend: 'nvml', gpu_interval_ms: 100 };
+    await store.ingest(MetricsFileSchema.parse(file));
+    const old = await store.exportMetricsFile('old');
+    const fresh = await store.exportMetricsFile('new');
+    expect(old.run.host.hostname).toBe('box');
+    expect(old.run.sampler).toMatchObject({ kind: 'native', gpu_interval_ms: null });
+    expect(fresh.run.host.gpus).toEqual([{ ...gpu, driver_version: '550.1', core_count: null }]);
+    expect(fresh.run.sampler).toMatchObject({
+      gpu_backend: 'nvml',
+      gpu_interval_ms: 100,
+      energy_source: 'none',
+    });
+    await store.close();
+  });
+
   it('version 2: a file from version 1 takes samples without a CPU figure after the upgrade', async () => {
     const first = await Store.open(path);
     await first.close();

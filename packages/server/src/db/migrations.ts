@@ -2,10 +2,20 @@
  * Schema versions. `llmmon_schema_version` records each migration applied; a database newer than
  * this code is refused (it may hold columns this version would misread). Columns that core's
  * schema gained since a table was created (new nullable fields: the only change the schema allows
- * without a numbered migration) are added by `addMissingColumns` on every open.
+ * without a numbered migration) are added by `addMissingColumns` on every open, and struct
+ * columns whose fields grew (`runs.host.gpus`, `runs.sampler`) are widened by `widenStructColumns`.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Column, columnDefinition, createTableSql, ident, TABLES, type Table } from './tables.js';
+import {
+  type Column,
+  columnDefinition,
+  createTableSql,
+  duckdbType,
+  ident,
+  literal,
+  TABLES,
+  type Table,
+} from './tables.js';
 
 export interface Migration {
   readonly version: number;
@@ -61,7 +71,10 @@ export async function migrate(c: DuckDBConnection): Promise<number> {
       throw error;
     }
   }
-  for (const table of TABLES) await addMissingColumns(c, table);
+  for (const table of TABLES) {
+    await addMissingColumns(c, table);
+    await widenStructColumns(c, table);
+  }
   return SCHEMA_VERSION;
 }
 
@@ -92,4 +105,30 @@ export async function addMissingColumns(c: DuckDBConnection, table: Table): Prom
     );
   }
   return missing;
+}
+
+/** A DuckDB type as text, compared without quotes (DuckDB quotes only some field names). */
+const typeKey = (type: string) => type.replaceAll('"', '');
+
+/**
+ * Widens the struct (and list of struct) columns whose stored type lacks fields the schema has
+ * gained since (new nullable fields, as for columns): DuckDB casts structs by field name, so
+ * stored rows keep their values and read null in the new fields. Returns the columns changed.
+ */
+export async function widenStructColumns(c: DuckDBConnection, table: Table): Promise<Column[]> {
+  const r = await c.runAndReadAll(
+    `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ${literal(table.name)}`,
+  );
+  const stored = new Map(r.getRowsJS().map((row) => [String(row[0]), typeKey(String(row[1]))]));
+  const changed = table.columns.filter((col) => {
+    if (!col.spec.fields) return false;
+    const have = stored.get(col.name);
+    return have !== undefined && have !== typeKey(duckdbType(col.spec));
+  });
+  for (const col of changed) {
+    await c.run(
+      `ALTER TABLE ${ident(table.name)} ALTER COLUMN ${ident(col.name)} TYPE ${duckdbType(col.spec)}`,
+    );
+  }
+  return changed;
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalizeMetrics } from '@llmmon/core/schema';
+import { MetricsFileSchema } from '@llmmon/core/schema';
 import { metricsFile, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store/store.js';
@@ -40,7 +40,7 @@ describe('a DuckDB file this process may not write', () => {
   it('is opened read-only and answers reads and queries', async () => {
     const file = join(tmp.dir, 'ro.duckdb');
     const store = await Store.open(file);
-    await store.ingest(normalizeMetrics(metricsFile('r1', 5)));
+    await store.ingest(MetricsFileSchema.parse(metricsFile('r1', 5)));
     await store.close();
     chmodSync(file, 0o444);
     chmodSync(tmp.dir, 0o555);

@@ -702,9 +702,28 @@ describe('/metrics', () => {
     expect(live('llmmon_live_process_cpu_ratio')(await (await app.request('/metrics')).text())).toEqual([]);
     await post(
       '/api/runs',
-      metricsFile('r1', 10, (seq) => ({ status: seq === 4 ? 'error' : 'ok' })),
+      metricsFile('r1', 10, (seq) => ({
+        status: seq === 4 ? 'error' : 'ok',
+        // GPU, energy and server figures on the odd operations of tiny-f16 only.
+        ...(seq % 2 === 1 && {
+          gpu_energy_joules: 1.5,
+          cpu_energy_joules: 0.25,
+          gpu_memory_peak_mb: 700,
+          gpu_throttled: seq === 3,
+          server_cpu_time_seconds: 0.5,
+          server_peak_memory_mb: 900,
+        }),
+      })),
     );
-    const sample = { t: 1, cpu_percent: 150, rss_mb: 280, system_cpu_percent: 40, gpu_util_percent: null };
+    const sample = {
+      t: 1,
+      cpu_percent: 150,
+      rss_mb: 280,
+      system_cpu_percent: 40,
+      gpu_util_percent: null,
+      gpu_memory_mb: 512,
+      gpu_power_watts: 250.5,
+    };
     expect((await post('/api/runs/r1/samples', { run: runHeader('r1'), samples: [sample] })).status).toBe(
       200,
     );
@@ -733,6 +752,20 @@ describe('/metrics', () => {
       'llmmon_live_system_cpu_utilization_ratio{run_id="r1"} 0.4',
     ]);
     expect(live('llmmon_live_gpu_utilization_ratio')(text)).toEqual([]);
+    expect(live('hw_gpu_memory_usage_bytes')(text)).toEqual([
+      `hw_gpu_memory_usage_bytes{run_id="r1"} ${512 * 2 ** 20}`,
+    ]);
+    expect(live('hw_power_watts')(text)).toEqual(['hw_power_watts{run_id="r1",hw_type="gpu"} 250.5']);
+    // Energy and server figures of the five odd operations (tiny-f16, inference), by kind.
+    const f16 = 'gen_ai_request_model="tiny-f16",gen_ai_operation_name="inference"';
+    expect(line(`hw_energy_joules_total{${f16},hw_type="gpu"}`)).toMatch(/ 7\.5$/);
+    expect(line(`hw_energy_joules_total{${f16},hw_type="cpu"}`)).toMatch(/ 1\.25$/);
+    expect(line(`llmmon_operation_gpu_throttled_total{${f16}}`)).toMatch(/ 1$/);
+    expect(line(`llmmon_operation_server_cpu_seconds_total{${f16}}`)).toMatch(/ 2\.5$/);
+    expect(line(`llmmon_operation_server_peak_memory_bytes_count{${f16}}`)).toMatch(/ 5$/);
+    expect(line(`llmmon_operation_gpu_memory_peak_bytes_count{${f16}}`)).toMatch(/ 5$/);
+    // tiny-q8 had none of them: no series, not 0.
+    expect(text).not.toContain('hw_energy_joules_total{gen_ai_request_model="tiny-q8"');
   });
 
   it('stays valid and bounded whatever names were stored', async () => {

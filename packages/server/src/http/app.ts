@@ -39,6 +39,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
+import { mountOtlp } from '../otlp/routes.js';
 import {
   DEFAULT_QUERY_MAX_BYTES,
   DEFAULT_QUERY_MAX_ROWS,
@@ -176,6 +177,8 @@ export function createApp(options: AppOptions): LlmmonApp {
     const guard = requireToken(options.token, options.publicRead ?? true);
     app.use('/api/*', guard);
     app.use('/metrics', guard);
+    // OTLP/HTTP ingest (POST /v1/traces): the token rule of the other writes.
+    app.use('/v1/*', guard);
   }
   app.use(
     '/api/*',
@@ -190,6 +193,8 @@ export function createApp(options: AppOptions): LlmmonApp {
         ),
     }),
   );
+
+  mountOtlp(app, store, limit);
 
   app.get('/api/health', async (c) => {
     const n = await store.counts();

@@ -1,30 +1,23 @@
 /**
- * `GET /metrics`: Prometheus text format (prom-client), base units, names from the OpenTelemetry
- * GenAI semantic conventions where they exist (`gen_ai.client.operation.duration` →
- * `gen_ai_client_operation_duration_seconds`, with the conventions' bucket boundaries and
- * attribute names as labels), counting what the server stored since it started.
+ * `GET /metrics`: Prometheus text format (prom-client), base units, counting what the server
+ * stored since it started. The per-operation metrics (operation-metrics.ts) carry the names core's
+ * OpenTelemetry export uses (`gen_ai.client.operation.duration` →
+ * `gen_ai_client_operation_duration_seconds`, or the latest experimental names under
+ * `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental`).
  *
  * Label cardinality is bounded: the first `MAX_SERIES` (model, operation) pairs get their own
  * series; later pairs are counted under `_OTHER` (the conventions' value for "other").
+ *
+ * GPU, energy and power follow the OpenTelemetry hardware conventions' names where they have one
+ * (`hw.energy` → `hw_energy_joules_total`, `hw.gpu.memory.usage` → `hw_gpu_memory_usage_bytes`,
+ * `hw.power` → `hw_power_watts`, with `hw.type` as the label `hw_type`); a metric is absent, not
+ * 0, until a stored operation or live sample has its value.
  */
+import { MEMORY_BUCKETS } from '@llmmon/core/otel';
 import { BYTES_PER_MB, type OperationRecord, type Sample } from '@llmmon/core/schema';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestEvent, Store } from '../store/store.js';
-
-/** Explicit bucket boundaries of gen_ai.client.operation.duration (seconds). */
-export const DURATION_BUCKETS = [
-  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-];
-/** Explicit bucket boundaries of gen_ai.client.token.usage (tokens). */
-export const TOKEN_BUCKETS = [
-  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
-];
-/** Bucket boundaries of the conventions' time-to-first-token metrics (seconds). */
-export const TTFT_BUCKETS = [
-  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
-/** Peak RSS buckets: 16 MB … 64 GB, ×2. */
-const MEMORY_BUCKETS = Array.from({ length: 13 }, (_, i) => 2 ** (24 + i));
+import { MODEL, OPERATION, OperationMetrics } from './operation-metrics.js';
 
 export const MAX_SERIES = 50;
 /** Most characters of a label value; longer ones are cut and end in `…`. */
@@ -49,50 +42,43 @@ export function labelValue(value: string): string {
 }
 const OTHER = '_OTHER';
 
-const MODEL = 'gen_ai_request_model';
-const OPERATION = 'gen_ai_operation_name';
-
 export class Metrics {
   readonly registry = new Registry();
   private readonly pairs = new Set<string>();
-  private readonly duration = new Histogram({
-    name: 'gen_ai_client_operation_duration_seconds',
-    help: 'GenAI operation duration (duration_seconds of each stored operation).',
-    labelNames: [MODEL, OPERATION, 'error_type'],
-    buckets: DURATION_BUCKETS,
+  private readonly operations = new OperationMetrics(this.registry);
+  // GPU and energy of the operations, named as the OpenTelemetry hardware conventions name them
+  // where they have a name (hw.energy, with hw.type) and llmmon_* where they have none.
+  private readonly energy = new Counter({
+    name: 'hw_energy_joules_total',
+    help: 'Energy the counters measured during the stored operations, by hw_type: gpu (gpu_energy_joules), cpu (cpu_energy_joules, the CPU package). Device- and package-wide: concurrent operations share it.',
+    labelNames: [MODEL, OPERATION, 'hw_type'],
     registers: [this.registry],
   });
-  private readonly tokens = new Histogram({
-    name: 'gen_ai_client_token_usage',
-    help: 'Number of input and output tokens used per operation (input_tokens, output_tokens).',
-    labelNames: [MODEL, OPERATION, 'gen_ai_token_type'],
-    buckets: TOKEN_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly ttft = new Histogram({
-    name: 'gen_ai_client_operation_time_to_first_chunk_seconds',
-    help: 'Time to the first chunk of a streamed operation (time_to_first_token_seconds).',
-    labelNames: [MODEL, OPERATION],
-    buckets: TTFT_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly peakMemory = new Histogram({
-    name: 'llmmon_operation_peak_memory_bytes',
-    help: 'Highest resident set size seen during each operation (peak_memory_mb × 2^20).',
+  private readonly gpuMemory = new Histogram({
+    name: 'llmmon_operation_gpu_memory_peak_bytes',
+    help: 'Highest GPU memory seen during each operation (gpu_memory_peak_mb × 2^20; gpu_memory_scope says whose).',
     labelNames: [MODEL, OPERATION],
     buckets: MEMORY_BUCKETS,
     registers: [this.registry],
   });
-  private readonly cpuSeconds = new Counter({
-    name: 'llmmon_operation_cpu_seconds_total',
-    help: 'Process CPU time used by the stored operations (cpu_time_seconds).',
+  private readonly gpuThrottled = new Counter({
+    name: 'llmmon_operation_gpu_throttled_total',
+    help: 'Stored operations during which a GPU reported power or thermal throttling (gpu_throttled).',
     labelNames: [MODEL, OPERATION],
     registers: [this.registry],
   });
-  private readonly errors = new Counter({
-    name: 'llmmon_operation_errors_total',
-    help: 'Stored operations whose status is "error".',
+  // The attached model server's processes (role server): what each operation cost there.
+  private readonly serverCpuSeconds = new Counter({
+    name: 'llmmon_operation_server_cpu_seconds_total',
+    help: "CPU time of the attached model server's processes during the stored operations (server_cpu_time_seconds).",
     labelNames: [MODEL, OPERATION],
+    registers: [this.registry],
+  });
+  private readonly serverPeakMemory = new Histogram({
+    name: 'llmmon_operation_server_peak_memory_bytes',
+    help: "Peak resident set size of the attached model server's processes during each operation (server_peak_memory_mb × 2^20).",
+    labelNames: [MODEL, OPERATION],
+    buckets: MEMORY_BUCKETS,
     registers: [this.registry],
   });
   private readonly ingested = new Counter({
@@ -127,6 +113,18 @@ export class Metrics {
     name: 'llmmon_live_gpu_utilization_ratio',
     help: 'GPU utilization (0–1) in the latest live sample that had it (gpu_util_percent / 100).',
     labelNames: ['run_id'],
+    registers: [this.registry],
+  });
+  private readonly liveGpuMemory = new Gauge({
+    name: 'hw_gpu_memory_usage_bytes',
+    help: 'GPU memory in use in the latest live sample that had it (gpu_memory_mb × 2^20: this process where the backend tells, else the devices).',
+    labelNames: ['run_id'],
+    registers: [this.registry],
+  });
+  private readonly livePower = new Gauge({
+    name: 'hw_power_watts',
+    help: 'Power the GPUs reported in the latest live sample that had it (gpu_power_watts).',
+    labelNames: ['run_id', 'hw_type'],
     registers: [this.registry],
   });
   private readonly onIngest = (e: IngestEvent) => this.record(e);
@@ -206,16 +204,14 @@ export class Metrics {
   record(e: IngestEvent) {
     for (const op of e.operations) {
       const l = this.labels(op);
-      // error.type only on failures, as the conventions have it (the error's class is not recorded).
-      this.duration.observe(op.status === 'error' ? { ...l, error_type: OTHER } : l, op.duration_seconds);
-      if (op.input_tokens !== null)
-        this.tokens.observe({ ...l, gen_ai_token_type: 'input' }, op.input_tokens);
-      if (op.output_tokens !== null)
-        this.tokens.observe({ ...l, gen_ai_token_type: 'output' }, op.output_tokens);
-      if (op.time_to_first_token_seconds !== null) this.ttft.observe(l, op.time_to_first_token_seconds);
-      if (op.peak_memory_mb !== null) this.peakMemory.observe(l, op.peak_memory_mb * BYTES_PER_MB);
-      if (op.cpu_time_seconds !== null) this.cpuSeconds.inc(l, op.cpu_time_seconds);
-      if (op.status === 'error') this.errors.inc(l);
+      this.operations.observe(op, l);
+      if (op.gpu_energy_joules !== null) this.energy.inc({ ...l, hw_type: 'gpu' }, op.gpu_energy_joules);
+      if (op.cpu_energy_joules !== null) this.energy.inc({ ...l, hw_type: 'cpu' }, op.cpu_energy_joules);
+      if (op.gpu_memory_peak_mb !== null) this.gpuMemory.observe(l, op.gpu_memory_peak_mb * BYTES_PER_MB);
+      if (op.gpu_throttled) this.gpuThrottled.inc(l);
+      if (op.server_cpu_time_seconds !== null) this.serverCpuSeconds.inc(l, op.server_cpu_time_seconds);
+      if (op.server_peak_memory_mb !== null)
+        this.serverPeakMemory.observe(l, op.server_peak_memory_mb * BYTES_PER_MB);
     }
     this.ingested.inc({ kind: 'operations' }, e.operations.length);
     this.ingested.inc({ kind: 'samples' }, e.samples.length);
@@ -230,6 +226,10 @@ export class Metrics {
       latest(this.liveRss, last.rss_mb * BYTES_PER_MB);
       latest(this.liveSystemCpu, last.system_cpu_percent === null ? null : last.system_cpu_percent / 100);
       latest(this.liveGpu, last.gpu_util_percent === null ? null : last.gpu_util_percent / 100);
+      latest(this.liveGpuMemory, last.gpu_memory_mb === null ? null : last.gpu_memory_mb * BYTES_PER_MB);
+      this.livePower.reset();
+      if (last.gpu_power_watts !== null)
+        this.livePower.set({ run_id: labelValue(e.run_id), hw_type: 'gpu' }, last.gpu_power_watts);
     }
   }
 

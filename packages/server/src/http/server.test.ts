@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveOperationsEvent, RunsResponse } from '@llmmon/core/schema';
 import { json, metricsFile, operation, runHeader, tempDir } from '@llmmon/testkit';
@@ -190,5 +190,26 @@ describe('the dashboard at /', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('a server that cannot start', () => {
+  it('on a busy port throws EADDRINUSE and leaves no database file it created', async () => {
+    const fresh = join(tmp.dir, 'never.duckdb');
+    const error = await startServer({ db: fresh, port: server.port, dashboardDir: null }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as { code?: string }).code).toBe('EADDRINUSE');
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('never'))).toEqual([]);
+  });
+
+  it('keeps a database file that was there before', async () => {
+    const error = await startServer({
+      db: join(tmp.dir, 'live.duckdb'),
+      port: server.port,
+      dashboardDir: null,
+    }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('EADDRINUSE');
+    expect(readdirSync(tmp.dir)).toContain('live.duckdb');
   });
 });

@@ -3,8 +3,11 @@
  * opened, and a `close()` that ends live streams, stops accepting, waits for open requests and
  * closes the DuckDB file cleanly.
  */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { DEFAULT_DB_PATH } from '../defaults.js';
 import { Store } from '../store/store.js';
 import { type AppOptions, createApp } from './app.js';
 import { tokenProblem } from './auth.js';
@@ -55,6 +58,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const problem = options.token === undefined ? null : tokenProblem(options.token);
   if (problem) throw new Error(problem);
   const ownStore = !(options.db instanceof Store);
+  // A file this call creates is removed again when the server cannot start (a busy port), so a
+  // failed start leaves no empty database behind.
+  const created =
+    ownStore &&
+    options.db !== ':memory:' &&
+    !existsSync((options.db as string | undefined) ?? DEFAULT_DB_PATH);
   const store = options.db instanceof Store ? options.db : await Store.open(options.db);
   const app = createApp({ ...options, store, publicRead: options.publicRead ?? !isExposed(host) });
   let server: ReturnType<typeof serve>;
@@ -66,6 +75,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   } catch (error) {
     app.shutdown();
     if (ownStore) await store.close();
+    if (created) await Promise.all([store.path, `${store.path}.wal`].map((f) => rm(f, { force: true })));
     throw error;
   }
   const { port } = server.address() as AddressInfo;

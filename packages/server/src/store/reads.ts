@@ -6,7 +6,7 @@ import type { Alert, OperationRecord, RunHeader, RunSummary, Sample } from '@llm
 import { SAMPLE_COLUMNS } from '@llmmon/core/schema';
 import { SqlParams } from '../db/params.js';
 import { rowReader, selectColumns } from '../db/records.js';
-import { ALERTS, ident, OPERATIONS, RUNS } from '../db/tables.js';
+import { ALERTS, ident, OPERATIONS, RUNS, SAMPLES } from '../db/tables.js';
 import { type Cache, SUMMARY_ENTRY } from './cache.js';
 import type { Connections } from './connections.js';
 import { InputError, NotFoundError } from './errors.js';
@@ -21,6 +21,41 @@ export interface OperationsQuery {
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
+}
+
+/** Sample columns that hold the highest reading of their interval (a bucket keeps the max). */
+const SAMPLE_PEAKS = [
+  't',
+  'rss_mb',
+  'cpu_peak_percent',
+  'gpu_memory_mb',
+  'gpu_power_watts',
+  'tick_interval_ms',
+];
+
+/** Reads a `samples` row selected as `SAMPLE_COLUMNS` (the table's columns but `run_id`). */
+const readSample = rowReader<Sample>({
+  ...SAMPLES,
+  columns: SAMPLES.columns.filter((c) => c.name !== 'run_id'),
+});
+
+/**
+ * The attached processes' entries of the points a bucket merged, one per pid: the mean of its CPU
+ * figures (the points are of equal width), its highest RSS.
+ */
+export function mergeProcessSamples(entries: Sample['processes']): Sample['processes'] {
+  if (!entries) return null;
+  const byPid = new Map<number, { cpu: number; n: number; rss: number | null }>();
+  for (const e of entries) {
+    const m = byPid.get(e.pid) ?? { cpu: 0, n: 0, rss: null };
+    if (e.cpu_percent !== null) {
+      m.cpu += e.cpu_percent;
+      m.n++;
+    }
+    if (e.rss_mb !== null) m.rss = Math.max(m.rss ?? 0, e.rss_mb);
+    byPid.set(e.pid, m);
+  }
+  return [...byPid].map(([pid, m]) => ({ pid, cpu_percent: m.n ? m.cpu / m.n : null, rss_mb: m.rss }));
 }
 
 export class Reads {
@@ -152,19 +187,21 @@ export class Reads {
       let sql = `SELECT ${names.map(ident).join(', ')} FROM samples WHERE run_id = $1 ORDER BY t`;
       const downsampled = maxPoints !== undefined && total > maxPoints;
       if (downsampled) {
-        // Per bucket: its last t, the peaks (rss_mb and cpu_peak_percent are peaks already), the
-        // mean of the rest.
-        const pick = (name: string) => (['t', 'rss_mb', 'cpu_peak_percent'].includes(name) ? 'max' : 'avg');
+        // Per bucket: its last t, the peaks (rss_mb, cpu_peak_percent and the GPU memory and
+        // power are peaks already, and the longest tick interval), the mean of the rest; the attached processes' entries of
+        // every point, merged per pid below.
+        const pick = (name: string) =>
+          name === 'processes'
+            ? `flatten(list(${ident(name)}) FILTER (WHERE ${ident(name)} IS NOT NULL))`
+            : `${SAMPLE_PEAKS.includes(name) ? 'max' : 'avg'}(${ident(name)})`;
         sql = `WITH s AS (SELECT * FROM samples WHERE run_id = $1),
           b AS (SELECT min(t) AS lo, greatest(max(t) - min(t), 1e-12) AS span FROM s)
-          SELECT ${names.map((n) => `${pick(n)}(${ident(n)}) AS ${ident(n)}`).join(', ')}
+          SELECT ${names.map((n) => `${pick(n)} AS ${ident(n)}`).join(', ')}
           FROM s, b GROUP BY least(floor((t - lo) / span * ${maxPoints}), ${maxPoints - 1}) ORDER BY t`;
       }
       const rows = (await c.runAndReadAll(sql, [id])).getRowsJS();
-      const samples = rows.map(
-        (row) =>
-          Object.fromEntries(names.map((n, i) => [n, row[i] == null ? null : Number(row[i])])) as Sample,
-      );
+      const samples = rows.map(readSample);
+      if (downsampled) for (const sample of samples) sample.processes = mergeProcessSamples(sample.processes);
       return { total, samples, downsampled };
     });
   }

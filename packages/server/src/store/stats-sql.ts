@@ -24,6 +24,20 @@ export interface ModelStatsRow {
 }
 
 /**
+ * Statistics of the optional summary columns (GPU, energy, attached server), after the medians:
+ * the SQL aggregate of each, in this order (core's `modelStats` computes the same).
+ */
+const OPTIONAL_STATS = [
+  ['avg_gpu_util_percent', 'avg(gpu_util_avg_percent)'],
+  ['peak_gpu_memory_mb', 'max(gpu_memory_peak_mb)'],
+  ['energy_joules', 'sum(energy_joules)'],
+  ['avg_joules_per_output_token', 'avg(joules_per_output_token)'],
+  ['avg_server_cpu_percent', 'avg(server_cpu_percent)'],
+  ['avg_server_memory_mb', 'avg(server_peak_memory_mb)'],
+] as const satisfies readonly (readonly [keyof RunModelStats, string])[];
+const OPTIONAL_SQL = OPTIONAL_STATS.map(([, sql]) => sql).join(', ');
+
+/**
  * SQL of the per-(run, model) statistics; `where` selects the operations (without exclusions).
  * Rows are grouped by (run, model, ok): the aggregates of the `ok` group are the statistics,
  * and the counts, first seq and time span add up over both groups in `readModelStats`. This
@@ -45,6 +59,7 @@ SELECT run_id, model_name, status IS DISTINCT FROM 'error' AS ok,
     ${tested},
     quantile_cont(time_to_first_token_seconds, 0.5), quantile_cont(inter_token_latency_seconds, 0.5),
     sum(output_tokens),
+    ${OPTIONAL_SQL},
     min(seq) AS first_seq,
     min(min(seq)) OVER (PARTITION BY run_id, model_name) AS model_first_seq
 FROM operations
@@ -115,6 +130,10 @@ function modelStatsRow(
       p50_inter_token_latency_seconds: num(ok?.[MEDIANS_AT + 1]),
       output_tokens: num(ok?.[MEDIANS_AT + 2]),
       errors: Number(failed?.[3] ?? 0),
+      ...(Object.fromEntries(OPTIONAL_STATS.map(([key], i) => [key, num(ok?.[MEDIANS_AT + 3 + i])])) as Pick<
+        RunModelStats,
+        (typeof OPTIONAL_STATS)[number][0]
+      >),
     },
     samples,
   };

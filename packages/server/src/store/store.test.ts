@@ -6,7 +6,7 @@ import {
   normalizeMetrics,
   type OperationRecord,
 } from '@llmmon/core/schema';
-import { metricsFile, originalRecords, tempDir } from '@llmmon/testkit';
+import { metricsFile, NO_GPU_SAMPLE, originalRecords, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { singlePass } from './bulk.js';
 import { Connections } from './connections.js';
@@ -112,7 +112,8 @@ describe('Store.ingest', () => {
           cpu_peak_percent: 1,
           rss_mb: 1,
           system_cpu_percent: null,
-          gpu_util_percent: null,
+          ...NO_GPU_SAMPLE,
+          tick_interval_ms: null,
         },
         {
           t: Symbol('x') as never,
@@ -120,7 +121,8 @@ describe('Store.ingest', () => {
           cpu_peak_percent: 1,
           rss_mb: 1,
           system_cpu_percent: null,
-          gpu_util_percent: null,
+          ...NO_GPU_SAMPLE,
+          tick_interval_ms: null,
         },
       ],
     };
@@ -136,9 +138,17 @@ describe('Store reads', () => {
       status: seq % 9 === 0 ? 'error' : 'ok',
       duration_seconds: 0.1 + ((seq * 7) % 13) / 17,
       peak_memory_mb: seq % 6 === 0 ? null : 300 + seq,
+      // GPU, energy and server figures on some operations only (null elsewhere, as without them).
+      gpu_util_avg_percent: seq % 3 === 0 ? null : 20 + seq,
+      gpu_memory_peak_mb: seq % 4 === 0 ? null : 1000 + ((seq * 31) % 17),
+      energy_joules: seq % 5 === 0 ? null : 2 + seq / 8,
+      joules_per_output_token: seq % 5 === 0 ? null : (2 + seq / 8) / 64,
+      server_cpu_percent: seq % 2 === 0 ? null : 150 + seq,
+      server_peak_memory_mb: seq % 2 === 0 ? null : 900 + seq,
     }));
     await store.ingest(file);
     const sql = await store.runModelStats('r1', ['warmup', 'load']);
+    expect(sql['tiny-f16']!.avg_server_cpu_percent).not.toBeNull();
     const core = modelComparison(file.operations as OperationRecord[]);
     expect(Object.keys(sql)).toEqual(Object.keys(core));
     for (const [model, stats] of Object.entries(core)) {
@@ -196,11 +206,41 @@ describe('Store reads', () => {
     expect(thin.downsampled).toBe(true);
     // Samples at t = 0, 0.1 … 0.4 (cpu 50…54, rss 280…284) in two buckets of t: [0, 0.2), [0.2, 0.4].
     // Each keeps its last t, the mean CPU, the highest peak CPU and the highest RSS.
-    const rest = { system_cpu_percent: 30, gpu_util_percent: null };
+    const rest = { system_cpu_percent: 30, ...NO_GPU_SAMPLE, tick_interval_ms: null };
     expect(thin.samples).toEqual([
       { t: 0.1, cpu_percent: 50.5, cpu_peak_percent: null, rss_mb: 281, ...rest },
       { t: 0.4, cpu_percent: 53, cpu_peak_percent: null, rss_mb: 284, ...rest },
     ]);
+  });
+
+  it('downsamples GPU peaks to their max and attached processes per pid (mean CPU, highest RSS)', async () => {
+    const file = metricsFile('gpu', 1);
+    file.samples = [0.1, 0.2, 0.3, 0.4].map((t, i) => ({
+      t,
+      cpu_percent: 10,
+      rss_mb: 1,
+      gpu_memory_mb: 100 * (i + 1),
+      gpu_power_watts: 50 - i,
+      processes: [
+        { pid: 7, cpu_percent: 100 * i, rss_mb: 10 + i },
+        ...(i === 0 ? [{ pid: 9, cpu_percent: null, rss_mb: null }] : []),
+      ],
+    }));
+    await store.ingest(MetricsFileSchema.parse(file));
+    const thin = await store.samples('gpu', 2);
+    expect(thin.samples.map((s) => [s.gpu_memory_mb, s.gpu_power_watts])).toEqual([
+      [200, 50],
+      [400, 48],
+    ]);
+    expect(thin.samples.map((s) => s.processes)).toEqual([
+      [
+        { pid: 7, cpu_percent: 50, rss_mb: 11 },
+        { pid: 9, cpu_percent: null, rss_mb: null },
+      ],
+      [{ pid: 7, cpu_percent: 250, rss_mb: 13 }],
+    ]);
+    // Not downsampled: every point as stored.
+    expect((await store.samples('gpu')).samples[0]!.processes).toEqual(file.samples[0]!.processes);
   });
 
   it('deletes a run and everything stored for it', async () => {
