@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let dir: string;
 let server: RunningServer;
-const token = 'e2e-token';
+const token = 'e2e-token-0123456789';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'llmmon-e2e-server-'));
