@@ -13,11 +13,14 @@ const gc = runInNewContext('gc') as () => void;
 describe('a Sampler dropped without stop()', () => {
   it.runIf(linux)('has its sampling thread stopped once it is garbage-collected', async () => {
     const baseline = samplingThreads();
-    (() => {
-      for (let i = 0; i < 20; i++) new Sampler({ intervalMs: 10 }).start();
-    })();
-    // Ground truth: the kernel's list of this process's threads, by name.
+    let held: Sampler[] | null = Array.from({ length: 20 }, () => new Sampler({ intervalMs: 10 }).start());
+    // Ground truth: the kernel's list of this process's threads, by name. Each thread names
+    // itself once it runs, which a loaded machine may delay: wait for all 20.
+    const named = Date.now() + 10_000;
+    while (samplingThreads() < baseline + 20 && Date.now() < named) await sleep(20);
     expect(samplingThreads()).toBe(baseline + 20);
+    expect(held).toHaveLength(20);
+    held = null; // dropped without stop()
     // Finalizers run after a collection, on a later turn of the event loop.
     const end = Date.now() + 10_000;
     while (samplingThreads() > baseline && Date.now() < end) {
