@@ -120,9 +120,13 @@ describe.runIf(linux && HAS_NATIVE)('attached processes measured by the native s
       }),
     ]);
     const before = await server.get<{ cpu_seconds: number }>('/cpu');
+    const outerStart = performance.now();
     const work = await m.trackOperation('remote', 'inference', 0, () =>
       server.get<Work>('/work?ms=300&mib=64'),
     );
+    // The sampler's window (and so each process's wall time) lies inside this call, which also
+    // holds the window's opening and closing reads: under load those can take milliseconds.
+    const outer = (performance.now() - outerStart) / 1e3;
     const after = await server.get<{ cpu_seconds: number }>('/cpu');
     const r = m.operations[0]!;
     expect(() => OperationRecordSchema.parse(r)).not.toThrow();
@@ -155,7 +159,7 @@ describe.runIf(linux && HAS_NATIVE)('attached processes measured by the native s
     expect(r.server_cpu_percent).toBeCloseTo((p.cpu_time_seconds! / r.duration_seconds) * 100, 9);
     expect(r.server_status).toBe('ok');
     // Invariants: nothing exceeds the machine.
-    expect(p.wall_seconds!).toBeLessThanOrEqual(r.duration_seconds + 0.01);
+    expect(p.wall_seconds!).toBeLessThanOrEqual(outer);
     expect(p.cpu_time_seconds!).toBeLessThanOrEqual(p.wall_seconds! * cpus().length + 2 * SCHEDSTAT_LAG);
     expect(p.peak_cpu_percent!).toBeGreaterThanOrEqual(p.avg_cpu_percent!);
     expect(p.rss_start_mb!).toBeLessThanOrEqual(p.peak_memory_mb!);

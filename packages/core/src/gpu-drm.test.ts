@@ -86,10 +86,14 @@ describe.runIf(linux && HAS_NATIVE)('GPU engine time in the record (scripted DRM
       // The window must outlast its 0.25 s of engine time.
       while (performance.now() - started < 400) await sleep(20);
     });
+    const outer = (performance.now() - started) / 1e3;
     const r = m.operations[0]!;
     expect(() => OperationRecordSchema.parse(r)).not.toThrow();
     expect(r.gpu_busy_seconds).toBe(0.25);
-    expect(r.gpu_process_util_avg_percent).toBeCloseTo((0.25 / r.duration_seconds) * 100, 0);
+    // Utilisation is engine time over the sampler's window, which holds the operation's duration
+    // and lies inside the call (its opening and closing reads may take milliseconds under load).
+    expect(r.gpu_process_util_avg_percent!).toBeLessThanOrEqual((0.25 / r.duration_seconds) * 100 + 1e-9);
+    expect(r.gpu_process_util_avg_percent!).toBeGreaterThanOrEqual((0.25 / outer) * 100 - 1e-9);
     expect(r.gpu_memory_peak_mb).toBe(768);
     expect(r.gpu_memory_scope).toBe('process');
     expect(r.gpu_util_avg_percent).toBe(37); // the device's gpu_busy_percent, every process's work
