@@ -40,6 +40,11 @@ export interface FieldSpec<S extends z.ZodType = z.ZodType> {
   readonly fields?: Readonly<Record<string, FieldSpec>>;
   /** Item type of a `list` field when the items are not structs. */
   readonly item?: FieldSpec;
+  /**
+   * How points of a series merge into a coarser bucket (timeline samples): `max` for values that
+   * are peaks of their interval already, so that a merged point keeps the peak; the mean otherwise.
+   */
+  readonly bucket?: 'max' | 'mean';
   readonly schema: S;
 }
 
@@ -81,6 +86,7 @@ type Doc = {
   max?: number;
   /** Default: LIMITS.nameLength for text fields. */
   maxLength?: number;
+  bucket?: 'max' | 'mean';
 };
 
 function spec<S extends z.ZodType>(

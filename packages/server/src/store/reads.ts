@@ -3,7 +3,7 @@
  * run cache), a run's header, a page of its operations, its timeline and its alerts.
  */
 import type { Alert, OperationRecord, RunHeader, RunSummary, Sample } from '@llmmon/core/schema';
-import { SAMPLE_COLUMNS } from '@llmmon/core/schema';
+import { SAMPLE_COLUMNS, SAMPLE_FIELDS } from '@llmmon/core/schema';
 import { SqlParams } from '../db/params.js';
 import { rowReader, selectColumns } from '../db/records.js';
 import { ALERTS, ident, OPERATIONS, RUNS, SAMPLES } from '../db/tables.js';
@@ -22,16 +22,6 @@ export interface OperationsQuery {
   limit: number;
   offset: number;
 }
-
-/** Sample columns that hold the highest reading of their interval (a bucket keeps the max). */
-const SAMPLE_PEAKS = [
-  't',
-  'rss_mb',
-  'cpu_peak_percent',
-  'gpu_memory_mb',
-  'gpu_power_watts',
-  'tick_interval_ms',
-];
 
 /** Reads a `samples` row selected as `SAMPLE_COLUMNS` (the table's columns but `run_id`). */
 const readSample = rowReader<Sample>({
@@ -187,13 +177,13 @@ export class Reads {
       let sql = `SELECT ${names.map(ident).join(', ')} FROM samples WHERE run_id = $1 ORDER BY t`;
       const downsampled = maxPoints !== undefined && total > maxPoints;
       if (downsampled) {
-        // Per bucket: its last t, the peaks (rss_mb, cpu_peak_percent and the GPU memory and
-        // power are peaks already, and the longest tick interval), the mean of the rest; the attached processes' entries of
-        // every point, merged per pid below.
+        // Per bucket: the highest of the fields that say so (`bucket: 'max'`: its last t, the
+        // peaks, the longest tick interval), the mean of the rest; the attached processes' entries
+        // of every point, merged per pid below.
         const pick = (name: string) =>
           name === 'processes'
             ? `flatten(list(${ident(name)}) FILTER (WHERE ${ident(name)} IS NOT NULL))`
-            : `${SAMPLE_PEAKS.includes(name) ? 'max' : 'avg'}(${ident(name)})`;
+            : `${SAMPLE_FIELDS[name as keyof typeof SAMPLE_FIELDS].bucket === 'max' ? 'max' : 'avg'}(${ident(name)})`;
         sql = `WITH s AS (SELECT * FROM samples WHERE run_id = $1),
           b AS (SELECT min(t) AS lo, greatest(max(t) - min(t), 1e-12) AS span FROM s)
           SELECT ${names.map((n) => `${pick(n)} AS ${ident(n)}`).join(', ')}
