@@ -21,6 +21,26 @@ Napi::Value Opt(Napi::Env env, const std::optional<T>& v) {
   return v ? Napi::Value(Napi::Number::New(env, double(*v))) : env.Null();
 }
 
+// A JS array of one object per item.
+template <class T, class F>
+Napi::Array ArrayOf(Napi::Env env, const std::vector<T>& items, F object_of) {
+  Napi::Array a = Napi::Array::New(env, items.size());
+  uint32_t i = 0;
+  for (const T& item : items) a.Set(i++, object_of(item));
+  return a;
+}
+
+// What a counter or an energy channel says of itself: whether it is read, from where, else why.
+template <class C>
+Napi::Object Availability(Napi::Env env, const C& c) {
+  Napi::Object x = Napi::Object::New(env);
+  x.Set("name", c.name);
+  x.Set("available", c.available);
+  x.Set("source", c.source);
+  x.Set("reason", c.reason);
+  return x;
+}
+
 // One backend and one source per process, created on first use (as a Sampler would) and kept.
 GpuBackend& Backend() {
   static GpuBackend* backend = make_gpu_backend().release();
@@ -36,27 +56,16 @@ Napi::Value GpuBackendInfo(const Napi::CallbackInfo& info) {
   GpuBackend& b = Backend();
   Napi::Object o = Napi::Object::New(env);
   o.Set("name", b.name());
-  Napi::Array devices = Napi::Array::New(env);
-  for (const GpuDeviceInfo& d : b.devices()) {
-    Napi::Object x = Napi::Object::New(env);
-    x.Set("index", d.index);
-    x.Set("id", d.id);
-    x.Set("name", d.name);
-    x.Set("vendor", d.vendor);
-    x.Set("core_count", Opt(env, d.core_count));
-    devices.Set(devices.Length(), x);
-  }
-  o.Set("devices", devices);
-  Napi::Array counters = Napi::Array::New(env);
-  for (const GpuCounterInfo& c : b.counters()) {
-    Napi::Object x = Napi::Object::New(env);
-    x.Set("name", c.name);
-    x.Set("available", c.available);
-    x.Set("source", c.source);
-    x.Set("reason", c.reason);
-    counters.Set(counters.Length(), x);
-  }
-  o.Set("counters", counters);
+  o.Set("devices", ArrayOf(env, b.devices(), [&](const GpuDeviceInfo& d) {
+          Napi::Object x = Napi::Object::New(env);
+          x.Set("index", d.index);
+          x.Set("id", d.id);
+          x.Set("name", d.name);
+          x.Set("vendor", d.vendor);
+          x.Set("core_count", Opt(env, d.core_count));
+          return x;
+        }));
+  o.Set("counters", ArrayOf(env, b.counters(), [&](const GpuCounterInfo& c) { return Availability(env, c); }));
   return o;
 }
 
@@ -70,28 +79,24 @@ Napi::Value GpuRead(const Napi::CallbackInfo& info) {
   GpuReading r;
   Backend().read(pids, r);
   Napi::Object o = Napi::Object::New(env);
-  Napi::Array devices = Napi::Array::New(env);
-  for (const GpuDeviceReading& d : r.devices) {
-    Napi::Object x = Napi::Object::New(env);
-    x.Set("util_percent", Opt(env, d.util_percent));
-    x.Set("memory_used_bytes", Opt(env, d.memory_used_bytes));
-    x.Set("energy_uj", Opt(env, d.energy_uj));
-    x.Set("throttle", Opt(env, d.throttle));
-    devices.Set(devices.Length(), x);
-  }
-  o.Set("devices", devices);
-  Napi::Array processes = Napi::Array::New(env);
-  for (const GpuProcessReading& p : r.processes) {
-    Napi::Object x = Napi::Object::New(env);
-    x.Set("pid", Napi::Number::New(env, double(p.pid)));
-    x.Set("device", p.device);
-    x.Set("memory_bytes", Opt(env, p.memory_bytes));
-    std::optional<uint64_t> busy;
-    for (const GpuEngineBusy& e : p.engines) busy = busy.value_or(0) + e.busy_ns;
-    x.Set("busy_ns", Opt(env, busy));
-    processes.Set(processes.Length(), x);
-  }
-  o.Set("processes", processes);
+  o.Set("devices", ArrayOf(env, r.devices, [&](const GpuDeviceReading& d) {
+          Napi::Object x = Napi::Object::New(env);
+          x.Set("util_percent", Opt(env, d.util_percent));
+          x.Set("memory_used_bytes", Opt(env, d.memory_used_bytes));
+          x.Set("energy_uj", Opt(env, d.energy_uj));
+          x.Set("throttle", Opt(env, d.throttle));
+          return x;
+        }));
+  o.Set("processes", ArrayOf(env, r.processes, [&](const GpuProcessReading& p) {
+          Napi::Object x = Napi::Object::New(env);
+          x.Set("pid", Napi::Number::New(env, double(p.pid)));
+          x.Set("device", p.device);
+          x.Set("memory_bytes", Opt(env, p.memory_bytes));
+          std::optional<uint64_t> busy;
+          for (const GpuEngineBusy& e : p.engines) busy = busy.value_or(0) + e.busy_ns;
+          x.Set("busy_ns", Opt(env, busy));
+          return x;
+        }));
   return o;
 }
 
@@ -99,17 +104,11 @@ Napi::Value EnergySourceInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("name", Energy().name());
-  Napi::Array channels = Napi::Array::New(env);
-  for (const EnergyChannelInfo& c : Energy().channels()) {
-    Napi::Object x = Napi::Object::New(env);
-    x.Set("name", c.name);
-    x.Set("scope", c.scope);
-    x.Set("available", c.available);
-    x.Set("source", c.source);
-    x.Set("reason", c.reason);
-    channels.Set(channels.Length(), x);
-  }
-  o.Set("channels", channels);
+  o.Set("channels", ArrayOf(env, Energy().channels(), [&](const EnergyChannelInfo& c) {
+          Napi::Object x = Availability(env, c);
+          x.Set("scope", c.scope);
+          return x;
+        }));
   return o;
 }
 
