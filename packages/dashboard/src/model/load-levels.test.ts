@@ -1,6 +1,6 @@
 import { rec } from '@llmmon/testkit';
 import { describe, expect, it } from 'vitest';
-import { isLoadRun, loadLevels, spread } from './load-levels.js';
+import { loadLevels, spread } from './load-levels.js';
 
 const level = (index: number, metadata: Record<string, unknown>, over = {}) =>
   rec({
@@ -19,7 +19,6 @@ const request = (index: number, ttft: number, itl: number[], over = {}) =>
 
 describe('loadLevels', () => {
   it('is empty for a run without level operations', () => {
-    expect(isLoadRun([rec(), rec()])).toBe(false);
     expect(loadLevels([rec(), request(0, 0.1, [0.01])])).toEqual([]);
   });
 
@@ -36,7 +35,6 @@ describe('loadLevels', () => {
         server: { cpuSeconds: 4, energyJoules: null, packageJoules: 50 },
       }),
     ];
-    expect(isLoadRun(records)).toBe(true);
     const [a, b] = loadLevels(records);
     expect(a).toMatchObject({ index: 0, label: 'c=1', perUserOutputTokenThroughput: 100, clientCpuPer1k: 4 });
     expect(a).toMatchObject({ serverCpuPer1k: 8, joulesPer1k: 100, joulesSource: 'package' });
