@@ -6,17 +6,15 @@
  * (the level operations' metadata and CPU time, the requests' TTFT and gaps), and be drawn where
  * the chart's scale puts that figure.
  */
-import { Writable } from 'node:stream';
 import { loadMetrics, type MetricsFile, type OperationRecord } from '@llmmon/core';
 import { createDashboard } from '@llmmon/dashboard';
 import { tempDir } from '@llmmon/testkit';
 import { type Chromium, launchChromium, waitForRender } from '@llmmon/testkit/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadCommand } from './load.js';
-import { startScriptedServer } from './scripted-server.js';
+import { scriptedLoadOptions, startScriptedServer } from './scripted-server.js';
 
 const tmp = tempDir('llmmon-load-dashboard-');
-const quiet = () => new Writable({ write: (_c, _e, done) => done() });
 
 let browser: Chromium;
 let file: MetricsFile;
@@ -27,33 +25,20 @@ const errors: string[] = [];
 beforeAll(async () => {
   const server = await startScriptedServer({ ttftMs: 30, itlMs: 5, inputTokens: 10, slots: 2 });
   try {
-    const outcome = await runLoadCommand({
-      target: {
-        kind: 'chat',
-        baseURL: server.baseURL,
-        model: 'm',
-        timeoutMs: 10_000,
-        temperature: 0,
-        fixedOutput: false,
-      },
-      serve: null,
-      plan: {
-        kind: 'list',
-        levels: [1, 2, 4].map((concurrency) => ({ mode: 'concurrency' as const, concurrency })),
-      },
-      limits: { durationSeconds: null, requests: 8, warmup: 1 },
-      seed: 3,
-      prompts: null,
-      inputTokens: { mean: 10, stddev: 0 },
-      outputTokens: { mean: 6, stddev: 0 },
-      slo: null,
-      name: 'dashboard',
-      out: tmp.dir,
-      noStore: true,
-      cwd: tmp.dir,
-      stdout: quiet(),
-      stderr: quiet(),
-    });
+    const outcome = await runLoadCommand(
+      scriptedLoadOptions(
+        server.baseURL,
+        tmp.dir,
+        {
+          plan: {
+            kind: 'list',
+            levels: [1, 2, 4].map((concurrency) => ({ mode: 'concurrency' as const, concurrency })),
+          },
+          limits: { durationSeconds: null, requests: 8, warmup: 1 },
+        },
+        6,
+      ),
+    );
     file = await loadMetrics(outcome.metricsFile);
     levels = file.operations.filter((o) => o.operation === 'load-level');
     const { url } = await createDashboard(outcome.metricsFile);
