@@ -15,6 +15,7 @@ import type { ServedModelProcess } from '../model-server/serve-openai.js';
 import { type LoadClient, type LoadPrompt, loadClient, type Target } from './client.js';
 import { type LevelLimits, type LevelSpec, levelLabel, runLevel } from './levels.js';
 import { latencies, levelStats, type RequestResult, type Slo } from './metrics.js';
+import { type LoadProgress, loadProgress } from './progress.js';
 import { type LengthSpec, promptSource } from './prompts.js';
 import { type LevelResult, type LoadReport, levelCost } from './report.js';
 import { saturationVerdict } from './saturation.js';
@@ -112,7 +113,8 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
   const cwd = options.cwd ?? process.cwd();
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const log = (line: string) => stderr.write(`${line}\n`);
+  const progress = loadProgress(stderr);
+  const log = progress.log;
   const plan = options.plan;
   const planned = plan.kind === 'list' ? plan.levels : [plan.first];
   const maxSlots =
@@ -180,10 +182,11 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       for (let spec: LevelSpec | null = planned[0]!, i = 0; spec; i++) {
         const label = levelLabel(spec);
         log(`level ${i + 1} ${label}: running`);
+        progress.level(label, options.limits);
         const server =
           watch === null ? null : 'reason' in watch ? unmeasured(serverPid!, watch.reason) : watch;
         const { results, record, serverCost } = await runOneLevel(
-          { monitor, client, model: target.model, index: i, label, spec, server },
+          { monitor, client, model: target.model, index: i, label, spec, server, progress },
           options,
           prompts.next,
         );
@@ -203,6 +206,7 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       }
       metricsFile = await monitor.saveMetrics();
     } finally {
+      progress.stop();
       if (watch && !('reason' in watch)) watch.stop();
       await monitor.close();
     }
@@ -268,6 +272,7 @@ interface LevelContext {
   spec: LevelSpec;
   /** The attached server process (a window per level), or why it is not measured, or none. */
   server: ServerWatch | ServerCost | null;
+  progress: LoadProgress;
 }
 
 /**
@@ -275,7 +280,7 @@ interface LevelContext {
  * server's window spans the same time.
  */
 async function runOneLevel(
-  { monitor, client, model, index, label, spec, server }: LevelContext,
+  { monitor, client, model, index, label, spec, server, progress }: LevelContext,
   options: LoadCommandOptions,
   nextPrompt: () => LoadPrompt,
 ): Promise<{ results: RequestResult[]; record: OperationRecord; serverCost: ServerCost | null }> {
@@ -293,6 +298,7 @@ async function runOneLevel(
       limits: options.limits,
       seed: options.seed + index,
       nextPrompt,
+      onResult: (result) => progress.done(result),
       send: (prompt, warmup) =>
         monitor.trackOperation(model, warmup ? 'warmup' : 'request', prompt.text.length, async (op) => {
           const sent = await client.send(prompt, () => op.markFirstToken());
