@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_OUTPUT_DIR, LLMMonitor, type Operation, type OperationRecord } from '@llmmon/core';
+import { LOAD_LEVEL_OPERATION } from '@llmmon/core/schema';
 import { DEFAULT_DB_PATH } from '@llmmon/server/defaults';
 import type { ServedModelProcess } from '../model-server/serve-openai.js';
 import { type LoadClient, type LoadPrompt, loadClient, type Target } from './client.js';
@@ -260,9 +261,6 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
   }
 }
 
-/** The `model_name` of a run's level operations. */
-export const levelModelName = (model: string) => `${model} (load levels)`;
-
 interface LevelContext {
   monitor: LLMMonitor;
   client: LoadClient;
@@ -287,9 +285,9 @@ async function runOneLevel(
   const level = { load_level: index, load_level_label: label, ...spec };
   let op: Operation | null = null;
   let serverCost: ServerCost | null = server && 'pid' in server ? server : null;
-  // Its own model name: per-model statistics (which leave out only warm-up and load) must not
-  // mix whole levels with the requests.
-  const results = await monitor.trackOperation(levelModelName(model), 'load-level', 0, async (levelOp) => {
+  // Per-model statistics leave out load-level operations (core's default exclusions), so whole
+  // levels never mix with the requests.
+  const results = await monitor.trackOperation(model, LOAD_LEVEL_OPERATION, 0, async (levelOp) => {
     op = levelOp;
     const window = server && 'open' in server ? server.open() : null;
     const results = await runLevel({
