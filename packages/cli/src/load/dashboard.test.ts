@@ -4,10 +4,13 @@
  * The dashboard's load view in Chromium, for a real `llmmon load` run against the scripted
  * server: every plotted point, box and bar must carry the figure stored in the run's records
  * (the level operations' metadata and CPU time, the requests' TTFT and gaps), and be drawn where
- * the chart's scale puts that figure.
+ * the chart's scale puts that figure; the served dashboard (`llmmon serve` on the DuckDB file
+ * the run was stored in) shows the same figures.
  */
+import { join } from 'node:path';
 import { loadMetrics, type MetricsFile, type OperationRecord } from '@llmmon/core';
 import { createDashboard } from '@llmmon/dashboard';
+import { startServer } from '@llmmon/server';
 import { tempDir } from '@llmmon/testkit';
 import { type Chromium, launchChromium, waitForRender } from '@llmmon/testkit/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +21,7 @@ const tmp = tempDir('llmmon-load-dashboard-');
 
 let browser: Chromium;
 let file: MetricsFile;
+let runId: string;
 let levels: OperationRecord[];
 let page: Awaited<ReturnType<Chromium['context']['newPage']>>;
 const errors: string[] = [];
@@ -35,10 +39,13 @@ beforeAll(async () => {
             levels: [1, 2, 4].map((concurrency) => ({ mode: 'concurrency' as const, concurrency })),
           },
           limits: { durationSeconds: null, requests: 8, warmup: 1 },
+          db: join(tmp.dir, 'runs.duckdb'),
+          noStore: false,
         },
         6,
       ),
     );
+    runId = outcome.runId;
     file = await loadMetrics(outcome.metricsFile);
     levels = file.operations.filter((o) => o.operation === 'load-level');
     const { url } = await createDashboard(outcome.metricsFile);
@@ -151,6 +158,28 @@ describe('load view of the dashboard', () => {
       const card = page.locator(`[data-chart="${chart}"]`);
       expect(await card.getAttribute('data-empty')).toBe('true');
       expect(await card.locator('.mark').count()).toBe(0);
+    }
+  });
+
+  it('shows the same figures in the served dashboard, from the run stored in DuckDB', async () => {
+    const server = await startServer({ db: join(tmp.dir, 'runs.duckdb'), port: 0 });
+    try {
+      const served = await browser.context.newPage();
+      await served.goto(`${server.url}/#/runs/${encodeURIComponent(runId)}`);
+      await waitForRender(served);
+      const drawn = await served
+        .locator('[data-chart="load-e2el"] .mark.point')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-level'), Number(e.getAttribute('data-y'))]),
+        );
+      expect(drawn).toEqual(
+        ['p50', 'p99'].flatMap((p) =>
+          levels.map((l) => [label(l), (meta(l)[`e2el_${p}_seconds`] as number) * 1000]),
+        ),
+      );
+      await served.close();
+    } finally {
+      await server.close();
     }
   });
 });
