@@ -28,6 +28,14 @@ export interface LoadLevel extends LoadLevelFigures {
   itl: Spread | null;
 }
 
+/** The words of a load chart's card: its id, title, subtitle and x axis title (with the unit). */
+export interface LoadChartText {
+  id: string;
+  title: string;
+  subtitle: string;
+  xTitle: string;
+}
+
 /** A level's point on a load chart: x and y in the axes' units. */
 export interface CurvePoint {
   level: string;
