@@ -7,12 +7,16 @@ import {
   compareColumn,
   DEFAULT_STATS_EXCLUDED_OPERATIONS,
   headerText,
+  LOAD_LEVEL_OPERATION,
+  type OperationRecord,
+  type OperationsResponse,
   pValueText,
   runDifferences,
 } from '@llmmon/core/schema';
 import { ApiClient, CliError, out, type WhereOptions } from '../context.js';
 import { num, percent, table } from '../format.js';
 import { withStore } from '../local-store.js';
+import { compareLevels, compareLevelsText } from './compare-levels.js';
 
 export interface CompareOptions extends WhereOptions {
   alpha: number;
@@ -89,12 +93,41 @@ export function compareText(cmp: CompareResponse): string {
 export async function compareRuns(runs: string[], opts: CompareOptions): Promise<void> {
   if (runs.length < 2) throw new CliError('compare: give at least two run ids');
   const exclude = opts.excludeOperations ?? [...DEFAULT_STATS_EXCLUDED_OPERATIONS];
-  const cmp = opts.server
-    ? await new ApiClient(opts.server).json<CompareResponse>(
-        `/api/compare?${new URLSearchParams({ runs: runs.join(','), alpha: String(opts.alpha), exclude_operations: exclude.join(',') })}`,
-      )
-    : await withStore(opts.db!, (store) => store.compare(runs, opts.alpha, exclude));
-  await out(opts.format === 'json' ? `${JSON.stringify(cmp, null, 2)}\n` : compareText(cmp));
+  const levelQuery = {
+    operation: LOAD_LEVEL_OPERATION,
+    sort: 'seq',
+    order: 'asc',
+    limit: 100_000,
+    offset: 0,
+  } as const;
+  let cmp: CompareResponse;
+  let records: OperationRecord[][];
+  if (opts.server) {
+    const api = new ApiClient(opts.server);
+    cmp = await api.json<CompareResponse>(
+      `/api/compare?${new URLSearchParams({ runs: runs.join(','), alpha: String(opts.alpha), exclude_operations: exclude.join(',') })}`,
+    );
+    const query = new URLSearchParams({ operation: LOAD_LEVEL_OPERATION, limit: String(levelQuery.limit) });
+    records = await Promise.all(
+      runs.map(
+        async (id) =>
+          (await api.json<OperationsResponse>(`/api/runs/${encodeURIComponent(id)}/operations?${query}`))
+            .operations,
+      ),
+    );
+  } else {
+    [cmp, records] = await withStore(opts.db!, async (store) => [
+      await store.compare(runs, opts.alpha, exclude),
+      await Promise.all(runs.map(async (id) => (await store.operations(id, levelQuery)).operations)),
+    ]);
+  }
+  // Load runs: their levels matched by label, after the per-model comparison.
+  const levels = compareLevels(runs.map((id, i) => ({ id, records: records[i]! })));
+  await out(
+    opts.format === 'json'
+      ? `${JSON.stringify(levels.length ? { ...cmp, load_levels: levels } : cmp, null, 2)}\n`
+      : `${compareText(cmp)}${levels.length ? `\n${compareLevelsText(levels, runs)}` : ''}`,
+  );
   const regressed = cmp.models.some((m) =>
     m.against_baseline.some((a) => a.families.some((f) => f.regression)),
   );

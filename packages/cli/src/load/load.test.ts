@@ -70,7 +70,7 @@ describe('runLoadCommand', () => {
       const file = await loadMetrics(outcome.metricsFile);
       const levels = file.operations.filter((o) => o.operation === 'load-level');
       expect(levels).toHaveLength(3);
-      expect(new Set(levels.map((o) => o.model_name))).toEqual(new Set(['m (load levels)']));
+      expect(new Set(levels.map((o) => o.model_name))).toEqual(new Set(['m']));
       expect(levels.map((o) => o.output_tokens)).toEqual([40, 40, 40]);
       expect(levels.every((o) => o.cpu_time_seconds !== null && o.cpu_time_seconds > 0)).toBe(true);
       const requests = file.operations.filter((o) => o.operation === 'request');

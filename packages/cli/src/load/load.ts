@@ -10,11 +10,13 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_OUTPUT_DIR, LLMMonitor, type Operation, type OperationRecord } from '@llmmon/core';
+import { LOAD_LEVEL_OPERATION } from '@llmmon/core/schema';
 import { DEFAULT_DB_PATH } from '@llmmon/server/defaults';
 import type { ServedModelProcess } from '../model-server/serve-openai.js';
 import { type LoadClient, type LoadPrompt, loadClient, type Target } from './client.js';
 import { type LevelLimits, type LevelSpec, levelLabel, runLevel } from './levels.js';
 import { latencies, levelStats, type RequestResult, type Slo } from './metrics.js';
+import { type LoadProgress, loadProgress } from './progress.js';
 import { type LengthSpec, promptSource } from './prompts.js';
 import { type LevelResult, type LoadReport, levelCost } from './report.js';
 import { saturationVerdict } from './saturation.js';
@@ -112,7 +114,8 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
   const cwd = options.cwd ?? process.cwd();
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const log = (line: string) => stderr.write(`${line}\n`);
+  const progress = loadProgress(stderr);
+  const log = progress.log;
   const plan = options.plan;
   const planned = plan.kind === 'list' ? plan.levels : [plan.first];
   const maxSlots =
@@ -180,10 +183,11 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       for (let spec: LevelSpec | null = planned[0]!, i = 0; spec; i++) {
         const label = levelLabel(spec);
         log(`level ${i + 1} ${label}: running`);
+        progress.level(label, options.limits);
         const server =
           watch === null ? null : 'reason' in watch ? unmeasured(serverPid!, watch.reason) : watch;
         const { results, record, serverCost } = await runOneLevel(
-          { monitor, client, model: target.model, index: i, label, spec, server },
+          { monitor, client, model: target.model, index: i, label, spec, server, progress },
           options,
           prompts.next,
         );
@@ -203,6 +207,7 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       }
       metricsFile = await monitor.saveMetrics();
     } finally {
+      progress.stop();
       if (watch && !('reason' in watch)) watch.stop();
       await monitor.close();
     }
@@ -256,9 +261,6 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
   }
 }
 
-/** The `model_name` of a run's level operations. */
-export const levelModelName = (model: string) => `${model} (load levels)`;
-
 interface LevelContext {
   monitor: LLMMonitor;
   client: LoadClient;
@@ -268,6 +270,7 @@ interface LevelContext {
   spec: LevelSpec;
   /** The attached server process (a window per level), or why it is not measured, or none. */
   server: ServerWatch | ServerCost | null;
+  progress: LoadProgress;
 }
 
 /**
@@ -275,16 +278,16 @@ interface LevelContext {
  * server's window spans the same time.
  */
 async function runOneLevel(
-  { monitor, client, model, index, label, spec, server }: LevelContext,
+  { monitor, client, model, index, label, spec, server, progress }: LevelContext,
   options: LoadCommandOptions,
   nextPrompt: () => LoadPrompt,
 ): Promise<{ results: RequestResult[]; record: OperationRecord; serverCost: ServerCost | null }> {
   const level = { load_level: index, load_level_label: label, ...spec };
   let op: Operation | null = null;
   let serverCost: ServerCost | null = server && 'pid' in server ? server : null;
-  // Its own model name: per-model statistics (which leave out only warm-up and load) must not
-  // mix whole levels with the requests.
-  const results = await monitor.trackOperation(levelModelName(model), 'load-level', 0, async (levelOp) => {
+  // Per-model statistics leave out load-level operations (core's default exclusions), so whole
+  // levels never mix with the requests.
+  const results = await monitor.trackOperation(model, LOAD_LEVEL_OPERATION, 0, async (levelOp) => {
     op = levelOp;
     const window = server && 'open' in server ? server.open() : null;
     const results = await runLevel({
@@ -293,6 +296,7 @@ async function runOneLevel(
       limits: options.limits,
       seed: options.seed + index,
       nextPrompt,
+      onResult: (result) => progress.done(result),
       send: (prompt, warmup) =>
         monitor.trackOperation(model, warmup ? 'warmup' : 'request', prompt.text.length, async (op) => {
           const sent = await client.send(prompt, () => op.markFirstToken());

@@ -9,7 +9,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoadCommandOptions } from './load.js';
 
 export interface Script {
   /** Time to first token of the n-th request (1-based), or of every request. */
@@ -159,5 +161,35 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * `llmmon load` options for a test against a scripted server at `baseURL`: chat, model `m`,
+ * 10-token prompts and `outputTokens` tokens a request, files under `dir`, nothing stored and
+ * no output unless `over` says otherwise.
+ */
+export function scriptedLoadOptions(
+  baseURL: string,
+  dir: string,
+  over: Partial<LoadCommandOptions> & Pick<LoadCommandOptions, 'plan' | 'limits'>,
+  outputTokens = 5,
+): LoadCommandOptions {
+  const quiet = () => new Writable({ write: (_c, _e, done) => done() });
+  return {
+    target: { kind: 'chat', baseURL, model: 'm', timeoutMs: 10_000, temperature: 0, fixedOutput: false },
+    serve: null,
+    seed: 1,
+    prompts: null,
+    inputTokens: { mean: 10, stddev: 0 },
+    outputTokens: { mean: outputTokens, stddev: 0 },
+    slo: null,
+    name: 'scripted',
+    out: dir,
+    noStore: true,
+    cwd: dir,
+    stdout: quiet(),
+    stderr: quiet(),
+    ...over,
   };
 }

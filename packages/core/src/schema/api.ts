@@ -33,7 +33,7 @@ const offset = () => z.coerce.number().int().min(0).default(0);
 
 /**
  * `exclude_operations`: operation kinds left out of model statistics, comma-separated. Missing =
- * the default (`warmup,load`, as `modelComparison` does); empty (`exclude_operations=`) = none.
+ * the default (`warmup,load,load-level`, as `modelComparison` does); empty (`exclude_operations=`) = none.
  */
 export const ExcludeOperationsQuerySchema = z.object({
   exclude_operations: csvList.optional(),
@@ -190,7 +190,7 @@ export interface RunModelStats extends ModelStats {
 /** `GET /api/runs/:id`. */
 export interface RunDetailResponse {
   run: RunSummary;
-  /** Operation kinds left out of `models` (default warmup and load). */
+  /** Operation kinds left out of `models` (default warmup, load and load-level). */
   excluded_operations: string[];
   /** Per-model statistics, models in order of their first operation. */
   models: Record<string, RunModelStats>;

@@ -8,6 +8,7 @@ export * from './csv.js';
 export * from './docs.js';
 export * from './field.js';
 export * from './live.js';
+export * from './load-level.js';
 export * from './metrics-file.js';
 export * from './normalize.js';
 export * from './operation.js';

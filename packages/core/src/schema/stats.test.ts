@@ -36,7 +36,7 @@ describe('statistics', () => {
     expect(Math.abs(z[5]!)).toBeGreaterThan(3.5);
   });
 
-  it('model comparison leaves out warm-up and load, counts errors', () => {
+  it('model comparison leaves out warm-up, load and load levels, counts errors', () => {
     const op = (model: string, operation: string, duration: number, extra = {}) =>
       OperationRecordSchema.parse({
         timestamp: '2026-01-01T00:00:00.000Z',
@@ -50,6 +50,7 @@ describe('statistics', () => {
     const stats = modelComparison([
       op('a', 'warmup', 100),
       op('a', 'load', 50),
+      op('a', 'load-level', 20),
       op('a', 'inference', 1, { peak_memory_mb: 10 }),
       op('a', 'inference', 3, { peak_memory_mb: 30 }),
       op('a', 'inference', 7, { status: 'error' }),

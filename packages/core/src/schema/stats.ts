@@ -5,6 +5,7 @@
  * DuckDB's `quantile_cont`, NumPy's default and Excel's PERCENTILE.INC, so the numbers a user gets
  * from core, from the dashboard and from SQL on the DuckDB file agree.
  */
+import { LOAD_LEVEL_OPERATION } from './load-level.js';
 import type { OperationRecord } from './operation.js';
 import { studentTQuantile } from './student-t.js';
 
@@ -111,7 +112,7 @@ export const OUTLIER_Z = 3.5;
 
 /** Per-model statistics, as `getModelComparison()` returns them. */
 export interface ModelStats {
-  /** Operations counted (errors included; warm-up and load excluded by default). */
+  /** Operations counted (errors included; warm-up, load and load levels excluded by default). */
   operations: number;
   avg_duration_seconds: number | null;
   p50_duration_seconds: number | null;
@@ -156,11 +157,14 @@ export interface ModelStats {
   avg_server_memory_mb: number | null;
 }
 
-/** Operation kinds left out of model statistics unless asked for. */
-export const DEFAULT_STATS_EXCLUDED_OPERATIONS: readonly string[] = ['warmup', 'load'];
+/**
+ * Operation kinds left out of model statistics unless asked for: warm-ups, model loads, and the
+ * summary operation of each `llmmon load` level (which spans its requests, counted on their own).
+ */
+export const DEFAULT_STATS_EXCLUDED_OPERATIONS: readonly string[] = ['warmup', 'load', LOAD_LEVEL_OPERATION];
 
 export interface ModelStatsOptions {
-  /** Operation kinds to leave out (default: warmup and load). */
+  /** Operation kinds to leave out (default: warmup, load and load-level). */
   excludeOperations?: readonly string[];
 }
 

@@ -59,7 +59,7 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
     unit: '',
     digits: 0,
     family: 'operations',
-    description: 'Operations counted (errors included; warm-up and load left out)',
+    description: 'Operations counted (errors included; warm-up, load and load-level left out)',
   },
   {
     key: 'errors',

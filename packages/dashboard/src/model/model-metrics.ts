@@ -2,7 +2,7 @@
  * Per-model figures for the bar charts and the summary table. The bar is the `ModelStats` value
  * (core's `modelComparison`, so it matches `printSummary()` and SQL on the DuckDB file); the
  * whisker is the p50–p95 range of the same per-operation field over the same operations
- * (succeeded, warm-up and load left out), with core's quantile definition.
+ * (succeeded; warm-up, load and load-level left out), with core's quantile definition.
  */
 import {
   DEFAULT_STATS_EXCLUDED_OPERATIONS,

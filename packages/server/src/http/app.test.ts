@@ -143,7 +143,7 @@ describe('ingest and read back', () => {
     expect(Object.keys(detail.models)).toEqual(['tiny-q8', 'tiny-f16', 'broken']);
     expect(detail.models.broken).toMatchObject({ operations: 4, errors: 4, avg_duration_seconds: null });
     expect(detail.models['tiny-f16']!.errors).toBe(1);
-    expect(detail.excluded_operations).toEqual(['warmup', 'load']);
+    expect(detail.excluded_operations).toEqual(['warmup', 'load', 'load-level']);
     expect(detail.alerts).toHaveLength(1);
     const all = await getJson<RunDetailResponse>('/api/runs/r1?exclude_operations=');
     expect(all.models['tiny-q8']!.operations).toBe(20);
