@@ -7,8 +7,7 @@ import { SqlParams } from '../db/params.js';
 import { microsToIso } from '../db/timestamps.js';
 import { type Cache, statsEntry } from './cache.js';
 import { compareModels } from './compare.js';
-import type { Connections } from './connections.js';
-import type { Reads } from './reads.js';
+import type { ReadConnections, Reads } from './reads.js';
 import { type ModelStatsRow, modelStats, modelStatsSql, readModelStats } from './stats-sql.js';
 
 /** A run that has operations of a model, as a history lists it. */
@@ -21,8 +20,8 @@ interface RunRef {
 
 export class Statistics {
   constructor(
-    private readonly connections: Connections,
-    private readonly cache: Cache,
+    private readonly connections: ReadConnections,
+    private readonly cache: Pick<Cache, 'values' | 'remembered'>,
     private readonly reads: Reads,
   ) {}
 
