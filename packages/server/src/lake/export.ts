@@ -19,6 +19,8 @@ export { escapePathValue, lakePath } from './layout.js';
 export interface LakeExportResult {
   /** Files written (paths relative to the lake folder). */
   written: string[];
+  /** Runs written (new, or grown since). */
+  runs: number;
   /** Runs already in the lake as they are in the store. */
   unchanged: number;
 }
@@ -58,7 +60,7 @@ async function writeFile(store: Store, run: RunSummary, table: LakeTable, folder
 
 /** Writes the store's runs that are new or grew into the lake at `dir`. */
 export async function exportLake(store: Store, dir: string): Promise<LakeExportResult> {
-  const result: LakeExportResult = { written: [], unchanged: 0 };
+  const result: LakeExportResult = { written: [], runs: 0, unchanged: 0 };
   for await (const run of allRuns(store)) {
     if (run.operations === 0) continue;
     const { partition, prefix, file } = lakePath(run);
@@ -68,6 +70,7 @@ export async function exportLake(store: Store, dir: string): Promise<LakeExportR
       result.unchanged++;
       continue;
     }
+    result.runs++;
     for (const table of LAKE_TABLES) {
       if (!hasRows(run, table)) continue;
       await writeFile(store, run, table, folder(table), file);
