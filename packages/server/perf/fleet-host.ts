@@ -4,6 +4,7 @@
  * push does), for a fixed time. A batch that fails is sent again. It reports to its parent
  * process: operations made, acknowledged, failed attempts, each batch's latency and the delay of
  * its oldest operation (made → acknowledged).
+ * It starts when its parent says so (after every host has loaded).
  * argv: url run hostname rate(ops/s) seconds maxBatch
  */
 import { mulberry32 } from '@llmmon/core/random';
@@ -15,6 +16,9 @@ const seconds = Number(secondsText);
 const maxBatch = Number(maxBatchText);
 const run = runHeader(runId!, { host: { ...runHeader(runId!).host, hostname: hostname! } });
 const rnd = mulberry32(hostname!.length * 7919 + rate);
+// Loaded: wait for the parent's go, so that no host's start-up overlaps another's pushing.
+process.send!({ ready: true });
+await new Promise((go) => process.once('message', go));
 const latencies: number[] = [];
 const delays: number[] = [];
 let sent = 0;

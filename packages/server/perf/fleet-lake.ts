@@ -99,7 +99,9 @@ for (let i = 0; i < REPEAT; i++) {
 }
 const total = rows.reduce((n, row) => n + Number(row[2]), 0);
 await reader.close();
-rmSync(dir, { recursive: true, force: true });
+// LLMMON_PERF_LAKE_KEEP=1 leaves the lake for other readers (its path is printed).
+if (process.env.LLMMON_PERF_LAKE_KEEP) process.stderr.write(`lake kept at ${lake}\n`);
+else rmSync(dir, { recursive: true, force: true });
 
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;

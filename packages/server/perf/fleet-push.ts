@@ -3,7 +3,7 @@
  * it too): `LLMMON_PERF_FLEET_HOSTS` simulated hosts (default 20), each a separate process
  * (fleet-host.ts) with a run of its own, make operations at an even share of a total rate and push
  * them to one server's live batch endpoint as core's live push does, for `LLMMON_PERF_FLEET_SECONDS`
- * (default 10) per step. Steps double the total rate from `LLMMON_PERF_FLEET_FROM` (default 1000
+ * (default 10) per step. Steps double the total rate from `LLMMON_PERF_FLEET_FROM` (default 250
  * ops/s) up to `LLMMON_PERF_FLEET_TO` (default 64000) and stop after the first that breaks:
  *
  * - held: the fleet made all its operations and they were acknowledged (>= 95 % of the offered
@@ -22,7 +22,7 @@ import { startServer } from '@llmmon/server';
 
 const HOSTS = Number(process.env.LLMMON_PERF_FLEET_HOSTS ?? 20);
 const SECONDS = Number(process.env.LLMMON_PERF_FLEET_SECONDS ?? 10);
-const FROM = Number(process.env.LLMMON_PERF_FLEET_FROM ?? 1000);
+const FROM = Number(process.env.LLMMON_PERF_FLEET_FROM ?? 250);
 const TO = Number(process.env.LLMMON_PERF_FLEET_TO ?? 64_000);
 const MAX_BATCH = 1000;
 const DELAY_BUDGET_MS = 1000;
@@ -40,29 +40,43 @@ const quantile = (values: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0;
 };
 
-function host(url: string, runId: string, hostname: string, rate: number): Promise<HostReport> {
+/** Starts a host process; resolves when it has loaded, with a `go` that starts it and gives its report. */
+function host(
+  url: string,
+  runId: string,
+  hostname: string,
+  rate: number,
+): Promise<{ go: () => Promise<HostReport> }> {
   const child = fork(
     fileURLToPath(new URL('./fleet-host.js', import.meta.url)),
     [url, runId, hostname, String(rate), String(SECONDS), String(MAX_BATCH)],
     { stdio: 'inherit' },
   );
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as HostReport));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`host ${hostname} exited with ${code}`)));
-  });
+  const failed = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => code !== 0 && reject(new Error(`host ${hostname} exited with ${code}`))),
+  );
+  const message = () => Promise.race([new Promise((r) => child.once('message', r)), failed]);
+  return message().then(() => ({
+    go: () => {
+      const report = message() as Promise<HostReport>;
+      child.send('go');
+      return report;
+    },
+  }));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-perf-fleet-'));
 const server = await startServer({ db: join(dir, 'fleet.duckdb'), port: 0, dashboardDir: null });
 const steps = [];
 for (let rate = FROM, step = 0; rate <= TO; rate *= 2, step++) {
-  const load = loadavg()[0]!;
-  const started = performance.now();
-  const reports = await Promise.all(
+  const hosts = await Promise.all(
     Array.from({ length: HOSTS }, (_, h) =>
       host(server.url, `fleet-${step}-${h}`, `host-${h}`, rate / HOSTS),
     ),
   );
+  const load = loadavg()[0]!;
+  const started = performance.now();
+  const reports = await Promise.all(hosts.map((h) => h.go()));
   const seconds = (performance.now() - started) / 1000;
   const stored = await server.store.query(
     'SELECT count(*), count(DISTINCT (run_id, seq)) FROM operations WHERE starts_with(run_id, $1)',
