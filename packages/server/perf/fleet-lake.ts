@@ -13,15 +13,15 @@
  * the answer must count every operation written.
  * Results go to perf/results/fleet-lake-<time>.json and stdout, with the load average.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mulberry32 } from '@llmmon/core/random';
 import type { RunSummary } from '@llmmon/core/schema';
 import { exportLake, lakePath, Store } from '@llmmon/server';
 import { writeMetricsFile } from '@llmmon/testkit';
+import { writeResult } from './results.js';
 
 const HOSTS = Number(process.env.LLMMON_PERF_LAKE_HOSTS ?? 100);
 const OPS = Number(process.env.LLMMON_PERF_LAKE_OPS ?? 100_000);
@@ -125,9 +125,5 @@ console.log(
       .join(' ')}` +
     (complete ? '' : ' — OPERATIONS MISSING'),
 );
-const out = fileURLToPath(new URL('../results/', import.meta.url));
-mkdirSync(out, { recursive: true });
-const file = join(out, `fleet-lake-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`wrote ${file}`);
+writeResult('fleet-lake', result);
 if (!complete) process.exitCode = 1;

@@ -14,11 +14,12 @@
  * Results go to perf/results/fleet-push-<time>.json and stdout, with the load average.
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@llmmon/server';
+import { writeResult } from './results.js';
 
 const HOSTS = Number(process.env.LLMMON_PERF_FLEET_HOSTS ?? 20);
 const SECONDS = Number(process.env.LLMMON_PERF_FLEET_SECONDS ?? 10);
@@ -130,9 +131,5 @@ console.log(
       .map((l) => l.toFixed(2))
       .join(' ')}`,
 );
-const out = fileURLToPath(new URL('../results/', import.meta.url));
-mkdirSync(out, { recursive: true });
-const file = join(out, `fleet-push-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-console.log(`wrote ${file}`);
+writeResult('fleet-push', summary);
 if (steps.some((s) => s.lost)) process.exitCode = 1;

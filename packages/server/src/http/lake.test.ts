@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CompareResponse, RunsResponse } from '@llmmon/core/schema';
+import { type CompareResponse, MetricsFileSchema, type RunsResponse } from '@llmmon/core/schema';
 import { metricsFile, runHeader, tempDir } from '@llmmon/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exportLake } from '../lake/export.js';
@@ -15,7 +15,7 @@ const run = (id: string, host: string, day: string) => {
     started_at: `${day}T08:00:00.000Z`,
     host: { ...runHeader(id).host, hostname: host },
   });
-  return file;
+  return MetricsFileSchema.parse(file);
 };
 
 beforeAll(async () => {

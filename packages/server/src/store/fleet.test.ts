@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_STATS_EXCLUDED_OPERATIONS, MetricsFileSchema, type RunSummary } from '@llmmon/core/schema';
 import { metricsFile, runHeader, tempDir } from '@llmmon/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,10 +143,13 @@ describe('a store reading a lake beside its file', () => {
 describe('the sandbox of a store with a lake', () => {
   it('reads Parquet in the lake folder and nowhere else', async () => {
     const outside = join(tmp.dir, 'outside.parquet');
-    const writer = await openDatabase(':memory:');
-    const w = await writer.connect();
-    await w.run(`COPY (SELECT 1 AS x) TO ${literal(join(writer.scratchDir, 'x.parquet'))} (FORMAT parquet)`);
-    writer.close();
+    // A Parquet file outside the lake, written by an instance without a sandbox.
+    const writer = await (await DuckDBInstance.create(':memory:')).connect();
+    await writer.run(`COPY (SELECT 1 AS x) TO ${literal(outside)} (FORMAT parquet)`);
+    expect(
+      (await writer.runAndReadAll(`SELECT x FROM read_parquet(${literal(outside)})`)).getRowsJS(),
+    ).toEqual([[1]]);
+    writer.closeSync();
     const db = await openDatabase(join(tmp.dir, 'sandbox.duckdb'), { lake });
     const c = await db.connect();
     try {

@@ -13,7 +13,7 @@ import type {
   RunSummary,
   Sample,
 } from '@llmmon/core/schema';
-import { compareModels } from './compare.js';
+import { compareResponse } from './compare.js';
 import { notFound, type OperationsQuery, pageOf, type Reads, type RunListOptions } from './reads.js';
 import type { Statistics } from './statistics.js';
 import type { ModelStatsRow } from './stats-sql.js';
@@ -144,13 +144,7 @@ export class Fleet {
   /** Compares runs of either source model by model; `ids[0]` is the baseline (compare.ts). */
   async compare(ids: readonly string[], alpha: number, exclude: readonly string[]): Promise<CompareResponse> {
     const [runs, rows] = await Promise.all([this.runSummaries(ids), this.modelStats(ids, exclude)]);
-    return {
-      runs,
-      baseline: ids[0]!,
-      alpha,
-      excluded_operations: [...exclude],
-      models: compareModels(ids, rows, alpha),
-    };
+    return compareResponse(ids, runs, rows, alpha, exclude);
   }
 
   /** A model's statistics per run of either source: the newest `limit` runs, oldest first. */

@@ -6,7 +6,7 @@ import type { CompareResponse, HistoryResponse, RunModelStats } from '@llmmon/co
 import { SqlParams } from '../db/params.js';
 import { microsToIso } from '../db/timestamps.js';
 import { type Cache, statsEntry } from './cache.js';
-import { compareModels } from './compare.js';
+import { compareResponse } from './compare.js';
 import type { ReadConnections, Reads } from './reads.js';
 import { type ModelStatsRow, modelStats, modelStatsSql, readModelStats } from './stats-sql.js';
 
@@ -50,13 +50,7 @@ export class Statistics {
   async compare(ids: readonly string[], alpha: number, exclude: readonly string[]): Promise<CompareResponse> {
     // Two connections: the summary scan and the statistics scan overlap.
     const [runs, rows] = await Promise.all([this.reads.runSummaries(ids), this.modelStats(ids, exclude)]);
-    return {
-      runs,
-      baseline: ids[0]!,
-      alpha,
-      excluded_operations: [...exclude],
-      models: compareModels(ids, rows, alpha),
-    };
+    return compareResponse(ids, runs, rows, alpha, exclude);
   }
 
   /** A model's statistics per run, oldest run first; null when no run has the model. */
