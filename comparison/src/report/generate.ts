@@ -52,7 +52,7 @@ export function renderReport(results: Results, suite: ScenarioResult<SuiteRun> |
     '```sh',
     "pnpm bench                                          # everything: build, every package's perf, then this suite",
     'pnpm --filter @llmmon/comparison comparison         # this suite (its scenarios, then this file)',
-    'pnpm --filter @llmmon/comparison comparison:peak    # one scenario: peak, cpu, cost, overhead, store, dashboard',
+    'pnpm --filter @llmmon/comparison comparison:peak    # one scenario: peak, cpu, cost, overhead, store, dashboard, fleet',
     'pnpm --filter @llmmon/comparison comparison:report  # rewrite this file from the newest results',
     '```',
     '',

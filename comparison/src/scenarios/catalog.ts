@@ -5,6 +5,7 @@
 import type { CostData } from './cost.js';
 import type { CpuData } from './cpu.js';
 import type { DashboardData } from './dashboard.js';
+import type { FleetData } from './fleet.js';
 import type { OverheadData } from './overhead.js';
 import type { PeakData } from './peak.js';
 import type { StoreData } from './store.js';
@@ -16,6 +17,7 @@ export interface ScenarioDataMap {
   overhead: OverheadData;
   store: StoreData;
   dashboard: DashboardData;
+  fleet: FleetData;
 }
 
 export type ScenarioName = keyof ScenarioDataMap;
@@ -28,4 +30,5 @@ export const CATALOG: readonly { name: ScenarioName; title: string }[] = [
   { name: 'overhead', title: '4. Per-operation overhead' },
   { name: 'store', title: '5. Run store' },
   { name: 'dashboard', title: '6. Dashboard' },
+  { name: 'fleet', title: '7. Fleet' },
 ];

@@ -227,6 +227,22 @@ describe('llmmon', () => {
     expect((await llmmon(['export', '--lake', 'lake', '--run', 'base', ...db])).stderr).toBe(
       'llmmon: --lake writes every run: leave out --run and --format\n',
     );
+    // The lake read beside another file: its runs, and the lake's as lake.* tables.
+    const sql =
+      'SELECT count(*)::INTEGER AS n, sum(operations)::INTEGER AS ops FROM (SELECT id, (SELECT count(*) FROM lake.operations o WHERE o.run_id = r.id) AS operations FROM lake.runs r)';
+    const read = await llmmon(['query', '--lake', 'lake', '--db', 'other.duckdb', '--format', 'json', sql]);
+    expect(read.stderr).toBe('');
+    const source = await llmmon([
+      'query',
+      ...db,
+      '--format',
+      'json',
+      'SELECT count(*)::INTEGER AS ops FROM operations',
+    ]);
+    expect(JSON.parse(read.stdout)).toEqual([{ n: 3, ops: JSON.parse(source.stdout)[0].ops }]);
+    expect((await llmmon(['query', '--lake', 'nowhere', '--db', 'other.duckdb', 'SELECT 1'])).stderr).toBe(
+      'llmmon: no lake at nowhere: write one with llmmon export --lake nowhere\n',
+    );
   });
 
   it('writes a static dashboard and prints its file:// URL', async () => {

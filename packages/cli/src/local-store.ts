@@ -6,6 +6,8 @@ import { CliError, servingUrl } from './context.js';
 export interface WithStoreOptions {
   /** Create the file when there is none (`llmmon ingest`); read commands leave the disk alone. */
   create?: boolean;
+  /** A Parquet lake to read beside the file (`Store.open`). */
+  lake?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface WithStoreOptions {
 export async function withStore<T>(
   db: string,
   fn: (store: Store) => Promise<T>,
-  { create = false }: WithStoreOptions = {},
+  { create = false, lake }: WithStoreOptions = {},
 ): Promise<T> {
   if (!create && !existsSync(db)) {
     throw new CliError(
@@ -27,8 +29,11 @@ export async function withStore<T>(
   }
   let store: Store;
   try {
-    store = await Store.open(db);
+    store = await Store.open(db, lake === undefined ? {} : { lake });
   } catch (error) {
+    if (lake !== undefined && /^no lake at |^the lake /.test(String((error as Error).message))) {
+      throw new CliError((error as Error).message);
+    }
     if (error instanceof DatabaseLockedError) {
       const url = servingUrl(error.path, error.pid);
       throw new CliError(

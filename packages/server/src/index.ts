@@ -11,7 +11,7 @@ export { type AppOptions, createApp, type LlmmonApp } from './http/app.js';
 export { MIN_TOKEN_LENGTH, tokenProblem } from './http/auth.js';
 export { DEFAULT_BODY_LIMIT, DEFAULT_PORT } from './http/defaults.js';
 export { isExposed, type RunningServer, type StartServerOptions, startServer } from './http/server.js';
-export { exportLake, type LakeExportResult } from './lake/export.js';
+export { exportLake, type LakeExportResult, lakePath } from './lake/export.js';
 export { welchTest } from './stats/welch.js';
 export {
   InputError,

@@ -53,8 +53,16 @@ export function randomOperation(runId: string, seq: number, rnd: () => number) {
   };
 }
 
-/** Streams a metrics file of `n` operations to `path`; returns its size in bytes. */
-export async function writeMetricsFile(path: string, runId: string, n: number): Promise<number> {
+/**
+ * Streams a metrics file of `n` operations to `path`; returns its size in bytes. `hostname` and
+ * `seed` make the runs of a simulated fleet (default: host `perf`, seed 1).
+ */
+export async function writeMetricsFile(
+  path: string,
+  runId: string,
+  n: number,
+  { hostname = 'perf', seed = 1 }: { hostname?: string; seed?: number } = {},
+): Promise<number> {
   const out = createWriteStream(path);
   const write = (s: string) =>
     out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
@@ -65,7 +73,7 @@ export async function writeMetricsFile(path: string, runId: string, n: number): 
     ended_at: null,
     tags: { perf: 'store' },
     host: {
-      hostname: 'perf',
+      hostname,
       platform: 'linux',
       arch: 'x64',
       cpu_model: null,
@@ -77,7 +85,7 @@ export async function writeMetricsFile(path: string, runId: string, n: number): 
     sampler: { kind: 'native', interval_ms: 1, gpu_backend: 'none', reason: null },
   };
   await write(`{"format":"${METRICS_FORMAT}","run":${JSON.stringify(run)},"operations":[`);
-  const rnd = mulberry32(1);
+  const rnd = mulberry32(seed);
   const batch: string[] = [];
   for (let i = 0; i < n; i++) {
     batch.push(JSON.stringify(randomOperation(runId, i, rnd)));

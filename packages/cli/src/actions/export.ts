@@ -55,6 +55,6 @@ export async function exportToLake(
   const { exportLake } = await import('@llmmon/server');
   const result = await withStore(opts.db!, (store) => exportLake(store, opts.lake));
   process.stderr.write(
-    `llmmon: ${result.written.length} run(s) written to ${resolve(opts.lake)}, ${result.unchanged} unchanged\n`,
+    `llmmon: ${result.runs} run(s) written to ${resolve(opts.lake)}, ${result.unchanged} unchanged\n`,
   );
 }

@@ -6,19 +6,26 @@ import {
   DEFAULT_QUERY_TIMEOUT_MS,
 } from '@llmmon/server/defaults';
 import { stringify } from 'csv-stringify/sync';
-import { ApiClient, out, type WhereOptions } from '../context.js';
+import { ApiClient, CliError, out, type WhereOptions } from '../context.js';
 import { cell, table } from '../format.js';
 import { withStore } from '../local-store.js';
 
 export interface QueryOptions extends WhereOptions {
   format: 'table' | 'csv' | 'json';
   maxRows: number;
+  /** A Parquet lake read beside the local file. */
+  lake?: string;
 }
 
 /** Runs one read-only SELECT (locally in the sandbox, or through `--server`) and prints the rows. */
 export async function queryRuns(sql: string, opts: QueryOptions): Promise<void> {
   const maxRows = Math.min(opts.maxRows, DEFAULT_QUERY_MAX_ROWS);
   let result: QueryResponse;
+  if (opts.server && opts.lake !== undefined) {
+    throw new CliError(
+      '--lake reads a lake beside a DuckDB file: start the server with --lake instead of --server',
+    );
+  }
   if (opts.server) {
     result = await new ApiClient(opts.server).post<QueryResponse>('/api/query', {
       sql,
@@ -26,14 +33,17 @@ export async function queryRuns(sql: string, opts: QueryOptions): Promise<void> 
       max_rows: maxRows,
     });
   } else {
-    result = await withStore(opts.db!, (store) =>
-      store.query(sql, { maxRows, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS }).then((r) => ({
-        columns: r.columns,
-        rows: r.rows,
-        row_count: r.rows.length,
-        truncated: r.truncated,
-        elapsed_ms: r.elapsedMs,
-      })),
+    result = await withStore(
+      opts.db!,
+      (store) =>
+        store.query(sql, { maxRows, timeoutMs: DEFAULT_QUERY_TIMEOUT_MS }).then((r) => ({
+          columns: r.columns,
+          rows: r.rows,
+          row_count: r.rows.length,
+          truncated: r.truncated,
+          elapsed_ms: r.elapsedMs,
+        })),
+      opts.lake === undefined ? {} : { lake: opts.lake },
     );
   }
   const names = result.columns.map((c) => c.name);

@@ -14,6 +14,8 @@ export interface ServeOptions {
   queryMaxRows: number;
   /** Reads need no token even beyond loopback. */
   publicRead?: boolean;
+  /** A Parquet lake (`llmmon export --lake`) read beside the file. */
+  lake?: string;
 }
 
 /** Longest a shutdown may take before the process exits anyway. */
@@ -31,6 +33,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const publicRead = opts.publicRead ?? !isExposed(opts.host);
   const server = await startServer({
     db: opts.db,
+    ...(opts.lake === undefined ? {} : { lake: opts.lake }),
     port: opts.port,
     host: opts.host,
     token,
@@ -40,6 +43,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
     queryMaxRows: opts.queryMaxRows,
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
+    if (opts.lake !== undefined && /^no lake at |^the lake /.test(String((error as Error).message))) {
+      throw new CliError((error as Error).message);
+    }
     if (code === 'EADDRINUSE') throw new CliError(`port ${opts.port} is in use: pick another with --port`);
     if (code === 'EADDRNOTAVAIL') throw new CliError(`--host ${opts.host}: no such address on this machine`);
     throw error;
@@ -47,7 +53,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const db = resolve(opts.db);
   writeServerNote(db, server.url);
   console.log(
-    `llmmon: serving ${db} at ${server.url} (dashboard at /, API at /api${token ? `, token required for writes${publicRead ? '' : ' and reads'}` : ''})`,
+    `llmmon: serving ${db}${server.store.lakePath ? ` and the lake ${server.store.lakePath}` : ''} at ${server.url} (dashboard at /, API at /api${token ? `, token required for writes${publicRead ? '' : ' and reads'}` : ''})`,
   );
   await new Promise<void>((done) => {
     const stop = (signal: string) => {

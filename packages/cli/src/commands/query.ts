@@ -12,6 +12,12 @@ export function registerQuery(program: Command): void {
       .description('run one read-only SELECT on the runs (tables runs, operations, samples, alerts)')
       .argument('<sql>', 'the query, e.g. "SELECT model_name, count(*) FROM operations GROUP BY 1"')
       .addOption(
+        new Option(
+          '--lake <dir>',
+          'also read a Parquet lake (llmmon export --lake) as lake.runs, lake.operations, lake.samples, lake.alerts',
+        ),
+      )
+      .addOption(
         new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
       )
       .addOption(

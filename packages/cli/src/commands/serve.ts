@@ -19,6 +19,12 @@ export function registerServe(program: Command): void {
       new Option('--db <file>', 'DuckDB file (created if missing)').env('LLMMON_DB').default(DEFAULT_DB_PATH),
     )
     .addOption(
+      new Option(
+        '--lake <dir>',
+        'also read the runs of a Parquet lake (llmmon export --lake), read-only; SQL sees lake.runs, lake.operations, …',
+      ),
+    )
+    .addOption(
       new Option('--port <n>', 'port (0 = any free port)')
         .argParser(positiveInt('--port'))
         .default(DEFAULT_PORT),

@@ -9,8 +9,23 @@
  *
  * Settings are per instance, so the server's own work runs under the same rules; it never needs
  * files outside its scratch folder.
+ *
+ * With a lake (`{ lake: DIR }`), DIR is allowed too and an in-memory catalog `lake` is attached
+ * before the lock, for the views over its Parquet files (store/lake-source.ts). DuckDB allows a
+ * folder for reading and writing alike; the store only reads there, and user SQL can write
+ * nowhere (store/query.ts: one SELECT, no file functions).
  */
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -39,6 +54,8 @@ export interface Database {
   readonly scratchDir: string;
   /** Opened read-only: the file (or its folder) cannot be written by this process. */
   readonly readOnly: boolean;
+  /** The lake folder the sandbox allows (absolute, real path), or null. */
+  readonly lake: string | null;
   connect(): Promise<DuckDBConnection>;
   close(): void;
 }
@@ -47,7 +64,13 @@ interface Shared {
   instance: DuckDBInstance;
   scratchDir: string;
   readOnly: boolean;
+  lake: string | null;
   refs: number;
+}
+
+export interface OpenOptions {
+  /** A lake folder (lake/layout.ts) to read beside the file; it must exist. */
+  lake?: string;
 }
 
 const open = new Map<string, Promise<Shared>>();
@@ -69,15 +92,22 @@ function trackScratch(dir: string) {
  * share one instance; the last `close()` releases it (and the file lock).
  * @throws DatabaseLockedError when another process holds the file
  */
-export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Database> {
+export async function openDatabase(
+  path: string = DEFAULT_DB_PATH,
+  options: OpenOptions = {},
+): Promise<Database> {
   const abs = resolve(path);
+  const lake = options.lake === undefined ? null : lakeFolder(options.lake);
   let shared = open.get(abs);
   if (!shared) {
-    shared = createShared(abs);
+    shared = createShared(abs, lake);
     open.set(abs, shared);
     shared.catch(() => open.delete(abs));
   }
   const s = await shared;
+  if (lake !== null && s.lake !== lake) {
+    throw new Error(`${abs} is already open in this process without the lake ${lake}: close it first`);
+  }
   s.refs++;
   const connections = new Set<DuckDBConnection>();
   let closed = false;
@@ -86,6 +116,7 @@ export async function openDatabase(path: string = DEFAULT_DB_PATH): Promise<Data
     instance: s.instance,
     scratchDir: s.scratchDir,
     readOnly: s.readOnly,
+    lake: s.lake,
     async connect() {
       if (closed) throw new Error('database is closed');
       const c = await s.instance.connect();
@@ -187,7 +218,19 @@ export function removeOrphanScratch(base = scratchBase()): string[] {
   return removed;
 }
 
-async function createShared(abs: string): Promise<Shared> {
+/** The real path of an existing lake folder. @throws Error naming the problem */
+function lakeFolder(dir: string): string {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw new Error(`no lake at ${dir}: write one with llmmon export --lake ${dir}`);
+  }
+  if (!statSync(real).isDirectory()) throw new Error(`the lake ${dir} is not a folder`);
+  return real;
+}
+
+async function createShared(abs: string, lake: string | null): Promise<Shared> {
   const readOnly = existsSync(abs) && !writable(abs);
   if (!readOnly) {
     try {
@@ -213,7 +256,8 @@ async function createShared(abs: string): Promise<Shared> {
   try {
     for (const sql of [
       `SET GLOBAL TimeZone = ${literal(localTimeZone())}`,
-      `SET allowed_directories = [${literal(`${scratchDir}/`)}]`,
+      `SET allowed_directories = [${[scratchDir, ...(lake ? [lake] : [])].map((d) => literal(`${d}/`)).join(', ')}]`,
+      ...(lake ? ["ATTACH ':memory:' AS lake"] : []),
       'SET enable_external_access = false',
       'SET autoinstall_known_extensions = false',
       'SET autoload_known_extensions = false',
@@ -225,6 +269,7 @@ async function createShared(abs: string): Promise<Shared> {
     // Already configured: DuckDB's cache still holds the instance from an earlier open in this
     // process; keep using the scratch folder it allows.
     if (!/configuration has been locked/.test(String(error))) throw error;
+    if (lake) throw new Error(`${abs} was opened before in this process without the lake ${lake}`);
     rmSync(scratchDir, { recursive: true, force: true });
     const reader = await c.runAndReadAll("SELECT current_setting('allowed_directories')::VARCHAR[]");
     const dirs = (reader.getRowsJS()[0]?.[0] ?? []) as string[];
@@ -236,5 +281,5 @@ async function createShared(abs: string): Promise<Shared> {
     c.closeSync();
   }
   trackScratch(scratchDir);
-  return { instance, scratchDir, readOnly, refs: 0 };
+  return { instance, scratchDir, readOnly, lake, refs: 0 };
 }

@@ -15,6 +15,8 @@ import { tokenProblem } from './auth.js';
 export interface StartServerOptions extends Omit<AppOptions, 'store'> {
   /** DuckDB file (default data/llmmon.duckdb), or an open store to serve. */
   db?: string | Store;
+  /** A Parquet lake to read beside the file (when the server opens it): see `Store.open`. */
+  lake?: string;
   /** Port; 0 (default) = any free port. */
   port?: number;
   /** Address to bind; default 127.0.0.1. Anything but a loopback address needs `token`. */
@@ -64,7 +66,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ownStore &&
     options.db !== ':memory:' &&
     !existsSync((options.db as string | undefined) ?? DEFAULT_DB_PATH);
-  const store = options.db instanceof Store ? options.db : await Store.open(options.db);
+  const store =
+    options.db instanceof Store
+      ? options.db
+      : await Store.open(options.db, options.lake === undefined ? {} : { lake: options.lake });
   const app = createApp({ ...options, store, publicRead: options.publicRead ?? !isExposed(host) });
   let server: ReturnType<typeof serve>;
   try {

@@ -51,11 +51,15 @@ describe('exportLake', () => {
     const lake = join(tmp.dir, 'lake');
     const first = await exportLake(store, lake);
     expect({ ...first, written: [...first.written].sort() }).toEqual({
+      // Each run's operations, samples (5), alert (1) and header, named by its row counts.
       written: [
-        'operations/host=cpu%20box%2F2/date=2026-12-01/b-1__25.parquet',
-        'operations/host=gpu-box/date=2026-12-02/a-2__20.parquet',
-        'operations/host=gpu-box/date=2026-12-01/a-1__30.parquet',
-      ].sort(),
+        'host=cpu%20box%2F2/date=2026-12-01/b-1__25-5-1.parquet',
+        'host=gpu-box/date=2026-12-02/a-2__20-5-1.parquet',
+        'host=gpu-box/date=2026-12-01/a-1__30-5-1.parquet',
+      ]
+        .flatMap((f) => ['operations', 'samples', 'alerts', 'runs'].map((t) => `${t}/${f}`))
+        .sort(),
+      runs: 3,
       unchanged: 0,
     });
     // The exact query docs/lake.md gives for DuckDB.
@@ -98,7 +102,7 @@ describe('exportLake', () => {
     const lake = join(tmp.dir, 'lake');
     await exportLake(store, lake);
     const before = files(lake);
-    expect(await exportLake(store, lake)).toEqual({ written: [], unchanged: 1 });
+    expect(await exportLake(store, lake)).toEqual({ written: [], runs: 0, unchanged: 1 });
     expect(files(lake)).toEqual(before);
     // Five more operations arrive (live push): the run is written again, the old file removed.
     const more = Array.from({ length: 5 }, (_, i) => operation('live-1', 10 + i));
@@ -109,10 +113,11 @@ describe('exportLake', () => {
         operations: more,
       }),
     );
-    expect((await exportLake(store, lake)).written).toEqual([
-      'operations/host=edge/date=2026-12-03/live-1__15.parquet',
-    ]);
-    expect(files(lake)).toEqual(['operations/host=edge/date=2026-12-03/live-1__15.parquet']);
+    const grown = ['operations', 'samples', 'alerts', 'runs'].map(
+      (t) => `${t}/host=edge/date=2026-12-03/live-1__15-5-1.parquet`,
+    );
+    expect((await exportLake(store, lake)).written).toEqual(grown);
+    expect(files(lake)).toEqual([...grown].sort());
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     const n = (

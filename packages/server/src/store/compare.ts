@@ -11,9 +11,11 @@ import {
   type CompareFamilyVerdict,
   type CompareMetric,
   type CompareModel,
+  type CompareResponse,
   type CompareVerdict,
   type MetricDelta,
   type RunModelStats,
+  type RunSummary,
   type WelchTest,
 } from '@llmmon/core/schema';
 import { type SampleSummary, welchTest } from '../stats/welch.js';
@@ -90,6 +92,23 @@ export function compareAgainst(
     tests,
     families,
     verdict: verdictOf(run('duration_seconds'), 'slower'),
+  };
+}
+
+/** A compare answer from the runs' summaries and per-(run, model) statistics; `runIds[0]` is the baseline. */
+export function compareResponse(
+  runIds: readonly string[],
+  runs: RunSummary[],
+  rows: readonly ModelStatsRow[],
+  alpha: number,
+  exclude: readonly string[],
+): CompareResponse {
+  return {
+    runs,
+    baseline: runIds[0]!,
+    alpha,
+    excluded_operations: [...exclude],
+    models: compareModels(runIds, rows, alpha),
   };
 }
 

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Database, openDatabase } from '../db/database.js';
+import { type Database, type OpenOptions, openDatabase } from '../db/database.js';
 
 /** A connection of its own, counted as work under way until `release()` (a streamed export). */
 export interface HeldConnection {
@@ -40,8 +40,8 @@ export class Connections {
    * Opens the DuckDB file (created if needed) with its writer connection.
    * @throws DatabaseLockedError when another process holds the file
    */
-  static async open(path: string): Promise<Connections> {
-    const db = await openDatabase(path);
+  static async open(path: string, options: OpenOptions = {}): Promise<Connections> {
+    const db = await openDatabase(path, options);
     try {
       return new Connections(db, await db.connect());
     } catch (error) {
@@ -53,6 +53,11 @@ export class Connections {
   /** Absolute path of the DuckDB file. */
   get path(): string {
     return this.db.path;
+  }
+
+  /** The lake folder opened beside the file (absolute), or null. */
+  get lake(): string | null {
+    return this.db.lake;
   }
 
   /** The file was opened read-only (no write permission): reads and queries only. */

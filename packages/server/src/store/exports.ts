@@ -5,9 +5,17 @@
 import type { MetricsFile, OperationRecord } from '@llmmon/core/schema';
 import { SqlParams } from '../db/params.js';
 import { rowReader, selectColumns } from '../db/records.js';
-import { OPERATIONS } from '../db/tables.js';
+import { ident, OPERATIONS, type Table } from '../db/tables.js';
 import type { Connections } from './connections.js';
 import type { Reads } from './reads.js';
+
+/** Per table: the column naming the run, and the order of a run's rows. */
+const TABLE_ROWS: Record<Table['name'], { key: string; order: string }> = {
+  runs: { key: 'id', order: 'id' },
+  operations: { key: 'run_id', order: 'seq' },
+  samples: { key: 'run_id', order: 't' },
+  alerts: { key: 'run_id', order: '"timestamp", seq' },
+};
 
 export class Exports {
   constructor(
@@ -25,6 +33,24 @@ export class Exports {
     await this.connections.read((c) =>
       c.run(
         `COPY (SELECT ${select} FROM operations WHERE run_id = ${p.one(id)} ORDER BY seq) TO ${p.bare(path)} ${COPY_OPTIONS[format]}`,
+        p.values,
+      ),
+    );
+    return path;
+  }
+
+  /**
+   * A run's rows of one table (its header, operations, samples or alerts) as Parquet with DuckDB's
+   * own types, every column (the storage ones too), in the table's order; returns the scratch
+   * path. The lake (lake/export.ts) writes these.
+   */
+  async tableParquet(id: string, table: Table['name']): Promise<string> {
+    const { key, order } = TABLE_ROWS[table];
+    const path = this.connections.scratchPath('parquet');
+    const p = new SqlParams();
+    await this.connections.read((c) =>
+      c.run(
+        `COPY (SELECT * FROM ${ident(table)} WHERE ${ident(key)} = ${p.one(id)} ORDER BY ${order}) TO ${p.bare(path)} (FORMAT parquet, COMPRESSION zstd)`,
         p.values,
       ),
     );

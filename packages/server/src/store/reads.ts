@@ -48,10 +48,38 @@ export function mergeProcessSamples(entries: Sample['processes']): Sample['proce
   return [...byPid].map(([pid, m]) => ({ pid, cpu_percent: m.n ? m.cpu / m.n : null, rss_mb: m.rss }));
 }
 
+/** Where reads run: the local file's pooled connections, or the lake's (lake-source.ts). */
+export type ReadConnections = Pick<Connections, 'read'>;
+
+/** Which runs a list shows. */
+export interface RunListOptions {
+  model?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A page of the runs `ids` (in that order) as summaries; `model` keeps runs with that model. */
+export async function pageOf(
+  ids: readonly string[],
+  options: RunListOptions,
+  summaries: (ids: readonly string[]) => Promise<RunSummary[]>,
+): Promise<{ total: number; runs: RunSummary[] }> {
+  const { model, limit = 100, offset = 0 } = options;
+  if (!model) return { total: ids.length, runs: await summaries(ids.slice(offset, offset + limit)) };
+  const all = (await summaries(ids)).filter((r) => r.models.includes(model));
+  return { total: all.length, runs: all.slice(offset, offset + limit) };
+}
+
+/** The error for runs that are not stored, naming them. */
+export function notFound(missing: readonly string[]): NotFoundError {
+  const names = missing.map((m) => JSON.stringify(m)).join(', ');
+  return new NotFoundError(missing.length > 1 ? `runs not found: ${names}` : `run ${names} not found`);
+}
+
 export class Reads {
   constructor(
-    private readonly connections: Connections,
-    private readonly cache: Cache,
+    private readonly connections: ReadConnections,
+    private readonly cache: Pick<Cache, 'values'>,
   ) {}
 
   async counts(): Promise<{ runs: number; operations: number }> {
@@ -64,18 +92,30 @@ export class Reads {
     });
   }
 
-  /** Run summaries, newest first; `model` keeps runs with operations of that model. */
-  async listRuns(options: { model?: string; limit?: number; offset?: number } = {}) {
-    const { model, limit = 100, offset = 0 } = options;
-    const ids = await this.connections.read(async (c) => {
-      const r = await c.runAndReadAll('SELECT id FROM runs ORDER BY started_at DESC, id');
-      return r.getRowsJS().map((row) => String(row[0]));
+  /** Every run's id and start (µs since the epoch), newest first (ties by id). */
+  async runOrder(): Promise<{ id: string; startedUs: bigint }[]> {
+    return this.connections.read(async (c) => {
+      const r = await c.runAndReadAll(
+        'SELECT id, epoch_us(started_at) FROM runs ORDER BY started_at DESC, id',
+      );
+      return r.getRowsJS().map((row) => ({ id: String(row[0]), startedUs: row[1] as bigint }));
     });
-    if (!model) {
-      return { total: ids.length, runs: await this.runSummaries(ids.slice(offset, offset + limit), true) };
-    }
-    const all = (await this.runSummaries(ids, true)).filter((r) => r.models.includes(model));
-    return { total: all.length, runs: all.slice(offset, offset + limit) };
+  }
+
+  /** Which of `ids` are stored. */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    return this.connections.read(async (c) => {
+      const p = new SqlParams();
+      const r = await c.runAndReadAll(`SELECT id FROM runs WHERE id IN (${p.list(ids)})`, p.values);
+      return new Set(r.getRowsJS().map((row) => String(row[0])));
+    });
+  }
+
+  /** Run summaries, newest first; `model` keeps runs with operations of that model. */
+  async listRuns(options: RunListOptions = {}) {
+    const ids = (await this.runOrder()).map((r) => r.id);
+    return pageOf(ids, options, (some) => this.runSummaries(some, true));
   }
 
   /**
@@ -84,7 +124,15 @@ export class Reads {
    * @throws NotFoundError naming the missing ids
    */
   async runSummaries(ids: readonly string[], skipMissing = false): Promise<RunSummary[]> {
-    const byId = await this.cache.values<RunSummary>(SUMMARY_ENTRY, ids, (todo) =>
+    const byId = await this.summaryMap(ids);
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length && !skipMissing) throw notFound(missing);
+    return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+  }
+
+  /** The summaries of those of `ids` that are stored. */
+  async summaryMap(ids: readonly string[]): Promise<Map<string, RunSummary>> {
+    return this.cache.values<RunSummary>(SUMMARY_ENTRY, ids, (todo) =>
       this.connections.read(async (c) => {
         const p = new SqlParams();
         const r = await c.runAndReadAll(
@@ -99,12 +147,6 @@ export class Reads {
         );
       }),
     );
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length && !skipMissing) {
-      const names = missing.map((m) => JSON.stringify(m)).join(', ');
-      throw new NotFoundError(missing.length > 1 ? `runs not found: ${names}` : `run ${names} not found`);
-    }
-    return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
   }
 
   /** @throws NotFoundError */

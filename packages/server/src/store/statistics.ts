@@ -6,9 +6,8 @@ import type { CompareResponse, HistoryResponse, RunModelStats } from '@llmmon/co
 import { SqlParams } from '../db/params.js';
 import { microsToIso } from '../db/timestamps.js';
 import { type Cache, statsEntry } from './cache.js';
-import { compareModels } from './compare.js';
-import type { Connections } from './connections.js';
-import type { Reads } from './reads.js';
+import { compareResponse } from './compare.js';
+import type { ReadConnections, Reads } from './reads.js';
 import { type ModelStatsRow, modelStats, modelStatsSql, readModelStats } from './stats-sql.js';
 
 /** A run that has operations of a model, as a history lists it. */
@@ -21,8 +20,8 @@ interface RunRef {
 
 export class Statistics {
   constructor(
-    private readonly connections: Connections,
-    private readonly cache: Cache,
+    private readonly connections: ReadConnections,
+    private readonly cache: Pick<Cache, 'values' | 'remembered'>,
     private readonly reads: Reads,
   ) {}
 
@@ -51,13 +50,7 @@ export class Statistics {
   async compare(ids: readonly string[], alpha: number, exclude: readonly string[]): Promise<CompareResponse> {
     // Two connections: the summary scan and the statistics scan overlap.
     const [runs, rows] = await Promise.all([this.reads.runSummaries(ids), this.modelStats(ids, exclude)]);
-    return {
-      runs,
-      baseline: ids[0]!,
-      alpha,
-      excluded_operations: [...exclude],
-      models: compareModels(ids, rows, alpha),
-    };
+    return compareResponse(ids, runs, rows, alpha, exclude);
   }
 
   /** A model's statistics per run, oldest run first; null when no run has the model. */

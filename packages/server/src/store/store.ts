@@ -28,12 +28,15 @@ import {
   type RunSummary,
   type Sample,
 } from '@llmmon/core/schema';
+import type { OpenOptions } from '../db/database.js';
 import { DEFAULT_DB_PATH } from '../db/default-path.js';
 import { currentVersion, migrate, SCHEMA_VERSION } from '../db/migrations.js';
 import { Cache } from './cache.js';
 import { Connections } from './connections.js';
 import { Exports } from './exports.js';
+import { Fleet, type RunReads, sourceReads } from './fleet.js';
 import type { IngestBatch, IngestEvent, IngestResult } from './ingest-result.js';
+import { LakeSource, NO_CACHE } from './lake-source.js';
 import { createCacheTable } from './persisted-cache.js';
 import { type QueryOptions, type QueryResult, runUserQuery, writeUserQueryParquet } from './query.js';
 import { QueryGate } from './query-gate.js';
@@ -73,6 +76,10 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   private readonly statistics: Statistics;
   private readonly exports: Exports;
   private readonly gate = new QueryGate();
+  /** The lake read beside the file (`Store.open(path, { lake })`), or null. */
+  private readonly lake: LakeSource | null;
+  /** What reads see: the local runs, or the local runs and the lake's as one (fleet.ts). */
+  private readonly runs: RunReads;
 
   private constructor(
     private readonly connections: Connections,
@@ -88,21 +95,36 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
       await this.reads.runSummaries([runId], true);
       await this.statistics.modelStats([runId], DEFAULT_STATS_EXCLUDED_OPERATIONS);
     });
+    this.lake = connections.lake ? new LakeSource(connections, connections.lake) : null;
+    const local = { reads: this.reads, statistics: this.statistics };
+    if (this.lake) {
+      const reads = new Reads(this.lake, NO_CACHE);
+      this.runs = new Fleet(local, { reads, statistics: new Statistics(this.lake, NO_CACHE, reads) });
+    } else {
+      this.runs = sourceReads(local);
+    }
     this.writes = new Writes(connections, rows, (runId, change) => {
       this.cache.invalidate(runId);
       if (change === 'written') this.warmer.schedule(runId);
     });
   }
 
-  static async open(path: string = DEFAULT_DB_PATH): Promise<Store> {
-    const connections = await Connections.open(path);
+  /**
+   * @param options.lake a Parquet lake (lake/layout.ts) to read beside the file, read-only: its
+   *   runs join the local ones in lists, summaries, comparisons and histories, and user SQL sees
+   *   it as `lake.runs`, `lake.operations`, `lake.samples` and `lake.alerts`
+   */
+  static async open(path: string = DEFAULT_DB_PATH, options: OpenOptions = {}): Promise<Store> {
+    const connections = await Connections.open(path, options);
     try {
       const { version, rows } = await connections.exclusive(async (c) => {
         const version = connections.readOnly ? await readOnlyVersion(c, connections.path) : await migrate(c);
         if (!connections.readOnly) await createCacheTable(c);
         return { version, rows: await RowWriter.load(c) };
       });
-      return new Store(connections, rows, version);
+      const store = new Store(connections, rows, version);
+      await store.lake?.refresh(true);
+      return store;
     } catch (error) {
       await connections.close();
       throw error;
@@ -112,6 +134,11 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   /** Absolute path of the DuckDB file. */
   get path(): string {
     return this.connections.path;
+  }
+
+  /** The lake read beside the file (its real path), or null. */
+  get lakePath(): string | null {
+    return this.connections.lake;
   }
 
   /**
@@ -160,29 +187,29 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
 
   /** Run summaries, newest first; `model` keeps runs with operations of that model. */
   listRuns(options: { model?: string; limit?: number; offset?: number } = {}) {
-    return this.reads.listRuns(options);
+    return this.runs.listRuns(options);
   }
 
   /** Summaries of the given runs, in the order asked. @throws NotFoundError naming the missing ids */
   runSummaries(ids: readonly string[], skipMissing = false): Promise<RunSummary[]> {
-    return this.reads.runSummaries(ids, skipMissing);
+    return this.runs.runSummaries(ids, skipMissing);
   }
 
   async runSummary(id: string): Promise<RunSummary> {
-    return (await this.reads.runSummaries([id]))[0]!;
+    return (await this.runs.runSummaries([id]))[0]!;
   }
 
   runHeader(id: string): Promise<RunHeader> {
-    return this.reads.runHeader(id);
+    return this.runs.runHeader(id);
   }
 
   alerts(id: string): Promise<Alert[]> {
-    return this.reads.alerts(id);
+    return this.runs.alerts(id);
   }
 
   /** A page of a run's operations. @throws NotFoundError */
   operations(id: string, q: OperationsQuery): Promise<{ total: number; operations: OperationRecord[] }> {
-    return this.reads.operations(id, q);
+    return this.runs.operations(id, q);
   }
 
   /** A run's timeline, thinned to `maxPoints` buckets. @throws NotFoundError */
@@ -190,27 +217,27 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     id: string,
     maxPoints?: number,
   ): Promise<{ total: number; samples: Sample[]; downsampled: boolean }> {
-    return this.reads.samples(id, maxPoints);
+    return this.runs.samples(id, maxPoints);
   }
 
   /** Per-(run, model) statistics and the tested fields' summaries. */
   modelStats(runIds: readonly string[], exclude: readonly string[]): Promise<ModelStatsRow[]> {
-    return this.statistics.modelStats(runIds, exclude);
+    return this.runs.modelStats(runIds, exclude);
   }
 
   /** A run's per-model statistics. @throws NotFoundError */
   runModelStats(id: string, exclude: readonly string[]): Promise<Record<string, RunModelStats>> {
-    return this.statistics.runModelStats(id, exclude);
+    return this.runs.runModelStats(id, exclude);
   }
 
   /** Compares runs model by model; `ids[0]` is the baseline. @throws NotFoundError naming unknown runs */
   compare(ids: readonly string[], alpha: number, exclude: readonly string[]): Promise<CompareResponse> {
-    return this.statistics.compare(ids, alpha, exclude);
+    return this.runs.compare(ids, alpha, exclude);
   }
 
   /** A model's statistics per run, oldest run first; null when no run has the model. */
   history(model: string, limit: number, exclude: readonly string[]): Promise<HistoryResponse | null> {
-    return this.statistics.history(model, limit, exclude);
+    return this.runs.history(model, limit, exclude);
   }
 
   // ── user SQL ────────────────────────────────────────────────────────────────────────────────
@@ -234,7 +261,8 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   }
 
   /** User SQL through the gate (query-gate.ts): bounded in number, stopped at its deadline. */
-  private userQuery<T>(timeoutMs: number, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  private async userQuery<T>(timeoutMs: number, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    await this.lake?.refresh();
     return this.gate.run(timeoutMs, (ticket) =>
       this.connections.isolated((c) => {
         ticket.attach(c);
@@ -248,6 +276,11 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
   /** Writes a run's operations with DuckDB COPY into the scratch folder; returns the path. */
   exportOperationsFile(id: string, format: 'csv' | 'parquet'): Promise<string> {
     return this.exports.operationsFile(id, format);
+  }
+
+  /** Writes a run's rows of one table as Parquet into the scratch folder; returns the path. */
+  exportTableParquet(id: string, table: 'runs' | 'operations' | 'samples' | 'alerts'): Promise<string> {
+    return this.exports.tableParquet(id, table);
   }
 
   /** A run as an `llmmon.metrics/1` document, in pieces. @throws NotFoundError before the first piece */

@@ -1,0 +1,58 @@
+/**
+ * One simulated host of perf/fleet-push.ts, a process of its own: it makes operations at a fixed
+ * rate and pushes what is pending as one batch whenever no request is under way (as core's live
+ * push does), for a fixed time. A batch that fails is sent again. It reports to its parent
+ * process: operations made, acknowledged, failed attempts, each batch's latency and the delay of
+ * its oldest operation (made → acknowledged).
+ * It starts when its parent says so (after every host has loaded).
+ * argv: url run hostname rate(ops/s) seconds maxBatch
+ */
+import { mulberry32 } from '@llmmon/core/random';
+import { randomOperation, runHeader } from '@llmmon/testkit';
+
+const [url, runId, hostname, rateText, secondsText, maxBatchText] = process.argv.slice(2) as string[];
+const rate = Number(rateText);
+const seconds = Number(secondsText);
+const maxBatch = Number(maxBatchText);
+const run = runHeader(runId!, { host: { ...runHeader(runId!).host, hostname: hostname! } });
+const rnd = mulberry32(hostname!.length * 7919 + rate);
+// Loaded: wait for the parent's go, so that no host's start-up overlaps another's pushing.
+process.send!({ ready: true });
+await new Promise((go) => process.once('message', go));
+const latencies: number[] = [];
+const delays: number[] = [];
+let sent = 0;
+let failures = 0;
+const start = performance.now();
+const end = start + seconds * 1000;
+const madeBy = (t: number) => Math.floor(((Math.min(t, end) - start) / 1000) * rate);
+const madeAt = (seq: number) => start + (seq / rate) * 1000;
+
+while (performance.now() < end || sent < madeBy(performance.now())) {
+  const now = performance.now();
+  const made = madeBy(now);
+  if (made <= sent) {
+    await new Promise((r) => setTimeout(r, Math.max(1, madeAt(sent + 1) - now)));
+    continue;
+  }
+  // Past the end only to flush what was made; a host that cannot keep up stops after 3x the time.
+  if (now > start + 3 * seconds * 1000) break;
+  const n = Math.min(made - sent, maxBatch);
+  const operations = Array.from({ length: n }, (_, i) => randomOperation(runId!, sent + i, rnd));
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/runs/${encodeURIComponent(runId!)}/operations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ run, operations }),
+  }).catch(() => null);
+  await res?.arrayBuffer();
+  const t1 = performance.now();
+  latencies.push(t1 - t0);
+  if (res && res.status < 300) {
+    delays.push(t1 - madeAt(sent));
+    sent += n;
+  } else {
+    failures++;
+  }
+}
+process.send!({ made: madeBy(end), acknowledged: sent, failures, latencies, delays });
