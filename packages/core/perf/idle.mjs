@@ -77,7 +77,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `  ${name.padEnd(32)} ${r.idle_cost_percent.toFixed(3)} % of a core (with: ${f(r.with_percent)}; without: ${f(r.without_percent)})`,
     );
   }
-  console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const out = path.join(here, 'results', `idle-${fileTimestamp()}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(

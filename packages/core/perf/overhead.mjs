@@ -13,11 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  InMemorySpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { fileTimestamp, LLMMonitor, summarize } from '../dist/index.js';
 
 const N = Number(process.env.LLMMON_PERF_N ?? 20_000);
@@ -79,7 +75,11 @@ async function measureSpan(name) {
   const tracer = provider.getTracer('llmmon-perf');
   const spanned = () =>
     tracer.startActiveSpan('inference', async (span) => {
-      span.setAttributes({ 'gen_ai.request.model': 'm', 'gen_ai.operation.name': 'empty', 'llm.text_length': 0 });
+      span.setAttributes({
+        'gen_ai.request.model': 'm',
+        'gen_ai.operation.name': 'empty',
+        'llm.text_length': 0,
+      });
       try {
         await empty();
       } finally {
@@ -143,7 +143,9 @@ for (const r of results) {
 const span = results[0].overhead_median_us;
 for (const r of results.slice(1))
   if (!r.error)
-    console.log(`${r.name.padEnd(22)} ${(r.overhead_median_us / span).toFixed(1)} x an OpenTelemetry span (p50)`);
+    console.log(
+      `${r.name.padEnd(22)} ${(r.overhead_median_us / span).toFixed(1)} x an OpenTelemetry span (p50)`,
+    );
 
 const out = path.join(here, 'results', `overhead-${fileTimestamp()}.json`);
 mkdirSync(path.dirname(out), { recursive: true });
