@@ -39,26 +39,33 @@ const stats = (xs) => {
   return { median_us: s.median, p95_us: s.p95, mean_us: s.mean };
 };
 
+/** A result row: `call` timed against the bare function. */
+async function row(name, call, extra) {
+  const baseline = stats(await timeLoop(empty));
+  const tracked = stats(await timeLoop(call));
+  return {
+    name,
+    ...extra,
+    threads: threadCount(),
+    iterations: N,
+    baseline,
+    tracked,
+    overhead_median_us: tracked.median_us - baseline.median_us,
+    overhead_p95_us: tracked.p95_us - baseline.p95_us,
+  };
+}
+
 async function measure(name, options) {
   // The monitor's output folder (its journal grows ~1 KB per operation): removed when done.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llmmon-perf-'));
   try {
     const monitor = new LLMMonitor({ outputDir: dir, logAlerts: false, ...options });
     try {
-      const baseline = stats(await timeLoop(empty));
-      const tracked = stats(await timeLoop(() => monitor.trackOperation('m', 'empty', 0, empty)));
-      return {
-        name,
+      return await row(name, () => monitor.trackOperation('m', 'empty', 0, empty), {
         sampler: monitor.samplerInfo.kind,
         sampler_interval_ms: monitor.samplerInfo.interval_ms,
         journal: options.journal !== false,
-        threads: threadCount(),
-        iterations: N,
-        baseline,
-        tracked,
-        overhead_median_us: tracked.median_us - baseline.median_us,
-        overhead_p95_us: tracked.p95_us - baseline.p95_us,
-      };
+      });
     } finally {
       await monitor.close();
     }
@@ -87,19 +94,7 @@ async function measureSpan(name) {
       }
     });
   try {
-    const baseline = stats(await timeLoop(empty));
-    const tracked = stats(await timeLoop(spanned));
-    return {
-      name,
-      sampler: null,
-      journal: false,
-      threads: threadCount(),
-      iterations: N,
-      baseline,
-      tracked,
-      overhead_median_us: tracked.median_us - baseline.median_us,
-      overhead_p95_us: tracked.p95_us - baseline.p95_us,
-    };
+    return await row(name, spanned, { sampler: null, journal: false });
   } finally {
     await provider.shutdown();
   }
