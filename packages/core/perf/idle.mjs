@@ -8,6 +8,8 @@
 // rounds carry what the process itself costs while its event loop waits (the timers of this
 // script), so the difference is the monitor's own: its sampling thread, its polling timer.
 //
+// Configurations: the native and the JS sampler at their default idle interval (1 s), and at the
+// rates they replace (native 100 ms idle ticks, and no idle sampling; JS 10 ms throughout).
 // LLMMON_IDLE_SECONDS (default 10) and LLMMON_IDLE_ROUNDS (default 3) set the length.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -52,20 +54,40 @@ export async function idleCost(options = {}) {
   return { with_percent: withMonitor, without_percent: without, idle_cost_percent: a - b };
 }
 
+/** What `node perf/idle.mjs` measures: the defaults, and the rates they replace. */
+const CONFIGS = [
+  ['native, idle 1 s (default)', { sampler: 'native' }],
+  ['native, idle 100 ms', { sampler: 'native', idleSampleIntervalMs: 100 }],
+  ['native, no idle sampling (1 ms)', { sampler: 'native', idleSampleIntervalMs: 1 }],
+  ['js, idle 1 s (default)', { sampler: 'js' }],
+  ['js, no idle sampling (10 ms)', { sampler: 'js', idleSampleIntervalMs: 10 }],
+];
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const r = await idleCost({ sampler: 'native' });
-  const f = (xs) => xs.map((x) => x.toFixed(3)).join(' ');
+  const load = os.loadavg();
   console.log(
-    `idle cost of a live monitor, ${ROUNDS} x ${SECONDS} s A/B (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)})`,
+    `idle cost of a live monitor, ${ROUNDS} x ${SECONDS} s A/B per configuration (${os.cpus().length} CPUs, load average ${load.map((l) => l.toFixed(2)).join(' ')})`,
   );
-  console.log(`  with a monitor (% of a core): ${f(r.with_percent)}`);
-  console.log(`  without        (% of a core): ${f(r.without_percent)}`);
-  console.log(`  idle cost (median difference): ${r.idle_cost_percent.toFixed(3)} % of one core`);
+  const f = (xs) => xs.map((x) => x.toFixed(3)).join(' ');
+  const results = [];
+  for (const [name, options] of CONFIGS) {
+    const r = await idleCost(options);
+    results.push({ name, options, ...r });
+    console.log(
+      `  ${name.padEnd(32)} ${r.idle_cost_percent.toFixed(3)} % of a core (with: ${f(r.with_percent)}; without: ${f(r.without_percent)})`,
+    );
+  }
+  console.log(
+    `load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const out = path.join(here, 'results', `idle-${fileTimestamp()}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), seconds: SECONDS, rounds: ROUNDS, ...r }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg_start: load, loadavg_end: os.loadavg(), seconds: SECONDS, rounds: ROUNDS, results }, null, 2)}\n`,
   );
   console.log(`results: ${out}`);
 }

@@ -58,9 +58,10 @@ export interface MonitorOptions {
   /** Sampler tick (default 1 ms native, 10 ms JS); the first monitor of the process sets it. */
   sampleIntervalMs?: number;
   /**
-   * Native sampler tick while no operation is open (default 100 ms: idle sampling; equal to
-   * `sampleIntervalMs`: one rate throughout). Each timeline point says which applied
-   * (`tick_interval_ms`). The first monitor of the process sets it.
+   * Sampler tick while no operation is open (default 1000 ms: idle sampling, native and JS
+   * samplers; equal to `sampleIntervalMs`: one rate throughout). The first tick of an operation
+   * is taken when it starts. Each timeline point says which applied (`tick_interval_ms`). The
+   * first monitor of the process sets it.
    */
   idleSampleIntervalMs?: number;
   /** What each operation measures unless a call says otherwise: `full` (default) or `light` (see `OperationDetail`). */

@@ -8,8 +8,9 @@
 //  - cost of one tick: sampling-thread CPU per tick (includes the sleep/wake syscalls) and wall
 //    time inside the tick's work;
 //  - cost of openWindow() + closeWindow() on the JS thread (mean, p50, p99);
-//  - with no window open and idle sampling (100 ms ticks), the same two overheads; and the
-//    cost of a light window's open + close (process CPU clock and RSS only).
+//  - with no window open and idle sampling (1 s and 100 ms ticks; 10 threads only), the same two overheads, next
+//    to what a bare sleep loop costs per wake-up at the same interval; and the cost of a light
+//    window's open + close (process CPU clock and RSS only).
 // Then the floor (what a bare absolute-deadline sleep loop costs per wake-up on this machine,
 // before any sampling work), tick work with 1,000 windows open, the 20 ms RSS spike catch
 // rate from ticks alone, the GPU loop's cost per reading with the NVML backend, where a
@@ -23,7 +24,8 @@
 // the wake-up cost's noise is larger than the difference).
 // Prints a table and writes JSON to perf/results/.
 //
-// LLMMON_PERF_SECONDS (default 2) sets each measurement's length.
+// LLMMON_PERF_SECONDS (default 2) sets each measurement's length; LLMMON_PERF_IDLE_SECONDS
+// (default 10) the idle ones'.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,14 +60,14 @@ function threadCount() {
 }
 
 /** Process CPU % of one core over `SECONDS` of an idle event loop, optionally with a sampler. */
-async function measure(intervalMs, options = {}) {
+async function measure(intervalMs, options = {}, seconds = SECONDS) {
   const sampler = intervalMs ? new Sampler({ intervalMs, ...options }) : null;
   sampler?.start();
   await sleep(50); // let the thread settle
   const before = sampler?.diagnostics();
   const c0 = cpuSeconds();
   const t0 = hr();
-  await sleep(SECONDS * 1000);
+  await sleep(seconds * 1000);
   const wall = hr() - t0;
   const cpu = cpuSeconds() - c0;
   const after = sampler?.diagnostics();
@@ -86,12 +88,12 @@ async function measure(intervalMs, options = {}) {
   return result;
 }
 
-async function overhead(intervalMs, options = {}) {
+async function overhead(intervalMs, options = {}, seconds = SECONDS) {
   const without = [];
   const withSampler = [];
   for (let round = 0; round < ROUNDS; round++) {
-    without.push(await measure(0));
-    withSampler.push(await measure(intervalMs, options));
+    without.push(await measure(0, {}, seconds));
+    withSampler.push(await measure(intervalMs, options, seconds));
   }
   const pick = (key) => median(withSampler.map((r) => r[key]));
   return {
@@ -126,7 +128,7 @@ function openClose(iterations = 2000, light = false) {
 
 /** CPU per wake-up of a loop that only sleeps to absolute deadlines (no sampling work). */
 function floor(intervalMs) {
-  const ticks = Math.round((SECONDS * 1000) / intervalMs);
+  const ticks = Math.max(5, Math.round((SECONDS * 1000) / intervalMs));
   const cpus = [];
   for (let round = 0; round < ROUNDS; round++) cpus.push(testing.sleepLoopCpu(ticks, intervalMs));
   const perTickUs = (1e6 * median(cpus)) / ticks;
@@ -318,7 +320,10 @@ async function gpuLoop() {
 
 const fmt = (v, digits = 2) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
 
-const IDLE_MS = 100;
+// Idle sampling at core's default (1 s) and at 100 ms. Idle ticks are few: each of these runs at
+// least LLMMON_PERF_IDLE_SECONDS (default 10).
+const IDLE_INTERVALS_MS = [1000, 100];
+const IDLE_SECONDS = Math.max(SECONDS, Number(process.env.LLMMON_PERF_IDLE_SECONDS ?? 10));
 
 async function main() {
   const rows = [];
@@ -334,15 +339,17 @@ async function main() {
     }
     // Between operations: 1 kHz ticks only while a window is open, none is here (idle sampling);
     // and a light window (process CPU clock and RSS only) at the same thread count.
-    idle.push({
-      threads: actual,
-      idle_interval_ms: IDLE_MS,
-      ...(await overhead(1, { idleIntervalMs: IDLE_MS })),
-    });
+    // (At the first thread count only: idle measurements are long.)
+    for (const idleMs of threads === 10 ? IDLE_INTERVALS_MS : [])
+      idle.push({
+        threads: actual,
+        idle_interval_ms: idleMs,
+        ...(await overhead(1, { idleIntervalMs: idleMs }, IDLE_SECONDS)),
+      });
     light.push({ threads: actual, open_close: openClose(2000, true) });
     parked.release();
   }
-  const floors = [floor(1), floor(10)];
+  const floors = [floor(1), floor(10), ...IDLE_INTERVALS_MS.map(floor)];
   const windows = await windowsLoad();
   const spike = spikes();
   const targets = await attached();
@@ -368,17 +375,29 @@ async function main() {
       `| ${r.threads} | ${fmt(r.rate_hz, 0)} Hz | ${fmt(r.sampler_thread_percent_of_core)} | ${fmt(r.process_ab_percent_of_core)} | ${fmt(r.cpu_per_tick_us, 1)} | ${fmt(r.work_per_tick_us, 1)} | ${r.missed_ticks} | ${oc} |`,
     );
   }
-  console.log(`\nNo window open (idle sampling: ${IDLE_MS} ms ticks instead of 1 ms), and light windows:\n`);
   console.log(
-    '| threads | rate | sampler thread, % of a core | process A/B, % of a core | CPU/tick µs | light open+close µs mean / p50 / p99 |',
+    `\nNo window open (idle sampling at ${IDLE_INTERVALS_MS.join(' and ')} ms instead of 1 ms ticks):\n`,
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const [i, r] of idle.entries()) {
-    const oc = light[i].open_close;
+  console.log(
+    '| threads | idle interval | rate | sampler thread, % of a core | process A/B, % of a core | CPU/tick µs | bare wake-up µs (floor) |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of idle) {
+    const f = floors.find((x) => x.interval_ms === r.idle_interval_ms);
     console.log(
-      `| ${r.threads} | ${fmt(r.rate_hz, 1)} Hz | ${fmt(r.sampler_thread_percent_of_core, 3)} | ${fmt(r.process_ab_percent_of_core, 3)} | ${fmt(r.cpu_per_tick_us, 1)} | ${fmt(oc.mean_us, 1)} / ${fmt(oc.p50_us, 1)} / ${fmt(oc.p99_us, 1)} |`,
+      `| ${r.threads} | ${r.idle_interval_ms} ms | ${fmt(r.rate_hz, 1)} Hz | ${fmt(r.sampler_thread_percent_of_core, 3)} | ${fmt(r.process_ab_percent_of_core, 3)} | ${fmt(r.cpu_per_tick_us, 1)} | ${fmt(f?.cpu_per_tick_us, 1)} |`,
     );
   }
+  console.log('\nLight windows (process CPU clock and RSS only):\n');
+  console.log('| threads | light open+close µs mean / p50 / p99 |');
+  console.log('| ---: | ---: |');
+  for (const r of light)
+    console.log(
+      `| ${r.threads} | ${fmt(r.open_close.mean_us, 1)} / ${fmt(r.open_close.p50_us, 1)} / ${fmt(r.open_close.p99_us, 1)} |`,
+    );
+  console.log(
+    `\nA bare absolute-deadline sleep loop (no sampling work), CPU per wake-up: ${floors.map((f) => `${f.interval_ms} ms ${fmt(f.cpu_per_tick_us, 1)} µs`).join(', ')}`,
+  );
   console.log(
     `\n1,000 open windows (1 kHz, ~${base + 1} threads): work/tick ${fmt(windows.work_per_tick_us, 1)} µs, CPU/tick ${fmt(windows.cpu_per_tick_us, 1)} µs`,
   );

@@ -13,13 +13,20 @@ import type {
   WindowStats,
 } from './types.js';
 
+/** A window's lists and objects, as closeWindow returns them. */
+export type WindowParts = Pick<WindowStats, 'threads' | 'gpu' | 'energy' | 'targets'>;
+
 export interface NativeSampler {
   start(): void;
   stop(): void;
   running(): boolean;
   openWindow(light?: boolean): number;
-  /** null: no open window with that id. */
-  closeWindow(id: number): WindowStats | null;
+  /**
+   * Writes the window's numbers into `scalars` (WINDOW_SCALARS' order, NaN = null) and returns
+   * its lists and objects; `true` when it has none (no thread, energy or target entry, no GPU
+   * object: every light window); null: no open window with that id.
+   */
+  closeWindow(id: number, scalars: Float64Array): WindowParts | true | null;
   openWindowCount(): number;
   /** null before the first tick. */
   latest(): LatestSample | null;

@@ -13,6 +13,9 @@ import type {
 } from './types.js';
 
 const NS_PER_MS = 1e6;
+/** How many numbers closeWindow writes (ScalarsToJs in addon.cpp). */
+const WINDOW_SCALARS = 12;
+const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /**
  * A background native thread that samples this process: its RSS every tick (default 1 ms),
@@ -50,6 +53,8 @@ export class Sampler {
   /** Tick interval while no window is open (idle sampling), ms; `intervalMs`: off. */
   readonly idleIntervalMs: number;
   readonly #native: NativeSampler;
+  /** closeWindow's numbers, written by the addon (one array per Sampler, reused). */
+  readonly #scalars = new Float64Array(WINDOW_SCALARS);
 
   /**
    * @throws TypeError when an option has the wrong type or is unknown; RangeError when it is out
@@ -129,10 +134,29 @@ export class Sampler {
         `id must be an integer window id from openWindow(), got ${typeof id} ${String(id)}`,
       );
     }
-    const stats = this.#native.closeWindow(id);
-    if (stats === null)
+    const f = this.#scalars;
+    const parts = this.#native.closeWindow(id, f);
+    if (parts === null)
       throw new RangeError(`id ${id} is not an open window of this Sampler (closed already?)`);
-    return stats;
+    // The addon's order (ScalarsToJs in addon.cpp); NaN: null.
+    return {
+      wall_seconds: f[0]!,
+      cpu_seconds: f[1]!,
+      avg_cpu_percent: f[2]!,
+      peak_cpu_percent: f[3]!,
+      rss_start_bytes: f[4]!,
+      rss_end_bytes: f[5]!,
+      rss_peak_bytes: f[6]!,
+      system_cpu_percent: orNull(f[7]!),
+      system_memory_percent: orNull(f[8]!),
+      threads: parts === true ? [] : parts.threads,
+      gpu: parts === true ? null : parts.gpu,
+      cpu_energy_joules: orNull(f[9]!),
+      energy: parts === true ? [] : parts.energy,
+      sample_count: f[10]!,
+      effective_interval_ms: f[11]!,
+      targets: parts === true ? [] : parts.targets,
+    };
   }
 
   /** Number of windows open now. */

@@ -321,4 +321,29 @@ describe('NVML backend (scripted libnvidia-ml stand-in)', () => {
     const s = running.at(-1)!;
     expect(s.closeWindow(s.openWindow()).gpu).toBeNull();
   });
+  it('idle sampling: GPU readings at the idle interval with no window open, one at once when one opens', async () => {
+    writeAtomically(script, base());
+    process.env.LLMMON_NVML_PATH = stub;
+    const s = new Sampler({ gpuIntervalMs: 10, idleIntervalMs: 1000 }).start();
+    running.push(s);
+    await gpuPasses(s, 1);
+    const seconds = () => Number(process.hrtime.bigint()) / 1e9;
+    const d0 = s.diagnostics();
+    const t0 = seconds();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const idlePasses = s.diagnostics().gpu_readings - d0.gpu_readings;
+    // At most one pass per idle second (plus one under way at each end); 10 ms would give ~120.
+    expect(idlePasses).toBeLessThanOrEqual(Math.floor(seconds() - t0) + 2);
+    // Right after a pass the next idle one is ~1 s away: a window opening must wake the thread.
+    await gpuPasses(s, 1);
+    const opened = seconds();
+    const id = s.openWindow();
+    await gpuPasses(s, 1);
+    const woke = seconds() - opened;
+    s.closeWindow(id);
+    console.info(
+      `GPU loop: ${idlePasses} passes in 1.2 s idle; first pass ${(woke * 1000).toFixed(1)} ms after an open`,
+    );
+    expect(woke).toBeLessThan(0.5);
+  });
 });

@@ -6,6 +6,12 @@
  * loop no tick runs, so a short RSS spike in that time is missed and a blocked stretch reads as
  * one long CPU slice. Per-thread CPU, GPU and energy counters and other processes are not
  * measured (null; the run header and each attached process's entry say why).
+ *
+ * Idle sampling: while no window is open the timer runs at `idleIntervalMs`; the first window
+ * to open takes its own reading and puts the timer back on `intervalMs` at once, and a tick
+ * that finds no window open, and none opened since the previous tick, slows it down again (so
+ * operations run back to back keep one timer). Each timeline point says which interval it was
+ * sampled at (the longer one when the stretch it closes had both).
  */
 import os from 'node:os';
 import { outsideOperations } from '../context.js';
@@ -15,6 +21,12 @@ import { CpuSlices } from './cpu-slices.js';
 import type { SamplerBackend, TargetAttach, TimelinePoint, WindowStats } from './types.js';
 
 export const JS_DEFAULT_INTERVAL_MS = 10;
+/**
+ * Timer interval while no window is open (idle sampling, as the native sampler's): each tick
+ * wakes the event loop, and a monitor left on in a service should cost next to nothing between
+ * operations.
+ */
+export const JS_DEFAULT_IDLE_INTERVAL_MS = 1000;
 /** Whole-machine CPU is read every this many milliseconds (os.cpus() costs ~50 µs). */
 const SYSTEM_INTERVAL_MS = 250;
 /** Timeline points kept between drains (older ones dropped when nobody drains). */
@@ -69,26 +81,38 @@ export const systemMemoryPercent = (): number => (1 - os.freemem() / os.totalmem
 export class JsSampler implements SamplerBackend {
   readonly kind = 'js';
   readonly intervalMs: number;
+  /** Timer interval while no window is open; `intervalMs` when idle sampling is off. */
+  readonly idleIntervalMs: number;
   readonly info: SamplerInfo;
   readonly gpus = null;
   readonly gpuAvailable = false;
 
   #windows = new Map<number, Window>();
   #nextId = 1;
-  #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout | undefined;
+  /** The running timer's interval. */
+  #timerMs = 0;
+  /** The longest timer interval in force since the previous timeline point. */
+  #stretchMs = 0;
+  /** Windows opened since the previous tick. */
+  #openedSinceTick = 0;
   #last: Reading;
   #system: CpuTimes;
   #systemAt: number;
   #systemPercent: number | null = null;
   #points: TimelinePoint[] = [];
 
-  constructor(intervalMs = JS_DEFAULT_INTERVAL_MS) {
+  constructor(intervalMs = JS_DEFAULT_INTERVAL_MS, idleIntervalMs = JS_DEFAULT_IDLE_INTERVAL_MS) {
     if (!(intervalMs > 0)) throw new RangeError(`sampler interval must be > 0 ms, got ${intervalMs}`);
+    if (!(idleIntervalMs > 0))
+      throw new RangeError(`sampler idle interval must be > 0 ms, got ${idleIntervalMs}`);
     this.intervalMs = intervalMs;
+    // An idle interval no longer than the tick turns idle sampling off.
+    this.idleIntervalMs = Math.max(intervalMs, idleIntervalMs);
     this.info = {
       kind: 'js',
       interval_ms: intervalMs,
-      idle_interval_ms: null,
+      idle_interval_ms: this.idleIntervalMs > intervalMs ? this.idleIntervalMs : null,
       gpu_backend: 'none',
       gpu_interval_ms: null,
       energy_source: 'none',
@@ -97,7 +121,15 @@ export class JsSampler implements SamplerBackend {
     this.#last = read();
     this.#system = systemTimes();
     this.#systemAt = this.#last.t;
-    this.#timer = outsideOperations(() => setInterval(() => this.#tick(), intervalMs));
+    this.#run(this.idleIntervalMs);
+  }
+
+  /** (Re)starts the timer at `ms`; unref'd: it never keeps the process alive. */
+  #run(ms: number): void {
+    clearInterval(this.#timer);
+    this.#timerMs = ms;
+    this.#stretchMs = Math.max(this.#stretchMs, ms);
+    this.#timer = outsideOperations(() => setInterval(() => this.#tick(), ms));
     this.#timer.unref();
   }
 
@@ -124,13 +156,18 @@ export class JsSampler implements SamplerBackend {
         rss_bytes: r.rss,
         system_cpu_percent: this.#systemPercent,
         gpu_util_percent: null,
-        tick_interval_ms: this.intervalMs,
+        tick_interval_ms: this.#stretchMs,
         gpu_memory_bytes: null,
         gpu_power_watts: null,
         processes: [],
       });
     }
     this.#last = r;
+    this.#stretchMs = this.#timerMs;
+    const opened = this.#openedSinceTick;
+    this.#openedSinceTick = 0;
+    if (this.#windows.size === 0 && opened === 0 && this.#timerMs !== this.idleIntervalMs)
+      this.#run(this.idleIntervalMs);
   }
 
   get openWindows(): number {
@@ -147,6 +184,9 @@ export class JsSampler implements SamplerBackend {
       slices: new CpuSlices(start.t, start.cpu),
       system: systemTimes(),
     });
+    this.#openedSinceTick++;
+    // Out of idle sampling: the window's own reading above starts it, fast ticks follow.
+    if (this.#timerMs !== this.intervalMs) this.#run(this.intervalMs);
     return id;
   }
 

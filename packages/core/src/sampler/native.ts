@@ -21,9 +21,13 @@ import type { SamplerBackend, TargetAttach, TimelinePoint, WindowStats } from '.
 export const NATIVE_DEFAULT_INTERVAL_MS = 1;
 /**
  * Tick interval while no operation is open (idle sampling): a monitor left on in a service that
- * calls a model now and then costs ~0.2-0.3 % of a core at 100 ms instead of ~3-4 % at 1 ms.
+ * calls a model now and then. What a tick costs is mostly waking the thread, and a wake-up after
+ * a long sleep costs more than one after a short one (cold caches; on the loaded 2-vCPU test VM
+ * a bare sleep loop costs ~124 us per wake-up at 100 ms, ~420 us at 1 s): 1 s idle ticks cost
+ * the sampling thread ~0.08 % of a core there, 100 ms ones ~0.25 %, 1 ms ones ~3-4 %
+ * (sampler-native's `pnpm perf`).
  */
-export const NATIVE_DEFAULT_IDLE_INTERVAL_MS = 100;
+export const NATIVE_DEFAULT_IDLE_INTERVAL_MS = 1000;
 const NATIVE_MODULE = '@llmmon/sampler-native';
 
 /** Intervals of a native sampler (ms); undefined: the sampler's default. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NATIVE_DEFAULT_IDLE_INTERVAL_MS } from './native.js';
 import { acquireSampler } from './registry.js';
 
 describe('sampler registry', () => {
@@ -51,7 +52,7 @@ describe('sampler registry: idle', () => {
     const idlePolls = polls.filter((t) => t >= from).length;
     expect(idlePolls).toBeGreaterThanOrEqual(1);
     expect(idlePolls).toBeLessThanOrEqual(4);
-    expect(lease.info.idle_interval_ms).toBe(100);
+    expect(lease.info.idle_interval_ms).toBe(NATIVE_DEFAULT_IDLE_INTERVAL_MS);
     const id = lease.backend.openWindow();
     await new Promise((r) => setTimeout(r, 1600 + 1000)); // the next poll finds it open
     const busyFrom = polls.at(-1)!;

@@ -6,7 +6,7 @@
  */
 import { outsideOperations } from '../context.js';
 import type { SamplerInfo } from '../schema/run.js';
-import { JS_DEFAULT_INTERVAL_MS, JsSampler } from './js.js';
+import { JS_DEFAULT_IDLE_INTERVAL_MS, JS_DEFAULT_INTERVAL_MS, JsSampler } from './js.js';
 import { loadNativeSampler, NATIVE_DEFAULT_IDLE_INTERVAL_MS, NATIVE_DEFAULT_INTERVAL_MS } from './native.js';
 import type { SamplerBackend, SamplerChoice, SamplerKind, TargetAttach, TimelinePoint } from './types.js';
 
@@ -122,7 +122,7 @@ export interface AcquireOptions {
   choice?: SamplerChoice;
   /** Tick interval; default 1 ms native, 10 ms JS. Only the first monitor of a kind sets it. */
   intervalMs?: number;
-  /** Native tick interval while no operation is open (default 100 ms; `intervalMs`: off). First monitor sets it. */
+  /** Tick interval while no operation is open (default 1 s, both samplers; `intervalMs`: off). First monitor sets it. */
   idleIntervalMs?: number;
   /** Native GPU and energy counters' interval (10–1000 ms, default 100); set by the first monitor too. */
   gpuIntervalMs?: number;
@@ -172,7 +172,14 @@ export function acquireSampler(options: AcquireOptions = {}): SamplerLease {
       }
     }
   }
-  entry ??= shared.get('js') ?? register(new JsSampler(options.intervalMs ?? JS_DEFAULT_INTERVAL_MS));
+  entry ??=
+    shared.get('js') ??
+    register(
+      new JsSampler(
+        options.intervalMs ?? JS_DEFAULT_INTERVAL_MS,
+        options.idleIntervalMs ?? JS_DEFAULT_IDLE_INTERVAL_MS,
+      ),
+    );
   entry.refs++;
   return new SamplerLease(entry, reason);
 }

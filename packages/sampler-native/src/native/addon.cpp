@@ -187,20 +187,32 @@ Napi::Object TargetInfoToJs(Napi::Env env, const TargetInfo& t) {
   return o;
 }
 
-Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
+// A window's statistics cross to JS in two parts (binding.ts' closeWindow): its numbers are
+// written into the caller's Float64Array (in WINDOW_SCALARS' order, NaN = null), and only its
+// lists and objects are built here. Setting a named property from C++ interns its name each
+// time; the wrapper builds the object from the numbers as one literal instead. A window with no
+// thread, energy or target entry and no GPU object (every light window) returns `true`.
+void ScalarsToJs(const WindowStats& s, double* out) {
+  out[0] = Seconds(s.wall_ns);
+  out[1] = Seconds(s.cpu_ns);
+  out[2] = s.avg_cpu_percent;
+  out[3] = s.peak_cpu_percent;
+  out[4] = double(s.rss_start);
+  out[5] = double(s.rss_end);
+  out[6] = double(s.rss_peak);
+  out[7] = s.system_cpu_percent ? *s.system_cpu_percent : kUnknown;
+  out[8] = s.system_memory_percent ? *s.system_memory_percent : kUnknown;
+  out[9] = s.cpu_energy_joules ? *s.cpu_energy_joules : kUnknown;
+  out[10] = double(s.sample_count);
+  out[11] = s.effective_interval_ms;
+}
+constexpr size_t kWindowScalars = 12;
+
+Napi::Value PartsToJs(Napi::Env env, const WindowStats& s) {
+  if (s.threads.empty() && !s.gpu && s.energy.empty() && s.targets.empty()) return Napi::Boolean::New(env, true);
   Napi::Object o = Napi::Object::New(env);
-  o.Set("wall_seconds", Seconds(s.wall_ns));
-  o.Set("cpu_seconds", Seconds(s.cpu_ns));
-  o.Set("avg_cpu_percent", s.avg_cpu_percent);
-  o.Set("peak_cpu_percent", s.peak_cpu_percent);
-  o.Set("rss_start_bytes", double(s.rss_start));
-  o.Set("rss_end_bytes", double(s.rss_end));
-  o.Set("rss_peak_bytes", double(s.rss_peak));
-  o.Set("system_cpu_percent", OptionalNumber(env, s.system_cpu_percent));
-  o.Set("system_memory_percent", OptionalNumber(env, s.system_memory_percent));
   o.Set("threads", ThreadsToJs(env, s.threads));
   o.Set("gpu", s.gpu ? GpuToJs(env, *s.gpu) : env.Null());
-  o.Set("cpu_energy_joules", OptionalNumber(env, s.cpu_energy_joules));
   Napi::Array energy = Napi::Array::New(env, s.energy.size());
   for (size_t i = 0; i < s.energy.size(); ++i) {
     Napi::Object e = Napi::Object::New(env);
@@ -210,8 +222,6 @@ Napi::Object ToJs(Napi::Env env, const WindowStats& s) {
     energy.Set(uint32_t(i), e);
   }
   o.Set("energy", energy);
-  o.Set("sample_count", double(s.sample_count));
-  o.Set("effective_interval_ms", s.effective_interval_ms);
   Napi::Array targets = Napi::Array::New(env, s.targets.size());
   for (size_t i = 0; i < s.targets.size(); ++i) targets.Set(uint32_t(i), TargetToJs(env, s.targets[i]));
   o.Set("targets", targets);
@@ -318,15 +328,21 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     const bool light = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
     return Napi::Number::New(info.Env(), double(sampler_->open_window(light)));
   }
-  // closeWindow(id: number): NativeWindowStats | null   (null: no open window with that id)
+  // closeWindow(id: number, scalars: Float64Array): NativeWindowParts | true | null
+  // (null: no open window with that id; see ScalarsToJs)
   Napi::Value CloseWindow(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "id must be a number");
+    if (info.Length() < 2 || !info[1].IsTypedArray() ||
+        info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+        info[1].As<Napi::Float64Array>().ElementLength() < kWindowScalars)
+      throw Napi::TypeError::New(env, "scalars must be a Float64Array of at least 12 elements");
     const double id = info[0].As<Napi::Number>().DoubleValue();
     if (!(id >= 1 && id <= 4294967295.0) || std::floor(id) != id) return env.Null();
     WindowStats stats;
     if (!sampler_->close_window(uint32_t(id), stats)) return env.Null();
-    return ToJs(env, stats);
+    ScalarsToJs(stats, info[1].As<Napi::Float64Array>().Data());
+    return PartsToJs(env, stats);
   }
   // openWindowCount(): number
   Napi::Value OpenWindowCount(const Napi::CallbackInfo& info) {

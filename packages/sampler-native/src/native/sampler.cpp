@@ -221,12 +221,22 @@ void Sampler::gpu_loop() {
     const int64_t done = platform::monotonic_ns();
     gpu_read_ns_.fetch_add(done - t, std::memory_order_relaxed);
     gpu_readings_.fetch_add(1, std::memory_order_relaxed);
-    next = advance(next, config_.gpu_interval_ns, done);
+    // Idle sampling holds here too: with no window open the GPU and energy counters are read at
+    // the idle interval when that is longer (at most 1 s: energy counters that wrap around are
+    // still read far more often than they wrap), and a window opening wakes this thread at once
+    // (open_window notifies), so a window's GPU figures start from a reading at its open.
+    const bool idle = idle_enabled() && open_count_.load() == 0;
+    const int64_t interval = idle ? std::max(config_.gpu_interval_ns, config_.idle_interval_ns) : config_.gpu_interval_ns;
+    next = advance(next, interval, done);
     lock.lock();
+    if (idle) gpu_idle_waiting_.store(true);
     // One wake-up per pass (stop() notifies): a 20 ms polling sleep would cost five per 100 ms.
     // A relative wait: only how long until `next` (CLOCK_MONOTONIC) matters.
-    stop_cv_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, next - platform::monotonic_ns())),
-                      [this] { return stop_requested_.load(); });
+    const bool woken = stop_cv_.wait_for(
+        lock, std::chrono::nanoseconds(std::max<int64_t>(0, next - platform::monotonic_ns())),
+        [this, idle] { return stop_requested_.load() || (idle && open_count_.load() > 0); });
+    gpu_idle_waiting_.store(false);
+    if (woken) next = platform::monotonic_ns();  // a window opened: the grid starts here
   }
 }
 
@@ -453,8 +463,8 @@ uint32_t Sampler::open_window(bool light) {
     o.system = system_last_;
   }
   open_.emplace(id, std::move(o));
-  // Out of idle sampling (see loop()): the futex wake is paid only when the thread is idle.
-  if (open_count_.fetch_add(1) == 0 && idle_waiting_.load()) {
+  // Out of idle sampling (see loop()): the futex wake is paid only when a thread is idle.
+  if (open_count_.fetch_add(1) == 0 && (idle_waiting_.load() || gpu_idle_waiting_.load())) {
     { std::lock_guard<std::mutex> lock(stop_mu_); }
     stop_cv_.notify_all();
   }

@@ -258,6 +258,7 @@ class Sampler {
   // thread waiting and wakes it, or the thread sees the window before it waits.
   std::atomic<size_t> open_count_{0};
   std::atomic<bool> idle_waiting_{false};
+  std::atomic<bool> gpu_idle_waiting_{false};  // the same for the GPU thread's idle wait
 
   // --- GPU-thread only (no lock) ---
   GpuReading gpu_reading_;
