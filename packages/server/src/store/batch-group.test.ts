@@ -50,4 +50,22 @@ describe('batches that arrive together (group commit)', () => {
     expect(results[4]!.created).toBe(true);
     expect(await stored('other')).toEqual([10, 10]);
   });
+
+  it('keep the end time that storing each batch in turn would leave', async () => {
+    const at = (minute: number | null) =>
+      RunSchema.parse(
+        runHeader('r1', { ended_at: minute === null ? null : `2024-05-01T12:${minute}:00.000Z` }),
+      );
+    const batch = (i: number, minute: number | null) =>
+      store.ingest(
+        { run: at(minute), operations: [OperationRecordSchema.parse(operation('r1', i))] },
+        { live: true },
+      );
+    // Stored alone in turn, these leave 12:30 (a null end time never clears a known one).
+    await Promise.all([batch(0, 10), batch(1, 20), batch(2, 30), batch(3, null)]);
+    expect((await store.runHeader('r1')).ended_at).toBe('2024-05-01T12:30:00.000Z');
+    await Promise.all([batch(4, null), batch(5, 40), batch(6, null)]);
+    expect((await store.runHeader('r1')).ended_at).toBe('2024-05-01T12:40:00.000Z');
+    expect(await stored('r1')).toEqual([7, 7]);
+  });
 });

@@ -84,9 +84,10 @@ export class BatchGroups {
     await c.run('BEGIN TRANSACTION');
     try {
       for (const [runId, list] of byRun) {
-        const created = await this.rows.upsertRun(c, list[0]!.run);
-        // A later header's end time is kept, as when each batch is stored alone.
-        for (const b of list.slice(1)) if (b.run.ended_at !== null) await this.rows.upsertRun(c, b.run);
+        // One statement for the run row, whatever the group's size: the first header creates
+        // the run, and the last non-null end time among the headers is kept, as when each batch
+        // is stored alone in turn.
+        const created = await this.rows.upsertRun(c, mergedHeader(list));
         const added = await this.rows.addRows(
           c,
           runId,
@@ -115,4 +116,11 @@ export class BatchGroups {
     for (const runId of byRun.keys()) this.committed(runId);
     return batches.map((b) => results.get(b)!);
   }
+}
+
+/** The first batch's header with the end time that storing each batch in turn would leave. */
+function mergedHeader(list: readonly ReadyBatch[]): RunHeader {
+  const first = list[0]!.run;
+  const ended = list.findLast((b) => b.run.ended_at !== null)?.run.ended_at;
+  return ended === undefined || ended === first.ended_at ? first : { ...first, ended_at: ended };
 }
