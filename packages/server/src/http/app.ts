@@ -37,7 +37,6 @@ import {
 import { assetsDir } from '@llmmon/dashboard';
 import { stringify } from 'csv-stringify/sync';
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { mountOtlp } from '../otlp/routes.js';
 import {
@@ -47,6 +46,7 @@ import {
 } from '../store/query-limits.js';
 import type { IngestResult, Store } from '../store/store.js';
 import { requireToken } from './auth.js';
+import { bodyLimitBySize } from './body-limit.js';
 import { DEFAULT_BODY_LIMIT } from './defaults.js';
 import { ApiHttpError, onError } from './errors.js';
 import { LiveHub } from './live.js';
@@ -182,16 +182,14 @@ export function createApp(options: AppOptions): LlmmonApp {
   }
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        c.json(
-          {
-            error: `body: larger than the server's limit of ${Math.round(limit / 1024 / 1024)} MB (llmmon serve --body-limit); for bigger files run llmmon ingest FILE --db on the server's machine`,
-          },
-          413,
-        ),
-    }),
+    bodyLimitBySize(limit, (c) =>
+      c.json(
+        {
+          error: `body: larger than the server's limit of ${Math.round(limit / 1024 / 1024)} MB (llmmon serve --body-limit); for bigger files run llmmon ingest FILE --db on the server's machine`,
+        },
+        413,
+      ),
+    ),
   );
 
   mountOtlp(app, store, limit);
