@@ -78,7 +78,9 @@ const result = {
   /**
    * CPU per acknowledged operation, in µs: the server's main thread (HTTP, parsing, validation,
    * the appender's conversion), and the whole server (the process less the clients' thread:
-   * DuckDB's threads included). Load stretches the wall-clock figures above far more than these.
+   * DuckDB's threads and V8's shared garbage-collector threads, which the clients use a little
+   * too). Load stretches the wall-clock figures above far more than these; they are not immune
+   * to it either (a shared core's caches), so compare them at similar load.
    */
   cpu_us_per_operation: {
     server_main_thread:
@@ -102,7 +104,7 @@ console.log(
     `p99 ${result.latency_ms.p99.toFixed(0)} ms; ${acknowledged} acknowledged, ${n} stored, ${lost} lost, ` +
     `${clients.failedBatches} batches refused${bad ? ' — MISMATCH' : ''}; server event loop ` +
     `${(elu.utilization * 100).toFixed(0)} % busy, ${us(result.cpu_us_per_operation.server_main_thread)} ` +
-    `CPU per operation on it, ${us(result.cpu_us_per_operation.server_all_threads)} in all server threads; load average ${loadBefore.toFixed(2)} before, ` +
+    `CPU per operation on it, ${us(result.cpu_us_per_operation.server_all_threads)} in all its threads; load average ${loadBefore.toFixed(2)} before, ` +
     `${result.machine.load_average_at_end!.toFixed(2)} after (${cpus().length} CPUs)`,
 );
 for (const f of clients.failures) console.log(`  refused: ${f}`);
