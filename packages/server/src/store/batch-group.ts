@@ -49,8 +49,7 @@ export class BatchGroups {
   private announced = 0;
   /** Wakes a writer that waits for announced batches. */
   private wake: (() => void) | null = null;
-  /** Group transactions committed so far (how well batches were grouped: batches ÷ this). */
-  transactions = 0;
+  private groupsCommitted = 0;
 
   constructor(
     private readonly connections: Connections,
@@ -65,6 +64,11 @@ export class BatchGroups {
       // The first to wait schedules the write that will take every batch waiting by then.
       if (this.waiting.length === 1) this.connections.exclusive((c) => this.flush(c)).catch(fail);
     });
+  }
+
+  /** Group transactions committed so far (how well batches were grouped: batches ÷ this). */
+  get transactions(): number {
+    return this.groupsCommitted;
   }
 
   /**
@@ -154,7 +158,7 @@ export class BatchGroups {
         }
       }
       await c.run('COMMIT');
-      this.transactions++;
+      this.groupsCommitted++;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => {});
       throw error;
