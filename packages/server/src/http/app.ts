@@ -37,7 +37,6 @@ import {
 import { assetsDir } from '@llmmon/dashboard';
 import { stringify } from 'csv-stringify/sync';
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { mountOtlp } from '../otlp/routes.js';
 import {
@@ -45,8 +44,9 @@ import {
   DEFAULT_QUERY_MAX_ROWS,
   DEFAULT_QUERY_TIMEOUT_MS,
 } from '../store/query-limits.js';
-import type { IngestResult, Store } from '../store/store.js';
+import type { IngestBatch, IngestResult, Store } from '../store/store.js';
 import { requireToken } from './auth.js';
+import { bodyLimitBySize } from './body-limit.js';
 import { DEFAULT_BODY_LIMIT } from './defaults.js';
 import { ApiHttpError, onError } from './errors.js';
 import { LiveHub } from './live.js';
@@ -182,16 +182,14 @@ export function createApp(options: AppOptions): LlmmonApp {
   }
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        c.json(
-          {
-            error: `body: larger than the server's limit of ${Math.round(limit / 1024 / 1024)} MB (llmmon serve --body-limit); for bigger files run llmmon ingest FILE --db on the server's machine`,
-          },
-          413,
-        ),
-    }),
+    bodyLimitBySize(limit, (c) =>
+      c.json(
+        {
+          error: `body: larger than the server's limit of ${Math.round(limit / 1024 / 1024)} MB (llmmon serve --body-limit); for bigger files run llmmon ingest FILE --db on the server's machine`,
+        },
+        413,
+      ),
+    ),
   );
 
   mountOtlp(app, store, limit);
@@ -226,17 +224,31 @@ export function createApp(options: AppOptions): LlmmonApp {
     }
   };
 
-  app.post('/api/runs/:id/operations', async (c) => {
-    const batch = parse(LiveOperationsBatchSchema, await jsonBody(c));
-    checkRunId(c, batch.run.id);
-    return ingestAnswer(c, await store.ingest(batch, { live: true }));
-  });
+  /**
+   * A live batch: announced to the store while its body is read and checked, so that a group
+   * commit that starts meanwhile waits for it instead of leaving it for the next transaction.
+   */
+  const liveBatch = (read: (c: Context) => Promise<IngestBatch>) => async (c: Context) => {
+    const handedOver = store.arriving();
+    try {
+      const batch = await read(c);
+      checkRunId(c, batch.run.id);
+      const stored = store.ingest(batch, { live: true });
+      handedOver();
+      return ingestAnswer(c, await stored);
+    } finally {
+      handedOver();
+    }
+  };
 
-  app.post('/api/runs/:id/samples', async (c) => {
-    const batch = parse(LiveSamplesBatchSchema, await jsonBody(c));
-    checkRunId(c, batch.run.id);
-    return ingestAnswer(c, await store.ingest(batch, { live: true }));
-  });
+  app.post(
+    '/api/runs/:id/operations',
+    liveBatch(async (c) => parse(LiveOperationsBatchSchema, await jsonBody(c))),
+  );
+  app.post(
+    '/api/runs/:id/samples',
+    liveBatch(async (c) => parse(LiveSamplesBatchSchema, await jsonBody(c))),
+  );
 
   // ── runs ────────────────────────────────────────────────────────────────────────────────────
   app.get('/api/runs', async (c) => {

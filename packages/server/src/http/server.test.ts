@@ -1,7 +1,13 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LiveOperationsEvent, RunsResponse } from '@llmmon/core/schema';
-import { json, metricsFile, operation, runHeader, tempDir } from '@llmmon/testkit';
+import { mulberry32 } from '@llmmon/core/random';
+import {
+  type LiveOperationsEvent,
+  type OperationRecord,
+  OperationRecordSchema,
+  type RunsResponse,
+} from '@llmmon/core/schema';
+import { json, metricsFile, operation, randomOperation, runHeader, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store/store.js';
 import { type RunningServer, startServer } from './server.js';
@@ -148,6 +154,37 @@ describe('startServer', () => {
     expect(health.operations).toBe(20 * perClient * perBatch);
     const { runs } = (await (await fetch(`${server.url}/api/runs`)).json()) as RunsResponse;
     expect(runs.map((r) => r.operations).sort()).toEqual([1000, 1000, 1000, 1000]);
+  });
+
+  it('stores exactly what 20 clients sent to one run at once, retries and all', async () => {
+    // The live-ingest measurement's shape (perf/live-ingest.ts): 20 clients, 50-operation batches,
+    // one run, one request per client at a time; here with full random records and every third
+    // batch sent twice (a client retrying after a lost answer).
+    const run = runHeader('one-run');
+    const rnd = mulberry32(13);
+    const sent: OperationRecord[] = [];
+    let seq = 0;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async (_, k) => {
+        const statuses: number[] = [];
+        for (let b = 0; b < 4; b++) {
+          const operations = Array.from({ length: 50 }, () => randomOperation(run.id, seq++, rnd));
+          sent.push(...operations.map((o) => OperationRecordSchema.parse(o)));
+          for (let attempt = 0; attempt < ((k + b) % 3 === 0 ? 2 : 1); attempt++) {
+            const res = await postJson(`/api/runs/${run.id}/operations`, { run, operations });
+            statuses.push(res.status);
+            await res.arrayBuffer();
+          }
+        }
+        return statuses;
+      }),
+    );
+    // One batch created the run; every other answer (retries included) is a 200.
+    expect(answers.flat().filter((s) => s === 201)).toHaveLength(1);
+    expect(answers.flat().every((s) => s === 200 || s === 201)).toBe(true);
+    const stored = await server.store.exportMetricsFile(run.id);
+    expect(stored.operations).toHaveLength(20 * 4 * 50);
+    expect(stored.operations).toEqual(sent.sort((a, b) => a.seq! - b.seq!));
   });
 
   it('shuts down with a live client connected and releases the DuckDB file', async () => {

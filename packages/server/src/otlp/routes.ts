@@ -10,7 +10,7 @@
  */
 import { gunzip } from 'node:zlib';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimitBySize } from '../http/body-limit.js';
 import { ApiHttpError } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { decodeTraceJson, decodeTraceProtobuf, encodeTraceResponse, OtlpDecodeError } from './codec.js';
@@ -72,14 +72,12 @@ function decode(kind: 'protobuf' | 'json', bytes: Uint8Array) {
 export function mountOtlp(app: Hono, store: Store, limit: number): void {
   app.use(
     '/v1/*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        c.json(
-          { error: `body: larger than the server's limit of ${mb(limit)} (llmmon serve --body-limit)` },
-          413,
-        ),
-    }),
+    bodyLimitBySize(limit, (c) =>
+      c.json(
+        { error: `body: larger than the server's limit of ${mb(limit)} (llmmon serve --body-limit)` },
+        413,
+      ),
+    ),
   );
   app.post('/v1/traces', async (c) => {
     const kind = format(c.req.header('content-type'));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { OperationRecordSchema, RunSchema } from '@llmmon/core/schema';
 import { operation, runHeader, tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ARRIVAL_WAIT_MS, type BatchGroups } from './batch-group.js';
 import { Store } from './store.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -49,5 +50,58 @@ describe('batches that arrive together (group commit)', () => {
     expect(await stored('r1')).toEqual([55, 55]);
     expect(results[4]!.created).toBe(true);
     expect(await stored('other')).toEqual([10, 10]);
+  });
+
+  it('keep the end time that storing each batch in turn would leave', async () => {
+    const at = (minute: number | null) =>
+      RunSchema.parse(
+        runHeader('r1', { ended_at: minute === null ? null : `2024-05-01T12:${minute}:00.000Z` }),
+      );
+    const batch = (i: number, minute: number | null) =>
+      store.ingest(
+        { run: at(minute), operations: [OperationRecordSchema.parse(operation('r1', i))] },
+        { live: true },
+      );
+    // Stored alone in turn, these leave 12:30 (a null end time never clears a known one).
+    await Promise.all([batch(0, 10), batch(1, 20), batch(2, 30), batch(3, null)]);
+    expect((await store.runHeader('r1')).ended_at).toBe('2024-05-01T12:30:00.000Z');
+    await Promise.all([batch(4, null), batch(5, 40), batch(6, null)]);
+    expect((await store.runHeader('r1')).ended_at).toBe('2024-05-01T12:40:00.000Z');
+    expect(await stored('r1')).toEqual([7, 7]);
+  });
+
+  describe('a batch announced while it is still being read', () => {
+    const groups = () => (store as unknown as { writes: { groups: BatchGroups } }).writes.groups;
+    const batch = (i: number) => ({
+      run: RunSchema.parse(runHeader('r1')),
+      operations: [OperationRecordSchema.parse(operation('r1', i))],
+    });
+
+    it('joins the transaction that a batch before it starts', async () => {
+      const handedOver = store.arriving();
+      const first = store.ingest(batch(0), { live: true });
+      // The writer is free and starts at once; unannounced, the second would need a second commit.
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = store.ingest(batch(1), { live: true });
+      handedOver();
+      await Promise.all([first, second]);
+      expect(groups().transactions).toBe(1);
+      expect(await stored('r1')).toEqual([2, 2]);
+    });
+
+    it('holds the writer no longer than ARRIVAL_WAIT_MS when it never comes', async () => {
+      const handedOver = store.arriving();
+      const t0 = performance.now();
+      await store.ingest(batch(0), { live: true });
+      // The commit itself takes time too: the bound is the wait plus the same batch stored again
+      // (a duplicate: same statements, no new row) without any announcement.
+      const waited = performance.now() - t0;
+      handedOver();
+      const t1 = performance.now();
+      await store.ingest(batch(0), { live: true });
+      const alone = performance.now() - t1;
+      expect(waited).toBeLessThan(ARRIVAL_WAIT_MS + 10 * Math.max(alone, 20));
+      expect(groups().transactions).toBe(2);
+    });
   });
 });

@@ -5,6 +5,13 @@
  * transaction each. Twenty live clients then cost about one transaction per round instead of
  * twenty: the per-transaction work, not DuckDB's append, was what they waited for.
  *
+ * A writer that is free starts at once, so without more, the first batch of a round of clients
+ * took a transaction of its own while the rest of the round was still being read and parsed:
+ * groups alternated between one batch and the others. A caller may announce a batch it is still
+ * reading (`arriving()`); a free writer then waits for the announced batches, at most
+ * `ARRIVAL_WAIT_MS`, before it takes the group. With nothing announced (one client, a file) it
+ * never waits.
+ *
  * What each caller sees is what storing its batch alone, in arrival order, would give: the rows
  * of its batch that were new (a key stored earlier, or earlier in the group, is a duplicate:
  * first wins), and `created` for the batch that created its run. When the group's transaction
@@ -33,8 +40,16 @@ interface Waiting {
   fail(error: unknown): void;
 }
 
+/** Longest a free writer waits for announced batches before it stores the ones that are there. */
+export const ARRIVAL_WAIT_MS = 25;
+
 export class BatchGroups {
   private waiting: Waiting[] = [];
+  /** Batches announced and not yet handed to `store` (or given up). */
+  private announced = 0;
+  /** Wakes a writer that waits for announced batches. */
+  private wake: (() => void) | null = null;
+  private groupsCommitted = 0;
 
   constructor(
     private readonly connections: Connections,
@@ -51,7 +66,41 @@ export class BatchGroups {
     });
   }
 
+  /** Group transactions committed so far (how well batches were grouped: batches ÷ this). */
+  get transactions(): number {
+    return this.groupsCommitted;
+  }
+
+  /**
+   * Announces a batch that is on its way (its request is still being read or checked); call the
+   * returned function once it was handed to `store` or will not be (safe to call twice).
+   */
+  arriving(): () => void {
+    this.announced++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.announced--;
+      if (this.announced === 0) this.wake?.();
+    };
+  }
+
+  /** Waits until no announced batch is on its way, or `ARRIVAL_WAIT_MS` passed. */
+  private async arrivals(): Promise<void> {
+    if (this.announced === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ARRIVAL_WAIT_MS);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
+  }
+
   private async flush(c: DuckDBConnection): Promise<void> {
+    await this.arrivals();
     const group = this.waiting;
     this.waiting = [];
     try {
@@ -84,9 +133,10 @@ export class BatchGroups {
     await c.run('BEGIN TRANSACTION');
     try {
       for (const [runId, list] of byRun) {
-        const created = await this.rows.upsertRun(c, list[0]!.run);
-        // A later header's end time is kept, as when each batch is stored alone.
-        for (const b of list.slice(1)) if (b.run.ended_at !== null) await this.rows.upsertRun(c, b.run);
+        // One statement for the run row, whatever the group's size: the first header creates
+        // the run, and the last non-null end time among the headers is kept, as when each batch
+        // is stored alone in turn.
+        const created = await this.rows.upsertRun(c, mergedHeader(list));
         const added = await this.rows.addRows(
           c,
           runId,
@@ -108,6 +158,7 @@ export class BatchGroups {
         }
       }
       await c.run('COMMIT');
+      this.groupsCommitted++;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => {});
       throw error;
@@ -115,4 +166,11 @@ export class BatchGroups {
     for (const runId of byRun.keys()) this.committed(runId);
     return batches.map((b) => results.get(b)!);
   }
+}
+
+/** The first batch's header with the end time that storing each batch in turn would leave. */
+function mergedHeader(list: readonly ReadyBatch[]): RunHeader {
+  const first = list[0]!.run;
+  const ended = list.findLast((b) => b.run.ended_at !== null)?.run.ended_at;
+  return ended === undefined || ended === first.ended_at ? first : { ...first, ended_at: ended };
 }

@@ -159,6 +159,15 @@ export class Store extends EventEmitter<{ ingest: [IngestEvent]; delete: [{ run_
     return this.added(await this.writes.ingest(batch, options));
   }
 
+  /**
+   * Announces a batch whose request is still being read, so that the batches stored together
+   * wait for it briefly (see `Writes.arriving`); call the returned function once `ingest` was
+   * called with it, or will not be.
+   */
+  arriving(): () => void {
+    return this.writes.arriving();
+  }
+
   /** Stores a metrics file from disk (see `Writes.ingestFile`). @throws InputError (nothing is stored) */
   async ingestFile(
     path: string,

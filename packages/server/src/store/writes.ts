@@ -70,6 +70,14 @@ export class Writes {
   }
 
   /**
+   * Announces a live batch still being read: batches stored together wait for it briefly
+   * (batch-group.ts). Call the returned function once `ingest` was called, or will not be.
+   */
+  arriving(): () => void {
+    return this.groups.arriving();
+  }
+
+  /**
    * Stores a metrics file from disk (llmmon's format or the original monitor's). Files up to
    * `bulkThresholdBytes` are parsed and validated in JS exactly as `POST /api/runs` does; larger
    * ones go through DuckDB's JSON reader (`bulk.ts`): the only way past V8's string limit, and
