@@ -3,6 +3,7 @@ import type { ScenarioDataMap, ScenarioName } from '../scenarios/catalog.js';
 import { costSection } from './cost.js';
 import { cpuSection } from './cpu.js';
 import { dashboardSection } from './dashboard.js';
+import { loadSection } from './load.js';
 import { overheadSection } from './overhead.js';
 import { peakSection } from './peak.js';
 import { storeSection } from './store.js';
@@ -14,6 +15,7 @@ export const SECTIONS_BY_NAME = {
   overhead: overheadSection,
   store: storeSection,
   dashboard: dashboardSection,
+  load: loadSection,
 } as { [K in ScenarioName]: (d: ScenarioDataMap[K]) => string } as Record<
   ScenarioName,
   (d: unknown) => string

@@ -5,6 +5,7 @@
 import type { CostData } from './cost.js';
 import type { CpuData } from './cpu.js';
 import type { DashboardData } from './dashboard.js';
+import type { LoadData } from './load.js';
 import type { OverheadData } from './overhead.js';
 import type { PeakData } from './peak.js';
 import type { StoreData } from './store.js';
@@ -16,11 +17,12 @@ export interface ScenarioDataMap {
   overhead: OverheadData;
   store: StoreData;
   dashboard: DashboardData;
+  load: LoadData;
 }
 
 export type ScenarioName = keyof ScenarioDataMap;
 
-/** In the order `all` runs them: issue 7's numbering. */
+/** In the order `all` runs them: issue 7's numbering, then the load generator (issue 17). */
 export const CATALOG: readonly { name: ScenarioName; title: string }[] = [
   { name: 'peak', title: '1. Peak capture' },
   { name: 'cpu', title: '2. CPU attribution' },
@@ -28,4 +30,5 @@ export const CATALOG: readonly { name: ScenarioName; title: string }[] = [
   { name: 'overhead', title: '4. Per-operation overhead' },
   { name: 'store', title: '5. Run store' },
   { name: 'dashboard', title: '6. Dashboard' },
+  { name: 'load', title: '7. Load generator' },
 ];
