@@ -237,6 +237,12 @@ describe('renderReport', () => {
     expect(md).toMatch(/Ingest is slower than better-sqlite3 \(1\.25×\)/);
   });
 
+  it('says where llmmon load is slower than autocannon, with the figures', () => {
+    expect(md).toContain(
+      'sustains less than autocannon against the same server**: 630 against 2,520 requests/s at 64 in flight (0.250×)',
+    );
+  });
+
   it('never prints a raw undefined or NaN', () => {
     expect(md).not.toMatch(/undefined|NaN/);
   });

@@ -208,6 +208,25 @@ export function notAhead(r: Results): string[] {
       );
     }
   }
+  const load = r.load?.data;
+  const top = load?.levels.at(-1);
+  if (load && top) {
+    const l = top.llmmon;
+    const a = top.autocannon;
+    const ratio = (l.requests_per_second.median ?? Number.NaN) / (a.requests_per_second.median ?? Number.NaN);
+    if (ratio < 0.9) {
+      out.push(
+        `**\`llmmon load\` sustains less than autocannon against the same server**: ${num(l.requests_per_second.median, 0)} ` +
+          `against ${num(a.requests_per_second.median, 0)} requests/s at ${top.concurrency} in flight (${times(ratio)}), ` +
+          `${sig(l.cpu_us_per_request.median)} µs of CPU per request against autocannon's ${sig(a.cpu_us_per_request.median)} µs. ` +
+          "Each of its requests goes through the official `openai` client over Node's fetch (headers, web streams, " +
+          'SSE parsing, one JSON.parse per chunk) and is a tracked operation with per-thread CPU; autocannon writes a ' +
+          `prepared request and counts bytes. Under that load it adds ${num(l.ttft_added_p50_ms.median, 1)} ms (p50) / ` +
+          `${num(l.ttft_added_p99_ms.median, 1)} ms (p99) to the TTFT the server produced: where a server answers ` +
+          'faster than that, measure it from another machine or with fewer requests in flight.',
+      );
+    }
+  }
   const dash = r.dashboard?.data;
   const big = dash?.rows.find((x) => x.operations === 100_000);
   if (big && big.first_render_ms.median !== null && big.first_render_ms.median > 2000) {
