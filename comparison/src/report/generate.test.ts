@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineInfo } from '../lib/machine.js';
 import type { ScenarioResult } from '../lib/results.js';
+import { ABOVE_BINS_MS } from '../lib/spike-timing.js';
 import { spread } from '../lib/stats.js';
 import type { CostData } from '../scenarios/cost.js';
 import type { LoadData } from '../scenarios/load.js';
@@ -70,14 +71,7 @@ const peak: PeakData = {
   above_seconds: spread([0.019, 0.02, 0.021]),
   above_max_seconds: spread([0.024, 0.025, 0.026]),
   hold_ms: spread([9, 10, 11]),
-  bins_ms: [
-    [0, 10],
-    [10, 20],
-    [20, 40],
-    [40, 80],
-    [80, 160],
-    [160, Number.POSITIVE_INFINITY],
-  ],
+  bins_ms: ABOVE_BINS_MS.map(([lo, hi]) => [lo, hi]),
   tools: [tool('llmmon-1ms', 200, 100), tool('psutil-100ms', 40, 20), tool('js-timer-10ms', 100, 0)],
 };
 

@@ -140,18 +140,20 @@ function timed(command: string, args: string[], timeoutS: number): { stdout: str
   return { stdout: r.stdout, cpu };
 }
 
-interface LlmmonRun {
+/** One tool's run of one level. Latency: whole responses (llmmon's E2EL, autocannon's latency). */
+interface ToolRun {
   rps: number;
   requests: number;
   errors: number;
-  ttft_p50_ms: number;
-  ttft_p99_ms: number;
-  e2el_p50_ms: number;
-  e2el_p99_ms: number;
+  latency_p50_ms: number;
+  latency_p99_ms: number;
   cpu: number;
+  /** Time to first token (llmmon load only: autocannon does not see chunks). */
+  ttft_p50_ms?: number;
+  ttft_p99_ms?: number;
 }
 
-function runLlmmon(url: string, c: number, o: LoadOptions, dir: string): LlmmonRun {
+function runLlmmon(url: string, c: number, o: LoadOptions, dir: string): ToolRun {
   const cli = path.join(path.dirname(require.resolve('@llmmon/cli/package.json')), 'dist', 'cli.js');
   const report = path.join(dir, `load-${c}.json`);
   const { cpu } = timed(
@@ -199,13 +201,13 @@ function runLlmmon(url: string, c: number, o: LoadOptions, dir: string): LlmmonR
     errors: level.failed,
     ttft_p50_ms: ms(level.ttft.p50),
     ttft_p99_ms: ms(level.ttft.p99),
-    e2el_p50_ms: ms(level.e2el.p50),
-    e2el_p99_ms: ms(level.e2el.p99),
+    latency_p50_ms: ms(level.e2el.p50),
+    latency_p99_ms: ms(level.e2el.p99),
     cpu,
   };
 }
 
-function runAutocannon(url: string, c: number, o: LoadOptions) {
+function runAutocannon(url: string, c: number, o: LoadOptions): ToolRun {
   const bin = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
   const body = JSON.stringify({
     model: 'trivial',
@@ -266,34 +268,27 @@ export async function runLoad(options: LoadOptions = LOAD_DEFAULTS): Promise<Loa
         for (const tool of shuffle(['llmmon', 'autocannon'] as const, random)) {
           await server.stats(); // starts the server's count afresh
           const row = rows[i]!;
-          if (tool === 'llmmon') {
-            const r = runLlmmon(server.url, c, options, dir);
-            const s = await server.stats();
+          const r =
+            tool === 'llmmon'
+              ? runLlmmon(server.url, c, options, dir)
+              : runAutocannon(server.url, c, options);
+          const s = await server.stats();
+          const t = row[tool];
+          push(t, 'rps', r.rps);
+          push(t, 'served', s.served / r.requests);
+          push(t, 'cpu', (1e6 * r.cpu) / r.requests);
+          push(t, 'lat50', r.latency_p50_ms);
+          push(t, 'lat99', r.latency_p99_ms);
+          push(t, 'errors', r.errors);
+          if (r.ttft_p50_ms !== undefined && r.ttft_p99_ms !== undefined) {
             const sp50 = pct(s.ttft_ms, 50);
             const sp99 = pct(s.ttft_ms, 99);
-            const l = row.llmmon;
-            push(l, 'rps', r.rps);
-            push(l, 'served', s.served / r.requests);
-            push(l, 'cpu', (1e6 * r.cpu) / r.requests);
-            push(l, 'lat50', r.e2el_p50_ms);
-            push(l, 'lat99', r.e2el_p99_ms);
-            push(l, 'errors', r.errors);
-            push(l, 'ttft50', r.ttft_p50_ms);
-            push(l, 'ttft99', r.ttft_p99_ms);
-            push(l, 'added50', r.ttft_p50_ms - sp50);
-            push(l, 'added99', r.ttft_p99_ms - sp99);
+            push(t, 'ttft50', r.ttft_p50_ms);
+            push(t, 'ttft99', r.ttft_p99_ms);
+            push(t, 'added50', r.ttft_p50_ms - sp50);
+            push(t, 'added99', r.ttft_p99_ms - sp99);
             push(row.server, 'p50', sp50);
             push(row.server, 'p99', sp99);
-          } else {
-            const r = runAutocannon(server.url, c, options);
-            const s = await server.stats();
-            const a = row.autocannon;
-            push(a, 'rps', r.rps);
-            push(a, 'served', s.served / r.requests);
-            push(a, 'cpu', (1e6 * r.cpu) / r.requests);
-            push(a, 'lat50', r.latency_p50_ms);
-            push(a, 'lat99', r.latency_p99_ms);
-            push(a, 'errors', r.errors);
           }
         }
       }
