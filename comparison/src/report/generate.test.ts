@@ -171,6 +171,7 @@ const toolLevel = (rps: number) => ({
 
 const load: LoadData = {
   options: { levels: [1, 64], seconds: 5, rounds: 2, ttftMs: 10, tokens: 16, seed: 5 },
+  startup_cpu: { llmmon_ms: 900, autocannon_ms: 250 },
   levels: [1, 64].map((c) => ({
     concurrency: c,
     ceiling_rps: 100 * c,

@@ -35,7 +35,9 @@ export function loadSection(d: LoadData): string {
       `the whole answer, ${o.tokens} content chunks, in one write) for ${o.seconds} s per level, ${o.rounds} rounds ` +
       'in a shuffled order, each tool in its own process as a user runs it (`llmmon load -c N -d S --no-store`, ' +
       '`autocannon -c N -d S -j`). On a 2-core machine the server and the tool share the cores, so a tool that ' +
-      'spends more CPU per request leaves the server less: the CPU per request column says who runs out first. ' +
+      "spends more CPU per request leaves the server less: the CPU per request column (the process's CPU less " +
+      `what a run of one request costs it: ${num(d.startup_cpu?.llmmon_ms, 0)} ms for llmmon load, ` +
+      `${num(d.startup_cpu?.autocannon_ms, 0)} ms for autocannon) says who runs out first. ` +
       '**Ceiling** = concurrency ÷ TTFT (a client that adds nothing). **Served ÷ sent** = requests the server ' +
       "answered while the tool ran ÷ the tool's count (≈ 1: both count the same requests).",
     '',

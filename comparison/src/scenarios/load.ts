@@ -9,7 +9,8 @@
  * - Throughput: completed requests ÷ the tool's own measured time; the server also counts what it
  *   served. The ceiling of a closed loop is concurrency ÷ TTFT.
  * - CPU per request: the tool process's CPU time (this process's waited-for children, getrusage)
- *   ÷ requests, which says which client would run out of CPU first.
+ *   less what a run of one request costs it (start-up, teardown) ÷ requests: which client would
+ *   run out of CPU first.
  * - TTFT error under load: `llmmon load`'s TTFT (p50, p99) − the server's own (body received →
  *   first token written, the server's timer lateness included, measured in the server process
  *   during the same level): what the client adds. autocannon measures whole responses only; its
@@ -54,6 +55,7 @@ export interface LoadToolLevel {
   requests_per_second: Spread;
   /** Requests the server served while the tool ran ÷ the tool's requests (≈ 1: same count). */
   server_served_ratio: Spread;
+  /** The tool process's CPU less its start-up (`LoadData.startup_cpu`) ÷ its requests. */
   cpu_us_per_request: Spread;
   /** Whole response: llmmon's E2EL, autocannon's latency. */
   latency_p50_ms: Spread;
@@ -80,6 +82,8 @@ export interface LoadLevel {
 
 export interface LoadData {
   options: LoadOptions;
+  /** CPU of a run of one request, ms: start-up and teardown, taken off every level's CPU. */
+  startup_cpu: { llmmon_ms: number; autocannon_ms: number };
   levels: LoadLevel[];
 }
 
@@ -153,7 +157,15 @@ interface ToolRun {
   ttft_p99_ms?: number;
 }
 
-function runLlmmon(url: string, c: number, o: LoadOptions, dir: string): ToolRun {
+/** `limit`: the tool's arguments that end the run (a duration, or a number of requests). */
+function runLlmmon(
+  url: string,
+  c: number,
+  limit: string[],
+  warmup: number,
+  o: LoadOptions,
+  dir: string,
+): ToolRun {
   const cli = path.join(path.dirname(require.resolve('@llmmon/cli/package.json')), 'dist', 'cli.js');
   const report = path.join(dir, `load-${c}.json`);
   const { cpu } = timed(
@@ -167,10 +179,9 @@ function runLlmmon(url: string, c: number, o: LoadOptions, dir: string): ToolRun
       'trivial',
       '-c',
       String(c),
-      '-d',
-      String(o.seconds),
+      ...limit,
       '--warmup',
-      String(Math.max(2, c)),
+      String(warmup),
       '--output-tokens',
       String(o.tokens),
       '--out',
@@ -207,7 +218,7 @@ function runLlmmon(url: string, c: number, o: LoadOptions, dir: string): ToolRun
   };
 }
 
-function runAutocannon(url: string, c: number, o: LoadOptions): ToolRun {
+function runAutocannon(url: string, c: number, limit: string[], o: LoadOptions): ToolRun {
   const bin = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
   const body = JSON.stringify({
     model: 'trivial',
@@ -222,8 +233,7 @@ function runAutocannon(url: string, c: number, o: LoadOptions): ToolRun {
       '-j',
       '-c',
       String(c),
-      '-d',
-      String(o.seconds),
+      ...limit,
       '-m',
       'POST',
       '-H',
@@ -258,11 +268,20 @@ export async function runLoad(options: LoadOptions = LOAD_DEFAULTS): Promise<Loa
   const dir = mkdtempSync(path.join(tmpdir(), 'llmmon-comparison-load-'));
   type Row = Record<string, number[]>;
   const rows = options.levels.map(() => ({ llmmon: {} as Row, autocannon: {} as Row, server: {} as Row }));
+  let startupCpu = { llmmon_ms: Number.NaN, autocannon_ms: Number.NaN };
   const push = (r: Row, key: string, v: number) => {
     r[key] ??= [];
     r[key].push(v);
   };
+  const seconds = ['-d', String(options.seconds)];
   try {
+    // What starting and stopping each tool costs (one request, and for llmmon one warm-up):
+    // taken off its CPU before dividing by the requests of a level.
+    const startup = {
+      llmmon: runLlmmon(server.url, 1, ['-n', '1'], 1, options, dir).cpu,
+      autocannon: runAutocannon(server.url, 1, ['-a', '1'], options).cpu,
+    };
+    startupCpu = { llmmon_ms: 1000 * startup.llmmon, autocannon_ms: 1000 * startup.autocannon };
     for (let round = 0; round < options.rounds; round++) {
       for (const [i, c] of options.levels.entries()) {
         for (const tool of shuffle(['llmmon', 'autocannon'] as const, random)) {
@@ -270,13 +289,13 @@ export async function runLoad(options: LoadOptions = LOAD_DEFAULTS): Promise<Loa
           const row = rows[i]!;
           const r =
             tool === 'llmmon'
-              ? runLlmmon(server.url, c, options, dir)
-              : runAutocannon(server.url, c, options);
+              ? runLlmmon(server.url, c, seconds, Math.max(2, c), options, dir)
+              : runAutocannon(server.url, c, seconds, options);
           const s = await server.stats();
           const t = row[tool];
           push(t, 'rps', r.rps);
           push(t, 'served', s.served / r.requests);
-          push(t, 'cpu', (1e6 * r.cpu) / r.requests);
+          push(t, 'cpu', (1e6 * Math.max(0, r.cpu - startup[tool])) / r.requests);
           push(t, 'lat50', r.latency_p50_ms);
           push(t, 'lat99', r.latency_p99_ms);
           push(t, 'errors', r.errors);
@@ -307,6 +326,7 @@ export async function runLoad(options: LoadOptions = LOAD_DEFAULTS): Promise<Loa
   });
   return {
     options,
+    startup_cpu: startupCpu,
     levels: options.levels.map((c, i) => {
       const row = rows[i]!;
       return {
