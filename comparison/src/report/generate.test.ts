@@ -222,7 +222,9 @@ describe('renderReport', () => {
     ]) {
       expect(md).toContain(`## ${title}`);
     }
-    expect(md).toContain('Not measured yet: `pnpm --filter @llmmon/comparison comparison:cpu`');
+    expect(md).toContain(
+      'Not measured in this run (`pnpm --filter @llmmon/comparison comparison:cpu` measures it alone',
+    );
     expect(md).toContain('**not met**');
   });
 

@@ -125,7 +125,10 @@ export function renderReport(results: Results, suite: ScenarioResult<SuiteRun> |
     const r = results[s.name] as ScenarioResult | undefined;
     out.push(`## ${s.title}`, '');
     if (!r) {
-      out.push(`Not measured yet: \`pnpm --filter @llmmon/comparison comparison:${s.name}\`.`, '');
+      out.push(
+        `Not measured in this run (\`pnpm --filter @llmmon/comparison comparison:${s.name}\` measures it alone; the suite writes it here).`,
+        '',
+      );
       continue;
     }
     out.push(`\`${r.command}\` — ${when(r)}.`, '');

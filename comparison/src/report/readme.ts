@@ -47,7 +47,9 @@ export function headlineRows(r: Results): string[][] {
     const ps = cpu.tools.find((t) => t.id === 'psutil-100ms')?.thread?.[i]?.abs_error_pp.median;
     rows.push([
       'CPU attributed to the thread that used it, error (percentage points of a core)',
-      `1 thread burning ${num(cpu.burned_ms?.[i]?.median ?? cpu.options.cases[i]?.cpuMs, 0)} ms of CPU (measured), ` +
+      (cpu.burned_ms
+        ? `1 thread burning ${num(cpu.burned_ms[i]?.median, 1)} ms of CPU (measured), `
+        : `1 thread burning ${num(cpu.options.cases[i]?.cpuMs, 0)} ms of CPU, `) +
         `${cpu.options.cases[i]?.windows ?? NA} operations`,
       l == null ? NA : l < 0.01 ? '< 0.01 pp' : `${num(l, 2)} pp`,
       `psutil @ 100 ms ${num(ps ?? null, 1)} pp`,
@@ -89,6 +91,7 @@ export function headlineRows(r: Results): string[][] {
   if (cost) {
     const c = llmmonCostRow(cost, 1, cost.options.threads);
     const pct = (id: string) => cost.rows.find((x) => x.id === id)?.percent_of_core.median ?? null;
+    const ps100Rate = cost.rows.find((x) => x.id === 'psutil-100ms')?.rate_hz.median ?? Number.NaN;
     const idle = cost.rows.find((x) => x.id.startsWith('llmmon-idle'))?.percent_of_core.median ?? null;
     const ps100 = pct('psutil-100ms');
     rows.push([
@@ -97,7 +100,7 @@ export function headlineRows(r: Results): string[][] {
       `${num(c?.sampler_thread_percent_of_core, 2)} % at 1 kHz; ${num(idle, 2)} % idle`,
       `psutil @ 100 ms ${num(ps100, 2)} %, @ 10 ms ${num(pct('psutil-10ms'), 2)} %`,
       c && ps100
-        ? `${times(c.sampler_thread_percent_of_core / ps100)} psutil @ 100 ms (with ${times(c.rate_hz / 10)} its readings)`
+        ? `${times(c.sampler_thread_percent_of_core / ps100)} psutil @ 100 ms (with ${times(c.rate_hz / ps100Rate)} its readings)`
         : NA,
     ]);
   }
