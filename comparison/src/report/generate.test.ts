@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MachineInfo } from '../lib/machine.js';
 import type { ScenarioResult } from '../lib/results.js';
@@ -271,5 +273,26 @@ describe('README headline', () => {
     expect(out).toBe(`# x\n\nbefore\n${HEADLINE_START}\n| new |\n${HEADLINE_END}\nafter\n`);
     expect(replaceHeadline(out, '| new |')).toBe(out);
     expect(() => replaceHeadline('# no markers\n', '| t |')).toThrow('no <!-- benchmarks:headline -->');
+  });
+});
+
+describe('README headline formatting', () => {
+  // The README is checked by Biome (docs/benchmarks.md is not): the table must be as it formats it.
+  const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url));
+
+  it('is already formatted as Biome formats Markdown', () => {
+    const run = envelope('suite', {
+      suite_seconds: 60,
+      pnpm_bench_seconds: null,
+      scenarios: [],
+      results: {},
+    });
+    const text = `${headlineTable(results, run)}\n`;
+    const formatted = spawnSync(biome, ['format', '--stdin-file-path=README.md'], {
+      input: text,
+      encoding: 'utf8',
+    });
+    expect(formatted.status, formatted.stderr).toBe(0);
+    expect(formatted.stdout).toBe(text);
   });
 });

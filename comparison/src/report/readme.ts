@@ -138,6 +138,7 @@ export function headlineTable(r: Results, run: ScenarioResult | null): string {
     ],
     headlineRows(r),
     ['l', 'l', 'l', 'l', 'l'],
+    true,
   );
 }
 
