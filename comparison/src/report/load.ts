@@ -37,9 +37,10 @@ export function loadSection(d: LoadData): string {
       '`autocannon -c N -d S -j`). On a 2-core machine the server and the tool share the cores, so a tool that ' +
       "spends more CPU per request leaves the server less: the CPU per request column (the process's CPU less " +
       `what a run of one request costs it: ${num(d.startup_cpu?.llmmon_ms, 0)} ms for llmmon load, ` +
-      `${num(d.startup_cpu?.autocannon_ms, 0)} ms for autocannon) says who runs out first. ` +
+      `${num(d.startup_cpu?.autocannon_ms, 0)} ms for autocannon, ÷ the requests the server served) says who runs out first. ` +
       '**Ceiling** = concurrency ÷ TTFT (a client that adds nothing). **Served ÷ sent** = requests the server ' +
-      "answered while the tool ran ÷ the tool's count (≈ 1: both count the same requests).",
+      "answered while the tool ran ÷ the tool's count (≈ 1; above 1 by llmmon load's warm-up requests, which it " +
+      'does not count, and the requests in flight when a tool stops).',
     '',
     table(
       [

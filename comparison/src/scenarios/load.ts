@@ -9,8 +9,8 @@
  * - Throughput: completed requests ÷ the tool's own measured time; the server also counts what it
  *   served. The ceiling of a closed loop is concurrency ÷ TTFT.
  * - CPU per request: the tool process's CPU time (this process's waited-for children, getrusage)
- *   less what a run of one request costs it (start-up, teardown) ÷ requests: which client would
- *   run out of CPU first.
+ *   less what a run of one request costs it (start-up, teardown) ÷ the requests the server
+ *   served meanwhile (llmmon's warm-ups included): which client would run out of CPU first.
  * - TTFT error under load: `llmmon load`'s TTFT (p50, p99) − the server's own (body received →
  *   first token written, the server's timer lateness included, measured in the server process
  *   during the same level): what the client adds. autocannon measures whole responses only; its
@@ -55,7 +55,7 @@ export interface LoadToolLevel {
   requests_per_second: Spread;
   /** Requests the server served while the tool ran ÷ the tool's requests (≈ 1: same count). */
   server_served_ratio: Spread;
-  /** The tool process's CPU less its start-up (`LoadData.startup_cpu`) ÷ its requests. */
+  /** The tool process's CPU less its start-up (`LoadData.startup_cpu`) ÷ requests served. */
   cpu_us_per_request: Spread;
   /** Whole response: llmmon's E2EL, autocannon's latency. */
   latency_p50_ms: Spread;
@@ -295,7 +295,8 @@ export async function runLoad(options: LoadOptions = LOAD_DEFAULTS): Promise<Loa
           const t = row[tool];
           push(t, 'rps', r.rps);
           push(t, 'served', s.served / r.requests);
-          push(t, 'cpu', (1e6 * Math.max(0, r.cpu - startup[tool])) / r.requests);
+          // ÷ what the server served: warm-ups included, as the tool's CPU includes them.
+          push(t, 'cpu', (1e6 * Math.max(0, r.cpu - startup[tool])) / s.served);
           push(t, 'lat50', r.latency_p50_ms);
           push(t, 'lat99', r.latency_p99_ms);
           push(t, 'errors', r.errors);
