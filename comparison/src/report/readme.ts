@@ -35,7 +35,7 @@ export function headlineRows(r: Results): string[][] {
       `+${num(peak.options.bytes / 2 ** 20, 0)} MiB, measured ${ms(peak.above_seconds.median)} above 90 % of peak (median), ` +
         `${peak.options.spikes} spikes, half with the event loop blocked`,
       `${share(l1)} at 1 kHz, ${share(l10)} at 100 Hz`,
-      `psutil @ 100 ms ${share(ps)} (an ideal 10/s poller: ${ps ? percent(ps.ideal_caught / ps.spikes) : NA}); ` +
+      `psutil @ 100 ms ${share(ps)} (an ideal poller at its rate: ${ps ? percent(ps.ideal_caught / ps.spikes) : NA}); ` +
         `JS timer, loop blocked ${js ? percent(js.blocked.caught / js.blocked.spikes) : NA}`,
       l1 && ps && ps.caught > 0 ? `${times(l1.caught / ps.caught)} psutil's catch` : NA,
     ]);
