@@ -24,6 +24,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '@llmmon/core/random';
+import { quantileSorted } from '@llmmon/core/schema';
 import { childrenCpuSeconds } from '../lib/clock.js';
 import { shuffle } from '../lib/shuffle.js';
 import { type Spread, spread } from '../lib/stats.js';
@@ -122,13 +123,14 @@ async function startServer(ttftMs: number, tokens: number): Promise<Server> {
   };
 }
 
-/** Percentile p (0–100) of unsorted values (linear between ranks). */
+/** Percentile p (0–100) of unsorted values: core's type-7 quantile, as `lib/stats.ts` uses. */
 function pct(values: readonly number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const x = ((s.length - 1) * p) / 100;
-  const lo = Math.floor(x);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (x - lo);
+  return (
+    quantileSorted(
+      [...values].sort((a, b) => a - b),
+      p / 100,
+    ) ?? Number.NaN
+  );
 }
 
 /** Runs a command to completion; returns its stdout and the CPU seconds it used. */
