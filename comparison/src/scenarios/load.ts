@@ -133,6 +133,9 @@ function pct(values: readonly number[], p: number): number {
   );
 }
 
+/** A safety net only: a starved machine can take minutes to start a tool and send one request. */
+const RUN_TIMEOUT_S = 600;
+
 /** Runs a command to completion; returns its stdout and the CPU seconds it used. */
 function timed(command: string, args: string[], timeoutS: number): { stdout: string; cpu: number } {
   const cpu0 = childrenCpuSeconds();
@@ -192,7 +195,7 @@ function runLlmmon(
       report,
       '--no-store',
     ],
-    o.seconds * 20 + 60,
+    RUN_TIMEOUT_S + o.seconds,
   );
   const level = (
     JSON.parse(readFileSync(report, 'utf8')) as {
@@ -244,7 +247,7 @@ function runAutocannon(url: string, c: number, limit: string[], o: LoadOptions):
       body,
       `${url}/v1/chat/completions`,
     ],
-    o.seconds * 5 + 60,
+    RUN_TIMEOUT_S + o.seconds,
   );
   const r = JSON.parse(stdout) as {
     duration: number;
