@@ -2,15 +2,18 @@
 /**
  * The comparison suite's command line (`pnpm --filter @llmmon/comparison comparison[:<name>]`).
  *
- *   node dist/cli.js all            every scenario, then rewrite docs/benchmarks.md
- *   node dist/cli.js peak cpu …     some scenarios (results in comparison/results/), then the report
- *   node dist/cli.js report         rewrite docs/benchmarks.md from the newest results
+ *   node dist/cli.js all            every scenario, then rewrite docs/benchmarks.md and the
+ *                                   README's headline table from this run
+ *   node dist/cli.js peak cpu …     some scenarios: their tables and result files
+ *                                   (comparison/results/); the docs stay those of the last full run
+ *   node dist/cli.js report         rewrite docs/benchmarks.md and the headline from the newest full run
  *   node dist/cli.js list           the scenarios
  *
  * LLMMON_COMPARISON_QUICK=1 shrinks every scenario to a smoke run (seconds; figures meaningless).
  * LLMMON_BENCH_STARTED (epoch seconds, set by the root `pnpm bench`) lets the report give the
  * whole `pnpm bench`'s wall time.
  */
+import path from 'node:path';
 import { startResult, writeResult } from './lib/results.js';
 import { type SuiteRun, writeReport } from './report/generate.js';
 import { SECTIONS_BY_NAME } from './report/sections.js';
@@ -35,6 +38,7 @@ async function main(args: string[]): Promise<number> {
   const suite = startResult('suite', 'pnpm --filter @llmmon/comparison comparison');
   const started = Date.now();
   let failed = 0;
+  const files: Record<string, string> = {};
   for (const scenario of chosen) {
     console.log(`\n== ${scenario.title}${quick ? ' [quick: figures meaningless]' : ''}`);
     const envelope = startResult(
@@ -44,6 +48,7 @@ async function main(args: string[]): Promise<number> {
     try {
       const result = envelope.finish(await scenario.run(quick));
       const file = writeResult(result);
+      files[scenario.name] = path.basename(file);
       console.log(`\n${SECTIONS_BY_NAME[scenario.name](result.data)}\n\nresults: ${file}`);
     } catch (error) {
       failed++;
@@ -58,11 +63,16 @@ async function main(args: string[]): Promise<number> {
       suite_seconds: (Date.now() - started) / 1000,
       pnpm_bench_seconds: Number.isFinite(since) && since > 0 ? Date.now() / 1000 - since : null,
       scenarios: chosen.map((s) => s.name),
+      results: files,
     };
     writeResult(suite.finish(run));
+    console.log(`\nreport: ${writeReport().join(', ')}`);
+  } else if (chosen.length > 0 && !quick) {
+    console.log(
+      '\ndocs/benchmarks.md and the README headline come from a full run: `comparison` (all) or `comparison:report`',
+    );
   }
-  if (chosen.length > 0 && !quick) console.log(`\nreport: ${writeReport()}`);
-  if (args.includes('report') && chosen.length === 0) console.log(`report: ${writeReport()}`);
+  if (args.includes('report') && chosen.length === 0) console.log(`report: ${writeReport().join(', ')}`);
   return failed ? 1 : 0;
 }
 

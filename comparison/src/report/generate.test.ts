@@ -1,12 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MachineInfo } from '../lib/machine.js';
 import type { ScenarioResult } from '../lib/results.js';
+import { ABOVE_BINS_MS } from '../lib/spike-timing.js';
 import { spread } from '../lib/stats.js';
 import type { CostData } from '../scenarios/cost.js';
+import type { LoadData } from '../scenarios/load.js';
 import type { PeakData, PeakToolResult } from '../scenarios/peak.js';
 import type { StoreData } from '../scenarios/store.js';
 import { renderReport } from './generate.js';
 import { headlines, type Results } from './headlines.js';
+import { HEADLINE_END, HEADLINE_START, headlineTable, replaceHeadline } from './readme.js';
 
 const machine: MachineInfo = {
   cpu_model: 'Test CPU',
@@ -43,11 +48,32 @@ const tool = (id: string, caught: number, blockedCaught: number): PeakToolResult
   free: { caught: caught - blockedCaught, spikes: 100 },
   no_reading: 200 - caught,
   peak_error_percent: spread([0.1, 0.2, 0.3]),
+  by_above: [
+    { caught: 0, spikes: 0 },
+    { caught: caught - 1, spikes: 199 },
+    { caught: 1, spikes: 1 },
+    { caught: 0, spikes: 0 },
+    { caught: 0, spikes: 0 },
+    { caught: 0, spikes: 0 },
+  ],
+  ideal_caught: 50,
 });
 
 const peak: PeakData = {
-  options: { spikes: 200, bytes: 256 * 2 ** 20, holdMs: 20, gapMs: [40, 120], seed: 7 },
-  spike_seconds: spread([0.1, 0.12, 0.15]),
+  options: {
+    spikes: 200,
+    bytes: 256 * 2 ** 20,
+    aboveMs: 20,
+    chunks: 16,
+    warmup: 5,
+    gapMs: [40, 120],
+    seed: 7,
+  },
+  spike_seconds: spread([0.05, 0.06, 0.07]),
+  above_seconds: spread([0.019, 0.02, 0.021]),
+  above_max_seconds: spread([0.024, 0.025, 0.026]),
+  hold_ms: spread([9, 10, 11]),
+  bins_ms: ABOVE_BINS_MS.map(([lo, hi]) => [lo, hi]),
   tools: [tool('llmmon-1ms', 200, 100), tool('psutil-100ms', 40, 20), tool('js-timer-10ms', 100, 0)],
 };
 
@@ -136,10 +162,39 @@ const store: StoreData = {
   server_perf: null,
 };
 
+const toolLevel = (rps: number) => ({
+  requests_per_second: spread([rps, rps * 1.1]),
+  server_served_ratio: spread([1, 1]),
+  cpu_us_per_request: spread([300, 320]),
+  latency_p50_ms: spread([11, 12]),
+  latency_p99_ms: spread([20, 22]),
+  errors: 0,
+});
+
+const load: LoadData = {
+  options: { levels: [1, 64], seconds: 5, rounds: 2, ttftMs: 10, tokens: 16, seed: 5 },
+  startup_cpu: { llmmon_ms: 900, autocannon_ms: 250 },
+  levels: [1, 64].map((c) => ({
+    concurrency: c,
+    ceiling_rps: 100 * c,
+    llmmon: {
+      ...toolLevel(c === 1 ? 90 : 600),
+      ttft_p50_ms: spread([12, 13]),
+      ttft_p99_ms: spread([30, 31]),
+      ttft_added_p50_ms: spread([1.5, 1.7]),
+      ttft_added_p99_ms: spread([9, 10]),
+    },
+    autocannon: toolLevel(c === 1 ? 95 : 2400),
+    server_ttft_p50_ms: spread([10.4, 10.5]),
+    server_ttft_p99_ms: spread([20, 21]),
+  })),
+};
+
 const results: Results = {
   peak: envelope('peak', peak),
   cost: envelope('cost', cost),
   store: envelope('store', store),
+  load: envelope('load', load),
 };
 
 describe('headlines', () => {
@@ -165,10 +220,13 @@ describe('renderReport', () => {
       '4. Per-operation overhead',
       '5. Run store',
       '6. Dashboard',
+      '7. Load generator',
     ]) {
       expect(md).toContain(`## ${title}`);
     }
-    expect(md).toContain('Not measured yet: `pnpm --filter @llmmon/comparison comparison:cpu`');
+    expect(md).toContain(
+      'Not measured in this run (`pnpm --filter @llmmon/comparison comparison:cpu` measures it alone',
+    );
     expect(md).toContain('**not met**');
   });
 
@@ -178,7 +236,63 @@ describe('renderReport', () => {
     expect(md).toMatch(/Ingest is slower than better-sqlite3 \(1\.25×\)/);
   });
 
+  it('says where llmmon load is slower than autocannon, with the figures', () => {
+    expect(md).toContain(
+      'sustains less than autocannon against the same server**: 630 against 2,520 requests/s at 64 in flight (0.250×)',
+    );
+  });
+
   it('never prints a raw undefined or NaN', () => {
     expect(md).not.toMatch(/undefined|NaN/);
+  });
+});
+
+describe('README headline', () => {
+  const run = envelope('suite', { suite_seconds: 60, pnpm_bench_seconds: null, scenarios: [], results: {} });
+  const text = headlineTable(results, run);
+
+  it('states the machine and the run in its header, and each row its measured condition', () => {
+    expect(text).toContain(
+      'one `pnpm bench` run (2-core Test CPU, 8 GiB, Node 20.20.2; 2026-01-02, load 0.5;',
+    );
+    expect(text).toContain('+256 MiB, measured 20 ms above 90 % of peak (median), 200 spikes');
+    expect(text).toContain('12 threads; llmmon at 1 kHz');
+    expect(text).toContain('10.0 million operations in 100 runs');
+  });
+
+  it('compares as ratios', () => {
+    expect(text).toContain('5.00× psutil'); // 200 caught ÷ psutil's 40
+    expect(text).toContain('74.5× / — faster'); // better-sqlite3 41 s ÷ DuckDB 0.55 s; no JSON figure
+    expect(text).toContain("0.250× autocannon's rate"); // 630 ÷ 2,520 req/s at 64 in flight
+    expect(text).not.toMatch(/undefined|NaN/);
+  });
+
+  it('is written between the markers, and only there', () => {
+    const readme = `# x\n\nbefore\n${HEADLINE_START}\nold table\n${HEADLINE_END}\nafter\n`;
+    const out = replaceHeadline(readme, '| new |');
+    expect(out).toBe(`# x\n\nbefore\n${HEADLINE_START}\n| new |\n${HEADLINE_END}\nafter\n`);
+    expect(replaceHeadline(out, '| new |')).toBe(out);
+    expect(() => replaceHeadline('# no markers\n', '| t |')).toThrow('no <!-- benchmarks:headline -->');
+  });
+});
+
+describe('README headline formatting', () => {
+  // The README is checked by Biome (docs/benchmarks.md is not): the table must be as it formats it.
+  const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url));
+
+  it('is already formatted as Biome formats Markdown', () => {
+    const run = envelope('suite', {
+      suite_seconds: 60,
+      pnpm_bench_seconds: null,
+      scenarios: [],
+      results: {},
+    });
+    const text = `${headlineTable(results, run)}\n`;
+    const formatted = spawnSync(biome, ['format', '--stdin-file-path=README.md'], {
+      input: text,
+      encoding: 'utf8',
+    });
+    expect(formatted.status, formatted.stderr).toBe(0);
+    expect(formatted.stdout).toBe(text);
   });
 });

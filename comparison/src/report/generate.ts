@@ -1,14 +1,18 @@
 /**
- * Rewrites `docs/benchmarks.md` from the newest result of each scenario (and the suite's own
- * run record): machine, commands, the targets, one section per scenario, where llmmon is not
- * ahead. Generated: edit this file, not the Markdown.
+ * Rewrites `docs/benchmarks.md` and the README's headline table from ONE full run of the suite
+ * (the newest `suite-*.json` names the result file of each of its scenarios): machine, commands,
+ * the targets, one section per scenario, where llmmon is not ahead. Before any full run, the
+ * newest result of each scenario stands in (the report says so). Generated: edit this file, not
+ * the Markdown.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { latestResult, RESULTS_DIR, type ScenarioResult } from '../lib/results.js';
 import { CATALOG } from '../scenarios/catalog.js';
 import { headlines, notAhead, type Results } from './headlines.js';
 import { bytes, NA, num, table } from './markdown.js';
+import { README_PATH, writeReadmeHeadline } from './readme.js';
 import { SECTIONS_BY_NAME } from './sections.js';
 
 /** `docs/benchmarks.md` of the repository (comparison/ is one level below the root). */
@@ -21,13 +25,26 @@ export interface SuiteRun {
   /** Seconds since the root `pnpm bench` started (build and every package's perf), when known. */
   pnpm_bench_seconds: number | null;
   scenarios: string[];
+  /** Result file (name in the results folder) of each scenario of this run that finished. */
+  results?: Record<string, string>;
 }
 
+/** The newest result of each scenario (any run). */
 export function loadResults(dir = RESULTS_DIR): Results {
   const r: Record<string, ScenarioResult> = {};
   for (const s of CATALOG) {
     const x = latestResult(s.name, dir);
     if (x) r[s.name] = x;
+  }
+  return r as Results;
+}
+
+/** The results of one full run: the files its suite record names. */
+export function loadRunResults(suite: ScenarioResult<SuiteRun>, dir = RESULTS_DIR): Results {
+  const r: Record<string, ScenarioResult> = {};
+  for (const [name, file] of Object.entries(suite.data.results ?? {})) {
+    const full = path.join(dir, file);
+    if (existsSync(full)) r[name] = JSON.parse(readFileSync(full, 'utf8')) as ScenarioResult;
   }
   return r as Results;
 }
@@ -52,8 +69,8 @@ export function renderReport(results: Results, suite: ScenarioResult<SuiteRun> |
     '```sh',
     "pnpm bench                                          # everything: build, every package's perf, then this suite",
     'pnpm --filter @llmmon/comparison comparison         # this suite (its scenarios, then this file)',
-    'pnpm --filter @llmmon/comparison comparison:peak    # one scenario: peak, cpu, cost, overhead, store, dashboard, fleet',
-    'pnpm --filter @llmmon/comparison comparison:report  # rewrite this file from the newest results',
+    'pnpm --filter @llmmon/comparison comparison:peak    # one scenario: peak, cpu, cost, overhead, store, dashboard, load, fleet',
+    'pnpm --filter @llmmon/comparison comparison:report  # rewrite this file and the README headline from the newest full run',
     '```',
     '',
   ];
@@ -83,7 +100,10 @@ export function renderReport(results: Results, suite: ScenarioResult<SuiteRun> |
         `when this suite started. This suite took ${num(s.suite_seconds / 60, 1)} min` +
         (s.pnpm_bench_seconds !== null
           ? `; the whole \`pnpm bench\` (build + every package's perf + this suite) ${num(s.pnpm_bench_seconds / 60, 1)} min.`
-          : '.'),
+          : '.') +
+        (s.results
+          ? ' Every section below, and the headline table of the README, comes from this one run.'
+          : ' Sections come from the newest run of each scenario.'),
       '',
     );
   }
@@ -105,7 +125,10 @@ export function renderReport(results: Results, suite: ScenarioResult<SuiteRun> |
     const r = results[s.name] as ScenarioResult | undefined;
     out.push(`## ${s.title}`, '');
     if (!r) {
-      out.push(`Not measured yet: \`pnpm --filter @llmmon/comparison comparison:${s.name}\`.`, '');
+      out.push(
+        `Not measured in this run (\`pnpm --filter @llmmon/comparison comparison:${s.name}\` measures it alone; the suite writes it here).`,
+        '',
+      );
       continue;
     }
     out.push(`\`${r.command}\` — ${when(r)}.`, '');
@@ -117,8 +140,16 @@ export function renderReport(results: Results, suite: ScenarioResult<SuiteRun> |
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** Renders the newest results into `docs/benchmarks.md`; returns its path. */
-export function writeReport(dir = RESULTS_DIR, file = REPORT_PATH): string {
-  writeFileSync(file, renderReport(loadResults(dir), latestResult<SuiteRun>('suite', dir)));
-  return file;
+/**
+ * Renders the newest full run into `docs/benchmarks.md` and the README's headline table; returns
+ * the paths written. Without a full run (or one from before runs named their files) the newest
+ * result of each scenario is used for `docs/benchmarks.md`, and the README is left alone.
+ */
+export function writeReport(dir = RESULTS_DIR, file = REPORT_PATH, readme = README_PATH): string[] {
+  const suite = latestResult<SuiteRun>('suite', dir);
+  const oneRun = suite?.data.results !== undefined;
+  const results = oneRun ? loadRunResults(suite!, dir) : loadResults(dir);
+  writeFileSync(file, renderReport(results, suite));
+  if (!oneRun) return [file];
+  return [file, writeReadmeHeadline(results, suite, readme)];
 }

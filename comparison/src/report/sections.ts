@@ -4,6 +4,7 @@ import { costSection } from './cost.js';
 import { cpuSection } from './cpu.js';
 import { dashboardSection } from './dashboard.js';
 import { fleetSection } from './fleet.js';
+import { loadSection } from './load.js';
 import { overheadSection } from './overhead.js';
 import { peakSection } from './peak.js';
 import { storeSection } from './store.js';
@@ -16,6 +17,7 @@ export const SECTIONS_BY_NAME = {
   store: storeSection,
   dashboard: dashboardSection,
   fleet: fleetSection,
+  load: loadSection,
 } as { [K in ScenarioName]: (d: ScenarioDataMap[K]) => string } as Record<
   ScenarioName,
   (d: unknown) => string

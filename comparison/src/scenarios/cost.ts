@@ -12,9 +12,7 @@
  * - llmmon: the native sampler's own measurement (`@llmmon/sampler-native`, 10/50/200 threads at
  *   1 kHz and 100 Hz, measured the same two ways), reused rather than measured twice.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { now, processCpuSeconds, sleep } from '../lib/clock.js';
+import { childrenCpuSeconds, now, processCpuSeconds, sleep } from '../lib/clock.js';
 import { packageResult } from '../lib/package-results.js';
 import { type Spread, spread } from '../lib/stats.js';
 import { threadIds } from '../lib/truth.js';
@@ -67,16 +65,6 @@ export interface CostData {
     rounds: number | null;
     rows: SamplerPerfRow[];
   };
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU of this process's waited-for children so far (cutime + cstime), seconds. */
-function childrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state): cutime is field 16, cstime field 17.
-  return (Number(fields[13]) + Number(fields[14])) / CLK_TCK;
 }
 
 interface Run {

@@ -62,6 +62,8 @@ interface Window {
   /** Whole process CPU % (process truth). */
   process_percent: number;
   other_percent: number;
+  /** CPU each busy thread actually burned (truth ÷ threads), ms. */
+  burned_ms: number;
 }
 
 export interface CpuToolCase {
@@ -90,6 +92,8 @@ export interface CpuData {
   process_percent: Spread[];
   other_percent: Spread[];
   wall_ms: Spread[];
+  /** CPU each busy thread actually burned in a window (kernel's count), ms; absent in older results. */
+  burned_ms?: Spread[];
   tools: CpuToolResult[];
 }
 
@@ -220,6 +224,7 @@ export async function runCpu(options: CpuOptions = CPU_DEFAULTS): Promise<CpuDat
         truth_percent: (100 * busyCpu) / (b - a),
         process_percent: (100 * cpu) / (b - a),
         other_percent: (100 * (cpu - busyCpu)) / (b - a),
+        burned_ms: (1000 * busyCpu) / tids.length,
       });
       const [lo, hi] = options.gapMs;
       await sleep(lo + random() * (hi - lo));
@@ -274,6 +279,7 @@ export async function runCpu(options: CpuOptions = CPU_DEFAULTS): Promise<CpuDat
     process_percent: perCase((w) => w.process_percent),
     other_percent: perCase((w) => w.other_percent),
     wall_ms: perCase((w) => 1000 * (w.b - w.a)),
+    burned_ms: perCase((w) => w.burned_ms),
     tools,
   };
 }

@@ -7,6 +7,7 @@ import { COST_DEFAULTS, runCost } from './cost.js';
 import { CPU_DEFAULTS, runCpu } from './cpu.js';
 import { runDashboard } from './dashboard.js';
 import { runFleet } from './fleet.js';
+import { LOAD_DEFAULTS, runLoad } from './load.js';
 import { OVERHEAD_DEFAULTS, runOverhead } from './overhead.js';
 import { PEAK_DEFAULTS, runPeak } from './peak.js';
 import { runStore, STORE_DEFAULTS } from './store.js';
@@ -53,6 +54,8 @@ const RUNS: { [K in ScenarioName]: (quick: boolean) => Promise<ScenarioDataMap[K
     ),
   dashboard: () => runDashboard(),
   fleet: () => runFleet(),
+  load: (quick) =>
+    runLoad(quick ? { ...LOAD_DEFAULTS, levels: [1, 8], seconds: 1, rounds: 1 } : LOAD_DEFAULTS),
 };
 
 export const SCENARIOS: Scenario[] = CATALOG.map((c) => ({ ...c, run: RUNS[c.name] }));

@@ -1,11 +1,20 @@
 /**
- * Scenario 1, peak capture: RSS spikes of known size and length, half of them inside
- * synchronous code that blocks the event loop (the main thread makes the spike), half on a
- * worker thread while the event loop is free. Every tool watches the same spikes at once.
+ * Scenario 1, peak capture: RSS spikes of known size that stay above 90 % of their peak for a
+ * known time, half of them inside synchronous code that blocks the event loop (the main thread
+ * makes the spike), half on a worker thread while the event loop is free. Every tool watches the
+ * same spikes at once.
  *
- * Truth of a spike = RSS measured right before it + the bytes it writes. A tool "caught" a
- * spike when the highest RSS it read inside the spike is within 10 % of the truth; its peak
- * error is (that reading − truth) ÷ truth, over the spikes it has a reading of.
+ * The spikes map memory that was written once at the start (`RssSpiker`: a memfd mapped and
+ * unmapped in 16 chunks), so they rise and fall in milliseconds on any machine: fresh anonymous
+ * memory costs a page fault per 4 KiB, which on some VMs makes 256 MiB take 0.2–1 s to write and
+ * a "20 ms" spike last a second. Each spike's time above 90 % of its peak is MEASURED (from the
+ * chunks' timestamps, `lib/spike-timing.ts`) and the hold is calibrated from the spikes before it
+ * so that this time is `aboveMs`; the results are also given per bin of the measured time, so a
+ * machine where the spikes come out longer still reads true.
+ *
+ * Truth of a spike = RSS measured right before it + the bytes it maps. A tool "caught" a spike
+ * when the highest RSS it read inside the spike is within 10 % of the truth; its peak error is
+ * (that reading − truth) ÷ truth, over the spikes it has a reading of.
  *
  * Before measuring, one larger spike lifts the kernel's high-water mark (VmHWM) above every
  * later spike: llmmon's windows also consult VmHWM, which would otherwise catch the first spike
@@ -16,9 +25,10 @@ import { mulberry32 } from '@llmmon/core/random';
 import { now, sleep } from '../lib/clock.js';
 import { peakInWindow } from '../lib/estimate.js';
 import { shuffle } from '../lib/shuffle.js';
-import { type Spread, spread, wilson } from '../lib/stats.js';
+import { ABOVE_BINS_MS, aboveBin, aboveLine, type SpikeTimes } from '../lib/spike-timing.js';
+import { median, type Spread, spread, wilson } from '../lib/stats.js';
 import { rssBytes } from '../lib/truth.js';
-import { workloads } from '../lib/workloads.js';
+import { rssSpiker, workloads } from '../lib/workloads.js';
 import { fidelityPollers } from '../tools/index.js';
 import { LlmmonTool } from '../tools/llmmon.js';
 import type { Trace } from '../tools/types.js';
@@ -28,7 +38,12 @@ const MiB = 1024 * 1024;
 export interface PeakOptions {
   spikes: number;
   bytes: number;
-  holdMs: number;
+  /** Target time each spike stays ≥ 90 % of its peak, ms (the hold is calibrated to it). */
+  aboveMs: number;
+  /** Steps in which a spike's pages go in and out (the resolution of the measured times). */
+  chunks: number;
+  /** Spikes per thread before measuring: first calibration of the hold, not judged. */
+  warmup: number;
   /** Random pause between spikes, ms (uniform in [min, max]; seeded). */
   gapMs: [number, number];
   seed: number;
@@ -37,7 +52,9 @@ export interface PeakOptions {
 export const PEAK_DEFAULTS: PeakOptions = {
   spikes: 200,
   bytes: 256 * MiB,
-  holdMs: 20,
+  aboveMs: 20,
+  chunks: 16,
+  warmup: 5,
   gapMs: [40, 120],
   seed: 7,
 };
@@ -49,6 +66,18 @@ export interface Spike {
   b: number;
   baseline_bytes: number;
   truth_bytes: number;
+  /** Measured time ≥ 90 % of the truth: certainly (`above`) and at most (`above_max`), seconds. */
+  above_seconds: number;
+  above_max_seconds: number;
+  /** First chunk in to last chunk out, seconds. */
+  total_seconds: number;
+  /** The calibrated hold this spike was given, ms. */
+  hold_ms: number;
+}
+
+export interface BinCount {
+  caught: number;
+  spikes: number;
 }
 
 export interface PeakToolResult {
@@ -64,6 +93,11 @@ export interface PeakToolResult {
   caught_high: number;
   blocked: { caught: number; spikes: number };
   free: { caught: number; spikes: number };
+  /** Caught per bin of the measured time above 90 % (`ABOVE_BINS_MS`). */
+  by_above: BinCount[];
+  /** What a perfect poller at the tool's measured rate would catch: Σ min(1, time above × rate)
+   * (a reading lands inside a span of d seconds with probability d × rate). */
+  ideal_caught: number;
   /** Spikes with no reading of the tool inside them. */
   no_reading: number;
   /** (reading − truth) ÷ truth × 100 over the spikes it has a reading of. */
@@ -72,7 +106,15 @@ export interface PeakToolResult {
 
 export interface PeakData {
   options: PeakOptions;
+  /** First chunk in to last chunk out. */
   spike_seconds: Spread;
+  /** Measured time ≥ 90 % of the truth, certainly / at most. */
+  above_seconds: Spread;
+  above_max_seconds: Spread;
+  /** Calibrated holds, ms. */
+  hold_ms: Spread;
+  /** Bins of `above_seconds`, ms (the `by_above` counts' edges). */
+  bins_ms: [number, number][];
   tools: PeakToolResult[];
 }
 
@@ -95,6 +137,11 @@ function judge(
   });
   const caught = ok.filter(Boolean).length;
   const w = wilson(caught, spikes.length);
+  const byAbove = ABOVE_BINS_MS.map((_, b) => {
+    const idx = spikes.flatMap((sp, i) => (aboveBin(sp.above_seconds) === b ? [i] : []));
+    return { caught: idx.filter((i) => ok[i]).length, spikes: idx.length };
+  });
+  const ideal = spikes.reduce((sum, sp) => sum + Math.min(1, sp.above_seconds * rateHz), 0);
   const errors = spikes.flatMap((s, i) =>
     peaks[i] === null ? [] : [(100 * (peaks[i]! - s.truth_bytes)) / s.truth_bytes],
   );
@@ -109,9 +156,24 @@ function judge(
     caught_high: w.high,
     blocked: count(true),
     free: count(false),
+    by_above: byAbove,
+    ideal_caught: ideal,
     no_reading: peaks.filter((p) => p === null).length,
     peak_error_percent: spread(errors),
   };
+}
+
+/** The hold that makes a spike stay `aboveMs` above the line, from the spikes before it. */
+class HoldCalibration {
+  private edges: number[] = [];
+  constructor(private readonly aboveMs: number) {}
+  add(edgesSeconds: number) {
+    this.edges.push(1000 * edgesSeconds);
+    if (this.edges.length > 15) this.edges.shift();
+  }
+  holdMs(): number {
+    return Math.max(0, this.aboveMs - (median(this.edges) ?? 0));
+  }
 }
 
 export async function runPeak(options: PeakOptions = PEAK_DEFAULTS): Promise<PeakData> {
@@ -120,18 +182,36 @@ export async function runPeak(options: PeakOptions = PEAK_DEFAULTS): Promise<Pea
   // Lift VmHWM above every later spike (see the module comment).
   addon.spikeRss(options.bytes * 2, 1);
 
-  const worker = new Worker(new URL('../workers/spike.js', import.meta.url));
+  const spiker = rssSpiker(options.bytes, options.chunks);
+  const worker = new Worker(new URL('../workers/spike.js', import.meta.url), {
+    workerData: { bytes: options.bytes, chunks: options.chunks },
+  });
   let failure: Error | null = null;
   worker.on('error', (e) => {
     failure = e;
   });
-  const workerSpike = () =>
-    new Promise<void>((resolve, reject) => {
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const workerSpike = (holdMs: number) =>
+    new Promise<SpikeTimes>((resolve, reject) => {
       if (failure) reject(failure);
-      worker.once('message', () => resolve());
-      worker.postMessage({ bytes: options.bytes, holdMs: options.holdMs });
+      worker.once('message', resolve);
+      worker.postMessage({ holdMs });
     });
-  await workerSpike(); // warm the worker (it loads the addon, pages its stack)
+  const calibration = new HoldCalibration(options.aboveMs);
+  const spike = async (blocked: boolean, holdMs: number) => {
+    const baseline = rssBytes();
+    const times = blocked ? spiker.spike(holdMs) : await workerSpike(holdMs);
+    const line = aboveLine(times, baseline);
+    calibration.add(line.edges_seconds);
+    return { baseline, times, line };
+  };
+  for (let i = 0; i < options.warmup; i++) {
+    await spike(true, calibration.holdMs());
+    await spike(false, calibration.holdMs());
+  }
 
   const llmmon = [new LlmmonTool(1).start(), new LlmmonTool(10).start()];
   const pollers = fidelityPollers(['rss', 'cpu']);
@@ -149,16 +229,25 @@ export async function runPeak(options: PeakOptions = PEAK_DEFAULTS): Promise<Pea
   const t0 = now();
   const ticks0 = llmmon.map((l) => l.sampler.diagnostics().ticks);
   for (const blocked of kinds) {
-    const baseline = rssBytes();
+    const hold = calibration.holdMs();
     const a = now();
     const ids = llmmon.map((l) => l.open());
-    if (blocked) addon.spikeRss(options.bytes, options.holdMs);
-    else await workerSpike();
+    const { baseline, times, line } = await spike(blocked, hold);
     ids.forEach((id, k) => {
       llmmonPeaks[k]!.push(llmmon[k]!.close(id).rss_peak_bytes);
     });
     const b = now();
-    spikes.push({ blocked, a, b, baseline_bytes: baseline, truth_bytes: baseline + options.bytes });
+    spikes.push({
+      blocked,
+      a,
+      b,
+      baseline_bytes: baseline,
+      truth_bytes: baseline + times.bytes,
+      above_seconds: line.above_seconds,
+      above_max_seconds: line.above_max_seconds,
+      total_seconds: line.total_seconds,
+      hold_ms: hold,
+    });
     const [lo, hi] = options.gapMs;
     await sleep(lo + random() * (hi - lo));
   }
@@ -169,6 +258,7 @@ export async function runPeak(options: PeakOptions = PEAK_DEFAULTS): Promise<Pea
   const ticks = llmmon.map((l, k) => l.sampler.diagnostics().ticks - ticks0[k]!);
   for (const l of llmmon) l.stop();
   await worker.terminate();
+  spiker.close();
 
   const tools: PeakToolResult[] = llmmon.map((l, k) =>
     judge(l.id, l.label, l.intervalMs, ticks[k]! / elapsed, spikes, llmmonPeaks[k]!),
@@ -180,7 +270,11 @@ export async function runPeak(options: PeakOptions = PEAK_DEFAULTS): Promise<Pea
   });
   return {
     options,
-    spike_seconds: spread(spikes.map((s) => s.b - s.a)),
+    spike_seconds: spread(spikes.map((s) => s.total_seconds)),
+    above_seconds: spread(spikes.map((s) => s.above_seconds)),
+    above_max_seconds: spread(spikes.map((s) => s.above_max_seconds)),
+    hold_ms: spread(spikes.map((s) => s.hold_ms)),
+    bins_ms: ABOVE_BINS_MS.map(([lo, hi]) => [lo, hi]),
     tools,
   };
 }

@@ -13,6 +13,10 @@
 //                                                         (shortMs each) start and exit; blocks
 //   spikeRss(bytes: number, holdMs: number): { bytes, hold_from, hold_to }
 //                                                         map, touch, hold, unmap; blocks
+//   new RssSpiker(bytes: number, chunks: number)          Linux: `bytes` of memory written once
+//     .spike(holdMs): { make: number[]; drop: number[] }  (a memfd), then mapped into RSS and
+//                                                         unmapped again in `chunks` steps per
+//                                                         spike (timestamps after each); blocks
 //   sleepLoopCpu(ticks: number, intervalMs: number): number   CPU seconds a bare absolute-deadline
 //                                                         sleep loop costs (the floor of any sampler)
 //   targetReadCost(pid: number, iterations: number): { rss_us, cpu_reading_us, threads }
@@ -30,6 +34,7 @@
 // "Burn N ms" means: until the thread's own CPU clock (CLOCK_THREAD_CPUTIME_ID) advanced by
 // N ms, so the CPU time is known whatever the machine's load.
 #include <sys/mman.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <algorithm>
@@ -263,6 +268,101 @@ Napi::Value SpikeRss(const Napi::CallbackInfo& info) {
   return out;
 }
 
+#if defined(__linux__)
+// RSS spikes that rise and fall in milliseconds on any machine. Making fresh anonymous memory
+// costs a page fault per 4 KiB page, and on a VM whose host backs guest memory lazily each fault
+// can cost 10+ µs: 256 MiB then takes 0.2–1 s to write, so a "20 ms" spike lasts far longer.
+// Here the pages are made ONCE (a memfd, every page written at construction) and each spike only
+// maps them (MAP_POPULATE: page-table entries for existing pages, no allocation, no zeroing) and
+// unmaps them. Resident set size counts mapped shared pages (statm's `resident`, VmRSS =
+// RssAnon + RssFile + RssShmem), so every reader of RSS sees the full rise and fall: the same
+// way a model's mmapped weights enter and leave RSS.
+// Both directions go in `chunks` equal steps with a CLOCK_MONOTONIC timestamp (seconds) before
+// the first and after each step, so the caller knows within one step when RSS crossed any level.
+class RssSpiker : public Napi::ObjectWrap<RssSpiker> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "RssSpiker",
+                       {InstanceMethod<&RssSpiker::Spike>("spike"), InstanceMethod<&RssSpiker::Close>("close")});
+  }
+
+  explicit RssSpiker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RssSpiker>(info) {
+    const size_t page = size_t(::sysconf(_SC_PAGESIZE));
+    chunks_ = std::max<size_t>(1, size_t(PositiveArg(info, 1, "chunks")));
+    // Whole pages per chunk, so that every chunk maps at a page-aligned file offset.
+    chunk_bytes_ = std::max(page, (size_t(PositiveArg(info, 0, "bytes")) / chunks_ + page - 1) / page * page);
+    bytes_ = chunk_bytes_ * chunks_;
+    fd_ = ::memfd_create("llmmon-rss-spike", MFD_CLOEXEC);
+    if (fd_ < 0) throw Napi::Error::New(info.Env(), std::string("memfd_create: ") + std::strerror(errno));
+    if (::ftruncate(fd_, off_t(bytes_)) != 0) Fail(info.Env(), "ftruncate");
+    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (p == MAP_FAILED) Fail(info.Env(), "mmap");
+    std::memset(p, 1, bytes_);  // every page exists from now on (shmem), whatever it costs once
+    ::munmap(p, bytes_);
+  }
+
+  ~RssSpiker() override { Release(); }
+
+ private:
+  [[noreturn]] void Fail(Napi::Env env, const char* what) {
+    const std::string message = std::string(what) + ": " + std::strerror(errno);
+    Release();
+    throw Napi::Error::New(env, message);
+  }
+
+  void Release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  // spike(holdMs): { bytes, make: number[chunks + 1], drop: number[chunks + 1] }
+  // make[0] before the first chunk is mapped, make[i] after chunk i; then the calling thread
+  // sleeps holdMs (the event loop does not run when it is the main thread); drop likewise.
+  Napi::Value Spike(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const double hold_ms = PositiveArg(info, 0, "holdMs");
+    if (fd_ < 0) throw Napi::Error::New(env, "RssSpiker is closed");
+    // Reserve the address range first, then map each chunk of the file into it in place.
+    char* base = static_cast<char*>(::mmap(nullptr, bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    if (base == MAP_FAILED) throw Napi::Error::New(env, std::string("mmap: ") + std::strerror(errno));
+    std::vector<int64_t> make{platform::monotonic_ns()};
+    for (size_t i = 0; i < chunks_; ++i) {
+      const size_t off = i * chunk_bytes_;
+      if (::mmap(base + off, chunk_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd_,
+                 off_t(off)) == MAP_FAILED) {
+        const std::string message = std::string("mmap chunk: ") + std::strerror(errno);
+        ::munmap(base, bytes_);
+        throw Napi::Error::New(env, message);
+      }
+      make.push_back(platform::monotonic_ns());
+    }
+    platform::sleep_until(make.back() + int64_t(hold_ms * 1e6));
+    std::vector<int64_t> drop{platform::monotonic_ns()};
+    for (size_t i = 0; i < chunks_; ++i) {
+      ::munmap(base + i * chunk_bytes_, chunk_bytes_);
+      drop.push_back(platform::monotonic_ns());
+    }
+    auto seconds = [&](const std::vector<int64_t>& ts) {
+      Napi::Array a = Napi::Array::New(env, ts.size());
+      for (size_t i = 0; i < ts.size(); ++i) a.Set(uint32_t(i), double(ts[i]) / 1e9);
+      return a;
+    };
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("bytes", double(bytes_));
+    out.Set("make", seconds(make));
+    out.Set("drop", seconds(drop));
+    return out;
+  }
+
+  void Close(const Napi::CallbackInfo&) { Release(); }
+
+  int fd_ = -1;
+  size_t chunks_ = 1;
+  size_t chunk_bytes_ = 0;
+  size_t bytes_ = 0;
+};
+#endif
+
 // sleepLoopCpu(ticks: number, intervalMs: number): number
 // The CPU this thread spends doing nothing but sleeping to `ticks` absolute deadlines, the
 // way the sampler does: what waking up costs on this machine, before any sampling work.
@@ -341,6 +441,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("burnCpu", Napi::Function::New<BurnCpu>(env, "burnCpu"));
   exports.Set("churnThreads", Napi::Function::New<ChurnThreads>(env, "churnThreads"));
   exports.Set("spikeRss", Napi::Function::New<SpikeRss>(env, "spikeRss"));
+#if defined(__linux__)
+  exports.Set("RssSpiker", RssSpiker::Define(env));
+#endif
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
   exports.Set("targetReadCost", Napi::Function::New<TargetReadCost>(env, "targetReadCost"));
   exports.Set("parseDrmFdinfo", Napi::Function::New<ParseDrmFdinfo>(env, "parseDrmFdinfo"));
