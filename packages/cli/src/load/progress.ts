@@ -44,8 +44,13 @@ export function loadProgress(stream: NodeJS.WritableStream): LoadProgress {
   let started = 0;
   let byTime = false;
   return {
-    // Before the first bar and after the last, cli-progress draws nothing that would flush it.
-    log: (line) => (bar ? multi.log(`${line}\n`) : log(line)),
+    // Above the bars while they are drawn, else plainly. cli-progress writes logged lines at its
+    // next redraw and drops what is still buffered when it stops: redraw now, so none is lost.
+    log(line) {
+      if (!bar) return log(line);
+      multi.log(`${line}\n`);
+      multi.update();
+    },
     level(label, limits) {
       bar?.stop();
       errors = 0;
