@@ -52,6 +52,23 @@ describe('live push', () => {
     expect([...server.authorizations]).toEqual(['Bearer secret-token']);
   });
 
+  it('registers the run with the server at once, before any operation or push interval', async () => {
+    if (!server.port) await server.start();
+    const m = new LLMMonitor({
+      outputDir: tempDir(),
+      sampler: 'js',
+      serverUrl: server.url,
+      pushIntervalMs: 600_000, // no timer tick within this test
+      logAlerts: false,
+    });
+    // The live view links to the run as the program starts: the server must have it by then.
+    await until(() => server.runs.has(m.runId), 5_000);
+    expect([...server.operations.values()].filter((r) => r.run_id === m.runId)).toHaveLength(0);
+    await m.trackOperation('m', 'inference', 1, () => sleep(5));
+    await m.close(); // close flushes the rest
+    expect([...server.operations.values()].filter((r) => r.run_id === m.runId)).toHaveLength(1);
+  });
+
   it('never blocks the caller, even on a server that never answers, and says what was not delivered', async () => {
     // A server that accepts connections and never replies: a caller that waited on the push
     // would hang until the request timeout (10 s).

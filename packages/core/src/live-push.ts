@@ -85,12 +85,17 @@ export class LivePusher {
   #lastError: string | null = null;
   #warned = false;
   #droppedSamples = 0;
+  /** Whether the server has the run (a batch, possibly empty, was delivered). */
+  #announced = false;
 
   constructor(options: LivePushOptions) {
     this.#options = options;
     this.serverUrl = checkServerUrl(options.serverUrl);
     this.#timer = outsideOperations(() => setInterval(() => void this.#tick(), options.intervalMs ?? 1000));
     this.#timer.unref();
+    // Register the run at once (its header, no samples yet), so that the live view has it from
+    // the start rather than from the first batch of results.
+    outsideOperations(() => setImmediate(() => void this.#tick()).unref());
   }
 
   /** Queues a finished operation and the alerts it raised. */
@@ -138,7 +143,7 @@ export class LivePusher {
 
   async #drain(): Promise<boolean> {
     try {
-      while (this.#operations.length || this.#samples.length) {
+      while (!this.#announced || this.#operations.length || this.#samples.length) {
         if (!(await this.#sendOne())) return false;
       }
       return true;
@@ -181,6 +186,7 @@ export class LivePusher {
       problem = e.cause?.code ?? e.cause?.message ?? e.message;
     }
     if (problem === null || permanent) {
+      this.#announced = true; // delivered, or refused for good: never sent again either way
       if (ops.length) this.#operations.splice(0, ops.length);
       else this.#samples.splice(0, samples.length);
     }

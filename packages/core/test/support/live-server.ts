@@ -13,6 +13,8 @@ export class LiveServer {
   operations = new Map<string, OperationRecord>();
   samples = new Map<string, Sample>();
   alerts = 0;
+  /** Run ids of every batch received. */
+  runs = new Set<string>();
   authorizations = new Set<string | undefined>();
   requests = 0;
   port = 0;
@@ -57,10 +59,12 @@ export class LiveServer {
           const batch = LiveOperationsBatchSchema.parse(JSON.parse(body));
           if (batch.run.id !== runId) return this.#reply(res, 400, { error: 'run.id differs from the URL' });
           for (const op of batch.operations) this.operations.set(`${op.run_id}/${op.seq}`, op);
+          this.runs.add(batch.run.id);
           this.alerts += batch.alerts.length;
         } else {
           const batch = LiveSamplesBatchSchema.parse(JSON.parse(body));
           for (const s of batch.samples) this.samples.set(`${runId}/${s.t}`, s);
+          this.runs.add(batch.run.id);
         }
         this.#reply(res, 200, { ok: true });
       } catch (error) {
