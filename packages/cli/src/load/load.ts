@@ -106,6 +106,16 @@ function raise(spec: LevelSpec, factor: number): LevelSpec {
     : { ...spec, rate: spec.rate * factor };
 }
 
+/** The most requests any level of `plan` may have in flight (open-loop levels without a cap: ∞). */
+function maxInFlight(plan: LoadCommandOptions['plan']): number {
+  const inFlight = (spec: LevelSpec) =>
+    spec.mode === 'concurrency' ? spec.concurrency : (spec.maxConcurrency ?? Number.POSITIVE_INFINITY);
+  if (plan.kind === 'list') return Math.max(...plan.levels.map(inFlight));
+  let spec = plan.first;
+  for (let i = 1; i < plan.maxLevels; i++) spec = raise(spec, plan.factor);
+  return inFlight(spec);
+}
+
 /**
  * Runs `llmmon load`.
  * @throws Error with one line when the target cannot be reached or served, or the run not stored
@@ -142,7 +152,7 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       outputTokens: options.outputTokens,
       seed: options.seed,
     });
-    const client = await loadClient(target);
+    const client = await loadClient(target, maxInFlight(plan));
     const settings = {
       target: { kind: target.kind, model: target.model, served: options.serve },
       plan,
@@ -208,6 +218,7 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
       metricsFile = await monitor.saveMetrics();
     } finally {
       progress.stop();
+      client.close();
       if (watch && !('reason' in watch)) watch.stop();
       await monitor.close();
     }
