@@ -68,12 +68,7 @@ export function loadProgress(stream: NodeJS.WritableStream): LoadProgress {
       else bar.increment({ errors });
     },
     stop() {
-      if (bar) {
-        bar.stop();
-        // cli-progress writes logged lines only when it redraws (10 times a second) and its
-        // stop() does not: a level shorter than that would lose its status lines.
-        multi.update();
-      }
+      bar?.stop();
       bar = null;
       multi.stop();
     },
