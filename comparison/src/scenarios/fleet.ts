@@ -1,7 +1,7 @@
 /**
- * Scenario 7, fleet: many hosts against one llmmon. `@llmmon/server`'s own measurements measure
+ * Scenario 8, fleet: many hosts against one llmmon. `@llmmon/server`'s own measurements measure
  * it (`pnpm --filter @llmmon/server perf`): `perf/fleet-push.ts` (host processes pushing live
- * batches to one server at a doubling rate until the made-to-acknowledged delay or the count of
+ * batches to one server at a doubling rate until the pushes' answer time or the count of
  * stored operations breaks) and `perf/fleet-lake.ts` (p95 duration per host per model over a
  * lake of 100 hosts x 100,000 operations, through a store opened with the lake); their newest
  * results are reused here.

@@ -1,16 +1,19 @@
 /**
  * One simulated host of perf/fleet-push.ts, a process of its own: it makes operations at a fixed
- * rate and pushes what is pending as one batch whenever no request is under way (as core's live
- * push does), for a fixed time. A batch that fails is sent again. It reports to its parent
+ * rate and, every `pushMs` (core's live push interval: 1 s), pushes what is pending as one batch
+ * (and again at once while a full batch is left), for a fixed time. A batch that fails is sent again. It reports to its parent
  * process: operations made, acknowledged, failed attempts, each batch's latency and the delay of
  * its oldest operation (made → acknowledged).
  * It starts when its parent says so (after every host has loaded).
- * argv: url run hostname rate(ops/s) seconds maxBatch
+ * argv: url run hostname rate(ops/s) seconds maxBatch pushMs
  */
 import { mulberry32 } from '@llmmon/core/random';
 import { randomOperation, runHeader } from '@llmmon/testkit';
 
-const [url, runId, hostname, rateText, secondsText, maxBatchText] = process.argv.slice(2) as string[];
+const [url, runId, hostname, rateText, secondsText, maxBatchText, pushMsText] = process.argv.slice(
+  2,
+) as string[];
+const pushMs = Number(pushMsText);
 const rate = Number(rateText);
 const seconds = Number(secondsText);
 const maxBatch = Number(maxBatchText);
@@ -27,14 +30,18 @@ const start = performance.now();
 const end = start + seconds * 1000;
 const madeBy = (t: number) => Math.floor(((Math.min(t, end) - start) / 1000) * rate);
 const madeAt = (seq: number) => start + (seq / rate) * 1000;
+let nextPush = start + pushMs;
 
 while (performance.now() < end || sent < madeBy(performance.now())) {
   const now = performance.now();
   const made = madeBy(now);
-  if (made <= sent) {
-    await new Promise((r) => setTimeout(r, Math.max(1, madeAt(sent + 1) - now)));
+  if (made <= sent || (made - sent < maxBatch && now < nextPush && now < end)) {
+    // Nothing made yet, or a partial batch before the next push tick.
+    const wake = made <= sent ? madeAt(sent + 1) : Math.min(nextPush, end);
+    await new Promise((r) => setTimeout(r, Math.max(1, wake - now)));
     continue;
   }
+  nextPush = Math.max(nextPush + pushMs, now);
   // Past the end only to flush what was made; a host that cannot keep up stops after 3x the time.
   if (now > start + 3 * seconds * 1000) break;
   const n = Math.min(made - sent, maxBatch);

@@ -2,13 +2,15 @@
  * A fleet pushing live to one server (`pnpm perf` in packages/server; the root `pnpm bench` runs
  * it too): `LLMMON_PERF_FLEET_HOSTS` simulated hosts (default 20), each a separate process
  * (fleet-host.ts) with a run of its own, make operations at an even share of a total rate and push
- * them to one server's live batch endpoint as core's live push does, for `LLMMON_PERF_FLEET_SECONDS`
+ * them to one server's live batch endpoint every second as core's live push does (a full batch at
+ * once), for `LLMMON_PERF_FLEET_SECONDS`
  * (default 10) per step. Steps double the total rate from `LLMMON_PERF_FLEET_FROM` (default 250
  * ops/s) up to `LLMMON_PERF_FLEET_TO` (default 64000) and stop after the first that breaks:
  *
  * - held: the fleet made all its operations and they were acknowledged (>= 95 % of the offered
- *   rate), the p99 delay of an operation (made → acknowledged) is <= 1 s, and the server stored
- *   every acknowledged operation exactly once;
+ *   rate), the server answered 99 % of the pushes within 1 s (an operation's delay, made →
+ *   acknowledged, adds up to one push interval to that and is reported beside it), and the server
+ *   stored every acknowledged operation exactly once;
  * - broken: otherwise (the highest held rate is the figure).
  *
  * Results go to perf/results/fleet-push-<time>.json and stdout, with the load average.
@@ -26,7 +28,8 @@ const SECONDS = Number(process.env.LLMMON_PERF_FLEET_SECONDS ?? 10);
 const FROM = Number(process.env.LLMMON_PERF_FLEET_FROM ?? 250);
 const TO = Number(process.env.LLMMON_PERF_FLEET_TO ?? 64_000);
 const MAX_BATCH = 1000;
-const DELAY_BUDGET_MS = 1000;
+const PUSH_MS = 1000;
+const LATENCY_BUDGET_MS = 1000;
 
 interface HostReport {
   made: number;
@@ -50,7 +53,7 @@ function host(
 ): Promise<{ go: () => Promise<HostReport> }> {
   const child = fork(
     fileURLToPath(new URL('./fleet-host.js', import.meta.url)),
-    [url, runId, hostname, String(rate), String(SECONDS), String(MAX_BATCH)],
+    [url, runId, hostname, String(rate), String(SECONDS), String(MAX_BATCH), String(PUSH_MS)],
     { stdio: 'inherit' },
   );
   const failed = new Promise<never>((_, reject) =>
@@ -103,7 +106,8 @@ for (let rate = FROM, step = 0; rate <= TO; rate *= 2, step++) {
     load_average_before: load,
   };
   const lost = n !== acknowledged || distinct !== n;
-  const held = !lost && acknowledged >= 0.95 * rate * SECONDS && result.delay_ms.p99 <= DELAY_BUDGET_MS;
+  const held =
+    !lost && acknowledged >= 0.95 * rate * SECONDS && result.batch_latency_ms.p99 <= LATENCY_BUDGET_MS;
   steps.push({ ...result, lost, held });
   console.log(
     `${HOSTS} hosts, ${rate} ops/s offered: ${result.acknowledged_ops_per_second} ops/s acknowledged, ` +
@@ -127,7 +131,7 @@ const summary = {
 };
 console.log(
   `fleet push: ${HOSTS} host processes held ${best?.offered_ops_per_second ?? 'no'} ops/s ` +
-    `(p99 delay <= ${DELAY_BUDGET_MS} ms, nothing lost); load average ${loadavg()
+    `(p99 push answered <= ${LATENCY_BUDGET_MS} ms, nothing lost); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
 );
