@@ -58,8 +58,8 @@ export interface MonitorOptions {
   /** Sampler tick (default 1 ms native, 10 ms JS); the first monitor of the process sets it. */
   sampleIntervalMs?: number;
   /**
-   * Sampler tick while no operation is open (default 1000 ms: idle sampling, native and JS
-   * samplers; equal to `sampleIntervalMs`: one rate throughout). The first tick of an operation
+   * Sampler tick while no operation is open (default 100 ms native, 1000 ms JS: idle sampling;
+   * equal to `sampleIntervalMs`: one rate throughout). The first tick of an operation
    * is taken when it starts. Each timeline point says which applied (`tick_interval_ms`). The
    * first monitor of the process sets it.
    */
