@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quantile } from '@llmmon/core/schema';
 import { startServer } from '@llmmon/server';
 import { writeResult } from './results.js';
 
@@ -39,10 +40,8 @@ interface HostReport {
   delays: number[];
 }
 
-const quantile = (values: number[], q: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0;
-};
+/** Quantile of the values; NaN (null in the JSON) when there are none. */
+const q = (values: number[], p: number) => quantile(values, p) ?? Number.NaN;
 
 /** Starts a host process; resolves when it has loaded, with a `go` that starts it and gives its report. */
 function host(
@@ -100,8 +99,8 @@ for (let rate = FROM, step = 0; rate <= TO; rate *= 2, step++) {
     failed_requests: reports.reduce((s, r) => s + r.failures, 0),
     acknowledged_ops_per_second: Math.round(acknowledged / SECONDS),
     seconds,
-    delay_ms: { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), max: Math.max(0, ...delays) },
-    batch_latency_ms: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+    delay_ms: { p50: q(delays, 0.5), p99: q(delays, 0.99), max: Math.max(0, ...delays) },
+    batch_latency_ms: { p50: q(latencies, 0.5), p99: q(latencies, 0.99) },
     mean_batch_operations: Math.round(acknowledged / Math.max(1, delays.length)),
     load_average_before: load,
   };

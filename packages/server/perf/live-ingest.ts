@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { quantileSorted } from '@llmmon/core/schema';
 import { startServer } from '@llmmon/server';
 import type { ClientsJob, ClientsResult } from './live-clients.js';
 import { processCpuSeconds, threadCpuSeconds } from './thread-cpu.js';
@@ -25,9 +26,6 @@ const job = {
   batch: Number(process.env.LLMMON_PERF_BATCH ?? 50),
   seconds: Number(process.env.LLMMON_PERF_SECONDS ?? 20),
 };
-
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 const loadBefore = loadavg()[0]!;
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-perf-live-'));
@@ -69,9 +67,9 @@ const result = {
   failures: clients.failures,
   operations_per_second: Math.round(acknowledged / clients.seconds),
   latency_ms: {
-    p50: quantile(latencies, 0.5),
-    p95: quantile(latencies, 0.95),
-    p99: quantile(latencies, 0.99),
+    p50: quantileSorted(latencies, 0.5),
+    p95: quantileSorted(latencies, 0.95),
+    p99: quantileSorted(latencies, 0.99),
     max: latencies.at(-1),
   },
   server_event_loop_utilization: elu.utilization,
@@ -100,8 +98,8 @@ const us = (v: number | null) => (v === null ? 'unknown' : `${v.toFixed(0)} µs`
 const bad = lost !== 0 || distinct !== n || clients.failedBatches > 0;
 console.log(
   `live ingest, ${job.clients} clients x ${job.batch}-operation batches for ${clients.seconds.toFixed(1)} s: ` +
-    `${result.operations_per_second} ops/s, p50 ${result.latency_ms.p50.toFixed(0)} ms, ` +
-    `p99 ${result.latency_ms.p99.toFixed(0)} ms; ${acknowledged} acknowledged, ${n} stored, ${lost} lost, ` +
+    `${result.operations_per_second} ops/s, p50 ${(result.latency_ms.p50 ?? Number.NaN).toFixed(0)} ms, ` +
+    `p99 ${(result.latency_ms.p99 ?? Number.NaN).toFixed(0)} ms; ${acknowledged} acknowledged, ${n} stored, ${lost} lost, ` +
     `${clients.failedBatches} batches refused${bad ? ' — MISMATCH' : ''}; server event loop ` +
     `${(elu.utilization * 100).toFixed(0)} % busy, ${us(result.cpu_us_per_operation.server_main_thread)} ` +
     `CPU per operation on it, ${us(result.cpu_us_per_operation.server_all_threads)} in all its threads; load average ${loadBefore.toFixed(2)} before, ` +
