@@ -78,6 +78,15 @@ describe('values never spliced into SQL', () => {
     expect(body.rows).toEqual([[4, HOSTILE[1]]]);
     const refused = await post('/api/query', { sql: 'SELECT $1', params: [{ a: 1 }] });
     expect(refused.status).toBe(400);
+    // More values than placeholders (fast-check's counterexample; it was a 500), and fewer.
+    for (const [sql, params] of [
+      ['SELECT range(10)', [false]],
+      ['SELECT $1, $2', [1]],
+    ] as const) {
+      const wrong = await post('/api/query', { sql, params, format: 'json' });
+      expect(wrong.status, sql).toBe(400);
+      expect((await json(wrong)).error).toMatch(/placeholder/);
+    }
   });
 });
 

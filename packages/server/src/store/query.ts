@@ -289,6 +289,16 @@ export function jsonSize(value: unknown): number {
   }
 }
 
+/** Refuses params that the statement's placeholders do not match one for one (a 4xx, not a bind error). */
+function checkParamCount(prepared: DuckDBPreparedStatement, params: readonly QueryParam[] | undefined): void {
+  const given = params?.length ?? 0;
+  if (given !== prepared.parameterCount) {
+    throw new QueryRefusedError(
+      `params: the SQL has ${prepared.parameterCount} placeholder(s) but ${given} value(s) were given`,
+    );
+  }
+}
+
 /** Runs one read-only SELECT on `c` (a connection of its own) and reads up to the limits. */
 export async function runUserQuery(
   c: DuckDBConnection,
@@ -298,6 +308,7 @@ export async function runUserQuery(
   const started = performance.now();
   const maxBytes = options.maxBytes ?? DEFAULT_QUERY_MAX_BYTES;
   return readOnly(c, sql, async (prepared) => {
+    checkParamCount(prepared, options.params);
     if (options.params?.length) prepared.bind([...options.params]);
     const result = await prepared.stream();
     const types: DuckDBType[] = result.columnTypes();
@@ -334,7 +345,8 @@ export async function writeUserQueryParquet(
   options: Omit<QueryOptions, 'maxBytes'>,
 ): Promise<void> {
   const query = sql.replace(/[;\s]+$/, '');
-  await readOnly(c, query, async () => {
+  await readOnly(c, query, async (prepared) => {
+    checkParamCount(prepared, options.params);
     // `path` is a scratch path this program made (the user's placeholders may be `?`, which
     // cannot mix with a `$n` of ours); the user's values are bound.
     const written = await c.run(
