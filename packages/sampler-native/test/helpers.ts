@@ -49,6 +49,16 @@ export interface Testing {
   sleepLoopCpu(ticks: number, intervalMs: number): number;
   /** The native DRM fdinfo parser (src/native/drm_fdinfo.h) on `text`; null: not in the text. */
   parseDrmFdinfo(text: string): DrmClientStats;
+  /** The native process CPU estimate (src/native/process_cpu.h) after each scripted reading, in ns. */
+  processCpuEstimate(readings: ScriptedCpuReading[]): number[];
+}
+
+/** One scripted reading of every CPU clock: [tid, CPU ns] per live thread, sorted by tid. */
+export interface ScriptedCpuReading {
+  threads: [number, number][];
+  /** The process CPU clock; null: unreadable. */
+  process_ns: number | null;
+  single_instant: boolean;
 }
 
 export interface DrmClientStats {

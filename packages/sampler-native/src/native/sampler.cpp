@@ -177,37 +177,18 @@ void Sampler::loop() {
 }
 
 
-// Why not simply the process CPU clock: Linux adds a running thread's time to it only at
-// scheduler ticks and context switches, so while a thread runs on another CPU the clock lags
-// by up to one tick (4 ms at HZ=250). Over a 10 ms slice that is +-40 % per busy thread, and it
-// would make "(exited threads)" appear out of nothing. Per-thread clocks are exact: reading one
-// brings a running thread's count up to date, in the process clock too. So every thread clock
-// is read first and the process clock right after; then
-//   process - (sum of the live threads' clocks)
-// is the CPU time of the threads that have exited (the process clock keeps it), plus what the
-// live threads ran between their own reading and the process clock's (the reading's spread,
-// ~20 us here), plus the time of threads too new to be listed. Exited time only grows, so
-//   exited = running maximum of that difference over single-instant readings
-// is exact up to the spread of one reading times the threads running meanwhile (a lower bound
-// read the other way round, process clock first, would lag by up to a tick per busy thread on
-// another CPU, and catch up in bursts when threads exit). A preempted reading (single_instant()
-// false) would add its whole preemption: it does not move the maximum.
-// The process's CPU time is then exited + the live threads' exact clocks, kept monotone (the
-// true value is).
+// One reading of every CPU clock: the thread clocks first, the process clock right after (see
+// ProcessCpuEstimate for why, and how the two make the process's CPU time).
 CpuReading Sampler::read_cpu(std::vector<ThreadCpu>& threads) {
   std::lock_guard<std::mutex> lock(cpu_mu_);
   const int64_t before = platform::monotonic_ns();
-  probe_.thread_cpu(threads);
+  const bool listed = probe_.thread_cpu(threads);
   int64_t process = 0;
   const bool process_ok = probe_.process_cpu_ns(process);  // checked at construction; never fails
   CpuReading r;
   r.t_ns = platform::monotonic_ns();
   r.single_instant = single_instant(r.t_ns - before, threads.size());
-  int64_t live = 0;
-  for (const ThreadCpu& t : threads) live += t.cpu_ns;
-  if (process_ok && r.single_instant) exited_cpu_ns_ = std::max(exited_cpu_ns_, process - live);
-  cpu_floor_ns_ = std::max(cpu_floor_ns_, exited_cpu_ns_ + live);
-  r.cpu_ns = cpu_floor_ns_;
+  r.cpu_ns = process_cpu_.update(threads, listed, process, process_ok, r.single_instant);
   return r;
 }
 

@@ -47,6 +47,7 @@
 #include "gpu.h"
 #include "gpu_sample.h"
 #include "platform.h"
+#include "process_cpu.h"
 #include "ring_buffer.h"
 #include "targets.h"
 #include "window.h"
@@ -305,11 +306,7 @@ class Sampler {
   // taken before it; a reading holds cpu_mu_ for its I/O (~10 us with 10 threads). cpu_mu_ and
   // mu_ are never held together.
   std::mutex cpu_mu_;
-  // Running maximum of (process CPU clock - sum of the live threads' CPU clocks) over
-  // single-instant readings: CPU time of threads that have exited (see read_cpu).
-  int64_t exited_cpu_ns_ = 0;
-  // The previous estimate: process CPU time never decreases.
-  int64_t cpu_floor_ns_ = std::numeric_limits<int64_t>::min();
+  ProcessCpuEstimate process_cpu_;  // the process's CPU time from the thread clocks (read_cpu)
 
   // --- Shared, guarded by mu_ ---
   mutable std::mutex mu_;

@@ -25,6 +25,8 @@
 //                                                         attached process, as the sampler does them
 //   parseDrmFdinfo(text: string): DrmClientStats          the DRM fdinfo parser (drm_fdinfo.h) on
 //                                                         text the test writes; null fields unknown
+//   processCpuEstimate(readings): number[]                the process CPU estimate (process_cpu.h)
+//                                                         over scripted clock readings
 //   apple*(...)                                           the macOS backend's portable rules
 //                                                         (apple_rules_testing.cpp)
 //   gpuBackend(), gpuRead(pids), energySource(), energyRead()   this platform's backends, read
@@ -51,6 +53,7 @@
 #include "drm_fdinfo.h"
 #include "napi_setup.h"
 #include "platform.h"
+#include "process_cpu.h"
 #include "targets.h"
 
 namespace llmmon::testing {
@@ -435,6 +438,34 @@ Napi::Value ParseDrmFdinfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// processCpuEstimate(readings: { threads: [tid, cpu_ns][]; process_ns: number | null;
+//   single_instant: boolean }[]): number[]  -- the estimate after each reading, in ns
+Napi::Value ProcessCpuEstimateOver(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "readings must be an array");
+  const Napi::Array readings = info[0].As<Napi::Array>();
+  ProcessCpuEstimate estimate;
+  Napi::Array out = Napi::Array::New(env, readings.Length());
+  std::vector<ThreadCpu> threads;
+  for (uint32_t i = 0; i < readings.Length(); i++) {
+    const Napi::Object r = readings.Get(i).As<Napi::Object>();
+    const Napi::Array list = r.Get("threads").As<Napi::Array>();
+    threads.clear();
+    for (uint32_t j = 0; j < list.Length(); j++) {
+      const Napi::Array pair = list.Get(j).As<Napi::Array>();
+      threads.push_back(
+          {Tid(pair.Get(0u).As<Napi::Number>().Int64Value()), pair.Get(1u).As<Napi::Number>().Int64Value()});
+    }
+    const Napi::Value process = r.Get("process_ns");
+    const bool process_ok = process.IsNumber();
+    const int64_t process_ns = process_ok ? process.As<Napi::Number>().Int64Value() : 0;
+    const int64_t ns =
+        estimate.update(threads, !threads.empty(), process_ns, process_ok, r.Get("single_instant").ToBoolean());
+    out.Set(i, double(ns));
+  }
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("BurnerGroup", BurnerGroup::Define(env));
   exports.Set("ParkedThreads", ParkedThreads::Define(env));
@@ -447,6 +478,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sleepLoopCpu", Napi::Function::New<SleepLoopCpu>(env, "sleepLoopCpu"));
   exports.Set("targetReadCost", Napi::Function::New<TargetReadCost>(env, "targetReadCost"));
   exports.Set("parseDrmFdinfo", Napi::Function::New<ParseDrmFdinfo>(env, "parseDrmFdinfo"));
+  exports.Set("processCpuEstimate", Napi::Function::New<ProcessCpuEstimateOver>(env, "processCpuEstimate"));
   RegisterAppleRules(env, exports);
   RegisterBackendTesting(env, exports);
 #if defined(__APPLE__)
