@@ -1,7 +1,8 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@llmmon/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Connections } from './connections.js';
+import { Connections, IDLE_CHECKPOINT_MS, IDLE_CHECKPOINT_WAL_BYTES } from './connections.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let connections: Connections;
@@ -43,5 +44,45 @@ describe('Connections.close', () => {
     held.release(); // twice is harmless
     await closing;
     expect(order).toEqual(['background', 'closed']);
+  });
+});
+
+describe('Connections: idle checkpoint', () => {
+  const wal = () => {
+    try {
+      return statSync(`${connections.path}.wal`).size;
+    } catch {
+      return 0;
+    }
+  };
+
+  it('folds the WAL into the file once writes pause, not during them', async () => {
+    await connections.exclusive((c) => c.run('CREATE TABLE t (s VARCHAR)'));
+    // Small writes (a live ingest's): each one adds its rows to the WAL.
+    for (let i = 0; i < 40; i++) {
+      await connections.exclusive((c) =>
+        c.run(`INSERT INTO t SELECT md5(range::VARCHAR || $1) || repeat('x', 400) FROM range(1000)`, [
+          String(i),
+        ]),
+      );
+    }
+    const full = wal();
+    expect(full).toBeGreaterThanOrEqual(IDLE_CHECKPOINT_WAL_BYTES); // DuckDB's own threshold is higher
+    // The pause starts the checkpoint (polled: a loaded machine runs timers late).
+    const deadline = performance.now() + 30_000;
+    while (wal() >= full / 100 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(wal()).toBeLessThan(full / 100);
+    const n = await connections.read(async (c) =>
+      (await c.runAndReadAll('SELECT count(*) FROM t')).getRowsJS(),
+    );
+    expect(n).toEqual([[40000n]]);
+  });
+
+  it('leaves a small WAL alone', async () => {
+    await connections.exclusive((c) => c.run('CREATE TABLE t AS SELECT range AS i FROM range(10)'));
+    const small = wal();
+    expect(small).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, IDLE_CHECKPOINT_MS * 4));
+    expect(wal()).toBe(small);
   });
 });

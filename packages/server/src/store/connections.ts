@@ -9,6 +9,7 @@
  * it let go of it.
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -21,6 +22,10 @@ export interface HeldConnection {
   release(): void;
 }
 
+/** A writer idle this long checkpoints (folds the WAL into the file) once the WAL is this big. */
+export const IDLE_CHECKPOINT_MS = 250;
+export const IDLE_CHECKPOINT_WAL_BYTES = 16 * 1024 * 1024;
+
 export class Connections {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly idle: DuckDBConnection[] = [];
@@ -30,6 +35,9 @@ export class Connections {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Background work, one piece after the other. */
   private background: Promise<unknown> = Promise.resolve();
+  /** When the latest write finished, and the timer that checkpoints after it (see `idleCheckpoint`). */
+  private lastWrite = 0;
+  private checkpointTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly db: Database,
@@ -69,8 +77,37 @@ export class Connections {
   exclusive<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     const run = this.queue.then(() => fn(this.writer));
-    this.queue = run.catch(() => {});
+    this.queue = run.then(
+      () => this.wrote(),
+      () => this.wrote(),
+    );
     return run;
+  }
+
+  /**
+   * Checkpoints when writes pause: DuckDB would do it inside the commit that takes the WAL past
+   * its threshold (raised in database.ts), and every write queued behind it would wait. A
+   * checkpoint that starts in a pause delays only a write that arrives during it.
+   */
+  private wrote(): void {
+    this.lastWrite = performance.now();
+    if (this.checkpointTimer || this.db.readOnly) return;
+    const check = () => {
+      const idle = performance.now() - this.lastWrite;
+      if (this.closed) this.checkpointTimer = null;
+      else if (idle < IDLE_CHECKPOINT_MS)
+        this.checkpointTimer = setTimeout(check, IDLE_CHECKPOINT_MS - idle).unref();
+      else {
+        this.checkpointTimer = null;
+        if (walBytes(this.db.path) >= IDLE_CHECKPOINT_WAL_BYTES) {
+          // Not through `exclusive`: the checkpoint is no write that should schedule another.
+          const run = this.queue.then(() => (this.closed ? undefined : this.writer.run('CHECKPOINT')));
+          this.queue = run.catch(() => {}); // another transaction open (a read): the next pause retries
+          this.later(() => run.catch(() => {}));
+        }
+      }
+    };
+    this.checkpointTimer = setTimeout(check, IDLE_CHECKPOINT_MS).unref();
   }
 
   /** Runs `fn` on a pooled read connection. */
@@ -184,5 +221,14 @@ export class Connections {
       this.db.close();
     })();
     return this.closing;
+  }
+}
+
+/** Size of the DuckDB file's write-ahead log (0 when there is none). */
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}.wal`).size;
+  } catch {
+    return 0;
   }
 }
