@@ -775,7 +775,10 @@ describe('/metrics', () => {
     for (let i = 0; i < 3; i++) {
       const res = await post(
         '/api/runs',
-        metricsFile(`${runId}${i}`.slice(0, 128), 2, () => ({ model_name: `${i}${nasty}`.slice(0, 256) })),
+        metricsFile(`${runId}${i}`.slice(0, 128), 2, () => ({
+          model_name: `${i}${nasty}`.slice(0, 256),
+          operation: `op${i}${nasty}`.slice(0, 256),
+        })),
       );
       expect(res.status, JSON.stringify(await json(res))).toBe(201);
     }

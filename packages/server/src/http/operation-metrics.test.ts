@@ -4,6 +4,7 @@ import { operation } from '@llmmon/testkit';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { OperationMetrics } from './operation-metrics.js';
+import { series } from './series.js';
 
 /** The exposition of one embedding and one failed streamed chat, counted under `optIn`. */
 async function exposition(optIn: string | undefined): Promise<string> {
@@ -24,7 +25,7 @@ async function exposition(optIn: string | undefined): Promise<string> {
     }),
   );
   for (const op of [embed, chat]) {
-    metrics.observe(op, { gen_ai_request_model: op.model_name, gen_ai_operation_name: op.operation });
+    metrics.observe(op, series({ gen_ai_request_model: op.model_name, gen_ai_operation_name: op.operation }));
   }
   const text = await registry.metrics();
   // promtool is Prometheus' own validator (Debian package prometheus, scripts/bootstrap.sh).

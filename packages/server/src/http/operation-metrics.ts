@@ -16,44 +16,50 @@ import {
   SEMCONV_OPT_IN_ENV,
 } from '@llmmon/core/otel';
 import { BYTES_PER_MB, type OperationRecord } from '@llmmon/core/schema';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { type Series, SeriesCounter, SeriesHistogram, series, withLabel } from './series.js';
 
 export const MODEL = prometheusLabel(ATTR.requestModel);
 export const OPERATION = prometheusLabel(ATTR.operationName);
 const TOKEN_TYPE = prometheusLabel(ATTR.tokenType);
 const ERROR_TYPE = prometheusLabel(ATTR.errorType);
 
-type Labels = Record<typeof MODEL | typeof OPERATION, string>;
+/** The series of one (model, operation) pair as the conventions label it. */
+interface PairSeries {
+  ok: Series;
+  error: Series;
+  input: Series;
+  output: Series;
+}
 
 export class OperationMetrics {
-  private readonly duration: Histogram;
-  private readonly timeToFirstChunk: Histogram;
-  private readonly timePerOutputChunk: Histogram;
-  private readonly tokenUsage: Histogram | null;
-  private readonly tokens: { input: Histogram; output: Histogram } | null;
-  private readonly tokenCounters: { input: Counter; output: Counter } | null;
-  private readonly peakMemory: Histogram;
-  private readonly cpuTime: Counter;
-  private readonly errors: Counter;
+  private readonly duration: SeriesHistogram;
+  private readonly timeToFirstChunk: SeriesHistogram;
+  private readonly timePerOutputChunk: SeriesHistogram;
+  private readonly tokenUsage: SeriesHistogram | null;
+  private readonly tokens: { input: SeriesHistogram; output: SeriesHistogram } | null;
+  private readonly tokenCounters: { input: SeriesCounter; output: SeriesCounter } | null;
+  private readonly peakMemory: SeriesHistogram;
+  private readonly cpuTime: SeriesCounter;
+  private readonly errors: SeriesCounter;
+  private readonly pairs = new WeakMap<Series, PairSeries>();
 
   /** @param optIn the value of `OTEL_SEMCONV_STABILITY_OPT_IN` (default: the environment's) */
   constructor(registry: Registry, optIn: string | undefined = process.env[SEMCONV_OPT_IN_ENV]) {
     const names = operationMetricNames(optIn);
-    const labelNames = [MODEL, OPERATION];
-    const histogram = (def: MetricDef, extra: string[] = []) =>
-      new Histogram({
+    const histogram = (def: MetricDef) =>
+      new SeriesHistogram({
         name: prometheusName(def),
         help: def.description,
-        labelNames: [...labelNames, ...extra],
-        buckets: [...(def.buckets ?? [])],
-        registers: [registry],
+        buckets: def.buckets ?? [],
+        registry,
       });
     const counter = (def: MetricDef) =>
-      new Counter({ name: prometheusName(def), help: def.description, labelNames, registers: [registry] });
-    this.duration = histogram(names.duration, [ERROR_TYPE]);
+      new SeriesCounter({ name: prometheusName(def), help: def.description, registry });
+    this.duration = histogram(names.duration);
     this.timeToFirstChunk = histogram(names.timeToFirstChunk);
     this.timePerOutputChunk = histogram(names.timePerOutputChunk);
-    this.tokenUsage = names.tokenUsage ? histogram(names.tokenUsage, [TOKEN_TYPE]) : null;
+    this.tokenUsage = names.tokenUsage ? histogram(names.tokenUsage) : null;
     this.tokens =
       names.inputTokens && names.outputTokens
         ? { input: histogram(names.inputTokens), output: histogram(names.outputTokens) }
@@ -67,28 +73,47 @@ export class OperationMetrics {
     this.errors = counter(names.errors);
   }
 
-  /** Counts one stored operation under its (bounded) model and operation labels. */
-  observe(op: OperationRecord, bounded: Labels): void {
-    // The conventions' well-known operation names, as core's export gives them.
-    const l = {
-      ...bounded,
-      [OPERATION]: bounded[OPERATION] === OTHER ? OTHER : genAiOperationName(op.operation),
-    };
+  /**
+   * Counts one stored operation under its (bounded) model and operation labels: `bounded` has
+   * `MODEL` and `OPERATION` (see Metrics.labels).
+   */
+  observe(op: OperationRecord, bounded: Series): void {
+    const s = this.pairSeries(bounded);
     // error.type only on failures, as the conventions have it (the error's class is not stored).
-    this.duration.observe(op.status === 'error' ? { ...l, [ERROR_TYPE]: OTHER } : l, op.duration_seconds);
+    this.duration.observe(op.status === 'error' ? s.error : s.ok, op.duration_seconds);
     for (const type of ['input', 'output'] as const) {
       const n = op[`${type}_tokens`];
       if (n === null) continue;
-      this.tokenUsage?.observe({ ...l, [TOKEN_TYPE]: type }, n);
-      this.tokens?.[type].observe(l, n);
-      this.tokenCounters?.[type].inc(l, n);
+      this.tokenUsage?.observe(s[type], n);
+      this.tokens?.[type].observe(s.ok, n);
+      this.tokenCounters?.[type].inc(s.ok, n);
     }
     if (op.time_to_first_token_seconds !== null)
-      this.timeToFirstChunk.observe(l, op.time_to_first_token_seconds);
+      this.timeToFirstChunk.observe(s.ok, op.time_to_first_token_seconds);
     if (op.inter_token_latency_seconds !== null)
-      this.timePerOutputChunk.observe(l, op.inter_token_latency_seconds);
-    if (op.peak_memory_mb !== null) this.peakMemory.observe(l, op.peak_memory_mb * BYTES_PER_MB);
-    if (op.cpu_time_seconds !== null) this.cpuTime.inc(l, op.cpu_time_seconds);
-    if (op.status === 'error') this.errors.inc(l);
+      this.timePerOutputChunk.observe(s.ok, op.inter_token_latency_seconds);
+    if (op.peak_memory_mb !== null) this.peakMemory.observe(s.ok, op.peak_memory_mb * BYTES_PER_MB);
+    if (op.cpu_time_seconds !== null) this.cpuTime.inc(s.ok, op.cpu_time_seconds);
+    if (op.status === 'error') this.errors.inc(s.ok);
+  }
+
+  private pairSeries(bounded: Series): PairSeries {
+    let s = this.pairs.get(bounded);
+    if (s) return s;
+    // The conventions' well-known operation names, as core's export gives them (a bounded name
+    // that is not one stays as it is).
+    const name = bounded.labels[OPERATION]!;
+    const ok = series({
+      [MODEL]: bounded.labels[MODEL]!,
+      [OPERATION]: name === OTHER ? OTHER : genAiOperationName(name),
+    });
+    s = {
+      ok,
+      error: withLabel(ok, ERROR_TYPE, OTHER),
+      input: withLabel(ok, TOKEN_TYPE, 'input'),
+      output: withLabel(ok, TOKEN_TYPE, 'output'),
+    };
+    this.pairs.set(bounded, s);
+    return s;
   }
 }

@@ -15,9 +15,10 @@
  */
 import { MEMORY_BUCKETS } from '@llmmon/core/otel';
 import { BYTES_PER_MB, type OperationRecord, type Sample } from '@llmmon/core/schema';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { IngestEvent, Store } from '../store/store.js';
 import { MODEL, OPERATION, OperationMetrics } from './operation-metrics.js';
+import { type Series, SeriesCounter, SeriesHistogram, series, withLabel } from './series.js';
 
 export const MAX_SERIES = 50;
 /** Most characters of a label value; longer ones are cut and end in `…`. */
@@ -44,42 +45,39 @@ const OTHER = '_OTHER';
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly pairs = new Set<string>();
+  /** The (model, operation) pairs with a series of their own (at most MAX_SERIES), by key. */
+  private readonly pairs = new Map<string, Series>();
+  private readonly otherPair = series({ [MODEL]: OTHER, [OPERATION]: OTHER });
   private readonly operations = new OperationMetrics(this.registry);
   // GPU and energy of the operations, named as the OpenTelemetry hardware conventions name them
   // where they have a name (hw.energy, with hw.type) and llmmon_* where they have none.
-  private readonly energy = new Counter({
+  private readonly energy = new SeriesCounter({
     name: 'hw_energy_joules_total',
     help: 'Energy the counters measured during the stored operations, by hw_type: gpu (gpu_energy_joules), cpu (cpu_energy_joules, the CPU package). Device- and package-wide: concurrent operations share it.',
-    labelNames: [MODEL, OPERATION, 'hw_type'],
-    registers: [this.registry],
+    registry: this.registry,
   });
-  private readonly gpuMemory = new Histogram({
+  private readonly gpuMemory = new SeriesHistogram({
     name: 'llmmon_operation_gpu_memory_peak_bytes',
     help: 'Highest GPU memory seen during each operation (gpu_memory_peak_mb × 2^20; gpu_memory_scope says whose).',
-    labelNames: [MODEL, OPERATION],
     buckets: MEMORY_BUCKETS,
-    registers: [this.registry],
+    registry: this.registry,
   });
-  private readonly gpuThrottled = new Counter({
+  private readonly gpuThrottled = new SeriesCounter({
     name: 'llmmon_operation_gpu_throttled_total',
     help: 'Stored operations during which a GPU reported power or thermal throttling (gpu_throttled).',
-    labelNames: [MODEL, OPERATION],
-    registers: [this.registry],
+    registry: this.registry,
   });
   // The attached model server's processes (role server): what each operation cost there.
-  private readonly serverCpuSeconds = new Counter({
+  private readonly serverCpuSeconds = new SeriesCounter({
     name: 'llmmon_operation_server_cpu_seconds_total',
     help: "CPU time of the attached model server's processes during the stored operations (server_cpu_time_seconds).",
-    labelNames: [MODEL, OPERATION],
-    registers: [this.registry],
+    registry: this.registry,
   });
-  private readonly serverPeakMemory = new Histogram({
+  private readonly serverPeakMemory = new SeriesHistogram({
     name: 'llmmon_operation_server_peak_memory_bytes',
     help: "Peak resident set size of the attached model server's processes during each operation (server_peak_memory_mb × 2^20).",
-    labelNames: [MODEL, OPERATION],
     buckets: MEMORY_BUCKETS,
-    registers: [this.registry],
+    registry: this.registry,
   });
   private readonly ingested = new Counter({
     name: 'llmmon_ingested_total',
@@ -191,13 +189,17 @@ export class Metrics {
     store.on('ingest', this.onIngest);
   }
 
-  private labels(op: OperationRecord) {
+  /** The (bounded) model and operation labels of `op`: its own series, or `_OTHER`'s past MAX_SERIES pairs. */
+  private labels(op: OperationRecord): Series {
     const model = labelValue(op.model_name);
     const operation = labelValue(op.operation);
     const key = `${model}\u0000${operation}`;
-    if (!this.pairs.has(key) && this.pairs.size >= MAX_SERIES) return { [MODEL]: OTHER, [OPERATION]: OTHER };
-    this.pairs.add(key);
-    return { [MODEL]: model, [OPERATION]: operation };
+    let pair = this.pairs.get(key);
+    if (pair) return pair;
+    if (this.pairs.size >= MAX_SERIES) return this.otherPair;
+    pair = series({ [MODEL]: model, [OPERATION]: operation });
+    this.pairs.set(key, pair);
+    return pair;
   }
 
   /** Counts the rows an ingest newly stored. */
@@ -205,8 +207,10 @@ export class Metrics {
     for (const op of e.operations) {
       const l = this.labels(op);
       this.operations.observe(op, l);
-      if (op.gpu_energy_joules !== null) this.energy.inc({ ...l, hw_type: 'gpu' }, op.gpu_energy_joules);
-      if (op.cpu_energy_joules !== null) this.energy.inc({ ...l, hw_type: 'cpu' }, op.cpu_energy_joules);
+      if (op.gpu_energy_joules !== null)
+        this.energy.inc(withLabel(l, 'hw_type', 'gpu'), op.gpu_energy_joules);
+      if (op.cpu_energy_joules !== null)
+        this.energy.inc(withLabel(l, 'hw_type', 'cpu'), op.cpu_energy_joules);
       if (op.gpu_memory_peak_mb !== null) this.gpuMemory.observe(l, op.gpu_memory_peak_mb * BYTES_PER_MB);
       if (op.gpu_throttled) this.gpuThrottled.inc(l);
       if (op.server_cpu_time_seconds !== null) this.serverCpuSeconds.inc(l, op.server_cpu_time_seconds);
