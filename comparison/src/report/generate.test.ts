@@ -160,6 +160,19 @@ const store: StoreData = {
     query('sqlite-offset-indexed', [2, 2.2, 2.1]),
   ],
   server_perf: null,
+  live_ingest: {
+    source: 'packages/server/perf/results/live-ingest-x.json',
+    written: '2026-12-07T10:00:00.000Z',
+    data: {
+      clients: 20,
+      batch_operations: 50,
+      seconds: 20.04,
+      operations_per_second: 13499,
+      operations_lost: 0,
+      latency_ms: { p50: 70.2, p99: 145.4 },
+      machine: { cpus: 2, load_average_before: 1.72 },
+    },
+  },
 };
 
 const toolLevel = (rps: number) => ({
@@ -228,6 +241,9 @@ describe('renderReport', () => {
       'Not measured in this run (`pnpm --filter @llmmon/comparison comparison:cpu` measures it alone',
     );
     expect(md).toContain('**not met**');
+    expect(md).toContain(
+      "20 clients, each posting 50-operation batches to one run one request at a time (as core's live push does) for 20 s, on the same machine as the server (2 CPUs, load average 1.72 before): 13,499 operations/s, batch latency p50 70 ms, p99 145 ms, 0 acknowledged operations lost.",
+    );
   });
 
   it('states where llmmon is not ahead, with the figures', () => {

@@ -29,6 +29,22 @@ function serverLine(d: StoreData): string {
   return `For reference, \`@llmmon/server\`'s own store measurement (\`${s.source}\`, written ${s.written}): ${parts.join('; ')}.`;
 }
 
+function liveIngestLine(d: StoreData): string {
+  const l = d.live_ingest;
+  if (!l) return "`@llmmon/server`'s live-ingest measurement has no result to quote.";
+  const r = l.data;
+  const load = r.machine
+    ? ` (${r.machine.cpus} CPUs, load average ${num(r.machine.load_average_before, 2)} before)`
+    : '';
+  return (
+    `Live ingest over HTTP (\`${l.source}\`, written ${l.written}): ${r.clients} clients, each posting ` +
+    `${r.batch_operations}-operation batches to one run one request at a time (as core's live push does) for ` +
+    `${num(r.seconds, 0)} s, on the same machine as the server${load}: ${num(r.operations_per_second, 0)} ` +
+    `operations/s, batch latency p50 ${num(r.latency_ms.p50, 0)} ms, p99 ${num(r.latency_ms.p99, 0)} ms, ` +
+    `${num(r.operations_lost, 0)} acknowledged operations lost.`
+  );
+}
+
 export function storeSection(d: StoreData): string {
   const o = d.options;
   const llmmonIngest = d.ingest.find((r) => r.sink === 'duckdb');
@@ -85,6 +101,8 @@ export function storeSection(d: StoreData): string {
     table(['method', 'seconds', 'runs', '÷ llmmon p95 query time', 'answer vs DuckDB'], queryRows),
     '',
     serverLine(d),
+    '',
+    liveIngestLine(d),
     '',
     '<details><summary>The queries</summary>',
     '',

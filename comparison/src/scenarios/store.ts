@@ -89,6 +89,19 @@ export interface StoreData {
   queries: QueryRow[];
   /** `@llmmon/server`'s own store measurement (file ingest, compare latency), for reference; null when it has none. */
   server_perf: { source: string; written: string; data: ServerPerf } | null;
+  /** `@llmmon/server`'s live-ingest measurement (concurrent clients over HTTP); absent or null when it has none. */
+  live_ingest?: { source: string; written: string; data: LiveIngestPerf } | null;
+}
+
+/** The fields of `@llmmon/server`'s live-ingest measurement (perf/live-ingest.ts) quoted here. */
+export interface LiveIngestPerf {
+  clients: number;
+  batch_operations: number;
+  seconds: number;
+  operations_per_second: number;
+  operations_lost: number;
+  latency_ms: { p50: number | null; p99: number | null };
+  machine?: { cpus: number; load_average_before: number };
 }
 
 /** A latency in `@llmmon/server`'s store measurement's result (directly, or cold and warm). */
@@ -112,6 +125,15 @@ export interface ServerPerf {
 function serverPerf(): StoreData['server_perf'] {
   try {
     const r = packageResult<ServerPerf>('@llmmon/server', 'store-', false);
+    return { source: r.file, written: r.written, data: r.data };
+  } catch {
+    return null;
+  }
+}
+
+function liveIngestPerf(): StoreData['live_ingest'] {
+  try {
+    const r = packageResult<LiveIngestPerf>('@llmmon/server', 'live-ingest-', false);
     return { source: r.file, written: r.written, data: r.data };
   } catch {
     return null;
@@ -368,6 +390,7 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
       sqlite_index_seconds: indexSeconds,
       queries,
       server_perf: serverPerf(),
+      live_ingest: liveIngestPerf(),
     };
   } finally {
     sqlite.close();
