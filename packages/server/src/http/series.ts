@@ -24,10 +24,16 @@ export function series(labels: Readonly<Record<string, string>>): Series {
 /** `base` with one label more (built once per base, name and value, then looked up). */
 export function withLabel(base: Series, name: string, value: string): Series {
   let cache = extended.get(base);
-  if (!cache) extended.set(base, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    extended.set(base, cache);
+  }
   const id = `${name}\u0000${value}`;
   let s = cache.get(id);
-  if (!s) cache.set(id, (s = { key: `${base.key}\u0000${id}`, labels: { ...base.labels, [name]: value } }));
+  if (!s) {
+    s = { key: `${base.key}\u0000${id}`, labels: { ...base.labels, [name]: value } };
+    cache.set(id, s);
+  }
   return s;
 }
 
@@ -59,7 +65,10 @@ abstract class SeriesMetric<E> {
 
   protected entry(s: Series, make: () => E): E {
     let e = this.entries.get(s.key);
-    if (!e) this.entries.set(s.key, (e = { labels: s.labels, data: make() }));
+    if (!e) {
+      e = { labels: s.labels, data: make() };
+      this.entries.set(s.key, e);
+    }
     return e.data;
   }
 
