@@ -122,18 +122,10 @@ export interface ServerPerf {
   };
 }
 
-function serverPerf(): StoreData['server_perf'] {
+/** `@llmmon/server`'s newest result of one of its own measurements, for reference; null when it has none. */
+function serverResult<T>(prefix: string): { source: string; written: string; data: T } | null {
   try {
-    const r = packageResult<ServerPerf>('@llmmon/server', 'store-', false);
-    return { source: r.file, written: r.written, data: r.data };
-  } catch {
-    return null;
-  }
-}
-
-function liveIngestPerf(): StoreData['live_ingest'] {
-  try {
-    const r = packageResult<LiveIngestPerf>('@llmmon/server', 'live-ingest-', false);
+    const r = packageResult<T>('@llmmon/server', prefix, false);
     return { source: r.file, written: r.written, data: r.data };
   } catch {
     return null;
@@ -389,8 +381,8 @@ export async function runStore(options: StoreOptions = STORE_DEFAULTS): Promise<
       bytes,
       sqlite_index_seconds: indexSeconds,
       queries,
-      server_perf: serverPerf(),
-      live_ingest: liveIngestPerf(),
+      server_perf: serverResult<ServerPerf>('store-'),
+      live_ingest: serverResult<LiveIngestPerf>('live-ingest-'),
     };
   } finally {
     sqlite.close();
