@@ -46,6 +46,12 @@ export interface FieldSpec<S extends z.ZodType = z.ZodType> {
    */
   readonly bucket?: 'max' | 'mean';
   readonly schema: S;
+  /**
+   * A quick check of a non-null value that accepts only what `schema` accepts unchanged (its
+   * output is the value itself); a value it refuses goes to `schema`, which decides and words
+   * the problem. Scalar fields have one (see `recordParser`).
+   */
+  readonly accepts?: (value: unknown) => boolean;
 }
 
 export type FieldSpecs = Readonly<Record<string, FieldSpec>>;
@@ -100,6 +106,16 @@ function spec<S extends z.ZodType>(
 }
 
 const isoTimestamp = () => z.iso.datetime({ offset: true, local: true });
+/** zod's own pattern for those timestamps (the check it runs); none: every value goes to zod. */
+const TIMESTAMP_PATTERN = (isoTimestamp() as unknown as { _zod: { pattern?: RegExp } })._zod.pattern;
+const isTimestamp = (v: unknown) =>
+  TIMESTAMP_PATTERN !== undefined && typeof v === 'string' && TIMESTAMP_PATTERN.test(v);
+const inRange = (doc: Doc, v: number) =>
+  (doc.min === undefined || v >= doc.min) && (doc.max === undefined || v <= doc.max);
+const isFiniteIn = (doc: Doc) => (v: unknown) => typeof v === 'number' && Number.isFinite(v) && inRange(doc, v);
+const isInteger = (doc: Doc) => (v: unknown) => Number.isSafeInteger(v) && inRange(doc, v as number);
+const isText = (limit: number) => (v: unknown) => typeof v === 'string' && v.length <= limit;
+const isBoolean = (v: unknown) => typeof v === 'boolean';
 
 function number(base: z.ZodNumber, doc: Doc): z.ZodNumber {
   let n = base;
@@ -122,6 +138,8 @@ const hasControl = (v: string) => {
   }
   return false;
 };
+const isId = (v: unknown) =>
+  typeof v === 'string' && v.length >= 1 && v.length <= LIMITS.idLength && !hasControl(v);
 /** An id: 1 to LIMITS.idLength characters, none of them a control character. */
 export const idSchema = () =>
   z
@@ -159,23 +177,39 @@ const jsonObject = () =>
 
 /** Builders, one per column type; `.orNull` variants accept null and default a missing key to null. */
 export const field = {
-  timestamp: (doc: Doc) => spec('timestamp', false, doc, isoTimestamp()),
-  timestampOrNull: (doc: Doc) => spec('timestamp', true, doc, isoTimestamp().nullable().default(null)),
-  text: (doc: Doc) => spec('text', false, doc, text(doc), { maxLength: textLimit(doc) }),
+  timestamp: (doc: Doc) => spec('timestamp', false, doc, isoTimestamp(), { accepts: isTimestamp }),
+  timestampOrNull: (doc: Doc) =>
+    spec('timestamp', true, doc, isoTimestamp().nullable().default(null), { accepts: isTimestamp }),
+  text: (doc: Doc) =>
+    spec('text', false, doc, text(doc), { maxLength: textLimit(doc), accepts: isText(textLimit(doc)) }),
   textOrNull: (doc: Doc) =>
-    spec('text', true, doc, text(doc).nullable().default(null), { maxLength: textLimit(doc) }),
+    spec('text', true, doc, text(doc).nullable().default(null), {
+      maxLength: textLimit(doc),
+      accepts: isText(textLimit(doc)),
+    }),
   /** An id (see `idSchema`). */
-  id: (doc: Doc) => spec('text', false, doc, idSchema(), { maxLength: LIMITS.idLength, id: true }),
+  id: (doc: Doc) =>
+    spec('text', false, doc, idSchema(), { maxLength: LIMITS.idLength, id: true, accepts: isId }),
   idOrNull: (doc: Doc) =>
-    spec('text', true, doc, idSchema().nullable().default(null), { maxLength: LIMITS.idLength, id: true }),
-  float: (doc: Doc) => spec('float', false, doc, finite(doc)),
-  floatOrNull: (doc: Doc) => spec('float', true, doc, finite(doc).nullable().default(null)),
-  integer: (doc: Doc) => spec('integer', false, doc, int(doc)),
-  integerOrNull: (doc: Doc) => spec('integer', true, doc, int(doc).nullable().default(null)),
-  boolean: (doc: Doc) => spec('boolean', false, doc, z.boolean()),
-  booleanOrNull: (doc: Doc) => spec('boolean', true, doc, z.boolean().nullable().default(null)),
+    spec('text', true, doc, idSchema().nullable().default(null), {
+      maxLength: LIMITS.idLength,
+      id: true,
+      accepts: isId,
+    }),
+  float: (doc: Doc) => spec('float', false, doc, finite(doc), { accepts: isFiniteIn(doc) }),
+  floatOrNull: (doc: Doc) =>
+    spec('float', true, doc, finite(doc).nullable().default(null), { accepts: isFiniteIn(doc) }),
+  integer: (doc: Doc) => spec('integer', false, doc, int(doc), { accepts: isInteger(doc) }),
+  integerOrNull: (doc: Doc) =>
+    spec('integer', true, doc, int(doc).nullable().default(null), { accepts: isInteger(doc) }),
+  boolean: (doc: Doc) => spec('boolean', false, doc, z.boolean(), { accepts: isBoolean }),
+  booleanOrNull: (doc: Doc) =>
+    spec('boolean', true, doc, z.boolean().nullable().default(null), { accepts: isBoolean }),
   enumOrNull: <const V extends readonly [string, ...string[]]>(values: V, doc: Doc) =>
-    spec('enum', true, doc, z.enum(values).nullable().default(null), { values }),
+    spec('enum', true, doc, z.enum(values).nullable().default(null), {
+      values,
+      accepts: (v) => typeof v === 'string' && (values as readonly string[]).includes(v),
+    }),
   jsonOrNull: (doc: Doc) =>
     spec('json', true, doc, jsonObject().nullable().default(null), {
       maxLength: LIMITS.jsonBytes,

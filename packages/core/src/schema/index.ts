@@ -13,6 +13,7 @@ export * from './metrics-file.js';
 export * from './normalize.js';
 export * from './operation.js';
 export * from './process.js';
+export * from './record-parser.js';
 export * from './run.js';
 export * from './run-facts.js';
 export * from './sample.js';

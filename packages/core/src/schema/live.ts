@@ -4,10 +4,11 @@
  * server stores it once. Operations are idempotent on (run_id, seq), samples on (run_id, t).
  */
 import { z } from 'zod';
-import { AlertSchema } from './alert.js';
-import { OperationRecordSchema } from './operation.js';
-import { RunSchema } from './run.js';
-import { SampleSchema } from './sample.js';
+import { ALERT_FIELDS, AlertSchema } from './alert.js';
+import { OPERATION_FIELDS, OperationRecordSchema } from './operation.js';
+import { listParser, recordParser } from './record-parser.js';
+import { RUN_FIELDS, RunSchema } from './run.js';
+import { SAMPLE_FIELDS, SampleSchema } from './sample.js';
 
 export const LiveOperationsBatchSchema = z.object({
   run: RunSchema,
@@ -23,3 +24,30 @@ export const LiveSamplesBatchSchema = z.object({
 export type LiveOperationsBatch = z.output<typeof LiveOperationsBatchSchema>;
 export type LiveOperationsBatchInput = z.input<typeof LiveOperationsBatchSchema>;
 export type LiveSamplesBatch = z.output<typeof LiveSamplesBatchSchema>;
+
+const run = recordParser(RUN_FIELDS);
+const operations = listParser(recordParser(OPERATION_FIELDS));
+const alerts = listParser(recordParser(ALERT_FIELDS));
+const samples = listParser(recordParser(SAMPLE_FIELDS));
+
+/**
+ * `LiveOperationsBatchSchema`'s output for a plainly valid batch, quickly (record-parser.ts);
+ * `undefined` where zod must decide (and word the problem).
+ */
+export function quickLiveOperationsBatch(input: unknown): LiveOperationsBatch | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const b = input as Record<string, unknown>;
+  const r = run(b.run);
+  const o = r && operations(b.operations);
+  const a = o && (b.alerts === undefined ? [] : alerts(b.alerts));
+  return a ? { run: r, operations: o, alerts: a } : undefined;
+}
+
+/** `LiveSamplesBatchSchema`'s output for a plainly valid batch, quickly; `undefined` where zod must decide. */
+export function quickLiveSamplesBatch(input: unknown): LiveSamplesBatch | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const b = input as Record<string, unknown>;
+  const r = run(b.run);
+  const s = r && samples(b.samples);
+  return s ? { run: r, samples: s } : undefined;
+}

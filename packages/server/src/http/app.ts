@@ -28,6 +28,8 @@ import {
   type OperationsResponse,
   QueryRequestSchema,
   type QueryResponse,
+  quickLiveOperationsBatch,
+  quickLiveSamplesBatch,
   type RunDetailResponse,
   RunsQuerySchema,
   type RunsResponse,
@@ -99,6 +101,15 @@ async function jsonBody(c: Context): Promise<unknown> {
   } catch (error) {
     throw new ApiHttpError(400, `body: malformed JSON (${(error as Error).message})`);
   }
+}
+
+/** The quick parser's output for a plainly valid value (core's record-parser.ts), else zod's (or its 400). */
+function quickOrParse<S extends z.ZodType>(
+  quick: (v: unknown) => z.output<S> | undefined,
+  schema: S,
+  value: unknown,
+) {
+  return quick(value) ?? parse(schema, value);
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
@@ -243,11 +254,13 @@ export function createApp(options: AppOptions): LlmmonApp {
 
   app.post(
     '/api/runs/:id/operations',
-    liveBatch(async (c) => parse(LiveOperationsBatchSchema, await jsonBody(c))),
+    liveBatch(async (c) =>
+      quickOrParse(quickLiveOperationsBatch, LiveOperationsBatchSchema, await jsonBody(c)),
+    ),
   );
   app.post(
     '/api/runs/:id/samples',
-    liveBatch(async (c) => parse(LiveSamplesBatchSchema, await jsonBody(c))),
+    liveBatch(async (c) => quickOrParse(quickLiveSamplesBatch, LiveSamplesBatchSchema, await jsonBody(c))),
   );
 
   // ── runs ────────────────────────────────────────────────────────────────────────────────────
