@@ -48,8 +48,9 @@ export interface FieldSpec<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   /**
    * A quick check of a non-null value that accepts only what `schema` accepts unchanged (its
-   * output is the value itself); a value it refuses goes to `schema`, which decides and words
-   * the problem. Scalar fields have one (see `recordParser`).
+   * output is the value itself, or for JSON an equal copy); a value it refuses goes to
+   * `schema`, which decides and words the problem. Scalar and JSON fields have one (see
+   * `recordParser`).
    */
   readonly accepts?: (value: unknown) => boolean;
 }
@@ -112,7 +113,8 @@ const isTimestamp = (v: unknown) =>
   TIMESTAMP_PATTERN !== undefined && typeof v === 'string' && TIMESTAMP_PATTERN.test(v);
 const inRange = (doc: Doc, v: number) =>
   (doc.min === undefined || v >= doc.min) && (doc.max === undefined || v <= doc.max);
-const isFiniteIn = (doc: Doc) => (v: unknown) => typeof v === 'number' && Number.isFinite(v) && inRange(doc, v);
+const isFiniteIn = (doc: Doc) => (v: unknown) =>
+  typeof v === 'number' && Number.isFinite(v) && inRange(doc, v);
 const isInteger = (doc: Doc) => (v: unknown) => Number.isSafeInteger(v) && inRange(doc, v as number);
 const isText = (limit: number) => (v: unknown) => typeof v === 'string' && v.length <= limit;
 const isBoolean = (v: unknown) => typeof v === 'boolean';
@@ -174,6 +176,14 @@ const jsonObject = () =>
     else if (JSON.stringify(v).length > LIMITS.jsonBytes)
       ctx.addIssue({ code: 'custom', message: `must be at most ${LIMITS.jsonBytes} bytes as JSON` });
   });
+/** A plain object within the limits above (zod's output is an equal copy; a `__proto__` key is left to zod). */
+const isJsonObject = (v: unknown) =>
+  typeof v === 'object' &&
+  v !== null &&
+  Object.getPrototypeOf(v) === Object.prototype &&
+  !Object.hasOwn(v, '__proto__') &&
+  jsonDepth(v, LIMITS.jsonDepth) <= LIMITS.jsonDepth &&
+  JSON.stringify(v).length <= LIMITS.jsonBytes;
 
 /** Builders, one per column type; `.orNull` variants accept null and default a missing key to null. */
 export const field = {
@@ -214,6 +224,7 @@ export const field = {
     spec('json', true, doc, jsonObject().nullable().default(null), {
       maxLength: LIMITS.jsonBytes,
       maxDepth: LIMITS.jsonDepth,
+      accepts: isJsonObject,
     }),
   struct: <F extends FieldSpecs>(fields: F, doc: Doc) =>
     spec('struct', false, doc, objectSchema(fields), { fields }),

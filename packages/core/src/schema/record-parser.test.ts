@@ -70,6 +70,9 @@ const DAMAGE: unknown[] = [
   ['a', 2],
   [{}],
   deep(LIMITS.jsonDepth + 2),
+  deep(LIMITS.jsonDepth - 1),
+  JSON.parse('{"__proto__": {"a": 1}, "b": 2}'),
+  { 2: 'two', 1: 'one', z: null },
   { a: 'x'.repeat(LIMITS.jsonBytes) },
 ];
 
