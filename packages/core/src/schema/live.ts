@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ALERT_FIELDS, AlertSchema } from './alert.js';
 import { OPERATION_FIELDS, OperationRecordSchema } from './operation.js';
-import { listParser, recordParser } from './record-parser.js';
+import { isRecord, listParser, recordParser } from './record-parser.js';
 import { RUN_FIELDS, RunSchema } from './run.js';
 import { SAMPLE_FIELDS, SampleSchema } from './sample.js';
 
@@ -35,19 +35,17 @@ const samples = listParser(recordParser(SAMPLE_FIELDS));
  * `undefined` where zod must decide (and word the problem).
  */
 export function quickLiveOperationsBatch(input: unknown): LiveOperationsBatch | undefined {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
-  const b = input as Record<string, unknown>;
-  const r = run(b.run);
-  const o = r && operations(b.operations);
-  const a = o && (b.alerts === undefined ? [] : alerts(b.alerts));
+  if (!isRecord(input)) return undefined;
+  const r = run(input.run);
+  const o = r && operations(input.operations);
+  const a = o && (input.alerts === undefined ? [] : alerts(input.alerts));
   return a ? { run: r, operations: o, alerts: a } : undefined;
 }
 
 /** `LiveSamplesBatchSchema`'s output for a plainly valid batch, quickly; `undefined` where zod must decide. */
 export function quickLiveSamplesBatch(input: unknown): LiveSamplesBatch | undefined {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
-  const b = input as Record<string, unknown>;
-  const r = run(b.run);
-  const s = r && samples(b.samples);
+  if (!isRecord(input)) return undefined;
+  const r = run(input.run);
+  const s = r && samples(input.samples);
   return s ? { run: r, samples: s } : undefined;
 }

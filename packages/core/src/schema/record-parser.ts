@@ -13,8 +13,20 @@ import type { FieldSpec, FieldSpecs, ShapeOf } from './field.js';
 const FAIL = Symbol('fail');
 type Parse = (value: unknown) => unknown;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** What zod's object schemas take: an object that is not an array. */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Each item of `list` through `item`; FAIL at the first that fails. */
+function eachOf(item: Parse, list: readonly unknown[]): unknown[] | typeof FAIL {
+  const out = new Array<unknown>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const x = item(list[i]);
+    if (x === FAIL) return FAIL;
+    out[i] = x;
+  }
+  return out;
+}
 
 function fieldParser(spec: FieldSpec): Parse {
   const byZod: Parse = (v) => {
@@ -34,14 +46,8 @@ function fieldParser(spec: FieldSpec): Parse {
   } else if (spec.type === 'list' && (spec.fields || spec.item)) {
     const item = spec.fields ? recordFields(spec.fields) : fieldParser(spec.item!);
     parse = (v) => {
-      if (!Array.isArray(v)) return byZod(v);
-      const out = new Array<unknown>(v.length);
-      for (let i = 0; i < v.length; i++) {
-        const x = item(v[i]);
-        if (x === FAIL) return byZod(v);
-        out[i] = x;
-      }
-      return out;
+      const out = Array.isArray(v) ? eachOf(item, v) : FAIL;
+      return out === FAIL ? byZod(v) : out;
     };
   }
   // Nullable fields are `.nullable().default(null)`: missing and null both give null.
@@ -51,7 +57,7 @@ function fieldParser(spec: FieldSpec): Parse {
 function recordFields(fields: FieldSpecs): Parse {
   const parsers = Object.entries(fields).map(([k, spec]) => [k, fieldParser(spec)] as const);
   return (input) => {
-    if (!isObject(input)) return FAIL;
+    if (!isRecord(input)) return FAIL;
     // zod's object output: the declared fields in order, unknown keys dropped.
     const out: Record<string, unknown> = {};
     for (const [k, parse] of parsers) {
@@ -76,14 +82,9 @@ export function recordParser<F extends FieldSpecs>(
 
 /** Parses a list of records with `parse`; `undefined` when it is no list or one record fails. */
 export function listParser<T>(parse: (input: unknown) => T | undefined): (input: unknown) => T[] | undefined {
+  const item: Parse = (x) => parse(x) ?? FAIL;
   return (input) => {
-    if (!Array.isArray(input)) return undefined;
-    const out = new Array<T>(input.length);
-    for (let i = 0; i < input.length; i++) {
-      const x = parse(input[i]);
-      if (x === undefined) return undefined;
-      out[i] = x;
-    }
-    return out;
+    const out = Array.isArray(input) ? eachOf(item, input) : FAIL;
+    return out === FAIL ? undefined : (out as T[]);
   };
 }

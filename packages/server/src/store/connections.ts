@@ -35,7 +35,7 @@ export class Connections {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Background work, one piece after the other. */
   private background: Promise<unknown> = Promise.resolve();
-  /** When the latest write finished, and the timer that checkpoints after it (see `idleCheckpoint`). */
+  /** When the latest write finished, and the timer that checkpoints after it (see `wrote`). */
   private lastWrite = 0;
   private checkpointTimer: NodeJS.Timeout | null = null;
 
